@@ -1,0 +1,73 @@
+/// Roles of `doudi user add --role` (glossary, Roles).
+public enum Role: String, CodeNamed {
+    case villageCadre, townshipOfficer, countyOfficer, hotlineOperator, childDirector, volunteerOrgAdmin, auditor, admin
+
+    public var chinese: String {
+        switch self {
+        case .villageCadre: "村干部"
+        case .townshipOfficer: "乡镇干部"
+        case .countyOfficer: "县级审批人员"
+        case .hotlineOperator: "热线接线员"
+        case .childDirector: "儿童主任/儿童督导员"
+        case .volunteerOrgAdmin: "志愿服务组织管理员"
+        case .auditor: "审计员"
+        case .admin: "系统管理员"
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .villageCadre: "Village cadre"
+        case .townshipOfficer: "Township officer"
+        case .countyOfficer: "County officer"
+        case .hotlineOperator: "Hotline operator"
+        case .childDirector: "Child director"
+        case .volunteerOrgAdmin: "Volunteer organization admin"
+        case .auditor: "Auditor"
+        case .admin: "Administrator"
+        }
+    }
+}
+
+/// What a role may do. The region subtree limits every one of these further.
+public enum Permission: Sendable, Hashable {
+    case readRegister, writeRegister, importRegister, revealPersonalData, readAudit, manageUsers, manageRegions
+}
+
+extension Role {
+    public func may(_ p: Permission) -> Bool {
+        switch p {
+        case .readRegister:
+            // Volunteer organizations see their volunteers, not the household register.
+            self != .volunteerOrgAdmin
+        case .writeRegister, .importRegister:
+            [.villageCadre, .townshipOfficer, .countyOfficer, .admin].contains(self)
+        case .revealPersonalData:
+            [.villageCadre, .townshipOfficer, .countyOfficer, .hotlineOperator, .childDirector, .admin].contains(self)
+        case .readAudit:
+            self == .auditor || self == .admin
+        case .manageUsers, .manageRegions:
+            self == .admin
+        }
+    }
+}
+
+/// The one who acts: a user with a role and a region subtree. Every storage call takes one.
+public struct Actor: Sendable, Hashable {
+    public var userID: Int64
+    public var username: String
+    public var role: Role
+    public var region: RegionCode
+
+    public init(userID: Int64, username: String, role: Role, region: RegionCode) {
+        self.userID = userID; self.username = username; self.role = role; self.region = region
+    }
+
+    public func reaches(_ code: RegionCode) -> Bool { region.contains(code) }
+
+    /// The command line and the demo loader act as this; it reaches the whole country.
+    public static func system(_ name: String = "system") -> Actor {
+        Actor(userID: 0, username: name, role: .admin, region: .country)
+    }
+}
+

@@ -1,0 +1,115 @@
+/// 公民身份号码 (GB 11643-1999, R-DATA-1): 6-digit address code, birth date YYYYMMDD, 3-digit sequence
+/// (odd = male), ISO 7064 MOD 11-2 check character. Stored in its 18-character form with an upper-case X.
+public struct ResidentID: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    public let text: String
+    /// True when it was given in the old 15-digit form and converted.
+    public let convertedFrom15: Bool
+
+    public enum Problem: Error, Equatable, Sendable {
+        case length(Int)
+        case character(position: Int)
+        case birthDate
+        case birthInFuture
+        case checkCharacter(expected: Character)
+
+        public var message: Message {
+            switch self {
+            case .length(let n):
+                Message("身份证号码应为18位（或旧版15位），实际为\(n)位", "a resident ID has 18 characters (or the old 15 digits), this one has \(n)")
+            case .character(let p):
+                Message("身份证号码第\(p)位不是数字", "character \(p) of the resident ID is not a digit")
+            case .birthDate:
+                Message("身份证号码中的出生日期不存在", "the birth date inside the resident ID is not a real date")
+            case .birthInFuture:
+                Message("身份证号码中的出生日期晚于今天", "the birth date inside the resident ID is in the future")
+            case .checkCharacter(let e):
+                Message("身份证号码校验位错误（应为\(e)）", "wrong check character in the resident ID (expected \(e))")
+            }
+        }
+    }
+
+    static let weights: [Int] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    static let checkMap: [UInt8] = Array("10X98765432".utf8)
+
+    /// The check character for the first 17 digits (ASCII bytes).
+    public static func checkCharacter<C: Collection>(for digits17: C) -> UInt8 where C.Element == UInt8 {
+        var sum = 0
+        for (w, b) in zip(weights, digits17) { sum += w * Int(b &- 48) }
+        return checkMap[sum % 11]
+    }
+
+    /// Validates and normalises. `today` bounds the birth date; pass nil to skip that check.
+    public init(_ raw: some StringProtocol, today: CivilDate? = nil) throws(Problem) {
+        var bytes = Array(raw.utf8)
+        var converted = false
+        if bytes.count == 15 {
+            for (i, b) in bytes.enumerated() where b < 48 || b > 57 { throw .character(position: i + 1) }
+            // Old form: 2-digit year of the 1900s and no check character.
+            bytes = Array(bytes[0..<6]) + Array("19".utf8) + Array(bytes[6..<15])
+            bytes.append(Self.checkCharacter(for: bytes))
+            converted = true
+        }
+        guard bytes.count == 18 else { throw .length(bytes.count) }
+        for i in 0..<17 where bytes[i] < 48 || bytes[i] > 57 { throw .character(position: i + 1) }
+        if bytes[17] == UInt8(ascii: "x") { bytes[17] = UInt8(ascii: "X") }
+        guard (bytes[17] >= 48 && bytes[17] <= 57) || bytes[17] == UInt8(ascii: "X") else { throw .character(position: 18) }
+        guard let birth = Self.date(bytes[6..<14]) else { throw .birthDate }
+        if let today, birth > today { throw .birthInFuture }
+        let expected = Self.checkCharacter(for: bytes[0..<17])
+        guard bytes[17] == expected else { throw .checkCharacter(expected: Character(Unicode.Scalar(expected))) }
+        self.text = String(decoding: bytes, as: UTF8.self)
+        self.convertedFrom15 = converted
+    }
+
+    private static func date(_ b: ArraySlice<UInt8>) -> CivilDate? {
+        func num(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + Int(b[b.startIndex + $1] - 48) } }
+        return CivilDate(year: num(0..<4), month: num(4..<6), day: num(6..<8))
+    }
+
+    public var description: String { text }
+    public var addressCode: String { String(text.prefix(6)) }
+    public var birthDate: CivilDate { Self.date(Array(text.utf8)[6..<14])! }
+    public var sex: Sex {
+        let seq = Array(text.utf8)[16] - 48
+        return seq % 2 == 1 ? .male : .female
+    }
+
+    /// `430481********123X`: region of registration and last four kept, birth date hidden.
+    public var masked: String { Masking.residentID(text) }
+
+    /// 64-bit key for joins: the 17 digits times 11 plus the check value (X = 10).
+    public var key: UInt64 {
+        let u = Array(text.utf8)
+        var v: UInt64 = 0
+        for b in u[0..<17] { v = v * 10 + UInt64(b - 48) }
+        return v * 11 + (u[17] == UInt8(ascii: "X") ? 10 : UInt64(u[17] - 48))
+    }
+
+    public static func < (a: ResidentID, b: ResidentID) -> Bool { a.text < b.text }
+
+    public init(from decoder: any Decoder) throws {
+        let s = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(s) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message.en))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(text)
+    }
+}
+
+public enum Masking {
+    /// Keeps the 6-digit address code and the last 4 characters.
+    public static func residentID(_ s: String) -> String {
+        guard s.count > 10 else { return String(repeating: "*", count: s.count) }
+        return String(s.prefix(6)) + String(repeating: "*", count: s.count - 10) + String(s.suffix(4))
+    }
+
+    /// `138****5678`: first 3 and last 4 digits of a mobile number.
+    public static func phone(_ s: String) -> String {
+        guard s.count > 7 else { return String(repeating: "*", count: s.count) }
+        return String(s.prefix(3)) + String(repeating: "*", count: s.count - 7) + String(s.suffix(4))
+    }
+}

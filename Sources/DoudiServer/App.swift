@@ -1,0 +1,116 @@
+import DoudiAPI
+import DoudiDomain
+import DoudiStore
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import Prometheus
+
+/// What `doudi serve` is given.
+public struct ServerConfig: Sendable {
+    public var host: String
+    public var port: Int
+    /// Mark cookies Secure even on plain HTTP requests (behind a TLS-terminating proxy that does not say so).
+    public var secureCookies: Bool
+    public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false) {
+        self.host = host; self.port = port; self.secureCookies = secureCookies
+    }
+}
+
+/// The stores every handler works through.
+public struct Services: Sendable {
+    public let db: Database
+    public let users: UserStore
+    public let households: HouseholdStore
+    public let regions: RegionStore
+    public let audit: AuditStore
+    public let importer: RegisterImporter
+    public init(_ db: Database) {
+        self.db = db
+        users = UserStore(db); households = HouseholdStore(db); regions = RegionStore(db)
+        audit = AuditStore(db); importer = RegisterImporter(db)
+    }
+}
+
+/// The request context: who is calling, once a session or token says so.
+public struct DoudiContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var account: UserStore.Account?
+    public var csrf: String?
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+    /// County files of a few hundred thousand households are uploaded through the import page.
+    public var maxUploadSize: Int { 512 * 1024 * 1024 }
+}
+
+/// Prometheus metrics, bootstrapped once per process.
+public enum MetricsSetup {
+    public static let registry: PrometheusCollectorRegistry = {
+        let r = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: r))
+        return r
+    }()
+}
+
+public func buildApplication(services: Services, config: ServerConfig, logger: Logger) async throws -> some ApplicationProtocol {
+    let registry = MetricsSetup.registry
+    let pages = try await Pages(services: services, secureCookies: config.secureCookies)
+    let router = Router(context: DoudiContext.self)
+    router.addMiddleware {
+        LogRequestsMiddleware(.info)
+        MetricsMiddleware()
+        SecurityHeadersMiddleware()
+    }
+    router.get("/healthz") { _, _ -> Response in
+        do {
+            _ = try await services.db.schemaVersion()
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        } catch {
+            return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
+        }
+    }
+    router.get("/metrics") { _, _ -> Response in
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+    }
+    router.get("/api/openapi.yaml") { _, _ -> Response in
+        Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: APIDocument.yaml)))
+    }
+    let api = APIHandlers(services: services)
+    let group = router.group("api/v1")
+    try api.registerHandlers(on: group, serverURL: URL(string: "/")!, middlewares: [APIAuthMiddleware(users: services.users)])
+    pages.register(on: router)
+
+    var app = Application(router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "doudi"), logger: logger)
+    app.addServices(DatabaseCloser(db: services.db))
+    return app
+}
+
+/// Closes the database after the server has stopped taking requests.
+struct DatabaseCloser: Service {
+    let db: Database
+    func run() async throws {
+        try? await gracefulShutdown()
+        await db.close()
+    }
+}
+
+import ServiceLifecycle
+
+/// Headers every answer carries: no framing, no sniffing, only Doudi's own scripts and styles.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var r = try await next(request, context)
+        r.headers[.xContentTypeOptions] = "nosniff"
+        r.headers[.init("X-Frame-Options")!] = "DENY"
+        r.headers[.init("Referrer-Policy")!] = "same-origin"
+        if r.headers[.contentSecurityPolicy] == nil {
+            r.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
+        }
+        return r
+    }
+}

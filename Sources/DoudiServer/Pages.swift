@@ -1,0 +1,2 @@
+import Hummingbird
+struct Pages { init(services: Services, secureCookies: Bool) async throws {}; func register(on r: Router<DoudiContext>) {} }

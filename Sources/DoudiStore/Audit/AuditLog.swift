@@ -1,0 +1,58 @@
+import DoudiDomain
+import Foundation
+import SQLKit
+
+/// The append-only record of every write and every full view of personal data (who, when, what, before,
+/// after). Storage writes an entry in the same transaction as the change it describes, so neither exists
+/// without the other. Nothing updates or deletes these rows.
+public enum AuditLog {
+    public struct Entry: Sendable, Codable, Hashable {
+        public var id: Int64
+        public var at: Int64
+        public var actor: String
+        public var action: String
+        public var subject: String
+        public var region: Int64
+        public var beforeJSON: String?
+        public var afterJSON: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, at, actor, action, subject, region
+            case beforeJSON = "before_json", afterJSON = "after_json"
+        }
+    }
+
+    static func json(_ value: (any Encodable & Sendable)?) -> String? {
+        guard let value else { return nil }
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? e.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public static func record(_ tx: Tx, actor: Actor, action: String, subject: String, region: RegionCode,
+                              before: (any Encodable & Sendable)?, after: (any Encodable & Sendable)?) async throws {
+        try await tx.sql.raw("""
+            INSERT INTO audit_log (at, actor_id, actor, action, subject, region, before_json, after_json)
+            VALUES (\(bind: Clock.nowMillis()), \(bind: actor.userID), \(bind: actor.username), \(bind: action),
+                    \(bind: subject), \(bind: Int64(region.value)), \(bind: json(before)), \(bind: json(after)))
+            """).run()
+    }
+}
+
+/// Searching the log: auditors and administrators, within their region.
+public struct AuditStore: Sendable {
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    public func search(by actor: Actor, actorName: String? = nil, action: String? = nil, subject: String? = nil,
+                       limit: Int = 100) async throws -> [AuditLog.Entry] {
+        guard actor.role.may(.readAudit) else { throw StoreError.forbidden }
+        let r = actor.region.subtreeRange
+        var q = SQLQueryString("SELECT id, at, actor, action, subject, region, before_json, after_json FROM audit_log WHERE region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))")
+        if let actorName, !actorName.isEmpty { q.appendInterpolation(unsafeRaw: " AND actor = "); q.appendInterpolation(bind: actorName) }
+        if let action, !action.isEmpty { q.appendInterpolation(unsafeRaw: " AND action = "); q.appendInterpolation(bind: action) }
+        if let subject, !subject.isEmpty { q.appendInterpolation(unsafeRaw: " AND subject = "); q.appendInterpolation(bind: subject) }
+        q.appendInterpolation(unsafeRaw: " ORDER BY id DESC LIMIT \(max(1, min(limit, 500)))")
+        return try await db.read { sql in try await sql.raw(q).all(decoding: AuditLog.Entry.self) }
+    }
+}

@@ -1,0 +1,263 @@
+import DoudiDomain
+import Foundation
+import SQLKit
+
+/// A member as stored, with the row id pages and the API use to name it without its resident ID.
+public struct StoredMember: Sendable, Hashable {
+    public var id: Int64
+    public var member: Member
+}
+
+public struct StoredHousehold: Sendable, Hashable {
+    public var household: Household
+    public var members: [StoredMember]
+    public var record: HouseholdRecord { HouseholdRecord(household: household, members: members.map(\.member)) }
+}
+
+public struct HouseholdSummary: Sendable, Hashable, Decodable {
+    public var id: String
+    public var region: Int64
+    public var povertyStatus: String
+    public var dibao: Int
+    public var headName: String?
+    public var headResidentID: String?
+    public var memberCount: Int
+
+    enum CodingKeys: String, CodingKey {
+        case id, region, dibao
+        case povertyStatus = "poverty_status", headName = "head_name", headResidentID = "head_resident_id", memberCount = "member_count"
+    }
+}
+
+/// The register. Every query carries the actor's region subtree: a household outside it is, to that
+/// actor, a household that does not exist.
+public struct HouseholdStore: Sendable {
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    static let memberColumns = ["resident_id", "household_id", "region", "name", "relation", "sex", "birth_date", "labor_ability",
+                                "health", "disability_grade", "schooling", "employment", "phone", "child_category"]
+    static let householdColumns = ["id", "region", "poverty_status", "dibao", "near_dibao", "extreme_hardship",
+                                   "income_per_capita", "address", "created_at", "updated_at"]
+
+    struct HouseholdRow: Decodable {
+        var id: String; var region: Int64; var poverty_status: String; var dibao: Int; var near_dibao: Int
+        var extreme_hardship: Int; var income_per_capita: Int; var address: String
+        var household: Household? {
+            guard let code = RegionCode(value: UInt64(region)), let status = PovertyStatus(rawValue: poverty_status) else { return nil }
+            return Household(id: id, regionCode: code, povertyStatus: status, dibao: dibao == 1, nearDibao: near_dibao == 1,
+                             extremeHardship: extreme_hardship == 1, incomePerCapita: income_per_capita, address: address)
+        }
+    }
+
+    struct MemberRow: Decodable {
+        var id: Int64; var resident_id: String; var household_id: String; var name: String; var relation: String; var sex: String
+        var birth_date: String; var labor_ability: String; var health: String; var disability_grade: Int?; var schooling: String
+        var employment: String; var phone: String?; var child_category: String?
+        var stored: StoredMember? {
+            guard let rid = try? ResidentID(resident_id), let relation = Relation(rawValue: relation), let sex = Sex(rawValue: sex),
+                  let birth = CivilDate(birth_date), let labor = LaborAbility(rawValue: labor_ability),
+                  let health = HealthStatus(rawValue: health), let schooling = Schooling(rawValue: schooling),
+                  let employment = Employment(rawValue: employment) else { return nil }
+            return StoredMember(id: id, member: Member(
+                residentID: rid, householdID: household_id, name: name, relation: relation, sex: sex, birthDate: birth,
+                laborAbility: labor, health: health, disabilityGrade: disability_grade, schooling: schooling,
+                employment: employment, phone: phone, childCategory: child_category.flatMap(ChildCategory.init(rawValue:))))
+        }
+    }
+
+    static func bulkRow(_ m: Member, region: RegionCode) -> [BulkValue] {
+        [.text(m.residentID.text), .text(m.householdID), .int(Int64(region.value)), .text(m.name), .text(m.relation.rawValue),
+         .text(m.sex.rawValue), .text(m.birthDate.description), .text(m.laborAbility.rawValue), .text(m.health.rawValue),
+         m.disabilityGrade.map { .int(Int64($0)) } ?? .null, .text(m.schooling.rawValue), .text(m.employment.rawValue),
+         m.phone.map { .text($0) } ?? .null, m.childCategory.map { .text($0.rawValue) } ?? .null]
+    }
+
+    static func bulkRow(_ h: Household, now: Int64) -> [BulkValue] {
+        [.text(h.id), .int(Int64(h.regionCode.value)), .text(h.povertyStatus.rawValue), .int(h.dibao ? 1 : 0),
+         .int(h.nearDibao ? 1 : 0), .int(h.extremeHardship ? 1 : 0), .int(Int64(h.incomePerCapita)), .text(h.address),
+         .int(now), .int(now)]
+    }
+
+    static func scope(_ actor: Actor, column: String = "region") -> SQLQueryString {
+        let r = actor.region.subtreeRange
+        return "\(unsafeRaw: column) BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))"
+    }
+
+    static let memberSelect = "SELECT id, resident_id, household_id, name, relation, sex, birth_date, labor_ability, health, disability_grade, schooling, employment, phone, child_category FROM members"
+
+    static func load(_ sql: any SQLDatabase, id: String, actor: Actor) async throws -> StoredHousehold? {
+        guard let row = try await sql.raw("SELECT id, region, poverty_status, dibao, near_dibao, extreme_hardship, income_per_capita, address FROM households WHERE id = \(bind: id) AND \(scope(actor))").first(decoding: HouseholdRow.self),
+              let household = row.household else { return nil }
+        let members = try await sql.raw("\(unsafeRaw: memberSelect) WHERE household_id = \(bind: id) ORDER BY id").all(decoding: MemberRow.self)
+        return StoredHousehold(household: household, members: members.compactMap(\.stored))
+    }
+
+    /// One household with its members, or nil when it does not exist or lies outside the actor's region.
+    public func get(_ id: String, by actor: Actor) async throws -> StoredHousehold? {
+        guard actor.role.may(.readRegister) else { return nil }
+        return try await db.read { sql in try await Self.load(sql, id: id, actor: actor) }
+    }
+
+    /// Search by part of a member's name or a household id, by exact resident ID, by region.
+    public func search(by actor: Actor, text: String? = nil, residentID: ResidentID? = nil, region: RegionCode? = nil,
+                       limit: Int = 50, offset: Int = 0) async throws -> (total: Int, items: [HouseholdSummary]) {
+        guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
+        var filter: SQLQueryString = "\(Self.scope(actor, column: "h.region"))"
+        if let region {
+            let r = region.subtreeRange
+            filter.appendInterpolation(unsafeRaw: " AND h.region BETWEEN ")
+            filter.appendInterpolation(bind: Int64(r.lowerBound))
+            filter.appendInterpolation(unsafeRaw: " AND ")
+            filter.appendInterpolation(bind: Int64(r.upperBound))
+        }
+        if let residentID {
+            filter.appendInterpolation(unsafeRaw: " AND h.id IN (SELECT household_id FROM members WHERE resident_id = ")
+            filter.appendInterpolation(bind: residentID.text)
+            filter.appendInterpolation(unsafeRaw: ")")
+        }
+        if let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            let like = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            filter.appendInterpolation(unsafeRaw: " AND (h.id = ")
+            filter.appendInterpolation(bind: text)
+            filter.appendInterpolation(unsafeRaw: " OR h.id IN (SELECT household_id FROM members m WHERE ")
+            filter.appendInterpolation(Self.scope(actor, column: "m.region"))
+            filter.appendInterpolation(unsafeRaw: " AND m.name LIKE ")
+            filter.appendInterpolation(bind: like)
+            filter.appendInterpolation(unsafeRaw: " ESCAPE '\\'))")
+        }
+        let total = try await db.read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM households h WHERE \(filter)").first(decoding: Count.self)?.n ?? 0
+        }
+        let items = try await db.read { sql in
+            try await sql.raw("""
+                SELECT h.id, h.region, h.poverty_status, h.dibao,
+                  (SELECT name FROM members m WHERE m.household_id = h.id AND m.relation = 'head' LIMIT 1) AS head_name,
+                  (SELECT resident_id FROM members m WHERE m.household_id = h.id AND m.relation = 'head' LIMIT 1) AS head_resident_id,
+                  (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id) AS member_count
+                FROM households h WHERE \(filter)
+                ORDER BY h.updated_at DESC, h.id LIMIT \(unsafeRaw: String(max(1, min(limit, 200)))) OFFSET \(unsafeRaw: String(max(0, offset)))
+                """).all(decoding: HouseholdSummary.self)
+        }
+        return (total, items)
+    }
+
+    /// The household in the register that holds this person, by whoever asks (a person belongs to one household only).
+    static func householdOf(_ sql: any SQLDatabase, _ rid: ResidentID) async throws -> String? {
+        try await sql.raw("SELECT household_id FROM members WHERE resident_id = \(bind: rid.text)").first(decoding: HouseholdIDRow.self)?.household_id
+    }
+
+    struct HouseholdIDRow: Decodable { var household_id: String }
+
+    public func create(_ record: HouseholdRecord, by actor: Actor, today: CivilDate = Clock.today()) async throws -> StoredHousehold {
+        guard actor.role.may(.writeRegister), actor.reaches(record.household.regionCode) else { throw StoreError.forbidden }
+        var problems = record.problems(today: today)
+        if record.members.isEmpty {
+            problems.append(FieldProblem("members", Message("一户至少有一名成员（户主）", "a household has at least one member, its head")))
+        }
+        if !problems.isEmpty { throw StoreError.invalid(problems) }
+        return try await db.transaction { tx in
+            try await Self.requireVillage(tx.sql, record.household.regionCode)
+            if try await tx.sql.raw("SELECT id FROM households WHERE id = \(bind: record.household.id)").first() != nil {
+                throw StoreError.householdExists(record.household.id)
+            }
+            for m in record.members {
+                if let other = try await Self.householdOf(tx.sql, m.residentID) { throw StoreError.personInOtherHousehold(householdID: other) }
+            }
+            let now = Clock.nowMillis()
+            try await tx.bulkInsert(table: "households", columns: Self.householdColumns, rows: [Self.bulkRow(record.household, now: now)])
+            try await tx.bulkInsert(table: "members", columns: Self.memberColumns, rows: record.members.map { Self.bulkRow($0, region: record.household.regionCode) })
+            try await AuditLog.record(tx, actor: actor, action: "household.create", subject: record.household.id,
+                                      region: record.household.regionCode, before: nil, after: AuditView(record))
+            guard let stored = try await Self.load(tx.sql, id: record.household.id, actor: actor) else { throw StoreError.notFound }
+            return stored
+        }
+    }
+
+    static func requireVillage(_ sql: any SQLDatabase, _ code: RegionCode) async throws {
+        guard code.level == .village,
+              try await sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(code.value))").first() != nil else {
+            throw StoreError.invalid([FieldProblem("region_code", Message("区划代码\(code)不是区划表中的村（社区）", "region code \(code) is not a village in the division table"))])
+        }
+    }
+
+    /// Changes a household's own fields. Moving it to another village moves its members' scope along.
+    public func update(_ household: Household, by actor: Actor) async throws -> StoredHousehold {
+        guard actor.role.may(.writeRegister) else { throw StoreError.forbidden }
+        let problems = household.problems()
+        if !problems.isEmpty { throw StoreError.invalid(problems) }
+        return try await db.transaction { tx in
+            guard let before = try await Self.load(tx.sql, id: household.id, actor: actor) else { throw StoreError.notFound }
+            guard actor.reaches(household.regionCode) else { throw StoreError.forbidden }
+            try await Self.requireVillage(tx.sql, household.regionCode)
+            let h = household
+            try await tx.sql.raw("""
+                UPDATE households SET region = \(bind: Int64(h.regionCode.value)), poverty_status = \(bind: h.povertyStatus.rawValue),
+                  dibao = \(bind: h.dibao ? 1 : 0), near_dibao = \(bind: h.nearDibao ? 1 : 0), extreme_hardship = \(bind: h.extremeHardship ? 1 : 0),
+                  income_per_capita = \(bind: h.incomePerCapita), address = \(bind: h.address), updated_at = \(bind: Clock.nowMillis())
+                WHERE id = \(bind: h.id)
+                """).run()
+            try await tx.sql.raw("UPDATE members SET region = \(bind: Int64(h.regionCode.value)) WHERE household_id = \(bind: h.id)").run()
+            try await AuditLog.record(tx, actor: actor, action: "household.update", subject: h.id, region: h.regionCode,
+                                      before: AuditView(before.record), after: AuditView(HouseholdRecord(household: h, members: before.record.members)))
+            guard let stored = try await Self.load(tx.sql, id: h.id, actor: actor) else { throw StoreError.notFound }
+            return stored
+        }
+    }
+
+    /// Adds a person to a household. Fails, naming the other household, when they already belong to one.
+    public func addMember(_ member: Member, by actor: Actor, today: CivilDate = Clock.today()) async throws -> StoredHousehold {
+        guard actor.role.may(.writeRegister) else { throw StoreError.forbidden }
+        return try await db.transaction { tx in
+            guard let before = try await Self.load(tx.sql, id: member.householdID, actor: actor) else { throw StoreError.notFound }
+            if let other = try await Self.householdOf(tx.sql, member.residentID) { throw StoreError.personInOtherHousehold(householdID: other) }
+            let after = HouseholdRecord(household: before.household, members: before.record.members + [member])
+            let problems = after.problems(today: today)
+            if !problems.isEmpty { throw StoreError.invalid(problems) }
+            try await tx.bulkInsert(table: "members", columns: Self.memberColumns, rows: [Self.bulkRow(member, region: before.household.regionCode)])
+            try await tx.sql.raw("UPDATE households SET updated_at = \(bind: Clock.nowMillis()) WHERE id = \(bind: member.householdID)").run()
+            try await AuditLog.record(tx, actor: actor, action: "member.add", subject: member.householdID, region: before.household.regionCode,
+                                      before: AuditView(before.record), after: AuditView(after))
+            guard let stored = try await Self.load(tx.sql, id: member.householdID, actor: actor) else { throw StoreError.notFound }
+            return stored
+        }
+    }
+
+    /// The full resident ID and phone of one member. Each call is written to the audit log.
+    public func reveal(memberID: Int64, by actor: Actor) async throws -> StoredMember {
+        guard actor.role.may(.revealPersonalData) else { throw StoreError.forbidden }
+        return try await db.transaction { tx in
+            guard let row = try await tx.sql.raw("\(unsafeRaw: Self.memberSelect) WHERE id = \(bind: memberID) AND \(Self.scope(actor))").first(decoding: MemberRow.self),
+                  let m = row.stored else { throw StoreError.notFound }
+            let region = try await tx.sql.raw("SELECT id, region, poverty_status, dibao, near_dibao, extreme_hardship, income_per_capita, address FROM households WHERE id = \(bind: m.member.householdID)").first(decoding: HouseholdRow.self)?.household?.regionCode ?? actor.region
+            try await AuditLog.record(tx, actor: actor, action: "member.reveal", subject: "\(m.member.householdID)/\(memberID)",
+                                      region: region, before: nil, after: ["residentId": m.member.residentID.masked, "phone": m.member.maskedPhone ?? ""])
+            return m
+        }
+    }
+
+    public func counts() async throws -> (households: Int, members: Int) {
+        try await db.read { sql in
+            let h = try await sql.raw("SELECT COUNT(*) AS n FROM households").first(decoding: Count.self)?.n ?? 0
+            let m = try await sql.raw("SELECT COUNT(*) AS n FROM members").first(decoding: Count.self)?.n ?? 0
+            return (h, m)
+        }
+    }
+}
+
+/// What the audit log keeps of a household: everything, with resident IDs and phones masked.
+struct AuditView: Encodable, Sendable {
+    var household: Household
+    var members: [[String: String]]
+    init(_ r: HouseholdRecord) {
+        household = r.household
+        members = r.members.map { m in
+            var d = ["residentId": m.residentID.masked, "name": m.name, "relation": m.relation.rawValue, "laborAbility": m.laborAbility.rawValue,
+                     "health": m.health.rawValue, "schooling": m.schooling.rawValue, "employment": m.employment.rawValue]
+            if let p = m.maskedPhone { d["phone"] = p }
+            if let g = m.disabilityGrade { d["disabilityGrade"] = String(g) }
+            if let c = m.childCategory { d["childCategory"] = c.rawValue }
+            return d
+        }
+    }
+}

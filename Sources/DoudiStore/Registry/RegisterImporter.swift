@@ -1,0 +1,148 @@
+import DoudiDomain
+import Foundation
+import SQLKit
+
+/// `doudi import` and the upload page: checks both files (RegisterImport), then stores every accepted
+/// household with its members and an audit entry in one transaction, and checks the stored counts.
+public struct RegisterImporter: Sendable {
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    public enum Phase: String, Sendable { case reading, checking, storing, done }
+
+    public struct Report: Sendable {
+        public var householdRows: Int
+        public var memberRows: Int
+        public var importedHouseholds: Int
+        public var importedMembers: Int
+        public var unchangedHouseholds: Int
+        public var leftOutHouseholds: Int
+        public var rejections: [RegisterImport.Rejection]
+
+        public var nothingChanged: Bool { importedHouseholds == 0 }
+
+        /// The rejected rows as CSV: file, line, field, reason (Chinese and English), household.
+        public var csv: String {
+            var out = "file,line,field,reason_zh,reason_en,household_id\n"
+            for r in rejections {
+                out += [r.file, String(r.line), r.field, r.message.zh, r.message.en, r.householdID ?? ""].map(Self.csvField).joined(separator: ",") + "\n"
+            }
+            return out
+        }
+
+        static func csvField(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+
+        public var summary: Message {
+            let zh = "户：读取\(householdRows)行，导入\(importedHouseholds)户（\(importedMembers)人），未变\(unchangedHouseholds)户，未导入\(leftOutHouseholds)户；被拒\(rejections.count)条。"
+                + (nothingChanged ? "登记册没有变化。" : "")
+            let en = "households: \(householdRows) rows read, \(importedHouseholds) imported (\(importedMembers) members), \(unchangedHouseholds) unchanged, \(leftOutHouseholds) left out; \(rejections.count) rejections."
+                + (nothingChanged ? " The register did not change." : "")
+            return Message(zh, en)
+        }
+    }
+
+    public func run(households hName: String, _ hBytes: [UInt8], members mName: String, _ mBytes: [UInt8], by actor: Actor,
+                    today: CivilDate = Clock.today(), progress: @Sendable (Phase, Int, Int) -> Void = { _, _, _ in }) async throws -> Report {
+        guard actor.role.may(.importRegister) else { throw StoreError.forbidden }
+        progress(.reading, 0, 2)
+        let hTable: CSVTable, mTable: CSVTable
+        do {
+            hTable = try RegisterImport.table(hBytes, file: hName, required: RegisterImport.householdColumns)
+            mTable = try RegisterImport.table(mBytes, file: mName, required: RegisterImport.memberColumns)
+        } catch { throw StoreError.invalid([FieldProblem("file", error)]) }
+
+        progress(.checking, 0, 1)
+        let villages = try await RegionStore(db).villageCodes(in: actor.region)
+        let existingPeople = try await peopleIndex()
+        let existing = try await existingHouseholds(ids: Self.householdIDs(hTable))
+        let register = RegisterImport.Register(knownRegion: { villages.contains($0.value) }, householdOfPerson: existingPeople, existing: existing)
+        let plan = RegisterImport.plan(households: hName, hTable, members: mName, mTable, register: register, today: today)
+        progress(.checking, 1, 1)
+
+        let memberTotal = plan.acceptedMembers
+        if !plan.accepted.isEmpty {
+            try await db.transaction { tx in
+                let before = try await Self.counts(tx.sql)
+                let now = Clock.nowMillis()
+                let batch = 20_000
+                var done = 0
+                for start in stride(from: 0, to: plan.accepted.count, by: batch) {
+                    let slice = plan.accepted[start..<min(start + batch, plan.accepted.count)]
+                    try await tx.bulkInsert(table: "households", columns: HouseholdStore.householdColumns,
+                                            rows: slice.map { HouseholdStore.bulkRow($0.household, now: now) })
+                    var rows: [[BulkValue]] = []
+                    rows.reserveCapacity(slice.count * 5)
+                    for r in slice { for m in r.members { rows.append(HouseholdStore.bulkRow(m, region: r.household.regionCode)) } }
+                    try await tx.bulkInsert(table: "members", columns: HouseholdStore.memberColumns, rows: rows)
+                    try await tx.bulkInsert(table: "audit_log", columns: ["at", "actor_id", "actor", "action", "subject", "region", "before_json", "after_json"],
+                                            rows: slice.map { [.int(now), .int(actor.userID), .text(actor.username), .text("household.import"),
+                                                               .text($0.household.id), .int(Int64($0.household.regionCode.value)), .null,
+                                                               .text("{\"file\":\(AuditLog.json(hName) ?? "null"),\"members\":\($0.members.count)}")] })
+                    done += slice.count
+                    progress(.storing, done, plan.accepted.count)
+                }
+                let after = try await Self.counts(tx.sql)
+                // Read back what was written: a row that vanished fails the import and rolls it all back.
+                if after.households - before.households != plan.accepted.count {
+                    throw StoreError.countMismatch(table: "households", expected: plan.accepted.count, stored: after.households - before.households)
+                }
+                if after.members - before.members != memberTotal {
+                    throw StoreError.countMismatch(table: "members", expected: memberTotal, stored: after.members - before.members)
+                }
+            }
+        }
+        progress(.done, 1, 1)
+        return Report(householdRows: plan.householdRows, memberRows: plan.memberRows, importedHouseholds: plan.accepted.count,
+                      importedMembers: memberTotal, unchangedHouseholds: plan.unchanged, leftOutHouseholds: plan.leftOut.count,
+                      rejections: plan.rejections)
+    }
+
+    static func counts(_ sql: any SQLDatabase) async throws -> (households: Int, members: Int) {
+        let h = try await sql.raw("SELECT COUNT(*) AS n FROM households").first(decoding: Count.self)?.n ?? 0
+        let m = try await sql.raw("SELECT COUNT(*) AS n FROM members").first(decoding: Count.self)?.n ?? 0
+        return (h, m)
+    }
+
+    static func householdIDs(_ t: CSVTable) -> [String] {
+        guard let c = t.column("household_id") else { return [] }
+        var out: [String] = []
+        t.forEachRow { _, f in if f.count > c, let s = f[c].utf8String { out.append(s) } }
+        return out
+    }
+
+    struct PersonRow: Decodable { var resident_id: String; var household_id: String }
+
+    /// Everyone in the register, whatever their region: a person belongs to one household in the whole register.
+    func peopleIndex() async throws -> [UInt64: String] {
+        try await db.read { sql in
+            var out: [UInt64: String] = [:]
+            for row in try await sql.raw("SELECT resident_id, household_id FROM members").all(decoding: PersonRow.self) {
+                if let rid = try? ResidentID(row.resident_id) { out[rid.key] = row.household_id }
+            }
+            return out
+        }
+    }
+
+    /// Households of the file already in the register, for re-runs.
+    func existingHouseholds(ids: [String]) async throws -> [String: HouseholdRecord] {
+        let total = try await db.read { sql in try await sql.raw("SELECT COUNT(*) AS n FROM households").first(decoding: Count.self)?.n ?? 0 }
+        guard total > 0 else { return [:] }
+        var out: [String: HouseholdRecord] = [:]
+        try await db.read { sql in
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                let hs = try await sql.raw("SELECT id, region, poverty_status, dibao, near_dibao, extreme_hardship, income_per_capita, address FROM households WHERE id IN (\(binds: chunk))").all(decoding: HouseholdStore.HouseholdRow.self)
+                guard !hs.isEmpty else { continue }
+                let found = hs.map(\.id)
+                let ms = try await sql.raw("\(unsafeRaw: HouseholdStore.memberSelect) WHERE household_id IN (\(binds: found))").all(decoding: HouseholdStore.MemberRow.self)
+                var byHousehold: [String: [Member]] = [:]
+                for m in ms { if let s = m.stored { byHousehold[s.member.householdID, default: []].append(s.member) } }
+                for h in hs { if let hh = h.household { out[h.id] = HouseholdRecord(household: hh, members: byHousehold[h.id] ?? []) } }
+            }
+            return ()
+        }
+        return out
+    }
+}

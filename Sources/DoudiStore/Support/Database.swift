@@ -1,0 +1,255 @@
+import DoudiDomain
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// Which engine a store runs on. The SQL both share is written once; where they differ, `dialect` picks.
+public enum Engine: String, Sendable {
+    case sqlite, postgres
+}
+
+/// One open connection of either engine, with the SQLKit view used for ordinary queries.
+enum Connection: Sendable {
+    case sqlite(SQLiteConnection)
+    case postgres(PostgresConnection)
+
+    func sql(_ logger: Logger) -> any SQLDatabase {
+        switch self {
+        case .sqlite(let c): c.sql(queryLogLevel: nil)
+        case .postgres(let c): c.sql(queryLogLevel: nil, logger: logger)
+        }
+    }
+
+    func close() async {
+        switch self {
+        case .sqlite(let c): try? await c.close()
+        case .postgres(let c): try? await c.close()
+        }
+    }
+}
+
+/// A small pool: each caller gets a connection to itself for the length of its work, so a transaction
+/// never interleaves with another request's statements.
+actor ConnectionPool {
+    private var idle: [Connection] = []
+    private var open = 0
+    private let limit: Int
+    private var waiters: [CheckedContinuation<Connection, Never>] = []
+    private let make: @Sendable () async throws -> Connection
+    private var closed = false
+
+    init(limit: Int, make: @escaping @Sendable () async throws -> Connection) {
+        self.limit = limit
+        self.make = make
+    }
+
+    func acquire() async throws -> Connection {
+        if closed { throw StoreError.closed }
+        if let c = idle.popLast() { return c }
+        if open < limit {
+            open += 1
+            do { return try await make() } catch { open -= 1; throw error }
+        }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release(_ c: Connection) async {
+        if closed { await c.close(); return }
+        if !waiters.isEmpty { waiters.removeFirst().resume(returning: c) } else { idle.append(c) }
+    }
+
+    /// A connection that failed mid-work is dropped rather than handed to the next caller.
+    func discard(_ c: Connection) async {
+        open -= 1
+        await c.close()
+    }
+
+    func close() async {
+        closed = true
+        for c in idle { await c.close() }
+        idle = []
+    }
+}
+
+public enum StoreError: Error, Sendable, Equatable {
+    case closed
+    case badLocation(String)
+    case notFound
+    case forbidden
+    /// A person already belongs to another household.
+    case personInOtherHousehold(householdID: String)
+    case householdExists(String)
+    case invalid([DoudiDomain.FieldProblem])
+    case countMismatch(table: String, expected: Int, stored: Int)
+}
+
+/// The database behind Doudi: where it is, and the pool of connections to it.
+public final class Database: Sendable {
+    public let engine: Engine
+    public let location: String
+    let pool: ConnectionPool
+    let logger: Logger
+
+    private init(engine: Engine, location: String, pool: ConnectionPool, logger: Logger) {
+        self.engine = engine; self.location = location; self.pool = pool; self.logger = logger
+    }
+
+    /// `location` is a file path (SQLite) or a `postgres://` URL.
+    public static func open(_ location: String, logger: Logger = Logger(label: "doudi.store")) async throws -> Database {
+        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+            let config: SQLPostgresConfiguration
+            do { config = try SQLPostgresConfiguration(url: location) } catch { throw StoreError.badLocation(location) }
+            let core = config.coreConfiguration
+            let pool = ConnectionPool(limit: 8) {
+                let conn = try await PostgresConnection.connect(configuration: core, id: Int.random(in: 1...Int.max), logger: logger)
+                // Quiet NOTICEs such as "relation already exists" from IF NOT EXISTS.
+                _ = try await conn.query("SET client_min_messages TO WARNING", logger: logger)
+                return .postgres(conn)
+            }
+            let db = Database(engine: .postgres, location: location, pool: pool, logger: logger)
+            // Fail now, with the URL's host, rather than at the first request.
+            try await db.withConnection { _ in }
+            return db
+        }
+        let path = location
+        let pool = ConnectionPool(limit: 4) {
+            let conn = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            // WAL lets readers run beside the writer; synchronous=FULL makes a commit durable when it returns.
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"] {
+                _ = try await conn.query(pragma, [])
+            }
+            return .sqlite(conn)
+        }
+        let db = Database(engine: .sqlite, location: location, pool: pool, logger: logger)
+        try await db.withConnection { _ in }
+        return db
+    }
+
+    public func close() async { await pool.close() }
+
+    func withConnection<T: Sendable>(_ body: (Connection) async throws -> T) async throws -> T {
+        let c = try await pool.acquire()
+        do {
+            let r = try await body(c)
+            await pool.release(c)
+            return r
+        } catch {
+            // A statement error leaves the connection usable; anything else may not.
+            if error is SQLiteError || error is PSQLError { await pool.release(c) } else { await pool.discard(c) }
+            throw error
+        }
+    }
+
+    /// Runs `body` in one transaction: all of it is stored, or none.
+    public func transaction<T: Sendable>(_ body: (Tx) async throws -> T) async throws -> T {
+        try await withConnection { conn in
+            let tx = Tx(sql: conn.sql(logger), connection: conn, engine: engine, logger: logger)
+            // IMMEDIATE takes SQLite's write lock up front, so two writers wait instead of failing halfway.
+            try await tx.sql.raw(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+            do {
+                let r = try await body(tx)
+                try await tx.sql.raw("COMMIT").run()
+                return r
+            } catch {
+                try? await tx.sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Read-only work outside a transaction.
+    public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection { conn in try await body(conn.sql(logger)) }
+    }
+}
+
+/// A value for the bulk paths, which bypass SQLKit's per-value encoding.
+public enum BulkValue: Sendable {
+    case int(Int64)
+    case text(String)
+    case null
+}
+
+/// One open transaction.
+public struct Tx: Sendable {
+    public let sql: any SQLDatabase
+    let connection: Connection
+    public let engine: Engine
+    let logger: Logger
+
+    /// Inserts many rows at once: multi-row INSERT statements on SQLite, COPY on PostgreSQL.
+    public func bulkInsert(table: String, columns: [String], rows: [[BulkValue]]) async throws {
+        guard !rows.isEmpty else { return }
+        switch connection {
+        case .sqlite(let conn):
+            let perStatement = max(1, min(1_000, 30_000 / columns.count))
+            let one = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+            let head = "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES "
+            var full: String?
+            var start = 0
+            while start < rows.count {
+                let end = min(start + perStatement, rows.count)
+                let n = end - start
+                let sql: String
+                if n == perStatement, let f = full { sql = f } else {
+                    sql = head + Array(repeating: one, count: n).joined(separator: ",")
+                    if n == perStatement { full = sql }
+                }
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(n * columns.count)
+                for row in rows[start..<end] {
+                    for v in row {
+                        switch v {
+                        case .int(let i): binds.append(.integer(Int(i)))
+                        case .text(let t): binds.append(.text(t))
+                        case .null: binds.append(.null)
+                        }
+                    }
+                }
+                try await conn.query(sql, binds) { _ in }
+                start = end
+            }
+        case .postgres(let conn):
+            try await conn.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                var buffer = ByteBuffer()
+                buffer.reserveCapacity(1 << 20)
+                for row in rows {
+                    for (i, v) in row.enumerated() {
+                        if i > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+                        switch v {
+                        case .int(let n): buffer.writeString(String(n))
+                        case .null: buffer.writeString("\\N")
+                        case .text(let t): Self.writeCopyText(t, into: &buffer)
+                        }
+                    }
+                    buffer.writeInteger(UInt8(ascii: "\n"))
+                    if buffer.readableBytes > (1 << 20) - 4096 {
+                        try await writer.write(buffer)
+                        buffer.clear()
+                    }
+                }
+                if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            }
+        }
+    }
+
+    /// COPY's text format: backslash, tab, newline and carriage return are escaped.
+    static func writeCopyText(_ t: String, into buffer: inout ByteBuffer) {
+        for b in t.utf8 {
+            switch b {
+            case UInt8(ascii: "\\"): buffer.writeString("\\\\")
+            case UInt8(ascii: "\t"): buffer.writeString("\\t")
+            case UInt8(ascii: "\n"): buffer.writeString("\\n")
+            case UInt8(ascii: "\r"): buffer.writeString("\\r")
+            default: buffer.writeInteger(b)
+            }
+        }
+    }
+}
+

@@ -1,0 +1,2 @@
+import DoudiServer
+print("doudi")
