@@ -40,8 +40,11 @@ public struct DoudiContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var account: UserStore.Account?
     public var csrf: String?
+    /// The peer's address, for rate limits.
+    public let clientAddress: String
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
     /// County files of a few hundred thousand households are uploaded through the import page.
     public var maxUploadSize: Int { 512 * 1024 * 1024 }

@@ -1,2 +1,501 @@
+import DoudiDomain
+import DoudiStore
+import Foundation
+import HTTPTypes
 import Hummingbird
-struct Pages { init(services: Services, secureCookies: Bool) async throws {}; func register(on r: Router<DoudiContext>) {} }
+import Mustache
+
+/// The web pages: server-rendered HTML, one small stylesheet, no script needed, Chinese first.
+struct Pages: Sendable {
+    let services: Services
+    let library: MustacheLibrary
+    let strings: Strings
+    let css: ByteBuffer
+    let secureCookies: Bool
+    let loginLimiter = RateLimiter(limit: 10, window: 900)
+
+    static let sessionCookie = "doudi_session"
+    static let preCookie = "doudi_pre"
+    static let langCookie = "doudi_lang"
+
+    init(services: Services, secureCookies: Bool) async throws {
+        guard let base = Bundle.module.url(forResource: "Resources", withExtension: nil) else { throw StoreError.badLocation("resources") }
+        self.services = services
+        self.secureCookies = secureCookies
+        library = try await MustacheLibrary(directory: base.appendingPathComponent("templates").path)
+        strings = try Strings(Data(contentsOf: base.appendingPathComponent("strings.json")))
+        css = ByteBuffer(bytes: try Data(contentsOf: base.appendingPathComponent("static/app.css")))
+    }
+
+    func register(on router: Router<DoudiContext>) {
+        router.get("/static/app.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=86400"], body: .init(byteBuffer: css))
+        }
+        router.get("/lang") { req, _ -> Response in
+            let to = req.uri.queryParameters["to"].map(String.init) == "en" ? "en" : "zh"
+            var r = Response.redirect(to: "/", type: .found)
+            r.setCookie(Cookie(name: Self.langCookie, value: to, maxAge: 31_536_000, path: "/", secure: secure(req), httpOnly: true, sameSite: .lax))
+            if let back = req.headers[.referer], let u = URL(string: back), u.path.hasPrefix("/") {
+                r.headers[.location] = u.path + (u.query.map { "?" + $0 } ?? "")
+            }
+            return r
+        }
+        router.get("/") { req, ctx -> Response in
+            (try await account(req) != nil) ? .redirect(to: "/households", type: .found) : .redirect(to: "/login", type: .found)
+        }
+        router.get("/login") { req, _ in try await loginPage(req, error: nil, username: "") }
+        router.post("/login") { req, ctx in try await login(req, ctx) }
+        router.post("/logout") { req, ctx -> Response in
+            let form = try await Form.read(req)
+            if let (_, csrf, token) = try await sessionWithToken(req), form["_csrf"] == csrf { try await services.users.endSession(token: token) }
+            var r = Response.redirect(to: "/login", type: .found)
+            r.setCookie(Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", secure: secure(req), httpOnly: true, sameSite: .lax))
+            return r
+        }
+        router.get("/households") { req, _ in try await withUser(req) { a, csrf in try await householdList(req, a, csrf) } }
+        router.get("/households/new") { req, _ in
+            try await withUser(req) { a, csrf in try await householdForm(req, a, csrf, existing: nil, form: [:], problems: []) }
+        }
+        router.post("/households/new") { req, _ in try await withUser(req, post: true) { a, csrf, form in try await createHousehold(req, a, csrf, form) } }
+        router.get("/households/{id}") { req, ctx in
+            try await withUser(req) { a, csrf in try await householdPage(req, a, csrf, id: ctx.parameters.get("id") ?? "") }
+        }
+        router.get("/households/{id}/edit") { req, ctx in
+            try await withUser(req) { a, csrf in
+                guard let h = try await services.households.get(ctx.parameters.get("id") ?? "", by: a.actor) else { return try notFound(req, a, csrf) }
+                return try await householdForm(req, a, csrf, existing: h, form: Self.form(h.household), problems: [])
+            }
+        }
+        router.post("/households/{id}/edit") { req, ctx in
+            try await withUser(req, post: true) { a, csrf, form in try await updateHousehold(req, a, csrf, id: ctx.parameters.get("id") ?? "", form) }
+        }
+        router.post("/households/{id}/members") { req, ctx in
+            try await withUser(req, post: true) { a, csrf, form in try await addMember(req, a, csrf, id: ctx.parameters.get("id") ?? "", form) }
+        }
+        router.post("/members/{id}/reveal") { req, ctx in
+            try await withUser(req, post: true) { a, csrf, _ in
+                guard let id = ctx.parameters.get("id", as: Int64.self) else { return try notFound(req, a, csrf) }
+                do {
+                    let m = try await services.households.reveal(memberID: id, by: a.actor)
+                    return try await householdPage(req, a, csrf, id: m.member.householdID, revealed: m.id)
+                } catch StoreError.notFound { return try notFound(req, a, csrf) } catch StoreError.forbidden { return try forbidden(req, a, csrf) }
+            }
+        }
+        router.get("/import") { req, _ in try await withUser(req) { a, csrf in try importPage(req, a, csrf, error: nil, report: nil) } }
+        router.post("/import") { req, ctx in try await importUpload(req, ctx) }
+        router.get("/audit") { req, _ in try await withUser(req) { a, csrf in try await auditPage(req, a, csrf) } }
+    }
+
+    // MARK: - Sessions
+
+    func secure(_ req: Request) -> Bool { secureCookies || req.headers[.init("X-Forwarded-Proto")!] == "https" }
+
+    func sessionWithToken(_ req: Request) async throws -> (UserStore.Account, String, String)? {
+        guard let token = req.cookies[Self.sessionCookie]?.value, !token.isEmpty,
+              let (a, csrf) = try await services.users.session(token: token, kind: .web) else { return nil }
+        return (a, csrf, token)
+    }
+
+    func account(_ req: Request) async throws -> UserStore.Account? { try await sessionWithToken(req)?.0 }
+
+    /// A page for a logged-in user; others go to the login page.
+    func withUser(_ req: Request, _ body: (UserStore.Account, String) async throws -> Response) async throws -> Response {
+        guard let (a, csrf, _) = try await sessionWithToken(req) else { return .redirect(to: "/login", type: .found) }
+        return try await body(a, csrf)
+    }
+
+    /// A form post: the session's CSRF token must come back with it.
+    func withUser(_ req: Request, post: Bool, _ body: (UserStore.Account, String, Form) async throws -> Response) async throws -> Response {
+        guard let (a, csrf, _) = try await sessionWithToken(req) else { return .redirect(to: "/login", type: .found) }
+        let form = try await Form.read(req)
+        guard form["_csrf"] == csrf else { return try page(req, a, csrf, status: .forbidden, template: "message", title: lang(req).t("forbidden"), ["title": "CSRF", "text": "表单已过期，请返回重试 / The form has expired; go back and try again"]) }
+        return try await body(a, csrf, form)
+    }
+
+    func login(_ req: Request, _ ctx: DoudiContext) async throws -> Response {
+        let form = try await Form.read(req)
+        let username = form["username"] ?? ""
+        guard let pre = req.cookies[Self.preCookie]?.value, !pre.isEmpty, form["_csrf"] == pre else {
+            return try await loginPage(req, error: "表单已过期，请重试 / The form has expired; try again", username: username)
+        }
+        let key = "\(ctx.clientAddress)|\(username)"
+        guard await loginLimiter.allow(key) else { return try await loginPage(req, error: lang(req).t("tooMany"), username: username, status: .tooManyRequests) }
+        guard let account = try await services.users.authenticate(username: username, password: form["password"] ?? "") else {
+            await loginLimiter.fail(key)
+            return try await loginPage(req, error: lang(req).t("wrongLogin"), username: username, status: .unauthorized)
+        }
+        let session = try await services.users.startSession(for: account, kind: .web)
+        var r = Response.redirect(to: "/households", type: .found)
+        r.setCookie(Cookie(name: Self.sessionCookie, value: session.token, maxAge: Int(UserStore.sessionHours * 3600), path: "/", secure: secure(req), httpOnly: true, sameSite: .lax))
+        return r
+    }
+
+    func loginPage(_ req: Request, error: String?, username: String, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let pre = req.cookies[Self.preCookie]?.value ?? UUID().uuidString
+        var r = try page(req, nil, "", status: status, template: "login", title: lang(req).t("login"), ["error": error as Any, "username": username, "preCsrf": pre])
+        r.setCookie(Cookie(name: Self.preCookie, value: pre, path: "/login", secure: secure(req), httpOnly: true, sameSite: .strict))
+        return r
+    }
+
+    // MARK: - Rendering
+
+    func lang(_ req: Request) -> Strings.Table { strings.table(req.cookies[Self.langCookie]?.value == "en" ? "en" : "zh") }
+
+    func page(_ req: Request, _ a: UserStore.Account?, _ csrf: String, status: HTTPResponse.Status = .ok, template: String, title: String,
+              _ data: [String: Any]) throws -> Response {
+        let t = lang(req)
+        var context = data
+        context["t"] = t.values
+        context["csrf"] = csrf
+        let content = library.render(context, withTemplate: template) ?? ""
+        var layout: [String: Any] = ["t": t.values, "title": title, "content": content, "lang": t.code == "en" ? "en" : "zh-Hans",
+                                     "otherLang": t.code == "en" ? "zh" : "en"]
+        if let a {
+            layout["user"] = ["username": a.username, "roleName": t.code == "en" ? a.role.english : a.role.chinese, "csrf": csrf,
+                              "canWrite": a.role.may(.writeRegister), "canAudit": a.role.may(.readAudit)] as [String: Any]
+        }
+        let html = library.render(layout, withTemplate: "layout") ?? ""
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    func notFound(_ req: Request, _ a: UserStore.Account, _ csrf: String) throws -> Response {
+        let t = lang(req)
+        return try page(req, a, csrf, status: .notFound, template: "message", title: t.t("notFound"), ["title": t.t("notFound"), "text": t.t("notFound")])
+    }
+
+    func forbidden(_ req: Request, _ a: UserStore.Account, _ csrf: String) throws -> Response {
+        let t = lang(req)
+        return try page(req, a, csrf, status: .forbidden, template: "message", title: t.t("forbidden"), ["title": t.t("forbidden"), "text": t.t("forbidden")])
+    }
+
+    static func options<E: CodeNamed>(_: E.Type, selected: String?, t: Strings.Table) -> [[String: Any]] {
+        E.allCases.map { e in ["value": e.rawValue, "label": t.code == "en" ? e.rawValue : e.chinese, "selected": e.rawValue == selected] }
+    }
+
+    static func allOptions(_ form: Form, t: Strings.Table) -> [String: Any] {
+        ["relation": options(Relation.self, selected: form["relation"] ?? "head", t: t),
+         "laborAbility": options(LaborAbility.self, selected: form["laborAbility"] ?? "full", t: t),
+         "health": options(HealthStatus.self, selected: form["health"] ?? "healthy", t: t),
+         "schooling": options(Schooling.self, selected: form["schooling"] ?? "notInSchool", t: t),
+         "employment": options(Employment.self, selected: form["employment"] ?? "notApplicable", t: t),
+         "childCategory": options(ChildCategory.self, selected: form["childCategory"], t: t),
+         "povertyStatus": options(PovertyStatus.self, selected: form["povertyStatus"] ?? "none", t: t)]
+    }
+
+    func say(_ m: Message, _ t: Strings.Table) -> String { t.code == "en" ? m.en : m.zh }
+
+    // MARK: - Register pages
+
+    func householdList(_ req: Request, _ a: UserStore.Account, _ csrf: String) async throws -> Response {
+        let t = lang(req)
+        guard a.role.may(.readRegister) else { return try forbidden(req, a, csrf) }
+        let q = req.uri.queryParameters
+        let text = q["q"].map(String.init) ?? ""
+        let ridText = (q["rid"].map(String.init) ?? "").trimmingCharacters(in: .whitespaces)
+        let regionText = q["region"].map(String.init) ?? ""
+        let pageNo = max(0, Int(q["page"].map(String.init) ?? "0") ?? 0)
+        var rid: ResidentID?
+        var error: String?
+        if !ridText.isEmpty {
+            do { rid = try ResidentID(ridText) } catch let problem { error = say(problem.message, t) }
+        }
+        let region = RegionCode(regionText)
+        var total = 0
+        var items: [[String: Any]] = []
+        if error == nil {
+            let page = try await services.households.search(by: a.actor, text: text, residentID: rid, region: region, limit: 50, offset: pageNo * 50)
+            total = page.total
+            let names = try await RegionNames(services.regions).names(for: page.items.compactMap { RegionCode(value: UInt64($0.region)) })
+            items = page.items.map { s in
+                ["id": s.id, "head": s.headName ?? "", "rid": s.headResidentID.map(Masking.residentID) ?? "",
+                 "region": RegionCode(value: UInt64(s.region)).flatMap { names[$0] } ?? "", "count": s.memberCount]
+            }
+        }
+        let regions = try await scopeRegions(a, selected: region)
+        func link(_ p: Int) -> String {
+            var c = URLComponents()
+            c.queryItems = [.init(name: "q", value: text), .init(name: "rid", value: ridText), .init(name: "region", value: regionText), .init(name: "page", value: String(p))]
+            return "/households?" + (c.percentEncodedQuery ?? "")
+        }
+        return try page(req, a, csrf, template: "households", title: t.t("households"), [
+            "q": text, "rid": ridText, "error": error as Any, "total": total, "items": items, "regions": regions,
+            "prev": pageNo > 0 ? link(pageNo - 1) : false, "next": (pageNo + 1) * 50 < total ? link(pageNo + 1) : false])
+    }
+
+    /// The townships and villages a user can filter by.
+    func scopeRegions(_ a: UserStore.Account, selected: RegionCode?) async throws -> [[String: Any]] {
+        var out: [[String: Any]] = []
+        var level = [a.region]
+        for _ in 0..<2 {
+            var next: [RegionCode] = []
+            for code in level {
+                for r in try await services.regions.children(of: code) where r.level >= .township {
+                    out.append(["code": r.code.description, "name": (r.level == .village ? "— " : "") + r.name, "selected": r.code == selected])
+                    next.append(r.code)
+                }
+            }
+            level = next
+        }
+        if a.region.level >= .township, let own = try await services.regions.region(a.region) {
+            out.insert(["code": own.code.description, "name": own.name, "selected": own.code == selected], at: 0)
+        }
+        return out.sorted { ($0["code"] as! String) < ($1["code"] as! String) }
+    }
+
+    func villages(_ a: UserStore.Account, selected: RegionCode?) async throws -> [[String: Any]] {
+        let codes = try await services.regions.villageCodes(in: a.region).sorted()
+        var out: [[String: Any]] = []
+        for c in codes.prefix(2_000) {
+            guard let code = RegionCode(value: c) else { continue }
+            let path = try await services.regions.path(code).filter { $0.level >= .township }.map(\.name).joined(separator: " ")
+            out.append(["code": code.description, "name": path, "selected": code == selected])
+        }
+        return out
+    }
+
+    func householdPage(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, revealed: Int64? = nil,
+                       message: String? = nil, error: String? = nil, form: Form = [:]) async throws -> Response {
+        let t = lang(req)
+        guard let h = try await services.households.get(id, by: a.actor) else { return try notFound(req, a, csrf) }
+        let en = t.code == "en"
+        func label<E: CodeNamed>(_ e: E) -> String { en ? e.rawValue : e.chinese }
+        let path = try await services.regions.path(h.household.regionCode).filter { $0.level >= .township }.map(\.name).joined(separator: " ")
+        let members: [[String: Any]] = h.members.map { s in
+            let m = s.member
+            let show = s.id == revealed
+            return ["id": s.id, "name": m.name, "relation": label(m.relation), "rid": show ? m.residentID.text : m.residentID.masked,
+                    "sex": label(m.sex), "birth": m.birthDate.description, "labor": label(m.laborAbility), "health": label(m.health),
+                    "grade": m.disabilityGrade.map { String($0) } as Any, "schooling": label(m.schooling), "employment": label(m.employment),
+                    "phone": (show ? m.phone : m.maskedPhone) ?? "", "child": m.childCategory.map(label) as Any,
+                    "revealed": show, "canReveal": a.role.may(.revealPersonalData), "csrf": csrf]
+        }
+        let hh = h.household
+        return try page(req, a, csrf, template: "household", title: "\(t.t("householdId")) \(hh.id)", [
+            "h": ["id": hh.id, "region": path, "regionCode": hh.regionCode.description, "poverty": label(hh.povertyStatus),
+                  "dibao": t.t(hh.dibao ? "yes" : "no"), "nearDibao": t.t(hh.nearDibao ? "yes" : "no"),
+                  "extremeHardship": t.t(hh.extremeHardship ? "yes" : "no"), "income": hh.incomePerCapita, "address": hh.address],
+            "members": members, "canWrite": a.role.may(.writeRegister), "message": message as Any, "error": error as Any,
+            "form": form.values, "options": Self.allOptions(form, t: t)])
+    }
+
+    static func form(_ h: Household) -> Form {
+        Form(values: ["regionCode": h.regionCode.description, "povertyStatus": h.povertyStatus.rawValue, "incomePerCapita": String(h.incomePerCapita),
+                      "address": h.address, "dibao": h.dibao ? "1" : "", "nearDibao": h.nearDibao ? "1" : "", "extremeHardship": h.extremeHardship ? "1" : ""])
+    }
+
+    func householdForm(_ req: Request, _ a: UserStore.Account, _ csrf: String, existing: StoredHousehold?, form: Form, problems: [FieldProblem],
+                       status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = lang(req)
+        guard a.role.may(.writeRegister) else { return try forbidden(req, a, csrf) }
+        var f = form.values
+        for k in ["dibao", "nearDibao", "extremeHardship"] { f[k] = form[k] == "1" ? "1" : nil }
+        let title = existing.map { "\(t.t("edit")) \($0.household.id)" } ?? t.t("newHousehold")
+        return try page(req, a, csrf, status: status, template: "householdform", title: title, [
+            "title": title, "isNew": existing == nil, "action": existing.map { "/households/\($0.household.id)/edit" } ?? "/households/new",
+            "villages": try await villages(a, selected: RegionCode(form["regionCode"] ?? "")), "form": f as [String: Any],
+            "options": Self.allOptions(form, t: t), "problems": problems.map { "\($0.field): \(say($0.message, t))" }, "hasProblems": !problems.isEmpty])
+    }
+
+    /// The household fields of a form, with every problem found.
+    static func household(id: String, _ form: Form, _ problems: inout [FieldProblem]) -> Household? {
+        if let p = Household.idProblem(id) { problems.append(FieldProblem("householdId", p.message)) }
+        guard let code = RegionCode(form["regionCode"] ?? "") else {
+            problems.append(FieldProblem("regionCode", Message("请选择村（社区）", "choose a village")))
+            return nil
+        }
+        let incomeText = (form["incomePerCapita"] ?? "").trimmingCharacters(in: .whitespaces)
+        var income = 0
+        if !incomeText.isEmpty {
+            guard let v = Int(incomeText), v >= 0 else {
+                problems.append(FieldProblem("incomePerCapita", Message("人均纯收入应为不小于0的整数", "income per capita is a whole number of yuan, 0 or more")))
+                return nil
+            }
+            income = v
+        }
+        let status = APIHandlers.enumValue(PovertyStatus.self, form["povertyStatus"], field: "povertyStatus", default: .none, &problems)
+        let h = Household(id: id, regionCode: code, povertyStatus: status, dibao: form["dibao"] == "1", nearDibao: form["nearDibao"] == "1",
+                          extremeHardship: form["extremeHardship"] == "1", incomePerCapita: income, address: form["address"] ?? "")
+        problems += h.problems().filter { $0.field != "household_id" }.map(APIHandlers.camel)
+        return h
+    }
+
+    static func memberInput(_ form: Form) -> Components.Schemas.MemberInput {
+        .init(residentId: (form["residentId"] ?? "").trimmingCharacters(in: .whitespaces), name: form["name"], relation: form["relation"] ?? "",
+              laborAbility: form["laborAbility"] ?? "", health: form["health"], disabilityGrade: form["disabilityGrade"].flatMap { Int($0) },
+              schooling: form["schooling"], employment: form["employment"], phone: form["phone"], childCategory: form["childCategory"])
+    }
+
+    func createHousehold(_ req: Request, _ a: UserStore.Account, _ csrf: String, _ form: Form) async throws -> Response {
+        var problems: [FieldProblem] = []
+        let id = (form["householdId"] ?? "").trimmingCharacters(in: .whitespaces)
+        let household = Self.household(id: id, form, &problems)
+        let head = APIHandlers.member(Self.memberInput(form), householdID: id, index: nil, &problems)
+        if let household, let head, problems.isEmpty {
+            do {
+                let stored = try await services.households.create(HouseholdRecord(household: household, members: [head]), by: a.actor)
+                return .redirect(to: "/households/\(stored.household.id)", type: .normal)
+            } catch let e as StoreError {
+                problems = Self.problems(e)
+            }
+        }
+        return try await householdForm(req, a, csrf, existing: nil, form: form, problems: problems, status: .unprocessableContent)
+    }
+
+    static func problems(_ e: StoreError) -> [FieldProblem] {
+        switch e {
+        case .invalid(let p): p
+        case .householdExists(let id): [FieldProblem("householdId", Message("户编号\(id)已存在", "household id \(id) already exists"))]
+        case .personInOtherHousehold(let other):
+            [FieldProblem("residentId", Message("此人已登记在户\(other)中，一人只能属于一户", "this person is already registered in household \(other); a person belongs to one household only"))]
+        case .forbidden: [FieldProblem("regionCode", Message("该村不在您的辖区内或您无权修改", "that village is outside your region, or your role may not change it"))]
+        case .notFound: [FieldProblem("householdId", Message("记录不存在或不在您的辖区内", "no such record in your region"))]
+        default: [FieldProblem("", Message("保存失败", "could not save"))]
+        }
+    }
+
+    func updateHousehold(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, _ form: Form) async throws -> Response {
+        guard let existing = try await services.households.get(id, by: a.actor) else { return try notFound(req, a, csrf) }
+        var problems: [FieldProblem] = []
+        if let h = Self.household(id: id, form, &problems), problems.isEmpty {
+            do {
+                _ = try await services.households.update(h, by: a.actor)
+                return .redirect(to: "/households/\(id)", type: .normal)
+            } catch let e as StoreError { problems = Self.problems(e) }
+        }
+        return try await householdForm(req, a, csrf, existing: existing, form: form, problems: problems, status: .unprocessableContent)
+    }
+
+    func addMember(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, _ form: Form) async throws -> Response {
+        let t = lang(req)
+        var problems: [FieldProblem] = []
+        if let m = APIHandlers.member(Self.memberInput(form), householdID: id, index: nil, &problems), problems.isEmpty {
+            do {
+                _ = try await services.households.addMember(m, by: a.actor)
+                return .redirect(to: "/households/\(id)", type: .normal)
+            } catch StoreError.notFound { return try notFound(req, a, csrf) } catch let e as StoreError { problems = Self.problems(e) }
+        }
+        let text = problems.map { "\($0.field): \(say($0.message, t))" }.joined(separator: "；")
+        var r = try await householdPage(req, a, csrf, id: id, error: text, form: form)
+        r.status = .unprocessableContent
+        return r
+    }
+
+    // MARK: - Import and audit
+
+    func importPage(_ req: Request, _ a: UserStore.Account, _ csrf: String, error: String?, report: RegisterImporter.Report?,
+                    status: HTTPResponse.Status = .ok) throws -> Response {
+        let t = lang(req)
+        guard a.role.may(.importRegister) else { return try forbidden(req, a, csrf) }
+        var data: [String: Any] = ["error": error as Any]
+        if let report {
+            let shown = report.rejections.prefix(500)
+            data["report"] = [
+                "summary": say(report.summary, t),
+                "rejections": shown.map { ["file": $0.file, "line": $0.line, "field": $0.field, "reason": say($0.message, t)] as [String: Any] },
+                "hasRejections": !shown.isEmpty,
+                "more": report.rejections.count > shown.count ? "\(report.rejections.count - shown.count)" : false,
+            ] as [String: Any]
+        }
+        return try page(req, a, csrf, status: status, template: "import", title: t.t("import"), data)
+    }
+
+    func importUpload(_ req: Request, _ ctx: DoudiContext) async throws -> Response {
+        guard let (a, csrf, _) = try await sessionWithToken(req) else { return .redirect(to: "/login", type: .found) }
+        let t = lang(req)
+        guard a.role.may(.importRegister) else { return try forbidden(req, a, csrf) }
+        let body = try await req.body.collect(upTo: ctx.maxUploadSize)
+        guard let type = req.headers[.contentType], let parts = Multipart.parse(Array(buffer: body), contentType: type) else {
+            return try importPage(req, a, csrf, error: say(Message("请选择两个CSV文件后上传", "choose both CSV files, then upload"), t), report: nil, status: .badRequest)
+        }
+        guard parts.first(where: { $0.name == "_csrf" }).map({ String(decoding: $0.data, as: UTF8.self) }) == csrf else {
+            return try forbidden(req, a, csrf)
+        }
+        guard let h = parts.first(where: { $0.name == "households" }), let m = parts.first(where: { $0.name == "members" }),
+              !h.data.isEmpty, !m.data.isEmpty else {
+            return try importPage(req, a, csrf, error: say(Message("请选择两个CSV文件后上传", "choose both CSV files, then upload"), t), report: nil, status: .badRequest)
+        }
+        do {
+            let report = try await services.importer.run(households: h.filename ?? "households.csv", h.data, members: m.filename ?? "members.csv", m.data, by: a.actor)
+            return try importPage(req, a, csrf, error: nil, report: report)
+        } catch StoreError.invalid(let problems) {
+            return try importPage(req, a, csrf, error: problems.map { say($0.message, t) }.joined(separator: "；"), report: nil, status: .unprocessableContent)
+        }
+    }
+
+    func auditPage(_ req: Request, _ a: UserStore.Account, _ csrf: String) async throws -> Response {
+        let t = lang(req)
+        guard a.role.may(.readAudit) else { return try forbidden(req, a, csrf) }
+        let q = req.uri.queryParameters
+        let actor = q["actor"].map(String.init) ?? "", action = q["action"].map(String.init) ?? "", subject = q["subject"].map(String.init) ?? ""
+        let entries = try await services.audit.search(by: a.actor, actorName: actor, action: action, subject: subject, limit: 200)
+        let fmt = ISO8601DateFormatter()
+        fmt.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        return try page(req, a, csrf, template: "audit", title: t.t("audit"), [
+            "actor": actor, "action": action, "subject": subject,
+            "entries": entries.map { e in
+                ["at": fmt.string(from: Date(timeIntervalSince1970: Double(e.at) / 1000)), "actor": e.actor, "action": e.action,
+                 "subject": e.subject, "before": e.beforeJSON ?? "", "after": e.afterJSON ?? ""] as [String: Any]
+            }])
+    }
+}
+
+/// The zh / en strings table (Resources/strings.json): each key has its Chinese and its English text.
+struct Strings: Sendable {
+    let entries: [String: [String]]
+    init(_ data: Data) throws { entries = try JSONDecoder().decode([String: [String]].self, from: data) }
+
+    struct Table: Sendable {
+        let code: String
+        let values: [String: String]
+        func t(_ key: String) -> String { values[key] ?? key }
+    }
+
+    func table(_ code: String) -> Table {
+        let i = code == "en" ? 1 : 0
+        return Table(code: code, values: entries.mapValues { $0.count > i ? $0[i] : $0[0] })
+    }
+}
+
+/// A url-encoded form body, first value per name.
+struct Form: Sendable, ExpressibleByDictionaryLiteral {
+    var values: [String: String]
+    init(values: [String: String]) { self.values = values }
+    init(dictionaryLiteral elements: (String, String)...) { values = Dictionary(elements, uniquingKeysWith: { a, _ in a }) }
+    subscript(_ key: String) -> String? { values[key] }
+
+    static func read(_ req: Request) async throws -> Form {
+        let buffer = try await req.body.collect(upTo: 1 << 20)
+        return parse(String(buffer: buffer))
+    }
+
+    static func parse(_ s: String) -> Form {
+        var out: [String: String] = [:]
+        for pair in s.split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ x: Substring) -> String { x.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            let k = decode(kv[0])
+            if out[k] == nil { out[k] = kv.count > 1 ? decode(kv[1]) : "" }
+        }
+        return Form(values: out)
+    }
+}
+
+/// Failed logins per client and username within a window.
+actor RateLimiter {
+    let limit: Int
+    let window: TimeInterval
+    var failures: [String: [Date]] = [:]
+    init(limit: Int, window: TimeInterval) { self.limit = limit; self.window = window }
+
+    func allow(_ key: String) -> Bool {
+        let cutoff = Date().addingTimeInterval(-window)
+        failures[key] = failures[key]?.filter { $0 > cutoff }
+        if failures.count > 10_000 { failures = failures.filter { !$0.value.isEmpty } }
+        return (failures[key]?.count ?? 0) < limit
+    }
+
+    func fail(_ key: String) { failures[key, default: []].append(Date()) }
+}
+
+import DoudiAPI

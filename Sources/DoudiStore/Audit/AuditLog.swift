@@ -22,6 +22,8 @@ public enum AuditLog {
         }
     }
 
+    static let columns = ["at", "actor_id", "actor", "action", "subject", "region", "before_json", "after_json"]
+
     static func json(_ value: (any Encodable & Sendable)?) -> String? {
         guard let value else { return nil }
         let e = JSONEncoder()

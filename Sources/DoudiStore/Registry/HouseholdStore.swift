@@ -237,10 +237,44 @@ public struct HouseholdStore: Sendable {
     }
 
     public func counts() async throws -> (households: Int, members: Int) {
-        try await db.read { sql in
-            let h = try await sql.raw("SELECT COUNT(*) AS n FROM households").first(decoding: Count.self)?.n ?? 0
-            let m = try await sql.raw("SELECT COUNT(*) AS n FROM members").first(decoding: Count.self)?.n ?? 0
-            return (h, m)
+        try await db.read { sql in try await Self.counts(sql) }
+    }
+
+    static func counts(_ sql: any SQLDatabase) async throws -> (households: Int, members: Int) {
+        let h = try await sql.raw("SELECT COUNT(*) AS n FROM households").first(decoding: Count.self)?.n ?? 0
+        let m = try await sql.raw("SELECT COUNT(*) AS n FROM members").first(decoding: Count.self)?.n ?? 0
+        return (h, m)
+    }
+
+    /// Stores checked households in bulk with one audit entry each, then reads back the counts: a row that
+    /// vanished fails the whole transaction.
+    static func insertMany(_ tx: Tx, _ records: [HouseholdRecord], by actor: Actor, source: String,
+                           progress: (Int) -> Void = { _ in }) async throws {
+        let before = try await counts(tx.sql)
+        let now = Clock.nowMillis()
+        let batch = 20_000
+        var memberTotal = 0
+        for start in stride(from: 0, to: records.count, by: batch) {
+            let slice = records[start..<min(start + batch, records.count)]
+            try await tx.bulkInsert(table: "households", columns: householdColumns, rows: slice.map { bulkRow($0.household, now: now) })
+            var rows: [[BulkValue]] = []
+            rows.reserveCapacity(slice.count * 5)
+            for r in slice { for m in r.members { rows.append(bulkRow(m, region: r.household.regionCode)) } }
+            memberTotal += rows.count
+            try await tx.bulkInsert(table: "members", columns: memberColumns, rows: rows)
+            let source = AuditLog.json(source) ?? "null"
+            try await tx.bulkInsert(table: "audit_log", columns: AuditLog.columns, rows: slice.map {
+                [.int(now), .int(actor.userID), .text(actor.username), .text("household.import"), .text($0.household.id),
+                 .int(Int64($0.household.regionCode.value)), .null, .text("{\"members\":\($0.members.count),\"source\":\(source)}")]
+            })
+            progress(start + slice.count)
+        }
+        let after = try await counts(tx.sql)
+        if after.households - before.households != records.count {
+            throw StoreError.countMismatch(table: "households", expected: records.count, stored: after.households - before.households)
+        }
+        if after.members - before.members != memberTotal {
+            throw StoreError.countMismatch(table: "members", expected: memberTotal, stored: after.members - before.members)
         }
     }
 }

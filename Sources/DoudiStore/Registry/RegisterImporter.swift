@@ -64,45 +64,13 @@ public struct RegisterImporter: Sendable {
         let memberTotal = plan.acceptedMembers
         if !plan.accepted.isEmpty {
             try await db.transaction { tx in
-                let before = try await Self.counts(tx.sql)
-                let now = Clock.nowMillis()
-                let batch = 20_000
-                var done = 0
-                for start in stride(from: 0, to: plan.accepted.count, by: batch) {
-                    let slice = plan.accepted[start..<min(start + batch, plan.accepted.count)]
-                    try await tx.bulkInsert(table: "households", columns: HouseholdStore.householdColumns,
-                                            rows: slice.map { HouseholdStore.bulkRow($0.household, now: now) })
-                    var rows: [[BulkValue]] = []
-                    rows.reserveCapacity(slice.count * 5)
-                    for r in slice { for m in r.members { rows.append(HouseholdStore.bulkRow(m, region: r.household.regionCode)) } }
-                    try await tx.bulkInsert(table: "members", columns: HouseholdStore.memberColumns, rows: rows)
-                    try await tx.bulkInsert(table: "audit_log", columns: ["at", "actor_id", "actor", "action", "subject", "region", "before_json", "after_json"],
-                                            rows: slice.map { [.int(now), .int(actor.userID), .text(actor.username), .text("household.import"),
-                                                               .text($0.household.id), .int(Int64($0.household.regionCode.value)), .null,
-                                                               .text("{\"file\":\(AuditLog.json(hName) ?? "null"),\"members\":\($0.members.count)}")] })
-                    done += slice.count
-                    progress(.storing, done, plan.accepted.count)
-                }
-                let after = try await Self.counts(tx.sql)
-                // Read back what was written: a row that vanished fails the import and rolls it all back.
-                if after.households - before.households != plan.accepted.count {
-                    throw StoreError.countMismatch(table: "households", expected: plan.accepted.count, stored: after.households - before.households)
-                }
-                if after.members - before.members != memberTotal {
-                    throw StoreError.countMismatch(table: "members", expected: memberTotal, stored: after.members - before.members)
-                }
+                try await HouseholdStore.insertMany(tx, plan.accepted, by: actor, source: hName) { progress(.storing, $0, plan.accepted.count) }
             }
         }
         progress(.done, 1, 1)
         return Report(householdRows: plan.householdRows, memberRows: plan.memberRows, importedHouseholds: plan.accepted.count,
                       importedMembers: memberTotal, unchangedHouseholds: plan.unchanged, leftOutHouseholds: plan.leftOut.count,
                       rejections: plan.rejections)
-    }
-
-    static func counts(_ sql: any SQLDatabase) async throws -> (households: Int, members: Int) {
-        let h = try await sql.raw("SELECT COUNT(*) AS n FROM households").first(decoding: Count.self)?.n ?? 0
-        let m = try await sql.raw("SELECT COUNT(*) AS n FROM members").first(decoding: Count.self)?.n ?? 0
-        return (h, m)
     }
 
     static func householdIDs(_ t: CSVTable) -> [String] {

@@ -1,0 +1,194 @@
+import ArgumentParser
+import DoudiDomain
+import DoudiServer
+import DoudiStore
+import Foundation
+import Hummingbird
+import Logging
+
+@main
+struct Doudi: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doudi",
+        abstract: "兜底 Doudi: the register, early warning and assistance of a county's safety net.",
+        subcommands: [Serve.self, Migrate.self, Import.self, UserCommand.self, RegionsCommand.self])
+}
+
+/// `--database` on every command; `DOUDI_DATABASE` when not given; `doudi.sqlite` in the working directory by default.
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .long, help: "A SQLite file path or a postgres:// URL (default: $DOUDI_DATABASE, else doudi.sqlite).")
+    var database: String?
+
+    var location: String { database ?? ProcessInfo.processInfo.environment["DOUDI_DATABASE"] ?? "doudi.sqlite" }
+
+    /// Opens and migrates: every command works on an up-to-date schema.
+    func open(_ logger: Logger) async throws -> Database {
+        let db: Database
+        do { db = try await Database.open(location, logger: logger) } catch {
+            throw CLIError("无法打开数据库 \(redacted)：\(error)", "cannot open the database \(redacted): \(error)")
+        }
+        let applied = try await db.migrate()
+        for m in applied { logger.info("migrated", metadata: ["version": "\(m.version)", "name": "\(m.name)"]) }
+        return db
+    }
+
+    /// Opens, migrates, runs `body`, and closes the database whatever happens.
+    func with<T>(_ logger: Logger, _ body: (Database) async throws -> T) async throws -> T {
+        let db = try await open(logger)
+        do {
+            let r = try await body(db)
+            await db.close()
+            return r
+        } catch StoreError.invalid(let problems) {
+            await db.close()
+            throw CLIError(problems.map(\.message.zh).joined(separator: "\n"), problems.map(\.message.en).joined(separator: "\n"))
+        } catch {
+            await db.close()
+            throw error
+        }
+    }
+
+    /// The location without a password, for messages.
+    var redacted: String {
+        guard var c = URLComponents(string: location), c.password != nil else { return location }
+        c.password = "***"
+        return c.string ?? location
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    let zh: String, en: String
+    init(_ zh: String, _ en: String) { self.zh = zh; self.en = en }
+    var description: String { "\(zh)\n\(en)" }
+}
+
+func makeLogger(_ label: String) -> Logger {
+    var l = Logger(label: label)
+    l.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    return l
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the web pages and the JSON API.")
+    @OptionGroup var db: DatabaseOption
+    @Flag(help: "Fill an empty database with the demo county (耒阳市) and one user per role.") var demo = false
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Flag(help: "Mark cookies Secure (when a TLS proxy sits in front).") var secureCookies = false
+    @Option(help: "Demo households to generate.") var demoHouseholds = 5_000
+
+    func run() async throws {
+        let logger = makeLogger("doudi")
+        try await db.with(logger) { database in
+        if demo {
+            let users = try await DemoLoader.loadIfEmpty(database, households: demoHouseholds)
+            if users.isEmpty {
+                print("演示数据未加载：数据库中已有数据。/ Demo not loaded: the database already holds data.")
+            } else {
+                print("演示县 耒阳市 已加载 \(demoHouseholds) 户。演示账号（密码均为 \(DemoLoader.password)）：")
+                print("Demo county 耒阳市 loaded with \(demoHouseholds) households. Demo accounts (password \(DemoLoader.password) for all):")
+                for u in users { print("  \(u.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(u.role.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(u.region)  \(u.role.chinese)") }
+            }
+        }
+        let app = try await buildApplication(services: Services(database), config: ServerConfig(host: host, port: port, secureCookies: secureCookies), logger: logger)
+        print("Doudi: http://\(host):\(port)/")
+        try await app.runService()
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Bring the database schema up to date (every command does this first).")
+    @OptionGroup var db: DatabaseOption
+    func run() async throws {
+        try await db.with(makeLogger("doudi")) { database in
+            print("schema version \(try await database.schemaVersion())")
+        }
+    }
+}
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import households.csv and members.csv into the register.",
+        discussion: """
+        Every row is checked; a household with a rejected row is left out whole, the others are stored.
+        The rejected rows go to --report as CSV (file, line, field, reason). Exit 0 when the import ran,
+        whatever was rejected; non-zero when it could not run. Running the same files again changes nothing.
+        """)
+    @OptionGroup var db: DatabaseOption
+    @Option(help: "households.csv") var households: String
+    @Option(help: "members.csv") var members: String
+    @Option(help: "Where to write the rejected rows (CSV).") var report: String?
+    @Option(help: "Name recorded in the audit log.") var actor = "cli"
+
+    func run() async throws {
+        let logger = makeLogger("doudi")
+        let hBytes = try readFile(households), mBytes = try readFile(members)
+        try await db.with(logger) { database in
+        let terminal = isatty(STDERR_FILENO) == 1
+        let started = Date()
+            let result = try await RegisterImporter(database).run(
+                households: (households as NSString).lastPathComponent, hBytes, members: (members as NSString).lastPathComponent, mBytes,
+                by: Actor.system(actor)) { phase, done, total in
+                    guard terminal else { return }
+                    let pct = total > 0 ? done * 100 / total : 0
+                    FileHandle.standardError.write(Data("\r\(phase.rawValue) \(done)/\(total) (\(pct)%)   \(phase == .done ? "\n" : "")".utf8))
+                }
+            if let report { try Data(result.csv.utf8).write(to: URL(fileURLWithPath: report)) }
+            let seconds = Date().timeIntervalSince(started)
+            print(result.summary.zh)
+            print(result.summary.en)
+            print(String(format: "%.2f s, %.0f rows/s", seconds, Double(result.householdRows + result.memberRows) / max(seconds, 0.001)))
+            for r in result.rejections.prefix(20) { print("  \(r.file):\(r.line) \(r.field) \(r.message.zh) / \(r.message.en)") }
+            if result.rejections.count > 20 { print("  … \(result.rejections.count - 20) more in the report") }
+        }
+    }
+
+    func readFile(_ path: String) throws -> [UInt8] {
+        guard let d = FileManager.default.contents(atPath: path) else {
+            throw CLIError("无法读取文件 \(path)", "cannot read the file \(path)")
+        }
+        return [UInt8](d)
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an account with a role and a region subtree.")
+        @OptionGroup var db: DatabaseOption
+        @Option var username: String
+        @Option var password: String
+        @Option(help: ArgumentHelp("One of: \(Role.codeNames.joined(separator: ", "))")) var role: String
+        @Option(help: "12-digit region code: the root of the account's subtree.") var region: String
+
+        func run() async throws {
+            guard let r = Role(rawValue: role) else {
+                throw CLIError("未知角色 \(role)（可选：\(Role.codeNames.joined(separator: "、"))）", "unknown role \(role) (one of \(Role.codeNames.joined(separator: ", ")))")
+            }
+            guard let code = RegionCode(region) else { throw CLIError("区划代码应为12位数字", "a region code has 12 digits") }
+            try await db.with(makeLogger("doudi")) { database in
+                let a = try await UserStore(database).add(username: username, password: password, role: r, region: code, by: Actor.system("cli"))
+                print("已创建用户 \(a.username)（\(r.chinese)，\(code)）/ created user \(a.username) (\(r.rawValue), \(code))")
+            }
+        }
+    }
+}
+
+struct RegionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "regions", abstract: "The division table.", subcommands: [Load.self])
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add or rename villages from a CSV (code,name,level,parent_code).")
+        @OptionGroup var db: DatabaseOption
+        @Option var file: String
+        func run() async throws {
+            guard let d = FileManager.default.contents(atPath: file) else { throw CLIError("无法读取文件 \(file)", "cannot read the file \(file)") }
+            try await db.with(makeLogger("doudi")) { database in
+                let r = try await RegionStore(database).loadVillages(csv: [UInt8](d), file: file, by: Actor.system("cli"))
+                print("新增 \(r.added) 个，更名 \(r.renamed) 个 / \(r.added) added, \(r.renamed) renamed")
+            }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import DoudiServer
-print("doudi")
