@@ -1,9 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
-]
+let language: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+// Our own code builds with no warning: a `try await` on a future-returning overload only warns, and does not wait.
+let strict: [SwiftSetting] = language + [.unsafeFlags(["-warnings-as-errors"])]
 
 let package = Package(
     name: "Doudi",
@@ -59,7 +59,7 @@ let package = Package(
             ],
             resources: [.embedInCode("openapi.yaml")],
             // The generator writes `public import Foundation` into files that do not use it.
-            swiftSettings: strict + [.unsafeFlags(["-suppress-warnings"])],
+            swiftSettings: language + [.unsafeFlags(["-suppress-warnings"])],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         .target(

@@ -1,0 +1,125 @@
+import PropertyBased
+import Testing
+@testable import DoudiDomain
+
+@Suite("ResidentID (R-DATA-1, GB 11643-1999)")
+struct ResidentIDTests {
+    @Test("published test vectors", arguments: [
+        ("11010519491231002X", true), ("440524188001010014", true), ("11010119900307803X", true),
+        ("110101199003077934", true), ("440524188001015368", true), ("53010219200508011X", true),
+        ("110105194912310029", false), ("110105194912310021", false),
+    ])
+    func vectors(_ text: String, _ valid: Bool) {
+        #expect(((try? ResidentID(text)) != nil) == valid)
+    }
+
+    @Test func wrongCheckNamesTheExpectedCharacter() {
+        #expect(throws: ResidentID.Problem.checkCharacter(expected: "X")) { try ResidentID("110105194912310029") }
+    }
+
+    @Test func lowercaseXIsStoredUpper() throws {
+        let id = try ResidentID("11010519491231002x")
+        #expect(id.text == "11010519491231002X")
+    }
+
+    @Test func birthDateAndSexComeFromTheNumber() throws {
+        let f = try ResidentID("11010519491231002X")
+        #expect(f.birthDate == CivilDate(year: 1949, month: 12, day: 31))
+        #expect(f.sex == .female)
+        let m = try ResidentID("440524188001010014")
+        #expect(m.sex == .male)
+        #expect(m.birthDate == CivilDate(year: 1880, month: 1, day: 1))
+    }
+
+    @Test func fifteenDigitFormIsConvertedWithAFlag() throws {
+        // 15-digit form of 11010519491231002X is 110105491231002.
+        let id = try ResidentID("110105491231002")
+        #expect(id.text == "11010519491231002X")
+        #expect(id.convertedFrom15)
+        #expect(try ResidentID("11010519491231002X").convertedFrom15 == false)
+    }
+
+    @Test("malformed numbers are rejected with the reason", arguments: [
+        ("1101051949123100", ResidentID.Problem.length(16)),
+        ("11010519491331002X", .birthDate),
+        ("11010519490229002X", .birthDate),
+        ("1101051949123A002X", .character(position: 14)),
+        ("11010519491231002Y", .character(position: 18)),
+    ])
+    func malformed(_ text: String, _ problem: ResidentID.Problem) {
+        #expect(throws: problem) { try ResidentID(text) }
+    }
+
+    @Test func futureBirthIsRejectedWhenTodayIsGiven() {
+        let today = CivilDate(year: 2026, month: 11, day: 22)!
+        let body = "43048120270101001"
+        let id = body + String(UnicodeScalar(ResidentID.checkCharacter(for: Array(body.utf8))))
+        #expect(throws: ResidentID.Problem.birthInFuture) { try ResidentID(id, today: today) }
+        #expect((try? ResidentID(id)) != nil)
+    }
+
+    @Test func masking() throws {
+        #expect(try ResidentID("11010519491231002X").masked == "110105********002X")
+        #expect(Masking.phone("13812345678") == "138****5678")
+    }
+
+    static let seventeenDigits = Gen.int(in: 0...99_999_999_999).map { tail -> String in
+        // A valid birth date in the middle keeps every generated number well-formed.
+        let s = String(tail)
+        let t = String(repeating: "0", count: 11 - s.count) + s
+        return "430481" + "19" + String(50 + Int(t.prefix(2))! % 50) + "0" + String(1 + Int(t.dropFirst(2).prefix(1))! % 9) + "1" + String(Int(t.dropFirst(3).prefix(1))! % 9) + String(t.suffix(3))
+    }
+
+    @Test func computedCheckCharacterAlwaysValidates() async {
+        await propertyCheck(input: Self.seventeenDigits) { body in
+            #expect(body.count == 17)
+            let check = ResidentID.checkCharacter(for: Array(body.utf8))
+            let id = try? ResidentID(body + String(UnicodeScalar(check)))
+            #expect(id != nil)
+            #expect(id?.key != nil)
+        }
+    }
+
+    @Test func anySingleDigitChangeIsCaught() async {
+        await propertyCheck(input: Self.seventeenDigits, Gen.int(in: 0...16), Gen.int(in: 1...9)) { body, position, delta in
+            let check = ResidentID.checkCharacter(for: Array(body.utf8))
+            var bytes = Array(body.utf8)
+            bytes[position] = UInt8(48 + (Int(bytes[position] - 48) + delta) % 10)
+            bytes.append(check)
+            let changed = String(decoding: bytes, as: UTF8.self)
+            // Either the date breaks or the check character catches it: MOD 11-2 detects every single-digit error.
+            #expect((try? ResidentID(changed)) == nil)
+        }
+    }
+
+    @Test func keysAreDistinctForDistinctIDs() async {
+        await propertyCheck(input: Self.seventeenDigits, Self.seventeenDigits) { a, b in
+            let ia = try! ResidentID(a + String(UnicodeScalar(ResidentID.checkCharacter(for: Array(a.utf8)))))
+            let ib = try! ResidentID(b + String(UnicodeScalar(ResidentID.checkCharacter(for: Array(b.utf8)))))
+            #expect((ia.key == ib.key) == (ia == ib))
+        }
+    }
+}
+
+@Suite("CivilDate")
+struct CivilDateTests {
+    @Test("parses only real YYYY-MM-DD days", arguments: [
+        ("2024-02-29", true), ("2023-02-29", false), ("2024-2-01", false), ("2024-13-01", false), ("2024-04-31", false), ("20240101", false),
+    ])
+    func parse(_ s: String, _ ok: Bool) { #expect((CivilDate(s) != nil) == ok) }
+
+    @Test func daysRoundTrip() async {
+        await propertyCheck(input: Gen.int(in: -200_000...200_000)) { n in
+            let d = CivilDate(daysSinceEpoch: n)
+            #expect(d.daysSinceEpoch == n)
+            #expect(CivilDate(d.description) == d)
+            #expect(d.adding(days: 1) > d)
+        }
+    }
+
+    @Test func age() {
+        let b = CivilDate(year: 2008, month: 11, day: 23)!
+        #expect(b.age(on: CivilDate(year: 2026, month: 11, day: 22)!) == 17)
+        #expect(b.age(on: CivilDate(year: 2026, month: 11, day: 23)!) == 18)
+    }
+}
