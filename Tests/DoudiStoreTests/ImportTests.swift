@@ -1,0 +1,91 @@
+import DoudiDomain
+import DoudiStore
+import Foundation
+import Testing
+
+@Suite("Bulk import, on each backend")
+struct ImportTests {
+    /// A register of `n` demo households in 耒阳市 as the two CSV files, with optional extra columns.
+    static func files(_ n: Int) -> (h: String, m: String) {
+        let villages = ["430481001001", "430481001002", "430481001003"].compactMap { RegionCode($0) }
+        let demo = DemoRegister(villages: villages, today: CivilDate(year: 2026, month: 11, day: 22)!)
+        var used = Set<UInt64>()
+        var h = "household_id,region_code,poverty_status,dibao,income_per_capita\n"
+        var m = "resident_id,household_id,relation,labor_ability,name,sex,phone\n"
+        for i in 0..<n {
+            let r = demo.household(i, used: &used)
+            h += "\(r.household.id),\(r.household.regionCode),\(r.household.povertyStatus.rawValue),\(r.household.dibao ? 1 : 0),\(r.household.incomePerCapita)\n"
+            for p in r.members { m += "\(p.residentID.text),\(p.householdID),\(p.relation.rawValue),\(p.laborAbility.rawValue),\(p.name),,\(p.phone ?? "")\n" }
+        }
+        return (h, m)
+    }
+
+    @Test("good households are stored whole, bad ones left out and reported, a re-run changes nothing", arguments: Backend.available)
+    func importAndRerun(_ backend: Backend) async throws {
+        try await withFreshDatabase(backend) { db in
+            var (h, m) = Self.files(300)
+            // Break one member's check character and one household's region.
+            var lines = m.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let broken = lines[5]
+            let brokenHousehold = broken.split(separator: ",")[1]
+            lines[5] = String(broken.prefix(17)) + (broken.dropFirst(17).first == "1" ? "2" : "1") + broken.dropFirst(18)
+            m = lines.joined(separator: "\n")
+            var hl = h.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let badRegionHousehold = hl[10].split(separator: ",")[0]
+            hl[10] = hl[10].replacingOccurrences(of: "4304810010", with: "4304819990")
+            h = hl.joined(separator: "\n")
+
+            let importer = RegisterImporter(db)
+            let cadre = try await Fixture.actor(db, "county", .countyOfficer, Fixture.county)
+            let r = try await importer.run(households: "households.csv", Array(h.utf8), members: "members.csv", Array(m.utf8), by: cadre)
+            #expect(r.householdRows == 300)
+            #expect(r.importedHouseholds == 298)
+            #expect(r.leftOutHouseholds == 2)
+            #expect(r.rejections.contains { $0.file == "members.csv" && $0.line == 6 && $0.field == "resident_id" })
+            #expect(r.rejections.contains { $0.file == "households.csv" && $0.line == 11 && $0.field == "region_code" })
+            #expect(r.rejections.contains { $0.householdID == String(brokenHousehold) && $0.file == "households.csv" })
+            #expect(r.csv.hasPrefix("file,line,field,reason_zh,reason_en,household_id\n"))
+            let store = HouseholdStore(db)
+            #expect(try await store.get(String(brokenHousehold), by: cadre) == nil)
+            #expect(try await store.get(String(badRegionHousehold), by: cadre) == nil)
+            let counts = try await store.counts()
+            #expect(counts.households == 298)
+            #expect(counts.members == r.importedMembers)
+            // Sex came from the resident ID; the phone column was kept.
+            let one = try await store.get("H430481001001-0", by: cadre)!
+            #expect(one.members.allSatisfy { $0.member.sex == $0.member.residentID.sex })
+
+            let again = try await importer.run(households: "households.csv", Array(h.utf8), members: "members.csv", Array(m.utf8), by: cadre)
+            #expect(again.importedHouseholds == 0)
+            #expect(again.unchangedHouseholds == 298)
+            #expect(again.nothingChanged)
+            #expect(again.summary.en.contains("did not change"))
+            #expect(try await store.counts() == counts)
+        }
+    }
+
+    @Test("a file with a missing column changes nothing", arguments: Backend.available)
+    func missingColumn(_ backend: Backend) async throws {
+        try await withFreshDatabase(backend) { db in
+            let cadre = try await Fixture.actor(db, "county", .countyOfficer, Fixture.county)
+            await #expect(throws: StoreError.self) {
+                try await RegisterImporter(db).run(households: "h.csv", Array("household_id,region_code\n".utf8), members: "m.csv",
+                                                   Array("resident_id,household_id,relation,labor_ability\n".utf8), by: cadre)
+            }
+            #expect(try await HouseholdStore(db).counts() == (0, 0))
+        }
+    }
+
+    @Test("households outside the importer's region are rejected", arguments: Backend.available)
+    func outsideScope(_ backend: Backend) async throws {
+        try await withFreshDatabase(backend) { db in
+            let (h, m) = Self.files(20)
+            let cadre = try await Fixture.actor(db, "village", .villageCadre, Fixture.village)
+            let r = try await RegisterImporter(db).run(households: "h.csv", Array(h.utf8), members: "m.csv", Array(m.utf8), by: cadre)
+            #expect(r.importedHouseholds > 0)
+            #expect(r.leftOutHouseholds > 0)
+            let stored = try await HouseholdStore(db).search(by: Actor.system(), limit: 200).items
+            #expect(stored.allSatisfy { $0.region == Int64(Fixture.village.value) })
+        }
+    }
+}
