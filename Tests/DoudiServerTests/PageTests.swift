@@ -1,0 +1,140 @@
+import DoudiDomain
+import DoudiServer
+import DoudiStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// A browser's cookie jar, enough for the pages' login, session and CSRF.
+final class Browser: @unchecked Sendable {
+    var cookies: [String: String] = [:]
+    let client: any TestClientProtocol
+    init(_ client: any TestClientProtocol) { self.client = client }
+
+    func remember(_ r: TestResponse) {
+        for v in r.headers[values: .setCookie] {
+            let pair = v.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { cookies[String(pair[0])] = String(pair[1]) }
+        }
+    }
+
+    func request(_ method: HTTPRequest.Method, _ uri: String, form: [String: String]? = nil, body: ByteBuffer? = nil, contentType: String? = nil) async throws -> TestResponse {
+        var h: HTTPFields = [:]
+        if !cookies.isEmpty { h[.cookie] = cookies.filter { !$0.value.isEmpty }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        var b = body
+        if let form {
+            h[.contentType] = "application/x-www-form-urlencoded"
+            var c = URLComponents()
+            c.queryItems = form.map { URLQueryItem(name: $0.key, value: $0.value) }
+            b = ByteBuffer(string: (c.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B"))
+        }
+        if let contentType { h[.contentType] = contentType }
+        let r = try await client.execute(uri: uri, method: method, headers: h, body: b)
+        remember(r)
+        return r
+    }
+
+    static func field(_ name: String, in html: String) -> String? {
+        guard let r = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        return String(html[r.upperBound...].prefix { $0 != "\"" })
+    }
+
+    func login(_ user: String, password: String = DemoLoader.password) async throws -> TestResponse {
+        let page = String(buffer: try await request(.get, "/login").body)
+        let csrf = Self.field("_csrf", in: page) ?? ""
+        return try await request(.post, "/login", form: ["username": user, "password": password, "_csrf": csrf])
+    }
+}
+
+@Suite("Web pages")
+struct PageTests {
+    @Test func loginSearchAndViewWithMaskedNumbers() async throws {
+        try await withServer { client, _ in
+            let b = Browser(client)
+            #expect(try await b.request(.get, "/households").headers[.location] == "/login")
+            let bad = try await b.login("village", password: "wrong-password")
+            #expect(bad.status == .unauthorized)
+            #expect(String(buffer: bad.body).contains("用户名或密码错误"))
+            let ok = try await b.login("village")
+            #expect(ok.status == .found)
+            #expect(ok.headers[values: .setCookie].contains { $0.contains("HttpOnly") && $0.contains("SameSite=Lax") })
+            let list = String(buffer: try await b.request(.get, "/households").body)
+            #expect(list.contains("户籍登记"))
+            #expect(list.contains("430481********"))
+            let id = try #require(list.range(of: "href=\"/households/H").map { String(list[list.index($0.upperBound, offsetBy: -1)...].prefix { $0 != "\"" }) })
+            let page = try await b.request(.get, "/households/\(id)")
+            #expect(page.status == .ok)
+            let html = String(buffer: page.body)
+            #expect(html.contains("查看完整号码"))
+            #expect(html.contains("<meta name=\"viewport\""))
+            #expect(!html.contains("http://") && !html.contains("https://"))  // nothing fetched from elsewhere
+            // English on request.
+            _ = try await b.request(.get, "/lang?to=en")
+            #expect(String(buffer: try await b.request(.get, "/households").body).contains("Households"))
+        }
+    }
+
+    @Test func formsNeedTheSessionCSRFToken() async throws {
+        try await withServer { client, services in
+            let b = Browser(client)
+            _ = try await b.login("village")
+            let form = String(buffer: try await b.request(.get, "/households/new").body)
+            let csrf = try #require(Browser.field("_csrf", in: form))
+            let rid = validID("43048119700101001").text
+            var fields = ["householdId": "W1", "regionCode": DemoLoader.village.description, "povertyStatus": "none", "incomePerCapita": "5000",
+                          "name": "王强", "residentId": rid, "relation": "head", "laborAbility": "full", "health": "healthy",
+                          "schooling": "notInSchool", "employment": "inCounty", "phone": "13812345678"]
+            let forged = try await b.request(.post, "/households/new", form: fields)
+            #expect(forged.status == .forbidden)
+            fields["_csrf"] = csrf
+            let created = try await b.request(.post, "/households/new", form: fields)
+            #expect(created.status == .seeOther)
+            #expect(created.headers[.location] == "/households/W1")
+            let again = try await b.request(.post, "/households/new", form: fields.merging(["householdId": "W2"]) { $1 })
+            #expect(again.status == .unprocessableContent)
+            #expect(String(buffer: again.body).contains("W1"))
+            // Reveal shows the full number and writes the audit log.
+            let stored = try #require(try await services.households.get("W1", by: Actor.system()))
+            let shown = String(buffer: try await b.request(.post, "/members/\(stored.members[0].id)/reveal", form: ["_csrf": csrf]).body)
+            #expect(shown.contains(rid))
+            #expect(try await services.audit.search(by: Actor.system(), action: "member.reveal").count == 1)
+        }
+    }
+
+    @Test func importUploadReportsRejectedRows() async throws {
+        try await withServer(households: 5) { client, services in
+            let b = Browser(client)
+            _ = try await b.login("county")
+            let page = String(buffer: try await b.request(.get, "/import").body)
+            let csrf = try #require(Browser.field("_csrf", in: page))
+            let h = "household_id,region_code,poverty_status,dibao,income_per_capita\nU1,430481001001,none,0,9000\nU2,430481001001,none,0,oops\n"
+            let m = "resident_id,household_id,relation,labor_ability\n\(validID("43048119600101001").text),U1,head,full\n\(validID("43048119600101003").text),U2,head,full\n"
+            let boundary = "----doudi"
+            var body = ""
+            for (name, file, content) in [("_csrf", nil, csrf), ("households", "households.csv", h), ("members", "members.csv", m)] {
+                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"" + (file.map { "; filename=\"\($0)\"\r\nContent-Type: text/csv" } ?? "") + "\r\n\r\n\(content)\r\n"
+            }
+            body += "--\(boundary)--\r\n"
+            let r = try await b.request(.post, "/import", body: ByteBuffer(string: body), contentType: "multipart/form-data; boundary=\(boundary)")
+            let html = String(buffer: r.body)
+            #expect(r.status == .ok)
+            #expect(html.contains("导入1户"))
+            #expect(html.contains("income_per_capita"))
+            #expect(try await services.households.get("U1", by: Actor.system()) != nil)
+            #expect(try await services.households.get("U2", by: Actor.system()) == nil)
+        }
+    }
+
+    @Test func rolesSeeOnlyWhatTheyMay() async throws {
+        try await withServer(households: 5) { client, _ in
+            let b = Browser(client)
+            _ = try await b.login("auditor")
+            #expect(try await b.request(.get, "/import").status == .forbidden)
+            #expect(try await b.request(.get, "/audit").status == .ok)
+            let v = Browser(client)
+            _ = try await v.login("volunteers")
+            #expect(try await v.request(.get, "/households").status == .forbidden)
+        }
+    }
+}
