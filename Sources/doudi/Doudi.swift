@@ -11,7 +11,7 @@ struct Doudi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doudi",
         abstract: "兜底 Doudi: the register, early warning and assistance of a county's safety net.",
-        subcommands: [Serve.self, Migrate.self, Import.self, UserCommand.self, RegionsCommand.self])
+        subcommands: [Serve.self, Migrate.self, Import.self, UserCommand.self, RegionsCommand.self, Generate.self])
 }
 
 /// `--database` on every command; `DOUDI_DATABASE` when not given; `doudi.sqlite` in the working directory by default.
@@ -190,5 +190,35 @@ struct RegionsCommand: AsyncParsableCommand {
                 print("新增 \(r.added) 个，更名 \(r.renamed) 个 / \(r.added) added, \(r.renamed) renamed")
             }
         }
+    }
+}
+
+struct Generate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a made-up register of 耒阳市 as households.csv and members.csv (for benchmarks and trials).")
+    @Option(help: "Households to generate.") var households = 200_000
+    @Option(help: "Folder to write into.") var out: String
+    @Option(help: "Seed; the same seed gives the same files.") var seed: UInt64 = 2020
+
+    func run() async throws {
+        let villages = try RegionTable.shipped().map(\.code).filter { DemoLoader.county.contains($0) && $0.level == .village }
+        let demo = DemoRegister(villages: villages, today: Clock.today())
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var h = "household_id,region_code,poverty_status,dibao,income_per_capita\n"
+        var m = "resident_id,household_id,relation,labor_ability,name,sex,phone\n"
+        var used = Set<UInt64>()
+        var people = 0
+        for i in 0..<households {
+            let r = demo.household(i, seed: seed, used: &used)
+            let x = r.household
+            h += "\(x.id),\(x.regionCode),\(x.povertyStatus.rawValue),\(x.dibao ? 1 : 0),\(x.incomePerCapita)\n"
+            for p in r.members {
+                m += "\(p.residentID.text),\(p.householdID),\(p.relation.rawValue),\(p.laborAbility.rawValue),\(p.name),\(p.sex.rawValue),\(p.phone ?? "")\n"
+            }
+            people += r.members.count
+        }
+        try Data(h.utf8).write(to: URL(fileURLWithPath: out).appendingPathComponent("households.csv"))
+        try Data(m.utf8).write(to: URL(fileURLWithPath: out).appendingPathComponent("members.csv"))
+        print("\(households) households, \(people) members, \(households + people) rows in \(out)")
     }
 }

@@ -49,7 +49,7 @@ public struct DemoRegister {
             id: "H" + village.description + "-" + String(index), regionCode: village, povertyStatus: status, dibao: dibao,
             nearDibao: !dibao && Int.random(in: 0..<100, using: &g) < 4, extremeHardship: Int.random(in: 0..<100, using: &g) < 2,
             incomePerCapita: Int.random(in: 4_000...30_000, using: &g), address: "")
-        let size = [1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 6][Int.random(in: 0..<11, using: &g)]
+        let size = [1, 2, 3, 3, 4, 4, 4, 5, 5, 6, 4][Int.random(in: 0..<11, using: &g)]
         var members: [Member] = []
         let headAge = Int.random(in: 28...78, using: &g)
         // Serial numbers are unique per index within a county and birth date range.
