@@ -144,7 +144,7 @@ struct Pages: Sendable {
     func page(_ req: Request, _ a: UserStore.Account?, _ csrf: String, status: HTTPResponse.Status = .ok, template: String, title: String,
               _ data: [String: Any]) throws -> Response {
         let t = lang(req)
-        var context = data
+        var context = Self.withoutNils(data)
         context["t"] = t.values
         context["csrf"] = csrf
         let content = library.render(context, withTemplate: template) ?? ""
@@ -157,6 +157,25 @@ struct Pages: Sendable {
         let html = library.render(layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Mustache would print an absent optional as "nil": drop them, so `{{#error}}` sections stay closed.
+    static func withoutNils(_ d: [String: Any]) -> [String: Any] {
+        var out: [String: Any] = [:]
+        for (k, v) in d {
+            let m = Mirror(reflecting: v)
+            if m.displayStyle == .optional {
+                guard let inner = m.children.first?.value else { continue }
+                out[k] = (inner as? [String: Any]).map(withoutNils) ?? inner
+            } else if let nested = v as? [String: Any] {
+                out[k] = withoutNils(nested)
+            } else if let list = v as? [[String: Any]] {
+                out[k] = list.map(withoutNils)
+            } else {
+                out[k] = v
+            }
+        }
+        return out
     }
 
     func notFound(_ req: Request, _ a: UserStore.Account, _ csrf: String) throws -> Response {

@@ -62,6 +62,7 @@ struct PageTests {
             let list = String(buffer: try await b.request(.get, "/households").body)
             #expect(list.contains("户籍登记"))
             #expect(list.contains("430481********"))
+            #expect(!list.contains("role=\"alert\""))  // no empty error box
             let id = try #require(list.range(of: "href=\"/households/H").map { String(list[list.index($0.upperBound, offsetBy: -1)...].prefix { $0 != "\"" }) })
             let page = try await b.request(.get, "/households/\(id)")
             #expect(page.status == .ok)
