@@ -83,6 +83,21 @@ struct Pages: Sendable {
         }
         router.get("/import") { req, _ in try await withUser(req) { a, csrf in try importPage(req, a, csrf, error: nil, report: nil) } }
         router.post("/import") { req, ctx in try await importUpload(req, ctx) }
+        router.get("/regions") { req, _ in try await withUser(req) { a, csrf in try await regionsPage(req, a, csrf) } }
+        router.post("/regions") { req, _ in
+            try await withUser(req, post: true) { a, csrf, form in
+                let t = lang(req)
+                guard let code = RegionCode(form["code"] ?? ""), code.level == .village else {
+                    return try await regionsPage(req, a, csrf, error: say(Message("请填写12位村级区划代码", "enter a 12-digit village code"), t), status: .unprocessableContent)
+                }
+                do {
+                    try await services.regions.upsert(Region(code: code, name: form["name"] ?? ""), by: a.actor)
+                    return try await regionsPage(req, a, csrf, message: "\(t.t("saved")): \(code) \(form["name"] ?? "")")
+                } catch StoreError.forbidden { return try forbidden(req, a, csrf) } catch StoreError.invalid(let p) {
+                    return try await regionsPage(req, a, csrf, error: p.map { say($0.message, t) }.joined(separator: "；"), status: .unprocessableContent)
+                }
+            }
+        }
         router.get("/audit") { req, _ in try await withUser(req) { a, csrf in try await auditPage(req, a, csrf) } }
     }
 
@@ -152,7 +167,8 @@ struct Pages: Sendable {
                                      "otherLang": t.code == "en" ? "zh" : "en"]
         if let a {
             layout["user"] = ["username": a.username, "roleName": t.code == "en" ? a.role.english : a.role.chinese, "csrf": csrf,
-                              "canWrite": a.role.may(.writeRegister), "canAudit": a.role.may(.readAudit)] as [String: Any]
+                              "canWrite": a.role.may(.writeRegister), "canAudit": a.role.may(.readAudit),
+                              "canRegions": a.role.may(.manageRegions)] as [String: Any]
         }
         let html = library.render(layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
@@ -440,6 +456,23 @@ struct Pages: Sendable {
         } catch StoreError.invalid(let problems) {
             return try importPage(req, a, csrf, error: problems.map { say($0.message, t) }.joined(separator: "；"), report: nil, status: .unprocessableContent)
         }
+    }
+
+    func regionsPage(_ req: Request, _ a: UserStore.Account, _ csrf: String, message: String? = nil, error: String? = nil,
+                     status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = lang(req)
+        guard a.role.may(.manageRegions) else { return try forbidden(req, a, csrf) }
+        // An administrator of a county sees its townships; of a township, that township.
+        var townships: [Region] = []
+        if a.region.level == .township, let own = try await services.regions.region(a.region) { townships = [own] }
+        else if a.region.level == .county { townships = try await services.regions.children(of: a.region) }
+        var out: [[String: Any]] = []
+        for tw in townships {
+            let villages = try await services.regions.children(of: tw.code)
+            out.append(["code": tw.code.description, "name": tw.name, "villages": villages.map { ["code": $0.code.description, "name": $0.name] }])
+        }
+        return try page(req, a, csrf, status: status, template: "regions", title: t.t("regions"),
+                        ["townships": out, "message": message as Any, "error": error as Any])
     }
 
     func auditPage(_ req: Request, _ a: UserStore.Account, _ csrf: String) async throws -> Response {

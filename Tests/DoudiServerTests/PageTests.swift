@@ -127,6 +127,24 @@ struct PageTests {
         }
     }
 
+    @Test func administratorRenamesAndAddsVillages() async throws {
+        try await withServer(households: 5) { client, services in
+            let b = Browser(client)
+            _ = try await b.login("admin")
+            let page = String(buffer: try await b.request(.get, "/regions").body)
+            #expect(page.contains("牌楼居委会"))
+            let csrf = try #require(Browser.field("_csrf", in: page))
+            let r = try await b.request(.post, "/regions", form: ["_csrf": csrf, "code": "430481100299", "name": "试点村"])
+            #expect(r.status == .ok)
+            #expect(try await services.regions.region(RegionCode("430481100299")!)?.name == "试点村")
+            let outside = try await b.request(.post, "/regions", form: ["_csrf": csrf, "code": "110101001001", "name": "外县村"])
+            #expect(outside.status == .forbidden)
+            let village = Browser(client)
+            _ = try await village.login("village")
+            #expect(try await village.request(.get, "/regions").status == .forbidden)
+        }
+    }
+
     @Test func rolesSeeOnlyWhatTheyMay() async throws {
         try await withServer(households: 5) { client, _ in
             let b = Browser(client)
