@@ -81,6 +81,14 @@ struct Pages: Sendable {
                 } catch StoreError.notFound { return try notFound(req, a, csrf) } catch StoreError.forbidden { return try forbidden(req, a, csrf) }
             }
         }
+        // Reloading a revealed page, or switching language on it, shows the household masked again.
+        router.get("/members/{id}/reveal") { req, ctx in
+            try await withUser(req) { a, csrf in
+                guard let id = ctx.parameters.get("id", as: Int64.self),
+                      let hid = try await services.households.householdOf(member: id, by: a.actor) else { return try notFound(req, a, csrf) }
+                return .redirect(to: "/households/\(hid)", type: .found)
+            }
+        }
         router.get("/import") { req, _ in try await withUser(req) { a, csrf in try importPage(req, a, csrf, error: nil, report: nil) } }
         router.post("/import") { req, ctx in try await importUpload(req, ctx) }
         router.get("/regions") { req, _ in try await withUser(req) { a, csrf in try await regionsPage(req, a, csrf) } }

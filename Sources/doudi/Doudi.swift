@@ -56,6 +56,11 @@ struct DatabaseOption: ParsableArguments {
     }
 }
 
+/// Standard output without buffering: a server's first lines must reach a log file at once.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 struct CLIError: Error, CustomStringConvertible {
     let zh: String, en: String
     init(_ zh: String, _ en: String) { self.zh = zh; self.en = en }
@@ -83,15 +88,15 @@ struct Serve: AsyncParsableCommand {
         if demo {
             let users = try await DemoLoader.loadIfEmpty(database, households: demoHouseholds)
             if users.isEmpty {
-                print("演示数据未加载：数据库中已有数据。/ Demo not loaded: the database already holds data.")
+                say("演示数据未加载：数据库中已有数据。/ Demo not loaded: the database already holds data.")
             } else {
-                print("演示县 耒阳市 已加载 \(demoHouseholds) 户。演示账号（密码均为 \(DemoLoader.password)）：")
-                print("Demo county 耒阳市 loaded with \(demoHouseholds) households. Demo accounts (password \(DemoLoader.password) for all):")
-                for u in users { print("  \(u.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(u.role.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(u.region)  \(u.role.chinese)") }
+                say("演示县 耒阳市 已加载 \(demoHouseholds) 户。演示账号（密码均为 \(DemoLoader.password)）：")
+                say("Demo county 耒阳市 loaded with \(demoHouseholds) households. Demo accounts (password \(DemoLoader.password) for all):")
+                for u in users { say("  \(u.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(u.role.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(u.region)  \(u.role.chinese)") }
             }
         }
         let app = try await buildApplication(services: Services(database), config: ServerConfig(host: host, port: port, secureCookies: secureCookies), logger: logger)
-        print("Doudi: http://\(host):\(port)/")
+        say("Doudi: http://\(host):\(port)/")
         try await app.runService()
         }
     }

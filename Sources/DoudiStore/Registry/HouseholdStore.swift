@@ -223,6 +223,13 @@ public struct HouseholdStore: Sendable {
         }
     }
 
+    /// The household of a member the actor can see, without reading the member's numbers.
+    public func householdOf(member id: Int64, by actor: Actor) async throws -> String? {
+        try await db.read { sql in
+            try await sql.raw("SELECT household_id FROM members WHERE id = \(bind: id) AND \(Self.scope(actor))").first(decoding: HouseholdIDRow.self)?.household_id
+        }
+    }
+
     /// The full resident ID and phone of one member. Each call is written to the audit log.
     public func reveal(memberID: Int64, by actor: Actor) async throws -> StoredMember {
         guard actor.role.may(.revealPersonalData) else { throw StoreError.forbidden }

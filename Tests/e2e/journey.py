@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Browser journey on a 390-pixel-wide phone: log in as a village cadre, search, open a household,
+reveal one resident ID, switch to English. Fails on any step, on a horizontal scroll bar, or on a
+request to another host."""
+import sys
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+base = sys.argv[1]
+o = webdriver.ChromeOptions()
+for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]:
+    o.add_argument(a)
+o.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}})
+o.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+o.binary_location = "/usr/bin/chromium"
+d = webdriver.Chrome(service=webdriver.ChromeService("/usr/bin/chromedriver"), options=o)
+try:
+    def narrow(page):
+        w = d.execute_script("return document.documentElement.scrollWidth")
+        assert w <= 390, f"{page}: {w} px wide"
+
+    d.get(base + "/")
+    assert "/login" in d.current_url, d.current_url
+    narrow("login")
+    d.find_element(By.NAME, "username").send_keys("village")
+    d.find_element(By.NAME, "password").send_keys("doudi-demo-2026")
+    d.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    wait = WebDriverWait(d, 15)
+    wait.until(EC.url_contains("/households"))
+    assert "户籍登记" in d.page_source
+    narrow("households")
+    first = d.find_element(By.CSS_SELECTOR, "tbody a")
+    name = d.find_elements(By.CSS_SELECTOR, "tbody td")[1].text
+    d.find_element(By.NAME, "q").send_keys(name)
+    d.find_element(By.CSS_SELECTOR, "main form button").click()
+    wait.until(EC.url_contains("q="))
+    assert name in d.page_source
+    d.find_element(By.CSS_SELECTOR, "tbody a").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "dd.mono")))
+    narrow("household")
+    masked = d.find_elements(By.CSS_SELECTOR, "dd.mono")[0].text
+    assert "********" in masked, masked
+    d.find_element(By.CSS_SELECTOR, "form[action$='/reveal'] button").click()
+    wait.until(EC.url_contains("/reveal"))
+    full = d.find_elements(By.CSS_SELECTOR, "dd.mono")[0].text
+    assert "*" not in full and len(full) == 18, full
+    d.find_element(By.LINK_TEXT, "English").click()
+    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "Members"))
+    narrow("household (en)")
+    for entry in d.get_log("performance"):
+        msg = entry["message"]
+        if '"Network.requestWillBeSent"' in msg and '"url":"http' in msg and base not in msg:
+            raise AssertionError("request to another host: " + msg[:200])
+    print("journey ok")
+finally:
+    d.quit()

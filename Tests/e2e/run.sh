@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# End-to-end checks of the `doudi` binary as a newcomer and a county would use it: the command line
+# (help, migrate, user add, import with its report and exit codes, re-run), then `serve --demo` over
+# HTTP, the browser journey (Chromium, when installed), and a clean stop on SIGTERM.
+# Usage: Tests/e2e/run.sh [path/to/doudi]    (default .build/debug/doudi)
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=$(realpath "${1:-$root/.build/debug/doudi}")
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+cd "$work"
+pass=0; fail=0
+check() { # name, then a command that must succeed
+  local name=$1; shift
+  if "$@" >>"$work/log" 2>&1; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; tail -n 20 "$work/log"; fi
+}
+
+check "help lists serve, migrate, import, user" sh -c "'$bin' --help | grep -q serve && '$bin' --help | grep -q migrate && '$bin' --help | grep -q import && '$bin' --help | grep -q user"
+check "migrate creates doudi.sqlite in the working directory" sh -c "'$bin' migrate | grep -q 'schema version' && test -f doudi.sqlite"
+check "user add with a role and region" "$bin" user add --username county.li --password 'long-enough-1' --role countyOfficer --region 430481000000
+check "user add refuses an unknown role" sh -c "! '$bin' user add --username x.y --password 'long-enough-1' --role chief --region 430481000000"
+check "user add refuses an unknown region" sh -c "! '$bin' user add --username x.z --password 'long-enough-1' --role auditor --region 430481999999"
+
+"$bin" generate --households 300 --out data >/dev/null
+# One bad check character and one unknown village.
+awk -F, 'NR==4{ $1=substr($1,1,17) (substr($1,18,1)=="1"?"2":"1") } {print}' OFS=, data/members.csv > data/m.csv
+sed '6s/,430481001/,430481999/' data/households.csv > data/h.csv
+check "import runs, exits 0 with rejected rows, writes the report" sh -c "'$bin' import --households data/h.csv --members data/m.csv --report report.csv > out.txt"
+check "report names file, line, field" sh -c "grep -q '^m.csv,4,resident_id,' report.csv && grep -q '^h.csv,6,region_code,' report.csv"
+check "summary on standard output" grep -q '导入298户' out.txt
+check "re-running the same import changes nothing and says so" sh -c "'$bin' import --households data/h.csv --members data/m.csv | grep -q 'did not change'"
+check "import of a missing file exits non-zero" sh -c "! '$bin' import --households nope.csv --members data/m.csv"
+check "import with a missing column exits non-zero" sh -c "printf 'household_id\nH1\n' > bad.csv; ! '$bin' import --households bad.csv --members data/m.csv"
+
+port=$((20000 + RANDOM % 20000))
+mkdir demo
+(cd demo && exec "$bin" serve --demo --port "$port" > serve.log 2>&1) &
+server=$!
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
+base="http://127.0.0.1:$port"
+check "serve --demo answers /healthz" sh -c "curl -sf $base/healthz | grep -q ok"
+check "demo prints its accounts" grep -q 'doudi-demo-2026' demo/serve.log
+check "metrics in Prometheus format" sh -c "curl -sf $base/metrics | grep -q '^# TYPE'"
+check "OpenAPI document served" sh -c "curl -sf $base/api/openapi.yaml | grep -q 'openapi:'"
+token=$(curl -sf -X POST "$base/api/v1/auth/token" -H 'content-type: application/json' -d '{"username":"village","password":"doudi-demo-2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+check "token for a demo account" test -n "$token"
+check "404 for a household outside the region" sh -c "test \$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer $token' $base/api/v1/households/H430481214201-1) = 404"
+check "no token, 401" sh -c "test \$(curl -s -o /dev/null -w '%{http_code}' $base/api/v1/households) = 401"
+check "no script or style from elsewhere" sh -c "! curl -s $base/login | grep -Eq '(src|href)=\"https?://'"
+if [ -z "${SKIP_BROWSER:-}" ] && command -v chromium >/dev/null && command -v chromedriver >/dev/null && python3 -c 'import selenium' 2>/dev/null; then
+  check "browser journey at 390 px: log in, search, open a household, reveal" python3 "$root/Tests/e2e/journey.py" "$base"
+else
+  echo "skip browser journey (chromium, chromedriver or selenium missing)"
+fi
+kill -TERM $server; wait $server; code=$?; echo "server exit status $code" >> "$work/log"
+check "SIGTERM stops the server cleanly" test "$code" = 0
+server=
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" = 0 ]
