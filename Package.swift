@@ -37,6 +37,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "DoudiScreening",
+            dependencies: ["DoudiDomain"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "DoudiStore",
             dependencies: [
                 "DoudiDomain",
@@ -81,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "doudi",
             dependencies: [
-                "DoudiDomain", "DoudiStore", "DoudiServer",
+                "DoudiDomain", "DoudiStore", "DoudiServer", "DoudiScreening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -90,6 +95,11 @@ let package = Package(
         .testTarget(
             name: "DoudiDomainTests",
             dependencies: ["DoudiDomain", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DoudiScreeningTests",
+            dependencies: ["DoudiScreening", "DoudiDomain", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict
         ),
         .testTarget(

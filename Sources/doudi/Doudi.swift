@@ -1,5 +1,6 @@
 import ArgumentParser
 import DoudiDomain
+import DoudiScreening
 import DoudiServer
 import DoudiStore
 import Foundation
@@ -11,7 +12,7 @@ struct Doudi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doudi",
         abstract: "兜底 Doudi: the register, early warning and assistance of a county's safety net.",
-        subcommands: [Serve.self, Migrate.self, Import.self, UserCommand.self, RegionsCommand.self, Generate.self])
+        subcommands: [Serve.self, Migrate.self, Import.self, UserCommand.self, RegionsCommand.self, Screen.self, Generate.self])
 }
 
 /// `--database` on every command; `DOUDI_DATABASE` when not given; `doudi.sqlite` in the working directory by default.
@@ -225,5 +226,43 @@ struct Generate: AsyncParsableCommand {
         try Data(h.utf8).write(to: URL(fileURLWithPath: out).appendingPathComponent("households.csv"))
         try Data(m.utf8).write(to: URL(fileURLWithPath: out).appendingPathComponent("members.csv"))
         print("\(households) households, \(people) members, \(households + people) rows in \(out)")
+    }
+}
+
+struct Screen: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Screen department feeds against a register (specs/screening.md): flagged.csv and a summary.",
+        discussion: """
+        --input is a folder with households.csv, members.csv, medical.csv, unemployment.csv, disaster.csv,
+        death.csv and disability.csv. FILE gets the flagged households; the summary (JSON) goes to standard
+        output. Rejected rows are reported with their line numbers and the run goes on; a repeated
+        household_id or resident_id stops it (exit 1) naming both lines.
+        """)
+    @Option(help: "Folder of the seven CSV files.") var input: String
+    @Option(name: .customLong("as-of"), help: "Last day of the 365-day window, YYYY-MM-DD.") var asOf: String
+    @Option(help: "Where to write flagged.csv.") var out: String
+    @Option(help: "Monitoring income line, yuan per person per year.") var monitoringLine: Int64 = 7_100
+    @Option(help: "Out-of-pocket medical cost that flags a household, yuan.") var medicalThreshold: Int64 = 10_000
+    @Option(help: "Disaster loss that flags a household, yuan.") var disasterThreshold: Int64 = 10_000
+
+    func run() async throws {
+        guard let day = CivilDate(asOf) else { throw CLIError("--as-of 应为 YYYY-MM-DD 格式的日期", "--as-of must be a date written YYYY-MM-DD") }
+        guard monitoringLine >= 0, medicalThreshold >= 0, disasterThreshold >= 0 else { throw CLIError("参数不能为负数", "parameters cannot be negative") }
+        let terminal = isatty(STDERR_FILENO) == 1
+        let started = Date()
+        let result: Screening.Result
+        do {
+            result = try Screening.run(folder: input, parameters: .init(asOf: day, monitoringLine: monitoringLine,
+                                                                        medicalThreshold: medicalThreshold, disasterThreshold: disasterThreshold)) { phase in
+                if terminal { FileHandle.standardError.write(Data("\r\(phase)…          ".utf8)) }
+            }
+        } catch {
+            throw CLIError(error.message.zh, error.message.en)
+        }
+        if terminal { FileHandle.standardError.write(Data(String(format: "\rdone in %.2f s          \n", Date().timeIntervalSince(started)).utf8)) }
+        guard FileManager.default.createFile(atPath: out, contents: Data(result.flaggedCSV)) else {
+            throw CLIError("无法写入 \(out)", "cannot write \(out)")
+        }
+        print(result.summaryJSON, terminator: "")
     }
 }

@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file mapped into memory, read as bytes: no copy, no String per field.
+final class MappedFile: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private let length: Int
+
+    init?(path: String) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        length = Int(st.st_size)
+        if length == 0 {
+            bytes = UnsafeBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else { return nil }
+        bytes = UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: length)
+    }
+
+    /// For tests and in-memory input.
+    init(copying data: [UInt8]) {
+        let p = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, data.count))
+        _ = p.initialize(from: data)
+        bytes = UnsafeBufferPointer(start: p.baseAddress, count: data.count)
+        length = -1
+    }
+
+    deinit {
+        if length > 0 { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), length) }
+        else if length < 0 { UnsafeMutableBufferPointer(mutating: bytes).deallocate() }
+    }
+}
+
+/// A field: a range of bytes in a mapped file.
+struct Field {
+    var start: Int
+    var end: Int
+    var isEmpty: Bool { start == end }
+    var count: Int { end - start }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Index of the next `byte` at or after `from`, or `count`.
+    @inline(__always) func next(_ byte: UInt8, from: Int) -> Int {
+        guard from < count, let base = baseAddress else { return count }
+        if let p = memchr(base + from, Int32(byte), count - from) {
+            return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+        }
+        return count
+    }
+
+    func string(_ f: Field) -> String { String(decoding: UnsafeBufferPointer(rebasing: self[f.start..<f.end]), as: UTF8.self) }
+
+    func equals(_ f: Field, _ s: StaticString) -> Bool {
+        guard f.count == s.utf8CodeUnitCount else { return false }
+        let p = s.utf8Start
+        for i in 0..<f.count where self[f.start + i] != p[i] { return false }
+        return true
+    }
+
+    /// `[0-9]{1,15}` only.
+    @inline(__always) func wholeNumber(_ f: Field) -> Int64? {
+        guard f.count >= 1, f.count <= 15 else { return nil }
+        var v: Int64 = 0
+        for i in f.start..<f.end {
+            let d = self[i] &- 48
+            guard d <= 9 else { return nil }
+            v = v * 10 + Int64(d)
+        }
+        return v
+    }
+
+    /// Exactly `YYYY-MM-DD`, a real day; days since 1970-01-01.
+    @inline(__always) func date(_ f: Field) -> Int32? {
+        guard f.count == 10, self[f.start + 4] == 45, self[f.start + 7] == 45 else { return nil }
+        @inline(__always) func d(_ i: Int) -> Int? { let x = Int(self[f.start + i]) - 48; return x >= 0 && x <= 9 ? x : nil }
+        guard let y0 = d(0), let y1 = d(1), let y2 = d(2), let y3 = d(3), let m0 = d(5), let m1 = d(6), let d0 = d(8), let d1 = d(9) else { return nil }
+        guard let c = CivilDateDays.days(year: y0 * 1000 + y1 * 100 + y2 * 10 + y3, month: m0 * 10 + m1, day: d0 * 10 + d1) else { return nil }
+        return Int32(c)
+    }
+
+    /// A resident ID packed into 64 bits: 17 digits times 11 plus the check value (X = 10); nil for any other shape.
+    @inline(__always) func residentKey(_ f: Field) -> UInt64? {
+        guard f.count == 18 else { return nil }
+        var v: UInt64 = 0
+        for i in f.start..<(f.start + 17) {
+            let d = self[i] &- 48
+            guard d <= 9 else { return nil }
+            v = v &* 10 &+ UInt64(d)
+        }
+        let last = self[f.start + 17]
+        let c: UInt64
+        if last == 88 || last == 120 { c = 10 } else if last >= 48 && last <= 57 { c = UInt64(last - 48) } else { return nil }
+        return v &* 11 &+ c
+    }
+
+    /// FNV-1a over a field, for the household-id table.
+    @inline(__always) func hash(_ f: Field) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in f.start..<f.end { h = (h ^ UInt64(self[i])) &* 0x0000_0100_0000_01B3 }
+        return h
+    }
+
+    func same(_ a: Field, _ b: Field) -> Bool {
+        guard a.count == b.count, let base = baseAddress else { return false }
+        return memcmp(base + a.start, base + b.start, a.count) == 0
+    }
+}
+
+import DoudiDomain
+
+enum CivilDateDays {
+    /// Days since the epoch for a real date, else nil (no allocation).
+    @inline(__always) static func days(year: Int, month: Int, day: Int) -> Int? {
+        guard month >= 1, month <= 12, day >= 1, year >= 1 else { return nil }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let dim = month == 2 ? (leap ? 29 : 28) : ((month == 4 || month == 6 || month == 9 || month == 11) ? 30 : 31)
+        guard day <= dim else { return nil }
+        let y = month <= 2 ? year - 1 : year
+        let era = y / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+}
+
+/// Open addressing from 64-bit keys to dense indices; keys are never 0 (0 marks an empty slot).
+struct KeyIndex {
+    private var keys: [UInt64]
+    private var values: [Int32]
+    private let mask: Int
+
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        keys = Array(repeating: 0, count: size)
+        values = Array(repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    @inline(__always) static func mix(_ k: UInt64) -> Int {
+        var x = k &+ 1
+        x = (x ^ (x >> 33)) &* 0xff51_afd7_ed55_8ccd
+        x = (x ^ (x >> 33)) &* 0xc4ce_b9fe_1a85_ec53
+        return Int(truncatingIfNeeded: x ^ (x >> 33))
+    }
+
+    /// Inserts, or returns the index already there for this key.
+    @inline(__always) mutating func insert(_ key: UInt64, _ value: Int32) -> Int32? {
+        let k = key &+ 1
+        var i = Self.mix(key) & mask
+        while true {
+            if keys[i] == 0 { keys[i] = k; values[i] = value; return nil }
+            if keys[i] == k { return values[i] }
+            i = (i + 1) & mask
+        }
+    }
+
+    @inline(__always) func find(_ key: UInt64) -> Int32? {
+        let k = key &+ 1
+        var i = Self.mix(key) & mask
+        while true {
+            let s = keys[i]
+            if s == k { return values[i] }
+            if s == 0 { return nil }
+            i = (i + 1) & mask
+        }
+    }
+}

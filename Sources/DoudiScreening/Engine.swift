@@ -1,0 +1,387 @@
+import DoudiDomain
+import Dispatch
+
+extension Screening {
+    /// Runs the screening over a folder holding the seven CSV files of the spec.
+    public static func run(folder: String, parameters: Parameters, progress: @Sendable (String) -> Void = { _ in }) throws(InputError) -> Result {
+        var files: [File: MappedFile] = [:]
+        for f in File.allCases {
+            let path = folder + "/" + f.rawValue + ".csv"
+            guard let m = MappedFile(path: path) else {
+                throw InputError(message: Message("无法读取 \(path)", "cannot read \(path)"))
+            }
+            files[f] = m
+        }
+        return try run(files: files, parameters: parameters, progress: progress)
+    }
+
+    /// Runs the screening over in-memory files (tests).
+    public static func run(contents: [File: [UInt8]], parameters: Parameters) throws(InputError) -> Result {
+        var files: [File: MappedFile] = [:]
+        for f in File.allCases { files[f] = MappedFile(copying: contents[f] ?? Array(f.columns.joined(separator: ",").utf8) + [10]) }
+        return try run(files: files, parameters: parameters, progress: { _ in })
+    }
+
+    /// Column positions of one file, from its header; extra columns are ignored, order is free.
+    struct Layout {
+        var positions: [Int]  // position in the row of each spec column, in the spec's order
+        var width: Int  // fields per row
+        var dataStart: Int  // byte offset of line 2
+    }
+
+    static func layout(_ b: UnsafeBufferPointer<UInt8>, _ file: File) throws(InputError) -> Layout {
+        let end = b.next(10, from: 0)
+        var lineEnd = end
+        if lineEnd > 0 && b[lineEnd - 1] == 13 { lineEnd -= 1 }
+        var names: [String] = []
+        var s = 0
+        if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { s = 3 }
+        var i = s
+        while i <= lineEnd {
+            if i == lineEnd || b[i] == 44 { names.append(b.string(Field(start: s, end: i))); s = i + 1 }
+            i += 1
+        }
+        var positions: [Int] = []
+        for c in file.columns {
+            guard let p = names.firstIndex(of: c) else {
+                throw InputError(message: Message("\(file.rawValue).csv 缺少列 \(c)", "\(file.rawValue).csv has no column \(c)"))
+            }
+            positions.append(p)
+        }
+        return Layout(positions: positions, width: names.count, dataStart: min(end + 1, b.count))
+    }
+
+    /// Splits one line into its fields' ranges; false when the count differs from the header's.
+    @inline(__always)
+    static func split(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ width: Int, into fields: inout [Field]) -> Bool {
+        fields.removeAll(keepingCapacity: true)
+        var s = start
+        var i = start
+        while i < end {
+            if b[i] == 44 {
+                fields.append(Field(start: s, end: i))
+                if fields.count >= width { return false }
+                s = i + 1
+            }
+            i += 1
+        }
+        fields.append(Field(start: s, end: end))
+        return fields.count == width
+    }
+
+    /// Calls `body(lineNumber, lineStart, lineEnd)` for each non-blank line of `range` (CR stripped).
+    @inline(__always)
+    static func lines(_ b: UnsafeBufferPointer<UInt8>, from: Int, to: Int, firstLine: Int, _ body: (Int, Int, Int) -> Void) {
+        var pos = from
+        var line = firstLine
+        while pos < to {
+            let nl = min(b.next(10, from: pos), to)
+            var e = nl
+            if e > pos && b[e - 1] == 13 { e -= 1 }
+            if e > pos { body(line, pos, e) }
+            line += 1
+            pos = nl + 1
+        }
+    }
+
+    struct Households {
+        var ids: [Field] = []
+        var regions: [Field] = []
+        var status: [UInt8] = []  // 0 none, 1 exited, 2 notExited
+        var income: [Int64] = []
+        var lines: [Int] = []
+        var table: [Int32] = []
+        var mask = 0
+
+        mutating func prepare(_ n: Int) {
+            var size = 16
+            while size < n * 2 { size <<= 1 }
+            table = Array(repeating: -1, count: size)
+            mask = size - 1
+        }
+
+        /// The index of the household with this id, or nil; inserts `insert` when given and absent.
+        @inline(__always)
+        mutating func lookup(_ b: UnsafeBufferPointer<UInt8>, _ f: Field, insert: Int32? = nil) -> Int32? {
+            var i = Int(truncatingIfNeeded: b.hash(f)) & mask
+            while true {
+                let v = table[i]
+                if v < 0 {
+                    if let insert { table[i] = insert }
+                    return nil
+                }
+                if b.same(ids[Int(v)], f) { return v }
+                i = (i + 1) & mask
+            }
+        }
+    }
+
+    /// What one worker adds up from the feeds.
+    struct Totals {
+        var oop: [Int64]
+        var loss: [Int64]
+        var signals: [UInt8]
+        var unmatched: [File: Int] = [:]
+        var rejected: [(File, Int)] = []
+        init(households: Int) {
+            oop = Array(repeating: 0, count: households)
+            loss = Array(repeating: 0, count: households)
+            signals = Array(repeating: 0, count: households)
+        }
+    }
+
+    static func run(files: [File: MappedFile], parameters p: Parameters, progress: @Sendable (String) -> Void) throws(InputError) -> Result {
+        var result = Result(parameters: p)
+        var rejected: [File: [Int]] = [:]
+        for f in File.allCases { rejected[f] = [] }
+        var fields: [Field] = []
+        fields.reserveCapacity(16)
+
+        // Households
+        progress("households")
+        let hb = files[.households]!.bytes
+        let hl = try layout(hb, .households)
+        var hh = Households()
+        hh.prepare(max(16, hb.count / 30))
+        var duplicate: (Int, Int, String)?
+        lines(hb, from: hl.dataStart, to: hb.count, firstLine: 2) { line, s, e in
+            result.householdsRead += 1
+            guard duplicate == nil else { return }
+            guard split(hb, s, e, hl.width, into: &fields) else { rejected[.households]!.append(line); return }
+            let id = fields[hl.positions[0]], region = fields[hl.positions[1]], st = fields[hl.positions[2]]
+            let dibao = fields[hl.positions[3]], inc = fields[hl.positions[4]]
+            let status: UInt8
+            if hb.equals(st, "none") { status = 0 } else if hb.equals(st, "exited") { status = 1 } else if hb.equals(st, "notExited") { status = 2 } else {
+                rejected[.households]!.append(line); return
+            }
+            guard !id.isEmpty, !region.isEmpty, dibao.count == 1, hb[dibao.start] == 48 || hb[dibao.start] == 49,
+                  let income = hb.wholeNumber(inc) else { rejected[.households]!.append(line); return }
+            let index = Int32(hh.ids.count)
+            if let other = hh.lookup(hb, id, insert: index) {
+                duplicate = (hh.lines[Int(other)], line, hb.string(id)); return
+            }
+            hh.ids.append(id); hh.regions.append(region); hh.status.append(status); hh.income.append(income); hh.lines.append(line)
+            if hh.ids.count * 2 > hh.table.count { rehash(&hh, hb) }
+        }
+        if let (a, b, id) = duplicate {
+            throw InputError(message: Message("households.csv 第\(a)行和第\(b)行的 household_id 重复：\(id)", "households.csv lines \(a) and \(b) repeat household_id \(id)"))
+        }
+        let nh = hh.ids.count
+
+        // Members
+        progress("members")
+        let mb = files[.members]!.bytes
+        let ml = try layout(mb, .members)
+        var people = KeyIndex(capacity: max(16, mb.count / 40))
+        var odd: [String: UInt64] = [:]
+        var memberHousehold: [Int32] = []
+        var memberFull: [Bool] = []
+        var memberLines: [Int] = []
+        var size = [Int32](repeating: 0, count: nh)
+        memberHousehold.reserveCapacity(mb.count / 40)
+        lines(mb, from: ml.dataStart, to: mb.count, firstLine: 2) { line, s, e in
+            guard duplicate == nil else { return }
+            guard split(mb, s, e, ml.width, into: &fields) else { rejected[.members]!.append(line); return }
+            let rid = fields[ml.positions[0]], hid = fields[ml.positions[1]], rel = fields[ml.positions[2]], lab = fields[ml.positions[3]]
+            guard !rid.isEmpty, !hid.isEmpty,
+                  mb.equals(rel, "head") || mb.equals(rel, "spouse") || mb.equals(rel, "child") || mb.equals(rel, "parent") || mb.equals(rel, "other")
+            else { rejected[.members]!.append(line); return }
+            let full = mb.equals(lab, "full")
+            guard full || mb.equals(lab, "partial") || mb.equals(lab, "none") else { rejected[.members]!.append(line); return }
+            let key = mb.residentKey(rid) ?? oddKey(mb.string(rid), &odd)
+            let index = Int32(memberHousehold.count)
+            if let other = people.insert(key, index) {
+                duplicate = (memberLines[Int(other)], line, mb.string(rid)); return
+            }
+            // The household is looked up in the households file's bytes.
+            let h = lookupForeign(&hh, hb, mb, hid)
+            memberHousehold.append(h ?? -1); memberFull.append(full); memberLines.append(line)
+            if let h { size[Int(h)] += 1 } else { result.membersWithoutHousehold += 1 }
+        }
+        if let (a, b, rid) = duplicate {
+            throw InputError(message: Message("members.csv 第\(a)行和第\(b)行的 resident_id 重复：\(Masking.residentID(rid))",
+                                              "members.csv lines \(a) and \(b) repeat resident_id \(Masking.residentID(rid))"))
+        }
+
+        // Feeds, spread over the cores: each worker adds up its share into its own totals.
+        progress("feeds")
+        struct Task { var file: File; var from: Int; var to: Int; var chunk: Int }
+        var taskList: [Task] = []
+        var layoutOf: [File: Layout] = [:]
+        for f in File.feeds {
+            let b = files[f]!.bytes
+            let l = try layout(b, f)
+            layoutOf[f] = l
+            let chunkSize = 8 << 20
+            var start = l.dataStart
+            var chunk = 0
+            while start < b.count {
+                var end = min(start + chunkSize, b.count)
+                if end < b.count { end = min(b.next(10, from: end) + 1, b.count) }
+                taskList.append(Task(file: f, from: start, to: end, chunk: chunk))
+                chunk += 1
+                start = end
+            }
+        }
+        // Line numbers of each chunk's first line: newlines before it, counted in parallel.
+        let workers = max(1, min(System.cores, 8))
+        let newlineCounts = ParallelArray<Int>(count: taskList.count, initial: 0)
+        let filesCopy = files
+        let tasks = taskList, layouts = layoutOf
+        DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
+            let t = tasks[i]
+            let b = filesCopy[t.file]!.bytes
+            var n = 0
+            var pos = t.from
+            while pos < t.to { let nl = b.next(10, from: pos); if nl < t.to { n += 1 }; pos = nl + 1 }
+            newlineCounts[i] = n
+        }
+        var lineStarts: [Int] = []
+        var running: [File: Int] = [:]
+        for (i, t) in tasks.enumerated() {
+            let first = running[t.file] ?? 2
+            lineStarts.append(first)
+            running[t.file] = first + newlineCounts[i]
+        }
+
+        let totals = ParallelArray<Totals?>(count: workers, initial: nil)
+        let firstLines = lineStarts
+        let frozenPeople = people, frozenOdd = odd, frozenMemberHousehold = memberHousehold, frozenMemberFull = memberFull
+        let start = p.windowStart, end = p.windowEnd
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var t = Totals(households: nh)
+            var fields: [Field] = []
+            fields.reserveCapacity(16)
+            var i = w
+            while i < tasks.count {
+                let task = tasks[i]
+                let b = filesCopy[task.file]!.bytes
+                let l = layouts[task.file]!
+                lines(b, from: task.from, to: task.to, firstLine: firstLines[i]) { line, s, e in
+                    guard split(b, s, e, l.width, into: &fields) else { t.rejected.append((task.file, line)); return }
+                    let rid = fields[l.positions[0]]
+                    guard !rid.isEmpty, let day = b.date(fields[l.positions[1]]) else { t.rejected.append((task.file, line)); return }
+                    var amount: Int64 = 0
+                    switch task.file {
+                    case .medical:
+                        guard b.wholeNumber(fields[l.positions[2]]) != nil, let oop = b.wholeNumber(fields[l.positions[3]]) else { t.rejected.append((task.file, line)); return }
+                        amount = oop
+                    case .disaster:
+                        guard let loss = b.wholeNumber(fields[l.positions[2]]) else { t.rejected.append((task.file, line)); return }
+                        amount = loss
+                    case .disability:
+                        guard let g = b.wholeNumber(fields[l.positions[2]]), g >= 1, g <= 4 else { t.rejected.append((task.file, line)); return }
+                        amount = g
+                    default: break
+                    }
+                    let key = b.residentKey(rid) ?? frozenOdd[b.string(rid)]
+                    guard let key, let m = frozenPeople.find(key) else { t.unmatched[task.file, default: 0] += 1; return }
+                    guard day >= start, day <= end else { return }
+                    let h = frozenMemberHousehold[Int(m)]
+                    guard h >= 0 else { return }
+                    let hi = Int(h)
+                    switch task.file {
+                    case .medical: t.oop[hi] &+= amount
+                    case .disaster: t.loss[hi] &+= amount
+                    case .unemployment: t.signals[hi] |= Signal.unemployment.bit
+                    case .death: if frozenMemberFull[Int(m)] { t.signals[hi] |= Signal.death.bit }
+                    case .disability: if amount <= 2 { t.signals[hi] |= Signal.disability.bit }
+                    default: break
+                    }
+                }
+                i += workers
+            }
+            totals[w] = t
+        }
+        var all = Totals(households: 0)
+        all.oop = totals[0]!.oop; all.loss = totals[0]!.loss; all.signals = totals[0]!.signals
+        for w in 0..<workers {
+            let t = totals[w]!
+            if w > 0 {
+                for i in 0..<nh { all.oop[i] &+= t.oop[i]; all.loss[i] &+= t.loss[i]; all.signals[i] |= t.signals[i] }
+            }
+            for (f, n) in t.unmatched { all.unmatched[f, default: 0] += n }
+            for (f, line) in t.rejected { rejected[f]!.append(line) }
+        }
+
+        // Rules, per household
+        progress("rules")
+        var flagged: [(Int, Flagged)] = []
+        for i in 0..<nh {
+            let n = Int64(size[i])
+            if n == 0 { result.householdsWithoutMembers += 1; continue }
+            if hh.status[i] == 2 { continue }
+            let ipc = hh.income[i], oop = all.oop[i], loss = all.loss[i]
+            let income = ipc &* n
+            var signals: [Signal] = []
+            if oop > 0 && (oop >= p.medicalThreshold || oop &* 2 >= income) { signals.append(.illness) }
+            if loss > 0 && (loss >= p.disasterThreshold || loss &* 2 >= income) { signals.append(.disaster) }
+            let bits = all.signals[i]
+            for s in [Signal.unemployment, .death, .disability] where bits & s.bit != 0 { signals.append(s) }
+            guard !signals.isEmpty else { continue }
+            let numerator = income &- oop &- loss
+            let below = numerator < p.monitoringLine &* n
+            let category: Category
+            if oop &+ loss >= income { category = .suddenHardship }
+            else if hh.status[i] == 1 && below { category = .unstableExited }
+            else if hh.status[i] == 0 && below { category = .marginalAtRisk }
+            else { continue }
+            flagged.append((i, Flagged(householdID: hb.string(hh.ids[i]), regionCode: hb.string(hh.regions[i]), category: category,
+                                       signals: signals, adjusted: twoDecimals(numerator: numerator, n: n))))
+        }
+        flagged.sort { a, b in a.1.householdID.utf8.lexicographicallyPrecedes(b.1.householdID.utf8) }
+        result.flagged = flagged.map(\.1)
+        for f in File.feeds { result.unmatched[f] = all.unmatched[f] ?? 0 }
+        for f in File.allCases { result.rejectedLines[f] = rejected[f]!.sorted() }
+        return result
+    }
+
+    static func rehash(_ hh: inout Households, _ b: UnsafeBufferPointer<UInt8>) {
+        hh.prepare(hh.ids.count * 2)
+        for (i, id) in hh.ids.enumerated() { _ = hh.lookup(b, id, insert: Int32(i)) }
+    }
+
+    /// Looks up a household id given in another file's bytes.
+    @inline(__always)
+    static func lookupForeign(_ hh: inout Households, _ hb: UnsafeBufferPointer<UInt8>, _ mb: UnsafeBufferPointer<UInt8>, _ f: Field) -> Int32? {
+        var i = Int(truncatingIfNeeded: mb.hash(f)) & hh.mask
+        while true {
+            let v = hh.table[i]
+            if v < 0 { return nil }
+            let id = hh.ids[Int(v)]
+            if id.count == f.count, memcmp(hb.baseAddress! + id.start, mb.baseAddress! + f.start, f.count) == 0 { return v }
+            i = (i + 1) & hh.mask
+        }
+    }
+
+    /// Resident ids that are not 18 characters of the standard shape still join, through a table of their own.
+    static func oddKey(_ s: String, _ odd: inout [String: UInt64]) -> UInt64 {
+        if let k = odd[s] { return k }
+        let k = (UInt64(1) << 62) + UInt64(odd.count)
+        odd[s] = k
+        return k
+    }
+}
+
+/// Slots written by parallel workers, one slot per index, read after they finish.
+final class ParallelArray<T>: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<T>
+    init(count: Int, initial: T) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: initial)
+    }
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+    subscript(_ i: Int) -> T {
+        get { storage[i] }
+        set { storage[i] = newValue }
+    }
+}
+
+enum System {
+    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+}
+
+import Foundation
