@@ -52,7 +52,8 @@ struct ImportTests {
             #expect(counts.households == 298)
             #expect(counts.members == r.importedMembers)
             // Sex came from the resident ID; the phone column was kept.
-            let one = try await store.get("H430481001001-0", by: cadre)!
+            let some = try await store.search(by: cadre, limit: 1).items[0].id
+            let one = try #require(try await store.get(some, by: cadre))
             #expect(one.members.allSatisfy { $0.member.sex == $0.member.residentID.sex })
 
             let again = try await importer.run(households: "households.csv", Array(h.utf8), members: "members.csv", Array(m.utf8), by: cadre)

@@ -62,7 +62,8 @@ public struct DemoRegister {
             case .child: age = max(0, headAge - Int.random(in: 20...35, using: &g))
             default: age = min(100, headAge + Int.random(in: 20...30, using: &g))
             }
-            let birth = CivilDate(year: today.year - age, month: Int.random(in: 1...12, using: &g), day: Int.random(in: 1...28, using: &g))!
+            var birth = CivilDate(year: today.year - age, month: Int.random(in: 1...12, using: &g), day: Int.random(in: 1...28, using: &g))!
+            if birth > today { birth = CivilDate(year: birth.year - 1, month: birth.month, day: birth.day)! }
             let sex: Sex = relation == .head ? (Int.random(in: 0..<10, using: &g) < 8 ? .male : .female)
                 : relation == .spouse ? (members[0].sex == .male ? .female : .male) : (Bool.random(using: &g) ? .male : .female)
             var serial = index &* 7 &+ k

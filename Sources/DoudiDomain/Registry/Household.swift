@@ -207,10 +207,16 @@ public struct HouseholdRecord: Sendable, Hashable, Codable {
 
     public var head: Member? { members.first { $0.relation == .head } }
 
-    /// Rules that concern the household as a whole.
+    /// Rules that concern the household as a whole, and every rule of its household and members.
     public func problems(today: CivilDate) -> [FieldProblem] {
         var out = household.problems()
         for m in members { out += m.problems(today: today) }
+        return out + wholeHouseholdProblems()
+    }
+
+    /// One head, and no person twice.
+    public func wholeHouseholdProblems() -> [FieldProblem] {
+        var out: [FieldProblem] = []
         let heads = members.filter { $0.relation == .head }.count
         if !members.isEmpty && heads != 1 {
             out.append(FieldProblem("relation", Message("一户应有且只有一名户主（现有\(heads)名）", "a household has exactly one head (it has \(heads))")))

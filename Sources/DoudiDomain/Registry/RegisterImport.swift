@@ -68,6 +68,7 @@ public enum RegisterImport {
         // Households
         var order: [String] = []
         var byID: [String: (line: Int, household: Household)] = [:]
+        byID.reserveCapacity(households.bytes.count / 40)
         let hc = Columns(households, householdColumns + ["near_dibao", "extreme_hardship", "address"])
         households.forEachRow { line, f in
             plan.householdRows += 1
@@ -109,7 +110,8 @@ public enum RegisterImport {
         }
 
         // Members
-        var membersOf: [String: [(line: Int, member: Member)]] = [:]
+        var membersOf: [String: [Member]] = [:]
+        membersOf.reserveCapacity(byID.count)
         var personLine: [UInt64: (line: Int, household: String)] = [:]
         personLine.reserveCapacity(members.bytes.count / 40)
         let mc = Columns(members, memberColumns + ["name", "sex", "phone", "birth_date", "health", "disability_grade", "schooling", "employment", "child_category"])
@@ -162,7 +164,7 @@ public enum RegisterImport {
                                schooling: schooling ?? .notInSchool, employment: employment ?? .notApplicable, phone: phone,
                                childCategory: child)
                 problems = m.problems(today: today)
-                if problems.isEmpty { membersOf[hid, default: []].append((line, m)) }
+                if problems.isEmpty { membersOf[hid, default: []].append(m) }
             }
             for p in problems { reject(mFile, line, p, household: hid) }
         }
@@ -175,8 +177,9 @@ public enum RegisterImport {
                 reject(hFile, h.line, FieldProblem("household_id", Message("户\(id)在\(mFile)中没有成员", "household \(id) has no members in \(mFile)")), household: id)
                 continue
             }
-            let record = HouseholdRecord(household: h.household, members: ms.map(\.member))
-            let problems = record.problems(today: today).filter { $0.field == "relation" || $0.field == "resident_id" }
+            let record = HouseholdRecord(household: h.household, members: ms)
+            // Each member and each person's uniqueness were checked row by row; what is left concerns the whole.
+            let problems = record.wholeHouseholdProblems()
             if !problems.isEmpty {
                 for p in problems { reject(hFile, h.line, p, household: id) }
                 continue

@@ -4,6 +4,11 @@ public struct ResidentID: Hashable, Comparable, Sendable, CustomStringConvertibl
     public let text: String
     /// True when it was given in the old 15-digit form and converted.
     public let convertedFrom15: Bool
+    /// Read once from the number: bulk imports ask for them for every person.
+    public let birthDate: CivilDate
+    public let sex: Sex
+    /// 64-bit key for joins: the 17 digits times 11 plus the check value (X = 10).
+    public let key: UInt64
 
     public enum Problem: Error, Equatable, Sendable {
         case length(Int)
@@ -59,7 +64,15 @@ public struct ResidentID: Hashable, Comparable, Sendable, CustomStringConvertibl
         guard bytes[17] == expected else { throw .checkCharacter(expected: Character(Unicode.Scalar(expected))) }
         self.text = String(decoding: bytes, as: UTF8.self)
         self.convertedFrom15 = converted
+        self.birthDate = birth
+        self.sex = (bytes[16] - 48) % 2 == 1 ? .male : .female
+        var v: UInt64 = 0
+        for b in bytes[0..<17] { v = v * 10 + UInt64(b - 48) }
+        self.key = v * 11 + (bytes[17] == UInt8(ascii: "X") ? 10 : UInt64(bytes[17] - 48))
     }
+
+    public static func == (a: ResidentID, b: ResidentID) -> Bool { a.key == b.key }
+    public func hash(into h: inout Hasher) { h.combine(key) }
 
     private static func date(_ b: ArraySlice<UInt8>) -> CivilDate? {
         func num(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + Int(b[b.startIndex + $1] - 48) } }
@@ -68,24 +81,12 @@ public struct ResidentID: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     public var description: String { text }
     public var addressCode: String { String(text.prefix(6)) }
-    public var birthDate: CivilDate { Self.date(Array(text.utf8)[6..<14])! }
-    public var sex: Sex {
-        let seq = Array(text.utf8)[16] - 48
-        return seq % 2 == 1 ? .male : .female
-    }
 
     /// `430481********123X`: region of registration and last four kept, birth date hidden.
     public var masked: String { Masking.residentID(text) }
 
-    /// 64-bit key for joins: the 17 digits times 11 plus the check value (X = 10).
-    public var key: UInt64 {
-        let u = Array(text.utf8)
-        var v: UInt64 = 0
-        for b in u[0..<17] { v = v * 10 + UInt64(b - 48) }
-        return v * 11 + (u[17] == UInt8(ascii: "X") ? 10 : UInt64(u[17] - 48))
-    }
 
-    public static func < (a: ResidentID, b: ResidentID) -> Bool { a.text < b.text }
+    public static func < (a: ResidentID, b: ResidentID) -> Bool { a.key < b.key }
 
     public init(from decoder: any Decoder) throws {
         let s = try decoder.singleValueContainer().decode(String.self)

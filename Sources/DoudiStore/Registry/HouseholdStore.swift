@@ -253,29 +253,69 @@ public struct HouseholdStore: Sendable {
         return (h, m)
     }
 
+    struct IndexRow: Decodable { var name: String; var ddl: String }
+
+    /// The register's secondary indexes as the database itself describes them (so later migrations need no
+    /// change here): name and the statement that creates it.
+    static func secondaryIndexes(_ tx: Tx) async throws -> [IndexRow] {
+        switch tx.engine {
+        case .sqlite:
+            try await tx.sql.raw("SELECT name, sql AS ddl FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('households', 'members') AND sql IS NOT NULL").all(decoding: IndexRow.self)
+        case .postgres:
+            try await tx.sql.raw("""
+                SELECT i.indexname AS name, i.indexdef AS ddl FROM pg_indexes i
+                WHERE i.schemaname = current_schema() AND i.tablename IN ('households', 'members')
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+                """).all(decoding: IndexRow.self)
+        }
+    }
+
     /// Stores checked households in bulk with one audit entry each, then reads back the counts: a row that
     /// vanished fails the whole transaction.
+    ///
+    /// When the load is at least as large as what the register holds, its secondary indexes are dropped and
+    /// built again after the rows are in (a sorted build instead of random inserts), all in the same
+    /// transaction; building the unique index checks once more that no person is in two households.
     static func insertMany(_ tx: Tx, _ records: [HouseholdRecord], by actor: Actor, source: String,
                            progress: (Int) -> Void = { _ in }) async throws {
         let before = try await counts(tx.sql)
+        // A bulk load touches every page of the register's indexes in random order: keep them in memory.
+        // Foreign keys checked at commit rather than per statement spare SQLite a statement journal.
+        if tx.engine == .sqlite {
+            try await tx.sql.raw("PRAGMA cache_size = -1048576").run()
+            try await tx.sql.raw("PRAGMA defer_foreign_keys = ON").run()
+        }
+        let rebuild = records.count >= before.households ? try await secondaryIndexes(tx) : []
+        for index in rebuild { try await tx.sql.raw("DROP INDEX \(ident: index.name)").run() }
         let now = Clock.nowMillis()
         let batch = 20_000
         var memberTotal = 0
+        let clock = ContinuousClock()
+        var spent: [String: Duration] = [:]
+        func timed<T>(_ what: String, _ body: () async throws -> T) async rethrows -> T {
+            let t = clock.now
+            defer { spent[what, default: .zero] += clock.now - t }
+            return try await body()
+        }
+        defer { tx.logger.debug("bulk insert", metadata: spent.mapValues { "\($0)" }.reduce(into: [:]) { $0[$1.key] = .string($1.value) }) }
         for start in stride(from: 0, to: records.count, by: batch) {
             let slice = records[start..<min(start + batch, records.count)]
-            try await tx.bulkInsert(table: "households", columns: householdColumns, rows: slice.map { bulkRow($0.household, now: now) })
+            let hrows = await timed("rows") { slice.map { bulkRow($0.household, now: now) } }
+            try await timed("households") { try await tx.bulkInsert(table: "households", columns: householdColumns, rows: hrows) }
             var rows: [[BulkValue]] = []
             rows.reserveCapacity(slice.count * 5)
-            for r in slice { for m in r.members { rows.append(bulkRow(m, region: r.household.regionCode)) } }
+            await timed("rows") { for r in slice { for m in r.members { rows.append(bulkRow(m, region: r.household.regionCode)) } } }
             memberTotal += rows.count
-            try await tx.bulkInsert(table: "members", columns: memberColumns, rows: rows)
+            try await timed("members") { try await tx.bulkInsert(table: "members", columns: memberColumns, rows: rows) }
             let source = AuditLog.json(source) ?? "null"
-            try await tx.bulkInsert(table: "audit_log", columns: AuditLog.columns, rows: slice.map {
+            try await timed("audit") { try await tx.bulkInsert(table: "audit_log", columns: AuditLog.columns, rows: slice.map {
                 [.int(now), .int(actor.userID), .text(actor.username), .text("household.import"), .text($0.household.id),
                  .int(Int64($0.household.regionCode.value)), .null, .text("{\"members\":\($0.members.count),\"source\":\(source)}")]
-            })
+            }) }
             progress(start + slice.count)
         }
+        try await timed("indexes") { for index in rebuild { try await tx.sql.raw(SQLQueryString(index.ddl)).run() } }
+        if tx.engine == .sqlite { try await tx.sql.raw("PRAGMA cache_size = \(unsafeRaw: String(Database.sqliteCacheKiB))").run() }
         let after = try await counts(tx.sql)
         if after.households - before.households != records.count {
             throw StoreError.countMismatch(table: "households", expected: records.count, stored: after.households - before.households)

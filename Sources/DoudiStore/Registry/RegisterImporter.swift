@@ -53,12 +53,21 @@ public struct RegisterImporter: Sendable {
             mTable = try RegisterImport.table(mBytes, file: mName, required: RegisterImport.memberColumns)
         } catch { throw StoreError.invalid([FieldProblem("file", error)]) }
 
+        let clock = ContinuousClock()
+        var t0 = clock.now
+        func lap(_ what: String) {
+            db.logger.debug("import phase", metadata: ["phase": "\(what)", "seconds": "\(clock.now - t0)"])
+            t0 = clock.now
+        }
+        lap("parse headers")
         progress(.checking, 0, 1)
         let villages = try await RegionStore(db).villageCodes(in: actor.region)
         let existingPeople = try await peopleIndex()
         let existing = try await existingHouseholds(ids: Self.householdIDs(hTable))
         let register = RegisterImport.Register(knownRegion: { villages.contains($0.value) }, householdOfPerson: existingPeople, existing: existing)
+        lap("register context")
         let plan = RegisterImport.plan(households: hName, hTable, members: mName, mTable, register: register, today: today)
+        lap("checks")
         progress(.checking, 1, 1)
 
         let memberTotal = plan.acceptedMembers
@@ -67,6 +76,7 @@ public struct RegisterImporter: Sendable {
                 try await HouseholdStore.insertMany(tx, plan.accepted, by: actor, source: hName) { progress(.storing, $0, plan.accepted.count) }
             }
         }
+        lap("store")
         progress(.done, 1, 1)
         return Report(householdRows: plan.householdRows, memberRows: plan.memberRows, importedHouseholds: plan.accepted.count,
                       importedMembers: memberTotal, unchangedHouseholds: plan.unchanged, leftOutHouseholds: plan.leftOut.count,

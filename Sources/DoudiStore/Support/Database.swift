@@ -121,7 +121,8 @@ public final class Database: Sendable {
         let pool = ConnectionPool(limit: 4) {
             let conn = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             // WAL lets readers run beside the writer; synchronous=FULL makes a commit durable when it returns.
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"] {
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
+                           "PRAGMA cache_size=\(Database.sqliteCacheKiB)", "PRAGMA temp_store=MEMORY"] {
                 _ = try await conn.query(pragma, [])
             }
             return .sqlite(conn)
@@ -132,6 +133,9 @@ public final class Database: Sendable {
     }
 
     public func close() async { await pool.close() }
+
+    /// Page cache per SQLite connection, in KiB (negative: SQLite's convention for a size, not a page count).
+    static let sqliteCacheKiB = -65_536
 
     func withConnection<T: Sendable>(_ body: (Connection) async throws -> T) async throws -> T {
         let c = try await pool.acquire()
@@ -190,7 +194,9 @@ public struct Tx: Sendable {
         case .sqlite(let conn):
             let perStatement = max(1, min(1_000, 30_000 / columns.count))
             let one = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-            let head = "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES "
+            // OR FAIL: a failing row fails the statement without undoing its earlier rows, so SQLite keeps no
+            // statement journal (a copy of every page touched); the whole transaction is rolled back on failure anyway.
+            let head = "INSERT OR FAIL INTO \(table) (\(columns.joined(separator: ","))) VALUES "
             var full: String?
             var start = 0
             while start < rows.count {
