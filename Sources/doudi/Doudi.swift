@@ -205,8 +205,28 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "Households to generate.") var households = 200_000
     @Option(help: "Folder to write into.") var out: String
     @Option(help: "Seed; the same seed gives the same files.") var seed: UInt64 = 2020
+    @Flag(help: "Write a screening input folder instead (specs/screening.md: the register and the five feeds).") var feeds = false
+    @Option(name: .customLong("as-of"), help: "With --feeds: the last day the feeds cover.") var asOf = "2025-12-31"
 
     func run() async throws {
+        if feeds {
+            guard let day = CivilDate(asOf) else { throw CLIError("--as-of 应为 YYYY-MM-DD", "--as-of must be YYYY-MM-DD") }
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            var handles: [Screening.File: FileHandle] = [:]
+            for f in Screening.File.allCases {
+                let path = out + "/" + f.rawValue + ".csv"
+                guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+                    throw CLIError("无法写入 \(path)", "cannot write \(path)")
+                }
+                handles[f] = h
+            }
+            try ScreeningSampleGenerator(households: households, asOf: day, seed: seed).generate { f, bytes in
+                try handles[f]!.write(contentsOf: bytes)
+            }
+            for h in handles.values { try h.close() }
+            say("\(households) households with their members and feeds in \(out)")
+            return
+        }
         let villages = try RegionTable.shipped().map(\.code).filter { DemoLoader.county.contains($0) && $0.level == .village }
         let demo = DemoRegister(villages: villages, today: Clock.today())
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
