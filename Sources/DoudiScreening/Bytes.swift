@@ -134,16 +134,16 @@ enum CivilDateDays {
 }
 
 /// Open addressing from 64-bit keys to dense indices; keys are never 0 (0 marks an empty slot).
+/// Key and value share one 16-byte slot, so a probe costs one cache miss, not two.
 struct KeyIndex {
-    private var keys: [UInt64]
-    private var values: [Int32]
+    struct Slot { var key: UInt64; var value: Int32 }
+    private var slots: [Slot]
     private let mask: Int
 
     init(capacity: Int) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        keys = Array(repeating: 0, count: size)
-        values = Array(repeating: -1, count: size)
+        slots = Array(repeating: Slot(key: 0, value: -1), count: size)
         mask = size - 1
     }
 
@@ -158,21 +158,25 @@ struct KeyIndex {
     @inline(__always) mutating func insert(_ key: UInt64, _ value: Int32) -> Int32? {
         let k = key &+ 1
         var i = Self.mix(key) & mask
-        while true {
-            if keys[i] == 0 { keys[i] = k; values[i] = value; return nil }
-            if keys[i] == k { return values[i] }
-            i = (i + 1) & mask
+        return slots.withUnsafeMutableBufferPointer { s in
+            while true {
+                if s[i].key == 0 { s[i] = Slot(key: k, value: value); return nil }
+                if s[i].key == k { return s[i].value }
+                i = (i + 1) & mask
+            }
         }
     }
 
     @inline(__always) func find(_ key: UInt64) -> Int32? {
         let k = key &+ 1
         var i = Self.mix(key) & mask
-        while true {
-            let s = keys[i]
-            if s == k { return values[i] }
-            if s == 0 { return nil }
-            i = (i + 1) & mask
+        return slots.withUnsafeBufferPointer { s in
+            while true {
+                let slot = s[i]
+                if slot.key == k { return slot.value }
+                if slot.key == 0 { return nil }
+                i = (i + 1) & mask
+            }
         }
     }
 }

@@ -100,6 +100,19 @@ extension Screening {
             mask = size - 1
         }
 
+        /// The household whose id is the field `f` of another file's bytes, read-only (safe on every core).
+        @inline(__always)
+        func find(_ hb: UnsafeBufferPointer<UInt8>, in mb: UnsafeBufferPointer<UInt8>, _ f: Field) -> Int32? {
+            var i = Int(truncatingIfNeeded: mb.hash(f)) & mask
+            while true {
+                let v = table[i]
+                if v < 0 { return nil }
+                let id = ids[Int(v)]
+                if id.count == f.count, memcmp(hb.baseAddress! + id.start, mb.baseAddress! + f.start, f.count) == 0 { return v }
+                i = (i + 1) & mask
+            }
+        }
+
         /// The index of the household with this id, or nil; inserts `insert` when given and absent.
         @inline(__always)
         mutating func lookup(_ b: UnsafeBufferPointer<UInt8>, _ f: Field, insert: Int32? = nil) -> Int32? {
@@ -172,31 +185,66 @@ extension Screening {
         progress("members")
         let mb = files[.members]!.bytes
         let ml = try layout(mb, .members)
+        // Rows are read on every core (fields, keys, households); the people table is then filled in file
+        // order, so a repeated resident_id is reported with its first line.
+        let parts = splitAtLines(mb, from: ml.dataStart, parts: max(1, min(System.cores, 8)))
+        let partFirstLines = firstLines(files[.members]!, parts)
+        let chunks = ParallelArray<MemberChunk?>(count: parts.count, initial: nil)
+        let frozenHH = hh
+        let mfile = files[.members]!, hfile = files[.households]!
+        DispatchQueue.concurrentPerform(iterations: parts.count) { w in
+            let mb = mfile.bytes, hb = hfile.bytes
+            var c = MemberChunk()
+            var fields: [Field] = []
+            fields.reserveCapacity(16)
+            var previous: (Field, Int32)?
+            lines(mb, from: parts[w].0, to: parts[w].1, firstLine: partFirstLines[w]) { line, s, e in
+                guard split(mb, s, e, ml.width, into: &fields) else { c.rejected.append(line); return }
+                let rid = fields[ml.positions[0]], hid = fields[ml.positions[1]], rel = fields[ml.positions[2]], lab = fields[ml.positions[3]]
+                guard !rid.isEmpty, !hid.isEmpty,
+                      mb.equals(rel, "head") || mb.equals(rel, "spouse") || mb.equals(rel, "child") || mb.equals(rel, "parent") || mb.equals(rel, "other")
+                else { c.rejected.append(line); return }
+                let full = mb.equals(lab, "full")
+                guard full || mb.equals(lab, "partial") || mb.equals(lab, "none") else { c.rejected.append(line); return }
+                if let key = mb.residentKey(rid) { c.keys.append(key) } else { c.keys.append(0); c.odd.append((c.keys.count - 1, mb.string(rid))) }
+                // Members of a household stand together in the file: reuse the previous row's lookup when the id repeats.
+                let h: Int32
+                if let (prevField, prevIndex) = previous, prevField.count == hid.count,
+                   memcmp(mb.baseAddress! + prevField.start, mb.baseAddress! + hid.start, hid.count) == 0 {
+                    h = prevIndex
+                } else {
+                    h = frozenHH.find(hb, in: mb, hid) ?? -1
+                    previous = (hid, h)
+                }
+                c.households.append(h); c.full.append(full); c.lines.append(Int32(line))
+            }
+            chunks[w] = c
+        }
         var people = KeyIndex(capacity: max(16, mb.count / 40))
         var odd: [String: UInt64] = [:]
         var memberHousehold: [Int32] = []
         var memberFull: [Bool] = []
-        var memberLines: [Int] = []
+        var memberLines: [Int32] = []
         var size = [Int32](repeating: 0, count: nh)
         memberHousehold.reserveCapacity(mb.count / 40)
-        lines(mb, from: ml.dataStart, to: mb.count, firstLine: 2) { line, s, e in
-            guard duplicate == nil else { return }
-            guard split(mb, s, e, ml.width, into: &fields) else { rejected[.members]!.append(line); return }
-            let rid = fields[ml.positions[0]], hid = fields[ml.positions[1]], rel = fields[ml.positions[2]], lab = fields[ml.positions[3]]
-            guard !rid.isEmpty, !hid.isEmpty,
-                  mb.equals(rel, "head") || mb.equals(rel, "spouse") || mb.equals(rel, "child") || mb.equals(rel, "parent") || mb.equals(rel, "other")
-            else { rejected[.members]!.append(line); return }
-            let full = mb.equals(lab, "full")
-            guard full || mb.equals(lab, "partial") || mb.equals(lab, "none") else { rejected[.members]!.append(line); return }
-            let key = mb.residentKey(rid) ?? oddKey(mb.string(rid), &odd)
-            let index = Int32(memberHousehold.count)
-            if let other = people.insert(key, index) {
-                duplicate = (memberLines[Int(other)], line, mb.string(rid)); return
+        memberLines.reserveCapacity(mb.count / 40)
+        for w in 0..<parts.count {
+            var c = chunks[w]!
+            chunks[w] = nil
+            rejected[.members]! += c.rejected
+            for (i, text) in c.odd { c.keys[i] = oddKey(text, &odd) }
+            for i in 0..<c.keys.count {
+                let index = Int32(memberHousehold.count)
+                if let other = people.insert(c.keys[i], index) {
+                    let rid = c.odd.first { $0.0 == i }?.1 ?? Self.residentText(c.keys[i])
+                    duplicate = (Int(memberLines[Int(other)]), Int(c.lines[i]), rid)
+                    break
+                }
+                let h = c.households[i]
+                memberHousehold.append(h); memberFull.append(c.full[i]); memberLines.append(c.lines[i])
+                if h >= 0 { size[Int(h)] += 1 } else { result.membersWithoutHousehold += 1 }
             }
-            // The household is looked up in the households file's bytes.
-            let h = lookupForeign(&hh, hb, mb, hid)
-            memberHousehold.append(h ?? -1); memberFull.append(full); memberLines.append(line)
-            if let h { size[Int(h)] += 1 } else { result.membersWithoutHousehold += 1 }
+            if duplicate != nil { break }
         }
         if let (a, b, rid) = duplicate {
             throw InputError(message: Message("members.csv 第\(a)行和第\(b)行的 resident_id 重复：\(Masking.residentID(rid))",
@@ -336,22 +384,55 @@ extension Screening {
         return result
     }
 
+    /// One part of members.csv as read by one worker.
+    struct MemberChunk {
+        var keys: [UInt64] = []
+        var households: [Int32] = []
+        var full: [Bool] = []
+        var lines: [Int32] = []
+        var odd: [(Int, String)] = []
+        var rejected: [Int] = []
+    }
+
+    /// The 18 characters a packed resident key stands for.
+    static func residentText(_ key: UInt64) -> String {
+        let check = key % 11, digits = String(key / 11)
+        return String(repeating: "0", count: 17 - digits.count) + digits + (check == 10 ? "X" : String(check))
+    }
+
+    /// `parts` ranges of whole lines covering `from..<count`.
+    static func splitAtLines(_ b: UnsafeBufferPointer<UInt8>, from: Int, parts: Int) -> [(Int, Int)] {
+        var out: [(Int, Int)] = []
+        var start = from
+        let size = max(1, (b.count - from) / parts)
+        while start < b.count {
+            var end = out.count == parts - 1 ? b.count : min(start + size, b.count)
+            if end < b.count { end = min(b.next(10, from: end) + 1, b.count) }
+            out.append((start, end))
+            start = end
+        }
+        return out.isEmpty ? [(from, from)] : out
+    }
+
+    /// The line number of each range's first line (the header is line 1), newlines counted in parallel.
+    static func firstLines(_ file: MappedFile, _ ranges: [(Int, Int)]) -> [Int] {
+        let counts = ParallelArray<Int>(count: ranges.count, initial: 0)
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
+            let b = file.bytes
+            var n = 0
+            var pos = ranges[i].0
+            while pos < ranges[i].1 { let nl = b.next(10, from: pos); if nl < ranges[i].1 { n += 1 }; pos = nl + 1 }
+            counts[i] = n
+        }
+        var out: [Int] = []
+        var line = 2
+        for i in 0..<ranges.count { out.append(line); line += counts[i] }
+        return out
+    }
+
     static func rehash(_ hh: inout Households, _ b: UnsafeBufferPointer<UInt8>) {
         hh.prepare(hh.ids.count * 2)
         for (i, id) in hh.ids.enumerated() { _ = hh.lookup(b, id, insert: Int32(i)) }
-    }
-
-    /// Looks up a household id given in another file's bytes.
-    @inline(__always)
-    static func lookupForeign(_ hh: inout Households, _ hb: UnsafeBufferPointer<UInt8>, _ mb: UnsafeBufferPointer<UInt8>, _ f: Field) -> Int32? {
-        var i = Int(truncatingIfNeeded: mb.hash(f)) & hh.mask
-        while true {
-            let v = hh.table[i]
-            if v < 0 { return nil }
-            let id = hh.ids[Int(v)]
-            if id.count == f.count, memcmp(hb.baseAddress! + id.start, mb.baseAddress! + f.start, f.count) == 0 { return v }
-            i = (i + 1) & hh.mask
-        }
     }
 
     /// Resident ids that are not 18 characters of the standard shape still join, through a table of their own.

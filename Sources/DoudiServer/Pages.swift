@@ -35,7 +35,8 @@ struct Pages: Sendable {
             let to = req.uri.queryParameters["to"].map(String.init) == "en" ? "en" : "zh"
             var r = Response.redirect(to: "/", type: .found)
             r.setCookie(Cookie(name: Self.langCookie, value: to, maxAge: 31_536_000, path: "/", secure: secure(req), httpOnly: true, sameSite: .lax))
-            if let back = req.headers[.referer], let u = URL(string: back), u.path.hasPrefix("/") {
+            // Back to the same page, on this site only ("//host" would leave it).
+            if let back = req.headers[.referer], let u = URL(string: back), u.path.hasPrefix("/"), !u.path.hasPrefix("//") {
                 r.headers[.location] = u.path + (u.query.map { "?" + $0 } ?? "")
             }
             return r

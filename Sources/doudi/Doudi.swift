@@ -149,13 +149,13 @@ struct Import: AsyncParsableCommand {
             if result.rejections.count > 20 { print("  … \(result.rejections.count - 20) more in the report") }
         }
     }
+}
 
-    func readFile(_ path: String) throws -> [UInt8] {
-        guard let d = FileManager.default.contents(atPath: path) else {
-            throw CLIError("无法读取文件 \(path)", "cannot read the file \(path)")
-        }
-        return [UInt8](d)
+func readFile(_ path: String) throws -> [UInt8] {
+    guard let d = FileManager.default.contents(atPath: path) else {
+        throw CLIError("无法读取文件 \(path)", "cannot read the file \(path)")
     }
+    return [UInt8](d)
 }
 
 struct UserCommand: AsyncParsableCommand {
@@ -190,9 +190,9 @@ struct RegionsCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOption
         @Option var file: String
         func run() async throws {
-            guard let d = FileManager.default.contents(atPath: file) else { throw CLIError("无法读取文件 \(file)", "cannot read the file \(file)") }
+            let bytes = try readFile(file)
             try await db.with(makeLogger("doudi")) { database in
-                let r = try await RegionStore(database).loadVillages(csv: [UInt8](d), file: file, by: Actor.system("cli"))
+                let r = try await RegionStore(database).loadVillages(csv: bytes, file: file, by: Actor.system("cli"))
                 print("新增 \(r.added) 个，更名 \(r.renamed) 个 / \(r.added) added, \(r.renamed) renamed")
             }
         }
@@ -270,11 +270,13 @@ struct Screen: AsyncParsableCommand {
         guard monitoringLine >= 0, medicalThreshold >= 0, disasterThreshold >= 0 else { throw CLIError("参数不能为负数", "parameters cannot be negative") }
         let terminal = isatty(STDERR_FILENO) == 1
         let started = Date()
+        let logger = makeLogger("doudi")
         let result: Screening.Result
         do {
             result = try Screening.run(folder: input, parameters: .init(asOf: day, monitoringLine: monitoringLine,
                                                                         medicalThreshold: medicalThreshold, disasterThreshold: disasterThreshold)) { phase in
                 if terminal { FileHandle.standardError.write(Data("\r\(phase)…          ".utf8)) }
+                logger.debug("screening phase", metadata: ["phase": "\(phase)", "elapsed": "\(Date().timeIntervalSince(started))"])
             }
         } catch {
             throw CLIError(error.message.zh, error.message.en)

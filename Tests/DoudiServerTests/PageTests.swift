@@ -70,7 +70,9 @@ struct PageTests {
             #expect(html.contains("查看完整号码"))
             #expect(html.contains("<meta name=\"viewport\""))
             #expect(!html.contains("http://") && !html.contains("https://"))  // nothing fetched from elsewhere
-            // English on request.
+            // English on request, back to a page of this site only.
+            let evil = try await client.execute(uri: "/lang?to=en", method: .get, headers: [.referer: "http://127.0.0.1:8080//evil.example/x"])
+            #expect(evil.headers[.location] == "/")
             _ = try await b.request(.get, "/lang?to=en")
             #expect(String(buffer: try await b.request(.get, "/households").body).contains("Households"))
         }
