@@ -32,6 +32,17 @@ final class MappedFile: @unchecked Sendable {
         length = -1
     }
 
+    /// Gives back the pages of `range` once read: they stay readable (the kernel reads them again if
+    /// asked), but no longer count against the run's memory.
+    func release(_ range: Range<Int>) {
+        guard length > 0, let base = bytes.baseAddress, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound / page) * page
+        let end = range.upperBound == length ? length : (range.upperBound / page) * page
+        guard end > start else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+
     deinit {
         if length > 0 { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), length) }
         else if length < 0 { UnsafeMutableBufferPointer(mutating: bytes).deallocate() }

@@ -157,24 +157,45 @@ extension Screening {
         var hh = Households()
         hh.prepare(max(16, hb.count / 30))
         var duplicate: (Int, Int, String)?
-        lines(hb, from: hl.dataStart, to: hb.count, firstLine: 2) { line, s, e in
-            result.householdsRead += 1
-            guard duplicate == nil else { return }
-            guard split(hb, s, e, hl.width, into: &fields) else { rejected[.households]!.append(line); return }
-            let id = fields[hl.positions[0]], region = fields[hl.positions[1]], st = fields[hl.positions[2]]
-            let dibao = fields[hl.positions[3]], inc = fields[hl.positions[4]]
-            let status: UInt8
-            if hb.equals(st, "none") { status = 0 } else if hb.equals(st, "exited") { status = 1 } else if hb.equals(st, "notExited") { status = 2 } else {
-                rejected[.households]!.append(line); return
+        // Rows are read on every core; the id table is filled in file order, so a repeated id names its first line.
+        let hparts = splitAtLines(hb, from: hl.dataStart, parts: max(1, min(System.cores, 8)))
+        let hFirstLines = firstLines(files[.households]!, hparts)
+        let hchunks = ParallelArray<HouseholdChunk?>(count: hparts.count, initial: nil)
+        let hfile0 = files[.households]!
+        DispatchQueue.concurrentPerform(iterations: hparts.count) { w in
+            let hb = hfile0.bytes
+            var c = HouseholdChunk()
+            var fields: [Field] = []
+            fields.reserveCapacity(16)
+            lines(hb, from: hparts[w].0, to: hparts[w].1, firstLine: hFirstLines[w]) { line, s, e in
+                c.read += 1
+                guard split(hb, s, e, hl.width, into: &fields) else { c.rejected.append(line); return }
+                let id = fields[hl.positions[0]], region = fields[hl.positions[1]], st = fields[hl.positions[2]]
+                let dibao = fields[hl.positions[3]], inc = fields[hl.positions[4]]
+                let status: UInt8
+                if hb.equals(st, "none") { status = 0 } else if hb.equals(st, "exited") { status = 1 } else if hb.equals(st, "notExited") { status = 2 } else {
+                    c.rejected.append(line); return
+                }
+                guard !id.isEmpty, !region.isEmpty, dibao.count == 1, hb[dibao.start] == 48 || hb[dibao.start] == 49,
+                      let income = hb.wholeNumber(inc) else { c.rejected.append(line); return }
+                c.ids.append(id); c.regions.append(region); c.status.append(status); c.income.append(income); c.lines.append(line)
             }
-            guard !id.isEmpty, !region.isEmpty, dibao.count == 1, hb[dibao.start] == 48 || hb[dibao.start] == 49,
-                  let income = hb.wholeNumber(inc) else { rejected[.households]!.append(line); return }
-            let index = Int32(hh.ids.count)
-            if let other = hh.lookup(hb, id, insert: index) {
-                duplicate = (hh.lines[Int(other)], line, hb.string(id)); return
+            hchunks[w] = c
+        }
+        for w in 0..<hparts.count where duplicate == nil {
+            let c = hchunks[w]!
+            hchunks[w] = nil
+            result.householdsRead += c.read
+            rejected[.households]! += c.rejected
+            for i in 0..<c.ids.count {
+                let index = Int32(hh.ids.count)
+                if let other = hh.lookup(hb, c.ids[i], insert: index) {
+                    duplicate = (hh.lines[Int(other)], c.lines[i], hb.string(c.ids[i])); break
+                }
+                hh.ids.append(c.ids[i]); hh.regions.append(c.regions[i]); hh.status.append(c.status[i]); hh.income.append(c.income[i])
+                hh.lines.append(c.lines[i])
+                if hh.ids.count * 2 > hh.table.count { rehash(&hh, hb) }
             }
-            hh.ids.append(id); hh.regions.append(region); hh.status.append(status); hh.income.append(income); hh.lines.append(line)
-            if hh.ids.count * 2 > hh.table.count { rehash(&hh, hb) }
         }
         if let (a, b, id) = duplicate {
             throw InputError(message: Message("households.csv 第\(a)行和第\(b)行的 household_id 重复：\(id)", "households.csv lines \(a) and \(b) repeat household_id \(id)"))
@@ -219,6 +240,7 @@ extension Screening {
                 c.households.append(h); c.full.append(full); c.lines.append(Int32(line))
             }
             chunks[w] = c
+            mfile.release(parts[w].0..<parts[w].1)
         }
         var people = KeyIndex(capacity: max(16, mb.count / 40))
         var odd: [String: UInt64] = [:]
@@ -337,6 +359,7 @@ extension Screening {
                     default: break
                     }
                 }
+                filesCopy[task.file]!.release(task.from..<task.to)
                 i += workers
             }
             totals[w] = t
@@ -382,6 +405,17 @@ extension Screening {
         for f in File.feeds { result.unmatched[f] = all.unmatched[f] ?? 0 }
         for f in File.allCases { result.rejectedLines[f] = rejected[f]!.sorted() }
         return result
+    }
+
+    /// One part of households.csv as read by one worker.
+    struct HouseholdChunk {
+        var ids: [Field] = []
+        var regions: [Field] = []
+        var status: [UInt8] = []
+        var income: [Int64] = []
+        var lines: [Int] = []
+        var rejected: [Int] = []
+        var read = 0
     }
 
     /// One part of members.csv as read by one worker.
