@@ -160,7 +160,7 @@ extension Screening {
         // Rows are read on every core; the id table is filled in file order, so a repeated id names its first line.
         let hparts = splitAtLines(hb, from: hl.dataStart, parts: max(1, min(System.cores, 8)))
         let hFirstLines = firstLines(files[.households]!, hparts)
-        let hchunks = ParallelArray<HouseholdChunk?>(count: hparts.count, initial: nil)
+        let hchunks = Slots<HouseholdChunk?>(count: hparts.count, initial: nil)
         let hfile0 = files[.households]!
         DispatchQueue.concurrentPerform(iterations: hparts.count) { w in
             let hb = hfile0.bytes
@@ -210,7 +210,7 @@ extension Screening {
         // order, so a repeated resident_id is reported with its first line.
         let parts = splitAtLines(mb, from: ml.dataStart, parts: max(1, min(System.cores, 8)))
         let partFirstLines = firstLines(files[.members]!, parts)
-        let chunks = ParallelArray<MemberChunk?>(count: parts.count, initial: nil)
+        let chunks = Slots<MemberChunk?>(count: parts.count, initial: nil)
         let frozenHH = hh
         let mfile = files[.members]!, hfile = files[.households]!
         DispatchQueue.concurrentPerform(iterations: parts.count) { w in
@@ -295,7 +295,7 @@ extension Screening {
         }
         // Line numbers of each chunk's first line: newlines before it, counted in parallel.
         let workers = max(1, min(System.cores, 8))
-        let newlineCounts = ParallelArray<Int>(count: taskList.count, initial: 0)
+        let newlineCounts = Slots<Int>(count: taskList.count, initial: 0)
         let filesCopy = files
         let tasks = taskList, layouts = layoutOf
         DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
@@ -314,7 +314,7 @@ extension Screening {
             running[t.file] = first + newlineCounts[i]
         }
 
-        let totals = ParallelArray<Totals?>(count: workers, initial: nil)
+        let totals = Slots<Totals?>(count: workers, initial: nil)
         let firstLines = lineStarts
         let frozenPeople = people, frozenOdd = odd, frozenMemberHousehold = memberHousehold, frozenMemberFull = memberFull
         let start = p.windowStart, end = p.windowEnd
@@ -450,7 +450,7 @@ extension Screening {
 
     /// The line number of each range's first line (the header is line 1), newlines counted in parallel.
     static func firstLines(_ file: MappedFile, _ ranges: [(Int, Int)]) -> [Int] {
-        let counts = ParallelArray<Int>(count: ranges.count, initial: 0)
+        let counts = Slots<Int>(count: ranges.count, initial: 0)
         DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
             let b = file.bytes
             var n = 0
@@ -475,23 +475,6 @@ extension Screening {
         let k = (UInt64(1) << 62) + UInt64(odd.count)
         odd[s] = k
         return k
-    }
-}
-
-/// Slots written by parallel workers, one slot per index, read after they finish.
-final class ParallelArray<T>: @unchecked Sendable {
-    private let storage: UnsafeMutableBufferPointer<T>
-    init(count: Int, initial: T) {
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: initial)
-    }
-    deinit {
-        storage.deinitialize()
-        storage.deallocate()
-    }
-    subscript(_ i: Int) -> T {
-        get { storage[i] }
-        set { storage[i] = newValue }
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checking a county's `households.csv` and `members.csv` (specs/screening.md, plus optional columns) against
 /// the rules and the register. Each household is taken whole or not at all: one rejected row leaves its
 /// household out, and the report names the row and every household left out because of it.
@@ -115,58 +117,43 @@ public enum RegisterImport {
         var personLine: [UInt64: (line: Int, household: String)] = [:]
         personLine.reserveCapacity(members.bytes.count / 40)
         let mc = Columns(members, memberColumns + ["name", "sex", "phone", "birth_date", "health", "disability_grade", "schooling", "employment", "child_category"])
-        members.forEachRow { line, f in
-            plan.memberRows += 1
-            guard f.count == members.header.count else {
-                reject(mFile, line, fieldCountProblem(f.count, members.header.count), household: f.count > mc["household_id"]! ? f[mc["household_id"]!].utf8String : nil)
-                return
+        // Each row is read and checked on its own on every core; rows are then compared with each other and
+        // with the register in file order.
+        let parts = members.parts(ProcessInfo.processInfo.activeProcessorCount)
+        let parsed = Slots<[ParsedMember]>(count: parts.count, initial: [])
+        let known = Set(byID.keys)
+        DispatchQueue.concurrentPerform(iterations: parts.count) { w in
+            var out: [ParsedMember] = []
+            members.forEachRow(in: parts[w]) { line, f in
+                out.append(parseMember(line, f, width: members.header.count, mc, known: known, hFile: hFile, today: today))
             }
-            let hid = f[mc["household_id"]!].utf8String ?? ""
-            guard byID[hid] != nil else {
-                reject(mFile, line, FieldProblem("household_id", Message("户编号“\(hid)”不在\(hFile)中", "household id “\(hid)” is not in \(hFile)")), household: nil)
-                return
-            }
-            var problems: [FieldProblem] = []
-            var rid: ResidentID?
-            do throws(ResidentID.Problem) {
-                rid = try ResidentID(String(decoding: f[mc["resident_id"]!], as: UTF8.self), today: today)
-            } catch { problems.append(FieldProblem("resident_id", error.message)) }
-            let relation = enumValue(Relation.self, f[mc["relation"]!], "relation", &problems)
-            let labor = enumValue(LaborAbility.self, f[mc["labor_ability"]!], "labor_ability", &problems)
-            let name = mc["name"].flatMap { f[$0].utf8String } ?? ""
-            let sex = mc["sex"].flatMap { c in f[c].isEmpty ? nil : enumValue(Sex.self, f[c], "sex", &problems) }
-            var birth: CivilDate?
-            if let c = mc["birth_date"], !f[c].isEmpty {
-                birth = CivilDate(String(decoding: f[c], as: UTF8.self))
-                if birth == nil { problems.append(FieldProblem("birth_date", Message("日期应为YYYY-MM-DD格式的真实日期", "a date is a real day written YYYY-MM-DD"))) }
-            }
-            let health = mc["health"].flatMap { c in f[c].isEmpty ? nil : enumValue(HealthStatus.self, f[c], "health", &problems) }
-            let grade = mc["disability_grade"].flatMap { c in f[c].isEmpty ? nil : wholeNumber(f[c], "disability_grade", &problems) }
-            let schooling = mc["schooling"].flatMap { c in f[c].isEmpty ? nil : enumValue(Schooling.self, f[c], "schooling", &problems) }
-            let employment = mc["employment"].flatMap { c in f[c].isEmpty ? nil : enumValue(Employment.self, f[c], "employment", &problems) }
-            let child = mc["child_category"].flatMap { c in f[c].isEmpty ? nil : enumValue(ChildCategory.self, f[c], "child_category", &problems) }
-            let phone = mc["phone"].flatMap { c in f[c].isEmpty ? nil : f[c].utf8String }
-            if let rid {
-                if let first = personLine[rid.key] {
-                    problems.append(FieldProblem("resident_id", Message("身份证号码\(rid.masked)在第\(first.line)行（户\(first.household)）已出现，一人只能属于一户",
-                                                                        "resident ID \(rid.masked) already appears on line \(first.line) (household \(first.household)); a person belongs to one household only")))
-                } else {
-                    personLine[rid.key] = (line, hid)
-                    if let other = register.householdOfPerson[rid.key], other != hid {
-                        problems.append(FieldProblem("resident_id", Message("身份证号码\(rid.masked)已登记在户\(other)中，一人只能属于一户",
-                                                                            "resident ID \(rid.masked) is already registered in household \(other); a person belongs to one household only")))
+            parsed[w] = out
+        }
+        for w in 0..<parts.count {
+            for row in parsed[w] {
+                plan.memberRows += 1
+                var problems = row.problems
+                guard !row.skipHousehold else {
+                    for p in problems { reject(mFile, row.line, p, household: row.householdID.isEmpty ? nil : row.householdID) }
+                    continue
+                }
+                let hid = row.householdID
+                if let rid = row.residentID {
+                    if let first = personLine[rid.key] {
+                        problems.append(FieldProblem("resident_id", Message("身份证号码\(rid.masked)在第\(first.line)行（户\(first.household)）已出现，一人只能属于一户",
+                                                                            "resident ID \(rid.masked) already appears on line \(first.line) (household \(first.household)); a person belongs to one household only")))
+                    } else {
+                        personLine[rid.key] = (row.line, hid)
+                        if let other = register.householdOfPerson[rid.key], other != hid {
+                            problems.append(FieldProblem("resident_id", Message("身份证号码\(rid.masked)已登记在户\(other)中，一人只能属于一户",
+                                                                                "resident ID \(rid.masked) is already registered in household \(other); a person belongs to one household only")))
+                        }
                     }
                 }
+                if let m = row.member, problems.isEmpty { membersOf[hid, default: []].append(m) }
+                for p in problems { reject(mFile, row.line, p, household: hid) }
             }
-            if let rid, let relation, let labor, problems.isEmpty {
-                let m = Member(residentID: rid, householdID: hid, name: name, relation: relation, sex: sex, birthDate: birth,
-                               laborAbility: labor, health: health ?? (grade != nil ? .disabled : .healthy), disabilityGrade: grade,
-                               schooling: schooling ?? .notInSchool, employment: employment ?? .notApplicable, phone: phone,
-                               childCategory: child)
-                problems = m.problems(today: today)
-                if problems.isEmpty { membersOf[hid, default: []].append(m) }
-            }
-            for p in problems { reject(mFile, line, p, household: hid) }
+            parsed[w] = []
         }
 
         // Households as a whole
@@ -208,6 +195,60 @@ public enum RegisterImport {
         return plan
     }
 
+    /// What one members.csv row says on its own.
+    struct ParsedMember: Sendable {
+        var line: Int
+        var householdID: String
+        var residentID: ResidentID?
+        var member: Member?
+        var problems: [FieldProblem]
+        /// The row cannot belong to a household of the file: its problems are reported, nothing else.
+        var skipHousehold = false
+    }
+
+    static func parseMember(_ line: Int, _ f: [ArraySlice<UInt8>], width: Int, _ mc: Columns, known: Set<String>, hFile: String,
+                            today: CivilDate) -> ParsedMember {
+        guard f.count == width else {
+            let hid = f.count > mc["household_id"]! ? f[mc["household_id"]!].utf8String : nil
+            return ParsedMember(line: line, householdID: hid ?? "", problems: [fieldCountProblem(f.count, width)], skipHousehold: true)
+        }
+        let hid = f[mc["household_id"]!].utf8String ?? ""
+        guard known.contains(hid) else {
+            return ParsedMember(line: line, householdID: "", problems: [FieldProblem("household_id", Message("户编号“\(hid)”不在\(hFile)中", "household id “\(hid)” is not in \(hFile)"))],
+                                skipHousehold: true)
+        }
+        var problems: [FieldProblem] = []
+        var rid: ResidentID?
+        do throws(ResidentID.Problem) {
+            rid = try ResidentID(String(decoding: f[mc["resident_id"]!], as: UTF8.self), today: today)
+        } catch { problems.append(FieldProblem("resident_id", error.message)) }
+        let relation = enumValue(Relation.self, f[mc["relation"]!], "relation", &problems)
+        let labor = enumValue(LaborAbility.self, f[mc["labor_ability"]!], "labor_ability", &problems)
+        let name = mc["name"].flatMap { f[$0].utf8String } ?? ""
+        let sex = mc["sex"].flatMap { c in f[c].isEmpty ? nil : enumValue(Sex.self, f[c], "sex", &problems) }
+        var birth: CivilDate?
+        if let c = mc["birth_date"], !f[c].isEmpty {
+            birth = CivilDate(String(decoding: f[c], as: UTF8.self))
+            if birth == nil { problems.append(FieldProblem("birth_date", Message("日期应为YYYY-MM-DD格式的真实日期", "a date is a real day written YYYY-MM-DD"))) }
+        }
+        let health = mc["health"].flatMap { c in f[c].isEmpty ? nil : enumValue(HealthStatus.self, f[c], "health", &problems) }
+        let grade = mc["disability_grade"].flatMap { c in f[c].isEmpty ? nil : wholeNumber(f[c], "disability_grade", &problems) }
+        let schooling = mc["schooling"].flatMap { c in f[c].isEmpty ? nil : enumValue(Schooling.self, f[c], "schooling", &problems) }
+        let employment = mc["employment"].flatMap { c in f[c].isEmpty ? nil : enumValue(Employment.self, f[c], "employment", &problems) }
+        let child = mc["child_category"].flatMap { c in f[c].isEmpty ? nil : enumValue(ChildCategory.self, f[c], "child_category", &problems) }
+        let phone = mc["phone"].flatMap { c in f[c].isEmpty ? nil : f[c].utf8String }
+        var member: Member?
+        if let rid, let relation, let labor, problems.isEmpty {
+            let m = Member(residentID: rid, householdID: hid, name: name, relation: relation, sex: sex, birthDate: birth,
+                           laborAbility: labor, health: health ?? (grade != nil ? .disabled : .healthy), disabilityGrade: grade,
+                           schooling: schooling ?? .notInSchool, employment: employment ?? .notApplicable, phone: phone,
+                           childCategory: child)
+            problems = m.problems(today: today)
+            if problems.isEmpty { member = m }
+        }
+        return ParsedMember(line: line, householdID: hid, residentID: rid, member: member, problems: problems)
+    }
+
     static func fieldCountProblem(_ got: Int, _ want: Int) -> FieldProblem {
         FieldProblem("", Message("本行有\(got)个字段，表头有\(want)个", "the row has \(got) fields, the header \(want)"))
     }
@@ -240,7 +281,7 @@ public enum RegisterImport {
     }
 
     /// Column positions by name, looked up once per file.
-    struct Columns {
+    struct Columns: Sendable {
         var index: [String: Int] = [:]
         init(_ t: CSVTable, _ names: [String]) {
             for n in names { if let i = t.column(n) { index[n] = i } }

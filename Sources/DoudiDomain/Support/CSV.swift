@@ -33,16 +33,45 @@ public struct CSVTable: Sendable {
         if !missing.isEmpty { throw .missingColumns(missing) }
     }
 
+    /// A run of whole lines of the data, and the line number of its first line.
+    public struct Part: Sendable {
+        public var start: Int
+        public var end: Int
+        public var firstLine: Int
+    }
+
+    /// The data rows cut into at most `count` parts of whole lines, for reading on several cores.
+    public func parts(_ count: Int) -> [Part] {
+        let dataStart = bytes.firstIndex(of: 10).map { $0 + 1 } ?? bytes.endIndex
+        let size = max(1, (bytes.endIndex - dataStart) / max(1, count))
+        var out: [Part] = []
+        var start = dataStart
+        var line = 2
+        while start < bytes.endIndex {
+            var end = out.count == count - 1 ? bytes.endIndex : min(start + size, bytes.endIndex)
+            if end < bytes.endIndex { end = (bytes[end...].firstIndex(of: 10) ?? bytes.endIndex - 1) + 1 }
+            out.append(Part(start: start, end: end, firstLine: line))
+            line += bytes[start..<end].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+            start = end
+        }
+        return out
+    }
+
     /// Calls `body` with each data row's line number (the header is line 1) and its fields.
     /// Blank lines are skipped.
     public func forEachRow(_ body: (Int, [ArraySlice<UInt8>]) throws -> Void) rethrows {
-        var line = 1
-        var i = bytes.firstIndex(of: 10).map { $0 + 1 } ?? bytes.endIndex
+        let start = bytes.firstIndex(of: 10).map { $0 + 1 } ?? bytes.endIndex
+        try forEachRow(in: Part(start: start, end: bytes.endIndex, firstLine: 2), body)
+    }
+
+    public func forEachRow(in part: Part, _ body: (Int, [ArraySlice<UInt8>]) throws -> Void) rethrows {
+        var line = part.firstLine - 1
+        var i = part.start
         var fields: [ArraySlice<UInt8>] = []
         fields.reserveCapacity(header.count + 2)
-        while i < bytes.endIndex {
+        while i < part.end {
             line += 1
-            let end = bytes[i...].firstIndex(of: 10) ?? bytes.endIndex
+            let end = bytes[i..<part.end].firstIndex(of: 10) ?? part.end
             var row = bytes[i..<end]
             if row.last == 13 { row = row.dropLast() }
             i = end + 1

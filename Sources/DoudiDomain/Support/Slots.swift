@@ -1,0 +1,20 @@
+/// Results written by parallel workers, one slot per worker, read after they have all finished
+/// (`DispatchQueue.concurrentPerform` returns only then). Each slot has one writer.
+public final class Slots<T>: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<T>
+
+    public init(count: Int, initial: T) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: initial)
+    }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+
+    public subscript(_ i: Int) -> T {
+        get { storage[i] }
+        set { storage[i] = newValue }
+    }
+}
