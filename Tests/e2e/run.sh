@@ -32,6 +32,16 @@ check "re-running the same import changes nothing and says so" sh -c "'$bin' imp
 check "import of a missing file exits non-zero" sh -c "! '$bin' import --households nope.csv --members data/m.csv"
 check "import with a missing column exits non-zero" sh -c "printf 'household_id\nH1\n' > bad.csv; ! '$bin' import --households bad.csv --members data/m.csv"
 
+sample="$root/../shared/specs/screening-sample"
+if [ -d "$sample" ]; then
+  check "screen: the worked sample, flagged.csv byte for byte" sh -c "'$bin' screen --input '$sample/input' --as-of 2025-12-31 --out flagged.csv > summary.json && cmp flagged.csv '$sample/expected-flagged.csv'"
+  check "screen: summary numbers" python3 -c "
+import json; e = json.load(open('$sample/expected-summary.json')); m = json.load(open('summary.json'))
+assert all(m[k] == e[k] for k in e), [k for k in e if m[k] != e[k]]"
+  check "screen: parameters change the list" sh -c "'$bin' screen --input '$sample/input' --as-of 2025-12-31 --monitoring-line 20000 --out f2.csv >/dev/null && [ \$(wc -l < f2.csv) -gt \$(wc -l < flagged.csv) ]"
+  check "screen: a bad date exits non-zero" sh -c "! '$bin' screen --input '$sample/input' --as-of 2025-02-30 --out f3.csv"
+fi
+
 port=$((20000 + RANDOM % 20000))
 mkdir demo
 (cd demo && exec "$bin" serve --demo --port "$port" > serve.log 2>&1) &
