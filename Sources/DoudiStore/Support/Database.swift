@@ -194,9 +194,7 @@ public struct Tx: Sendable {
         case .sqlite(let conn):
             let perStatement = max(1, min(1_000, 30_000 / columns.count))
             let one = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-            // OR FAIL: a failing row fails the statement without undoing its earlier rows, so SQLite keeps no
-            // statement journal (a copy of every page touched); the whole transaction is rolled back on failure anyway.
-            let head = "INSERT OR FAIL INTO \(table) (\(columns.joined(separator: ","))) VALUES "
+            let head = "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES "
             var full: String?
             var start = 0
             while start < rows.count {
