@@ -28,10 +28,11 @@ public struct Services: Sendable {
     public let regions: RegionStore
     public let audit: AuditStore
     public let importer: RegisterImporter
+    public let leads: LeadStore
     public init(_ db: Database) {
         self.db = db
         users = UserStore(db); households = HouseholdStore(db); regions = RegionStore(db)
-        audit = AuditStore(db); importer = RegisterImporter(db)
+        audit = AuditStore(db); importer = RegisterImporter(db); leads = LeadStore(db)
     }
 }
 
@@ -67,6 +68,7 @@ public func buildApplication(services: Services, config: ServerConfig, logger: L
         LogRequestsMiddleware(.info)
         MetricsMiddleware()
         SecurityHeadersMiddleware()
+        ClientAddressMiddleware()
     }
     router.get("/healthz") { _, _ -> Response in
         do {

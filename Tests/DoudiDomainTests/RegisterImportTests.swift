@@ -143,3 +143,32 @@ struct CSVTests {
         #expect(rows[1].1 == ["2", "", "3"])
     }
 }
+
+@Suite("Self-report checks (R-MON-11)")
+struct SelfReportCheckTests {
+    static let today = CivilDate(year: 2026, month: 11, day: 22)!
+    static let good = SelfReport(name: " 张三 ", residentID: rid("43048119700101001").lowercased(), mobile: "13912345678",
+                                 regionCode: "430481001001", riskKinds: ["illness", "epidemic", "illness"], description: "", consent: true)
+
+    @Test func aGoodReportIsNormalised() throws {
+        let c = try Self.good.check(today: Self.today).get()
+        #expect(c.name == "张三")
+        #expect(c.riskKinds == [.illness, .epidemic])
+        #expect(c.village == RegionCode("430481001001"))
+    }
+
+    @Test func everyBadFieldIsNamedAtOnce() {
+        let bad = SelfReport(name: "", residentID: "123", mobile: "2391234567", regionCode: "430481000000", riskKinds: ["x"],
+                             description: String(repeating: "字", count: 501), consent: false)
+        guard case .failure(let p) = bad.check(today: Self.today) else { Issue.record("accepted"); return }
+        #expect(Set(p.problems.map(\.field)) == ["name", "residentId", "mobile", "regionCode", "riskKinds", "description", "consent"])
+    }
+
+    @Test func trackingCodesAreReadableAndVaried() {
+        var g = DemoRegister.Generator(seed: 1)
+        let codes = (0..<1000).map { _ in TrackingCode.make(using: &g) }
+        #expect(codes.allSatisfy(TrackingCode.isWellFormed))
+        #expect(Set(codes).count == 1000)
+        #expect(!codes.joined().contains { "01IO".contains($0) })
+    }
+}

@@ -72,6 +72,21 @@ extension Database {
             Migration(version: 2, name: "shipped division table (2023 to townships, villages of 430481)") { tx in
                 try await RegionTable.loadShipped(tx)
             },
+            Migration(version: 3, name: "leads: one queue for the four channels") { tx in
+                for ddl in [
+                    """
+                    CREATE TABLE leads (
+                      id \(id), tracking_code TEXT NOT NULL UNIQUE, channel TEXT NOT NULL, status TEXT NOT NULL,
+                      region BIGINT NOT NULL, household_id TEXT, resident_id TEXT NOT NULL, name TEXT NOT NULL,
+                      mobile TEXT NOT NULL, risk_kinds TEXT NOT NULL, description TEXT NOT NULL,
+                      created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                    """,
+                    "CREATE INDEX leads_region_status ON leads (region, status)",
+                    "CREATE INDEX leads_resident ON leads (resident_id)",
+                ] {
+                    try await tx.sql.raw(SQLQueryString(ddl)).run()
+                }
+            },
         ]
     }
 

@@ -1,0 +1,108 @@
+/// 致贫返贫风险 (R-MON-4): the risk kinds a lead or a monitored household records.
+public enum RiskKind: String, CodeNamed {
+    case illness, disaster, disability, lackOfLabour, accident, failedBusiness, unstableEmployment, educationCost, epidemic, other
+    public var chinese: String {
+        switch self {
+        case .illness: "因病"; case .disaster: "因灾"; case .disability: "因残"; case .lackOfLabour: "缺劳动力"
+        case .accident: "因意外事故"; case .failedBusiness: "因产业失败"; case .unstableEmployment: "因务工就业不稳"
+        case .educationCost: "因学"; case .epidemic: "因疫情"; case .other: "其他"
+        }
+    }
+}
+
+/// 监测方式 (R-MON-5): the four channels into one lead queue.
+public enum LeadChannel: String, CodeNamed {
+    case selfReport, hotline, visit, screening
+    public var chinese: String {
+        switch self { case .selfReport: "农户自主申报"; case .hotline: "扶贫服务热线"; case .visit: "干部走访排查"; case .screening: "部门筛查预警" }
+    }
+}
+
+/// Where a lead stands in the weekly verification (R-MON-6).
+public enum LeadStatus: String, CodeNamed {
+    case open, confirmed, notConfirmed, merged
+    public var chinese: String {
+        switch self { case .open: "待核实"; case .confirmed: "已核实确认"; case .notConfirmed: "核实不符"; case .merged: "已合并" }
+    }
+}
+
+/// 一键报贫 (R-MON-11): a household reports its own hardship, with the minimal fields, from a public page.
+public struct SelfReport: Sendable, Hashable {
+    public var name: String
+    public var residentID: String
+    public var mobile: String
+    public var regionCode: String
+    public var riskKinds: [String]
+    public var description: String
+    public var consent: Bool
+
+    public init(name: String, residentID: String, mobile: String, regionCode: String, riskKinds: [String], description: String, consent: Bool) {
+        self.name = name; self.residentID = residentID; self.mobile = mobile; self.regionCode = regionCode
+        self.riskKinds = riskKinds; self.description = description; self.consent = consent
+    }
+
+    /// A checked report: the values storage keeps.
+    public struct Checked: Sendable, Hashable {
+        public var name: String
+        public var residentID: ResidentID
+        public var mobile: String
+        public var village: RegionCode
+        public var riskKinds: [RiskKind]
+        public var description: String
+    }
+
+    public static let maxDescription = 500
+
+    /// Every problem, by the API's field names; `today` bounds the birth date in the ID.
+    public func check(today: CivilDate) -> Result<Checked, ProblemList> {
+        var problems: [FieldProblem] = []
+        let trimmedName = name.trimmingSpaces()
+        if trimmedName.isEmpty || trimmedName.count > 50 {
+            problems.append(FieldProblem("name", Message("请填写姓名（不超过50个字）", "enter a name of at most 50 characters")))
+        }
+        var rid: ResidentID?
+        do { rid = try ResidentID(residentID.trimmingSpaces(), today: today) } catch {
+            problems.append(FieldProblem("residentId", error.message))
+        }
+        let m = Array(mobile.utf8)
+        if !(m.count == 11 && m.first == UInt8(ascii: "1") && m.allSatisfy { $0 >= 48 && $0 <= 57 }) {
+            problems.append(FieldProblem("mobile", Message("手机号码应为以1开头的11位数字", "a mobile number has 11 digits and starts with 1")))
+        }
+        let village = RegionCode(regionCode)
+        if village?.level != .village {
+            problems.append(FieldProblem("regionCode", Message("请选择所在的村（社区）", "choose your village")))
+        }
+        var kinds: [RiskKind] = []
+        for k in riskKinds {
+            guard let kind = RiskKind(rawValue: k) else { problems.append(RiskKind.problem(field: "riskKinds", text: k)); continue }
+            if !kinds.contains(kind) { kinds.append(kind) }
+        }
+        if riskKinds.isEmpty {
+            problems.append(FieldProblem("riskKinds", Message("请至少选择一种困难类型", "choose at least one kind of hardship")))
+        }
+        if description.count > Self.maxDescription {
+            problems.append(FieldProblem("description", Message("情况说明不能超过\(Self.maxDescription)个字", "the description is longer than \(Self.maxDescription) characters")))
+        }
+        if !consent {
+            problems.append(FieldProblem("consent", Message("需要同意核查您的信息后才能提交", "agree to the checks of your data to submit")))
+        }
+        guard problems.isEmpty, let rid, let village else { return .failure(ProblemList(problems)) }
+        return .success(Checked(name: trimmedName, residentID: rid, mobile: mobile, village: village, riskKinds: kinds, description: description))
+    }
+}
+
+/// Several problems as one error.
+public struct ProblemList: Error, Sendable, Hashable {
+    public var problems: [FieldProblem]
+    public init(_ p: [FieldProblem]) { problems = p }
+}
+
+/// A code the reporter keeps to follow a self-report: no 0/O or 1/I, so it survives being read out on the phone.
+public enum TrackingCode {
+    static let alphabet = Array("23456789ABCDEFGHJKLMNPQRSTUVWXYZ")
+    public static func make<G: RandomNumberGenerator>(using g: inout G) -> String {
+        String((0..<10).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &g)] })
+    }
+    public static func isWellFormed(_ s: String) -> Bool { s.count == 10 && s.allSatisfy { alphabet.contains($0) } }
+}
+

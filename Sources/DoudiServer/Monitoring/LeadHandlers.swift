@@ -1,0 +1,86 @@
+import DoudiAPI
+import DoudiDomain
+import DoudiStore
+import Foundation
+import Hummingbird
+
+/// The client address of the request being handled, for the public side's rate limits.
+enum ClientAddress {
+    @TaskLocal static var current = "unknown"
+}
+
+/// Sets `ClientAddress.current` for everything the request runs, the OpenAPI handlers included.
+struct ClientAddressMiddleware: RouterMiddleware {
+    func handle(_ request: Request, context: DoudiContext, next: (Request, DoudiContext) async throws -> Response) async throws -> Response {
+        try await ClientAddress.$current.withValue(context.clientAddress) { try await next(request, context) }
+    }
+}
+
+/// Limits on the public side: nothing there may be used to flood the queue or to guess codes.
+struct PublicLimits: Sendable {
+    /// Reports per client address per hour.
+    let perAddress = RateLimiter(limit: 10, window: 3_600)
+    /// Reports per resident ID per day.
+    let perPerson = RateLimiter(limit: 3, window: 86_400)
+    /// Status look-ups per client address per hour.
+    let lookups = RateLimiter(limit: 30, window: 3_600)
+}
+
+extension APIHandlers {
+    static let tooMany = error("tooMany", Message("提交过于频繁，请稍后再试", "too many requests; try again later"))
+
+    func submitSelfReport(_ input: Operations.SubmitSelfReport.Input) async throws -> Operations.SubmitSelfReport.Output {
+        guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.error("badRequest", Message("需要JSON", "JSON expected"))))) }
+        let address = ClientAddress.current
+        guard await limits.perAddress.allow(address) else { return .tooManyRequests(.init(body: .json(Self.tooMany))) }
+        let report = SelfReport(name: b.name, residentID: b.residentId, mobile: b.mobile, regionCode: b.regionCode, riskKinds: b.riskKinds,
+                                description: b.description ?? "", consent: b.consent)
+        let checked: SelfReport.Checked
+        switch report.check(today: Clock.today()) {
+        case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
+        case .success(let c): checked = c
+        }
+        guard await limits.perPerson.allow(checked.residentID.text) else { return .tooManyRequests(.init(body: .json(Self.tooMany))) }
+        // Every accepted report counts against both limits, whatever it says.
+        await limits.perAddress.fail(address)
+        await limits.perPerson.fail(checked.residentID.text)
+        do {
+            let code = try await services.leads.submit(checked)
+            return .created(.init(body: .json(.init(trackingCode: code))))
+        } catch StoreError.invalid(let p) {
+            return .unprocessableContent(.init(body: .json(Self.invalid(p))))
+        }
+    }
+
+    func getSelfReportStatus(_ input: Operations.GetSelfReportStatus.Input) async throws -> Operations.GetSelfReportStatus.Output {
+        let address = ClientAddress.current
+        guard await limits.lookups.allow(address) else { return .tooManyRequests(.init(body: .json(Self.tooMany))) }
+        guard let status = try await services.leads.status(trackingCode: input.path.trackingCode, mobile: input.query.mobile) else {
+            await limits.lookups.fail(address)
+            return .notFound(.init(body: .json(Self.error("notFound", Message("查询码或手机号码不正确", "wrong tracking code or mobile number")))))
+        }
+        return .ok(.init(body: .json(.init(status: status.rawValue, statusZh: status.chinese))))
+    }
+
+    func listLeads(_ input: Operations.ListLeads.Input) async throws -> Operations.ListLeads.Output {
+        let a = try caller
+        var status: LeadStatus?
+        if let s = input.query.status {
+            guard let v = LeadStatus(rawValue: s) else {
+                return .badRequest(.init(body: .json(Self.error("badRequest", LeadStatus.problem(field: "status", text: s).message, field: "status"))))
+            }
+            status = v
+        }
+        do {
+            let leads = try await services.leads.leads(by: a.actor, status: status, limit: input.query.limit ?? 100)
+            return .ok(.init(body: .json(leads.map { l in
+                Schemas.Lead(id: l.id, channel: l.channel, status: l.status, regionCode: RegionCode(value: UInt64(l.region))?.description ?? "",
+                             householdId: l.householdID, registered: l.registered, residentIdMasked: Masking.residentID(l.residentID), name: l.name,
+                             mobileMasked: Masking.phone(l.mobile), riskKinds: l.riskKinds.split(separator: ",").map(String.init),
+                             description: l.description, createdAt: Date(timeIntervalSince1970: Double(l.createdAt) / 1000))
+            })))
+        } catch StoreError.forbidden {
+            return .forbidden(.init(body: .json(Self.forbidden)))
+        }
+    }
+}
