@@ -62,7 +62,8 @@ public enum MetricsSetup {
 
 public func buildApplication(services: Services, config: ServerConfig, logger: Logger) async throws -> some ApplicationProtocol {
     let registry = MetricsSetup.registry
-    let pages = try await Pages(services: services, secureCookies: config.secureCookies)
+    let limits = PublicLimits()
+    let pages = try await Pages(services: services, secureCookies: config.secureCookies, limits: limits)
     let router = Router(context: DoudiContext.self)
     router.addMiddleware {
         LogRequestsMiddleware(.info)
@@ -85,7 +86,7 @@ public func buildApplication(services: Services, config: ServerConfig, logger: L
     router.get("/api/openapi.yaml") { _, _ -> Response in
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: APIDocument.yaml)))
     }
-    let api = APIHandlers(services: services)
+    let api = APIHandlers(services: services, limits: limits)
     let group = router.group("api/v1")
     try api.registerHandlers(on: group, serverURL: URL(string: "/")!, middlewares: [APIAuthMiddleware(users: services.users)])
     pages.register(on: router)

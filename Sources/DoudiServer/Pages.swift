@@ -13,12 +13,14 @@ struct Pages: Sendable {
     let css: ByteBuffer
     let secureCookies: Bool
     let loginLimiter = RateLimiter(limit: 10, window: 900)
+    let limits: PublicLimits
 
     static let sessionCookie = "doudi_session"
     static let preCookie = "doudi_pre"
     static let langCookie = "doudi_lang"
 
-    init(services: Services, secureCookies: Bool) async throws {
+    init(services: Services, secureCookies: Bool, limits: PublicLimits) async throws {
+        self.limits = limits
         guard let base = Bundle.module.url(forResource: "Resources", withExtension: nil) else { throw StoreError.badLocation("resources") }
         self.services = services
         self.secureCookies = secureCookies
@@ -92,6 +94,9 @@ struct Pages: Sendable {
         }
         router.get("/import") { req, _ in try await withUser(req) { a, csrf in try importPage(req, a, csrf, error: nil, report: nil) } }
         router.post("/import") { req, ctx in try await importUpload(req, ctx) }
+        router.get("/report") { req, _ in try await reportPage(req, form: [:], problems: []) }
+        router.post("/report") { req, ctx in try await submitReport(req, ctx) }
+        router.get("/report/status") { req, ctx in try await reportStatus(req, ctx) }
         router.get("/regions") { req, _ in try await withUser(req) { a, csrf in try await regionsPage(req, a, csrf) } }
         router.post("/regions") { req, _ in
             try await withUser(req, post: true) { a, csrf, form in
@@ -159,6 +164,76 @@ struct Pages: Sendable {
         var r = try page(req, nil, "", status: status, template: "login", title: lang(req).t("login"), ["error": error as Any, "username": username, "preCsrf": pre])
         r.setCookie(Cookie(name: Self.preCookie, value: pre, path: "/login", secure: secure(req), httpOnly: true, sameSite: .strict))
         return r
+    }
+
+    // MARK: - 一键报贫, the public side (no login)
+
+    func reportPage(_ req: Request, form: Form, problems: [FieldProblem], status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = lang(req)
+        let pre = req.cookies[Self.preCookie]?.value ?? UUID().uuidString
+        var data: [String: Any] = ["preCsrf": pre, "problems": problems.map { say($0.message, t) }, "hasProblems": !problems.isEmpty,
+                                   "form": form.values]
+        if let tw = RegionCode(form["township"] ?? req.uri.queryParameters["township"].map(String.init) ?? ""), tw.level == .township {
+            let villages = try await services.regions.children(of: tw)
+            data["township"] = tw.description
+            data["villages"] = villages.map { ["code": $0.code.description, "name": $0.name, "selected": $0.code.description == form["regionCode"]] as [String: Any] }
+            let chosen = Set(form.all["riskKinds"] ?? [])
+            data["kinds"] = RiskKind.allCases.map { ["value": $0.rawValue, "label": t.code == "en" ? $0.rawValue : $0.chinese, "selected": chosen.contains($0.rawValue)] as [String: Any] }
+        } else {
+            data["townships"] = try await services.regions.townshipsWithVillages().map { ["code": $0.code.description, "name": $0.name] }
+        }
+        var r = try page(req, nil, "", status: status, template: "report", title: t.t("selfReport"), data)
+        r.setCookie(Cookie(name: Self.preCookie, value: pre, path: "/report", secure: secure(req), httpOnly: true, sameSite: .strict))
+        return r
+    }
+
+    func submitReport(_ req: Request, _ ctx: DoudiContext) async throws -> Response {
+        let t = lang(req)
+        let form = try await Form.read(req)
+        guard let pre = req.cookies[Self.preCookie]?.value, !pre.isEmpty, form["_csrf"] == pre else {
+            return try await reportPage(req, form: form, problems: [FieldProblem("", Message("表单已过期，请重试", "the form has expired; try again"))], status: .forbidden)
+        }
+        guard await limits.perAddress.allow(ctx.clientAddress) else {
+            return try await reportPage(req, form: form, problems: [FieldProblem("", Message("提交过于频繁，请稍后再试", "too many requests; try again later"))], status: .tooManyRequests)
+        }
+        let report = SelfReport(name: form["name"] ?? "", residentID: form["residentId"] ?? "", mobile: form["mobile"] ?? "",
+                                regionCode: form["regionCode"] ?? "", riskKinds: form.all["riskKinds"] ?? [], description: form["description"] ?? "",
+                                consent: form["consent"] == "1")
+        switch report.check(today: Clock.today()) {
+        case .failure(let p):
+            return try await reportPage(req, form: form, problems: p.problems, status: .unprocessableContent)
+        case .success(let checked):
+            guard await limits.perPerson.allow(checked.residentID.text) else {
+                return try await reportPage(req, form: form, problems: [FieldProblem("", Message("提交过于频繁，请稍后再试", "too many requests; try again later"))], status: .tooManyRequests)
+            }
+            await limits.perAddress.fail(ctx.clientAddress)
+            await limits.perPerson.fail(checked.residentID.text)
+            do {
+                let code = try await services.leads.submit(checked)
+                return try page(req, nil, "", status: .created, template: "reportdone", title: t.t("reportReceived"), ["code": code])
+            } catch StoreError.invalid(let p) {
+                return try await reportPage(req, form: form, problems: p, status: .unprocessableContent)
+            }
+        }
+    }
+
+    func reportStatus(_ req: Request, _ ctx: DoudiContext) async throws -> Response {
+        let t = lang(req)
+        let q = req.uri.queryParameters
+        let code = (q["code"].map(String.init) ?? "").uppercased(), mobile = q["mobile"].map(String.init) ?? ""
+        var data: [String: Any] = ["code": code]
+        if !code.isEmpty {
+            guard await limits.lookups.allow(ctx.clientAddress) else {
+                return try page(req, nil, "", status: .tooManyRequests, template: "reportstatus", title: t.t("checkStatus"), ["error": t.t("tooMany")])
+            }
+            if let status = try await services.leads.status(trackingCode: code, mobile: mobile) {
+                data["status"] = t.code == "en" ? status.rawValue : status.chinese
+            } else {
+                await limits.lookups.fail(ctx.clientAddress)
+                data["error"] = t.t("notFoundCode")
+            }
+        }
+        return try page(req, nil, "", template: "reportstatus", title: t.t("checkStatus"), data)
     }
 
     // MARK: - Rendering
@@ -521,6 +596,8 @@ struct Strings: Sendable {
 /// A url-encoded form body, first value per name.
 struct Form: Sendable, ExpressibleByDictionaryLiteral {
     var values: [String: String]
+    /// Every value of a name that repeats (checkboxes).
+    var all: [String: [String]] = [:]
     init(values: [String: String]) { self.values = values }
     init(dictionaryLiteral elements: (String, String)...) { values = Dictionary(elements, uniquingKeysWith: { a, _ in a }) }
     subscript(_ key: String) -> String? { values[key] }
@@ -532,13 +609,17 @@ struct Form: Sendable, ExpressibleByDictionaryLiteral {
 
     static func parse(_ s: String) -> Form {
         var out: [String: String] = [:]
+        var all: [String: [String]] = [:]
         for pair in s.split(separator: "&") {
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ x: Substring) -> String { x.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            let k = decode(kv[0])
-            if out[k] == nil { out[k] = kv.count > 1 ? decode(kv[1]) : "" }
+            let k = decode(kv[0]), v = kv.count > 1 ? decode(kv[1]) : ""
+            if out[k] == nil { out[k] = v }
+            all[k, default: []].append(v)
         }
-        return Form(values: out)
+        var f = Form(values: out)
+        f.all = all
+        return f
     }
 }
 

@@ -147,6 +147,35 @@ struct PageTests {
         }
     }
 
+    @Test func selfReportPageWithoutLogin() async throws {
+        try await withServer(households: 5) { client, services in
+            let b = Browser(client)
+            let start = String(buffer: try await b.request(.get, "/report").body)
+            #expect(start.contains("蔡子池街道"))
+            let form = String(buffer: try await b.request(.get, "/report?township=430481001000").body)
+            #expect(form.contains("牌楼居委会") && form.contains("因疫情"))
+            let csrf = try #require(Browser.field("_csrf", in: form))
+            let rid = validID("43048119850505001").text
+            let fields = ["township": "430481001000", "name": "李四", "residentId": rid, "mobile": "13912345678",
+                          "regionCode": "430481001001", "riskKinds": "illness", "description": "", "consent": "1"]
+            #expect(try await b.request(.post, "/report", form: fields).status == .forbidden)  // no CSRF token
+            let missing = try await b.request(.post, "/report", form: fields.merging(["_csrf": csrf, "consent": "0"]) { $1 })
+            #expect(missing.status == .unprocessableContent)
+            #expect(String(buffer: missing.body).contains("同意"))
+            let done = try await b.request(.post, "/report", form: fields.merging(["_csrf": csrf]) { $1 })
+            #expect(done.status == .created)
+            let html = String(buffer: done.body)
+            let code = try #require(html.range(of: "mono code\">").map { String(html[$0.upperBound...].prefix(10)) })
+            #expect(TrackingCode.isWellFormed(code))
+            let lead = try await services.leads.leads(by: Actor.system(), status: .open)
+            #expect(lead.count == 1 && lead[0].residentID == rid)
+            let status = String(buffer: try await b.request(.get, "/report/status?code=\(code)&mobile=13912345678").body)
+            #expect(status.contains("待核实"))
+            let wrong = String(buffer: try await b.request(.get, "/report/status?code=\(code)&mobile=13900000000").body)
+            #expect(wrong.contains("查询码或手机号码不正确") && !wrong.contains("待核实"))
+        }
+    }
+
     @Test func rolesSeeOnlyWhatTheyMay() async throws {
         try await withServer(households: 5) { client, _ in
             let b = Browser(client)

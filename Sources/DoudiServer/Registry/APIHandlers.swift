@@ -9,7 +9,7 @@ typealias Schemas = Components.Schemas
 /// The JSON API, as `openapi.yaml` describes it. Handlers translate; the stores decide.
 struct APIHandlers: APIProtocol {
     let services: Services
-    let limits = PublicLimits()
+    let limits: PublicLimits
 
     var caller: UserStore.Account {
         get throws {

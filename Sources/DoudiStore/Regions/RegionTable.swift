@@ -61,6 +61,13 @@ public struct RegionStore: Sendable {
         }.compactMap(Self.region)
     }
 
+    /// Townships that have villages in the table: where the public self-report page starts.
+    public func townshipsWithVillages() async throws -> [Region] {
+        try await db.read { sql in
+            try await sql.raw("SELECT code, name FROM regions WHERE level = 4 AND code IN (SELECT parent FROM regions WHERE level = 5) ORDER BY code").all(decoding: Row.self)
+        }.compactMap(Self.region)
+    }
+
     /// The names from the province down, e.g. 湖南省 衡阳市 耒阳市 蔡子池街道 牌楼居委会.
     public func path(_ code: RegionCode) async throws -> [Region] {
         let codes = ([code] + code.ancestors).map { Int64($0.value) }
