@@ -15,6 +15,18 @@ extension Screening {
         return try run(files: files, parameters: parameters, progress: progress)
     }
 
+    /// Runs the screening over a register given as the two CSV files' bytes, with the feeds of a folder.
+    public static func run(households: [UInt8], members: [UInt8], feedsFolder: String, parameters: Parameters,
+                           progress: @Sendable (String) -> Void = { _ in }) throws(InputError) -> Result {
+        var files: [File: MappedFile] = [.households: MappedFile(copying: households), .members: MappedFile(copying: members)]
+        for f in File.feeds {
+            let path = feedsFolder + "/" + f.rawValue + ".csv"
+            guard let m = MappedFile(path: path) else { throw InputError(message: Message("无法读取 \(path)", "cannot read \(path)")) }
+            files[f] = m
+        }
+        return try run(files: files, parameters: parameters, progress: progress)
+    }
+
     /// Runs the screening over in-memory files (tests).
     public static func run(contents: [File: [UInt8]], parameters: Parameters) throws(InputError) -> Result {
         var files: [File: MappedFile] = [:]

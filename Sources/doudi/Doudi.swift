@@ -258,7 +258,9 @@ struct Screen: AsyncParsableCommand {
         output. Rejected rows are reported with their line numbers and the run goes on; a repeated
         household_id or resident_id stops it (exit 1) naming both lines.
         """)
-    @Option(help: "Folder of the seven CSV files.") var input: String
+    @Option(help: "Folder of the seven CSV files.") var input: String?
+    @Option(help: "Screen the register in the database instead: a folder of the five feed files; flagged households become leads.") var feeds: String?
+    @OptionGroup var db: DatabaseOption
     @Option(name: .customLong("as-of"), help: "Last day of the 365-day window, YYYY-MM-DD.") var asOf: String
     @Option(help: "Where to write flagged.csv.") var out: String
     @Option(help: "Monitoring income line, yuan per person per year.") var monitoringLine: Int64 = 7_100
@@ -268,17 +270,35 @@ struct Screen: AsyncParsableCommand {
     func run() async throws {
         guard let day = CivilDate(asOf) else { throw CLIError("--as-of 应为 YYYY-MM-DD 格式的日期", "--as-of must be a date written YYYY-MM-DD") }
         guard monitoringLine >= 0, medicalThreshold >= 0, disasterThreshold >= 0 else { throw CLIError("参数不能为负数", "parameters cannot be negative") }
+        guard (input == nil) != (feeds == nil) else {
+            throw CLIError("请给出 --input（文件夹中的登记册和部门数据）或 --feeds（数据库中的登记册）之一",
+                           "give one of --input (a folder with the register and the feeds) or --feeds (the register in the database)")
+        }
         let terminal = isatty(STDERR_FILENO) == 1
         let started = Date()
         let logger = makeLogger("doudi")
+        let parameters = Screening.Parameters(asOf: day, monitoringLine: monitoringLine, medicalThreshold: medicalThreshold, disasterThreshold: disasterThreshold)
+        let progress: @Sendable (String) -> Void = { phase in
+            if terminal { FileHandle.standardError.write(Data("\r\(phase)…          ".utf8)) }
+            logger.debug("screening phase", metadata: ["phase": "\(phase)", "elapsed": "\(Date().timeIntervalSince(started))"])
+        }
         let result: Screening.Result
+        var leads: (created: Int, updated: Int)?
         do {
-            result = try Screening.run(folder: input, parameters: .init(asOf: day, monitoringLine: monitoringLine,
-                                                                        medicalThreshold: medicalThreshold, disasterThreshold: disasterThreshold)) { phase in
-                if terminal { FileHandle.standardError.write(Data("\r\(phase)…          ".utf8)) }
-                logger.debug("screening phase", metadata: ["phase": "\(phase)", "elapsed": "\(Date().timeIntervalSince(started))"])
+            if let input {
+                result = try Screening.run(folder: input, parameters: parameters, progress: progress)
+            } else {
+                (result, leads) = try await db.with(logger) { database in
+                    let store = LeadStore(database)
+                    let register = try await store.screeningInput(by: Actor.system("screening"))
+                    let r = try Screening.run(households: register.households, members: register.members, feedsFolder: feeds!, parameters: parameters,
+                                              progress: progress)
+                    let l = try await store.recordScreening(r.flagged.map { ($0.householdID, $0.signals.map(\.rawValue), $0.category.rawValue, $0.adjusted) },
+                                                            asOf: day, by: Actor.system("screening"))
+                    return (r, l)
+                }
             }
-        } catch {
+        } catch let error as Screening.InputError {
             throw CLIError(error.message.zh, error.message.en)
         }
         if terminal { FileHandle.standardError.write(Data(String(format: "\rdone in %.2f s          \n", Date().timeIntervalSince(started)).utf8)) }
@@ -286,5 +306,8 @@ struct Screen: AsyncParsableCommand {
             throw CLIError("无法写入 \(out)", "cannot write \(out)")
         }
         print(result.summaryJSON, terminator: "")
+        if let leads {
+            FileHandle.standardError.write(Data("线索：新建\(leads.created)条，更新\(leads.updated)条 / leads: \(leads.created) created, \(leads.updated) updated\n".utf8))
+        }
     }
 }

@@ -10,6 +10,21 @@ public enum RiskKind: String, CodeNamed {
     }
 }
 
+extension RiskKind {
+    /// The kinds named, each once, in the order given; problems for unknown names (and for none, when required).
+    public static func parse(_ names: [String], required: Bool, _ problems: inout [FieldProblem]) -> [RiskKind] {
+        var kinds: [RiskKind] = []
+        for k in names {
+            guard let kind = RiskKind(rawValue: k) else { problems.append(problem(field: "riskKinds", text: k)); continue }
+            if !kinds.contains(kind) { kinds.append(kind) }
+        }
+        if required && names.isEmpty {
+            problems.append(FieldProblem("riskKinds", Message("请至少选择一种困难类型", "choose at least one kind of hardship")))
+        }
+        return kinds
+    }
+}
+
 /// 监测方式 (R-MON-5): the four channels into one lead queue.
 public enum LeadChannel: String, CodeNamed {
     case selfReport, hotline, visit, screening
@@ -72,14 +87,7 @@ public struct SelfReport: Sendable, Hashable {
         if village?.level != .village {
             problems.append(FieldProblem("regionCode", Message("请选择所在的村（社区）", "choose your village")))
         }
-        var kinds: [RiskKind] = []
-        for k in riskKinds {
-            guard let kind = RiskKind(rawValue: k) else { problems.append(RiskKind.problem(field: "riskKinds", text: k)); continue }
-            if !kinds.contains(kind) { kinds.append(kind) }
-        }
-        if riskKinds.isEmpty {
-            problems.append(FieldProblem("riskKinds", Message("请至少选择一种困难类型", "choose at least one kind of hardship")))
-        }
+        let kinds = RiskKind.parse(riskKinds, required: true, &problems)
         if description.count > Self.maxDescription {
             problems.append(FieldProblem("description", Message("情况说明不能超过\(Self.maxDescription)个字", "the description is longer than \(Self.maxDescription) characters")))
         }
@@ -106,3 +114,85 @@ public enum TrackingCode {
     public static func isWellFormed(_ s: String) -> Bool { s.count == 10 && s.allSatisfy { alphabet.contains($0) } }
 }
 
+
+/// 扶贫服务热线: an operator records a call about a person as a lead.
+public struct HotlineCall: Sendable, Hashable {
+    public var caller: String
+    public var callbackNumber: String
+    public var residentID: String
+    public var name: String
+    public var regionCode: String
+    public var riskKinds: [String]
+    public var notes: String
+
+    public init(caller: String, callbackNumber: String, residentID: String, name: String, regionCode: String, riskKinds: [String], notes: String) {
+        self.caller = caller; self.callbackNumber = callbackNumber; self.residentID = residentID; self.name = name
+        self.regionCode = regionCode; self.riskKinds = riskKinds; self.notes = notes
+    }
+
+    public struct Checked: Sendable, Hashable {
+        public var caller: String
+        public var callbackNumber: String
+        public var residentID: ResidentID
+        public var name: String
+        public var village: RegionCode
+        public var riskKinds: [RiskKind]
+        public var notes: String
+    }
+
+    public func check(today: CivilDate) -> Result<Checked, ProblemList> {
+        var problems: [FieldProblem] = []
+        let callerName = caller.trimmingSpaces()
+        if callerName.isEmpty || callerName.count > 50 {
+            problems.append(FieldProblem("caller", Message("请填写来电人（不超过50个字）", "enter the caller, at most 50 characters")))
+        }
+        if let p = Member.phoneProblem(callbackNumber) { problems.append(FieldProblem("callbackNumber", p.message)) }
+        var rid: ResidentID?
+        do { rid = try ResidentID(residentID.trimmingSpaces(), today: today) } catch { problems.append(FieldProblem("residentId", error.message)) }
+        let person = name.trimmingSpaces()
+        if person.isEmpty || person.count > 50 {
+            problems.append(FieldProblem("name", Message("请填写困难群众姓名（不超过50个字）", "enter the person's name, at most 50 characters")))
+        }
+        let village = RegionCode(regionCode)
+        if village?.level != .village { problems.append(FieldProblem("regionCode", Message("请选择村（社区）", "choose a village"))) }
+        let kinds = RiskKind.parse(riskKinds, required: true, &problems)
+        if notes.count > 1_000 { problems.append(FieldProblem("notes", Message("记录不能超过1000个字", "the notes are longer than 1000 characters"))) }
+        guard problems.isEmpty, let rid, let village else { return .failure(ProblemList(problems)) }
+        return .success(Checked(caller: callerName, callbackNumber: callbackNumber, residentID: rid, name: person, village: village,
+                                riskKinds: kinds, notes: notes))
+    }
+}
+
+/// 干部走访排查: a cadre's visit to a household. A finding of hardship makes a lead.
+public struct Visit: Sendable, Hashable {
+    public var date: String
+    public var findings: String
+    public var riskKinds: [String]
+    public var hardship: Bool
+
+    public init(date: String, findings: String, riskKinds: [String], hardship: Bool) {
+        self.date = date; self.findings = findings; self.riskKinds = riskKinds; self.hardship = hardship
+    }
+
+    public struct Checked: Sendable, Hashable {
+        public var date: CivilDate
+        public var findings: String
+        public var riskKinds: [RiskKind]
+        public var hardship: Bool
+    }
+
+    public func check(today: CivilDate) -> Result<Checked, ProblemList> {
+        var problems: [FieldProblem] = []
+        let day = CivilDate(date)
+        if day == nil { problems.append(FieldProblem("date", Message("日期应为YYYY-MM-DD格式的真实日期", "a date is a real day written YYYY-MM-DD"))) }
+        else if day! > today { problems.append(FieldProblem("date", Message("走访日期不能晚于今天", "a visit cannot be dated after today"))) }
+        let text = findings.trimmingSpaces()
+        if text.isEmpty || text.count > 1_000 {
+            problems.append(FieldProblem("findings", Message("请填写走访情况（不超过1000个字）", "enter what the visit found, at most 1000 characters")))
+        }
+        // A finding of hardship names its kinds; a visit without one may still note risks seen.
+        let kinds = RiskKind.parse(riskKinds, required: hardship, &problems)
+        guard problems.isEmpty, let day else { return .failure(ProblemList(problems)) }
+        return .success(Checked(date: day, findings: text, riskKinds: kinds, hardship: hardship))
+    }
+}

@@ -77,10 +77,47 @@ extension APIHandlers {
                 Schemas.Lead(id: l.id, channel: l.channel, status: l.status, regionCode: RegionCode(value: UInt64(l.region))?.description ?? "",
                              householdId: l.householdID, registered: l.registered, residentIdMasked: Masking.residentID(l.residentID), name: l.name,
                              mobileMasked: Masking.phone(l.mobile), riskKinds: l.riskKinds.split(separator: ",").map(String.init),
-                             description: l.description, createdAt: Date(timeIntervalSince1970: Double(l.createdAt) / 1000))
+                             description: l.description, details: l.details.isEmpty ? nil : l.details, createdAt: Date(timeIntervalSince1970: Double(l.createdAt) / 1000))
             })))
         } catch StoreError.forbidden {
             return .forbidden(.init(body: .json(Self.forbidden)))
+        }
+    }
+}
+
+extension APIHandlers {
+    func recordHotlineCall(_ input: Operations.RecordHotlineCall.Input) async throws -> Operations.RecordHotlineCall.Output {
+        let a = try caller
+        guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.error("badRequest", Message("需要JSON", "JSON expected"))))) }
+        let call = HotlineCall(caller: b.caller, callbackNumber: b.callbackNumber, residentID: b.residentId, name: b.name, regionCode: b.regionCode,
+                               riskKinds: b.riskKinds, notes: b.notes ?? "")
+        switch call.check(today: Clock.today()) {
+        case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
+        case .success(let checked):
+            do {
+                return .created(.init(body: .json(.init(trackingCode: try await services.leads.recordCall(checked, by: a.actor)))))
+            } catch StoreError.forbidden {
+                return .forbidden(.init(body: .json(Self.forbidden)))
+            } catch StoreError.invalid(let p) {
+                return .unprocessableContent(.init(body: .json(Self.invalid(p))))
+            }
+        }
+    }
+
+    func recordVisit(_ input: Operations.RecordVisit.Input) async throws -> Operations.RecordVisit.Output {
+        let a = try caller
+        guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.error("badRequest", Message("需要JSON", "JSON expected"))))) }
+        switch Visit(date: b.date, findings: b.findings, riskKinds: b.riskKinds ?? [], hardship: b.hardship).check(today: Clock.today()) {
+        case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
+        case .success(let checked):
+            do {
+                let code = try await services.leads.recordVisit(checked, householdID: input.path.householdId, by: a.actor)
+                return .created(.init(body: .json(.init(leadTrackingCode: code))))
+            } catch StoreError.forbidden {
+                return .forbidden(.init(body: .json(Self.forbidden)))
+            } catch StoreError.notFound {
+                return .notFound(.init(body: .json(Self.notFound)))
+            }
         }
     }
 }

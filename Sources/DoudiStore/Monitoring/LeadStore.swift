@@ -14,10 +14,11 @@ public struct LeadSummary: Sendable, Hashable, Decodable {
     public var mobile: String
     public var riskKinds: String
     public var description: String
+    public var details: String
     public var createdAt: Int64
 
     enum CodingKeys: String, CodingKey {
-        case id, channel, status, region, name, mobile, description
+        case id, channel, status, region, name, mobile, description, details
         case householdID = "household_id", residentID = "resident_id", riskKinds = "risk_kinds", createdAt = "created_at"
     }
 
@@ -33,33 +34,141 @@ public struct LeadStore: Sendable {
     /// Who the public side writes as in the audit log.
     public static let publicActor = Actor(userID: 0, username: "public", role: .villageCadre, region: .country)
 
-    /// Stores a self-report as an open lead, matched to the person's household when they are registered
-    /// (the lead then belongs to that household's village), else to the village the reporter chose.
-    /// Returns the tracking code; the answer is the same whether or not the person is registered.
-    public func submit(_ report: SelfReport.Checked) async throws -> String {
+    /// What a new lead says, whatever its channel.
+    struct NewLead {
+        var channel: LeadChannel
+        var person: ResidentID
+        var name: String
+        var mobile: String
+        var village: RegionCode
+        var riskKinds: [RiskKind]
+        var description: String
+        var details: String
+    }
+
+    /// Inserts an open lead in the transaction, matched by resident ID to the person's household (the lead
+    /// then belongs to that household's village) or else to the given village; returns its tracking code.
+    /// `scope`: the actor may only file leads that land inside it.
+    static func insert(_ tx: Tx, _ lead: NewLead, by actor: Actor, scope: RegionCode = .country) async throws -> (code: String, region: RegionCode) {
+        guard try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(lead.village.value))").first() != nil else {
+            throw StoreError.invalid([FieldProblem("regionCode", Message("请选择所在的村（社区）", "choose your village"))])
+        }
+        let match = try await tx.sql.raw("""
+            SELECT m.household_id, h.region FROM members m JOIN households h ON h.id = m.household_id
+            WHERE m.resident_id = \(bind: lead.person.text)
+            """).first(decoding: Match.self)
+        let region = match.flatMap { RegionCode(value: UInt64($0.region)) } ?? lead.village
+        guard scope.contains(region) else { throw StoreError.forbidden }
         var g = SystemRandomNumberGenerator()
+        let code = TrackingCode.make(using: &g)
+        let now = Clock.nowMillis()
+        let kinds = lead.riskKinds.map(\.rawValue).joined(separator: ",")
+        try await tx.sql.raw("""
+            INSERT INTO leads (tracking_code, channel, status, region, household_id, resident_id, name, mobile, risk_kinds, description, details, created_at, updated_at)
+            VALUES (\(bind: code), \(bind: lead.channel.rawValue), \(bind: LeadStatus.open.rawValue), \(bind: Int64(region.value)),
+                    \(bind: match?.household_id), \(bind: lead.person.text), \(bind: lead.name), \(bind: lead.mobile), \(bind: kinds),
+                    \(bind: lead.description), \(bind: lead.details), \(bind: now), \(bind: now))
+            """).run()
+        try await AuditLog.record(tx, actor: actor, action: "lead.\(lead.channel.rawValue)", subject: code, region: region, before: nil,
+                                  after: ["residentId": lead.person.masked, "riskKinds": kinds, "registered": match == nil ? "no" : "yes"])
+        return (code, region)
+    }
+
+    /// Stores a self-report as an open lead. Returns the tracking code; the answer is the same whether or
+    /// not the person is registered.
+    public func submit(_ report: SelfReport.Checked) async throws -> String {
+        try await db.transaction { tx in
+            try await Self.insert(tx, NewLead(channel: .selfReport, person: report.residentID, name: report.name, mobile: report.mobile,
+                                              village: report.village, riskKinds: report.riskKinds, description: report.description, details: ""),
+                                  by: Self.publicActor).code
+        }
+    }
+
+    /// A hotline operator records a call as a lead inside the operator's region.
+    public func recordCall(_ call: HotlineCall.Checked, by actor: Actor) async throws -> String {
+        guard actor.role == .hotlineOperator || actor.role.may(.writeRegister) else { throw StoreError.forbidden }
         return try await db.transaction { tx in
-            guard try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(report.village.value))").first() != nil else {
-                throw StoreError.invalid([FieldProblem("regionCode", Message("请选择所在的村（社区）", "choose your village"))])
+            try await Self.insert(tx, NewLead(channel: .hotline, person: call.residentID, name: call.name, mobile: call.callbackNumber,
+                                              village: call.village, riskKinds: call.riskKinds, description: call.notes,
+                                              details: "来电人 caller: \(call.caller); 回拨 callback: \(Masking.phone(call.callbackNumber))"),
+                                  by: actor, scope: actor.region).code
+        }
+    }
+
+    /// A cadre records a visit to a household of the cadre's region; a finding of hardship makes a lead
+    /// on the household's head. Returns the lead's tracking code when one was made.
+    public func recordVisit(_ visit: Visit.Checked, householdID: String, by actor: Actor) async throws -> String? {
+        guard actor.role.may(.writeRegister) else { throw StoreError.forbidden }
+        return try await db.transaction { tx in
+            guard let h = try await HouseholdStore.load(tx.sql, id: householdID, actor: actor), let head = h.record.head ?? h.record.members.first else {
+                throw StoreError.notFound
             }
-            let match = try await tx.sql.raw("""
-                SELECT m.household_id, h.region FROM members m JOIN households h ON h.id = m.household_id
-                WHERE m.resident_id = \(bind: report.residentID.text)
-                """).first(decoding: Match.self)
-            let region = match.map { $0.region } ?? Int64(report.village.value)
-            let code = TrackingCode.make(using: &g)
-            let now = Clock.nowMillis()
+            var code: String?
+            if visit.hardship {
+                code = try await Self.insert(tx, NewLead(channel: .visit, person: head.residentID, name: head.name, mobile: head.phone ?? "",
+                                                         village: h.household.regionCode, riskKinds: visit.riskKinds, description: visit.findings,
+                                                         details: "走访 visit \(visit.date)"), by: actor, scope: actor.region).code
+            }
             try await tx.sql.raw("""
-                INSERT INTO leads (tracking_code, channel, status, region, household_id, resident_id, name, mobile, risk_kinds, description, created_at, updated_at)
-                VALUES (\(bind: code), \(bind: LeadChannel.selfReport.rawValue), \(bind: LeadStatus.open.rawValue), \(bind: region),
-                        \(bind: match?.household_id), \(bind: report.residentID.text), \(bind: report.name), \(bind: report.mobile),
-                        \(bind: report.riskKinds.map(\.rawValue).joined(separator: ",")), \(bind: report.description), \(bind: now), \(bind: now))
+                INSERT INTO visits (household_id, region, visited_on, findings, risk_kinds, hardship, lead_id, actor, created_at)
+                VALUES (\(bind: householdID), \(bind: Int64(h.household.regionCode.value)), \(bind: visit.date.description), \(bind: visit.findings),
+                        \(bind: visit.riskKinds.map(\.rawValue).joined(separator: ",")), \(bind: visit.hardship ? 1 : 0), NULL, \(bind: actor.username),
+                        \(bind: Clock.nowMillis()))
                 """).run()
-            try await AuditLog.record(tx, actor: Self.publicActor, action: "lead.selfReport", subject: code,
-                                      region: RegionCode(value: UInt64(region)) ?? report.village, before: nil,
-                                      after: ["residentId": report.residentID.masked, "riskKinds": report.riskKinds.map(\.rawValue).joined(separator: ","),
-                                              "registered": match == nil ? "no" : "yes"])
+            try await AuditLog.record(tx, actor: actor, action: "visit.record", subject: householdID, region: h.household.regionCode, before: nil,
+                                      after: ["date": visit.date.description, "hardship": visit.hardship ? "yes" : "no", "lead": code ?? ""])
             return code
+        }
+    }
+
+    /// Screening's flagged households become leads; a household with an open lead already gets the new
+    /// signals added to it instead of a second lead. Returns how many leads were made and how many updated.
+    public func recordScreening(_ flagged: [(householdID: String, signals: [String], category: String, adjusted: String)], asOf: CivilDate,
+                                by actor: Actor) async throws -> (created: Int, updated: Int) {
+        try await db.transaction { tx in
+            var created = 0, updated = 0
+            for f in flagged {
+                let note = "筛查 screening \(asOf): \(f.signals.joined(separator: "|")) → \(f.category), \(f.adjusted)"
+                if let open = try await tx.sql.raw("SELECT id, details FROM leads WHERE household_id = \(bind: f.householdID) AND status = 'open' ORDER BY id LIMIT 1").first(decoding: OpenLead.self) {
+                    let details = open.details.isEmpty ? note : open.details + "\n" + note
+                    try await tx.sql.raw("UPDATE leads SET details = \(bind: details), updated_at = \(bind: Clock.nowMillis()) WHERE id = \(bind: open.id)").run()
+                    try await AuditLog.record(tx, actor: actor, action: "lead.screeningUpdate", subject: String(open.id), region: actor.region,
+                                              before: nil, after: ["note": note])
+                    updated += 1
+                    continue
+                }
+                guard let h = try await HouseholdStore.load(tx.sql, id: f.householdID, actor: actor), let head = h.record.head ?? h.record.members.first else { continue }
+                // Department signals map onto the risk kinds of R-MON-4.
+                let kinds = f.signals.compactMap { s -> RiskKind? in
+                    switch s { case "illness": .illness; case "disaster": .disaster; case "disability": .disability
+                    case "unemployment": .unstableEmployment; case "death": .lackOfLabour; default: nil }
+                }
+                _ = try await Self.insert(tx, NewLead(channel: .screening, person: head.residentID, name: head.name, mobile: head.phone ?? "",
+                                                      village: h.household.regionCode, riskKinds: kinds, description: "", details: note), by: actor)
+                created += 1
+            }
+            return (created, updated)
+        }
+    }
+
+    struct OpenLead: Decodable { var id: Int64; var details: String }
+
+    /// The register of the actor's region as the screening's `households.csv` and `members.csv`.
+    public func screeningInput(by actor: Actor) async throws -> (households: [UInt8], members: [UInt8]) {
+        struct H: Decodable { var id: String; var region: Int64; var poverty_status: String; var dibao: Int; var income_per_capita: Int64 }
+        struct M: Decodable { var resident_id: String; var household_id: String; var relation: String; var labor_ability: String }
+        let scope = HouseholdStore.scope(actor, column: "h.region")
+        return try await db.read { sql in
+            var h = Array("household_id,region_code,poverty_status,dibao,income_per_capita\n".utf8)
+            for r in try await sql.raw("SELECT id, region, poverty_status, dibao, income_per_capita FROM households h WHERE \(scope)").all(decoding: H.self) {
+                let code = RegionCode(value: UInt64(r.region))?.description ?? ""
+                h += "\(r.id),\(code),\(r.poverty_status),\(r.dibao),\(r.income_per_capita)\n".utf8
+            }
+            var m = Array("resident_id,household_id,relation,labor_ability\n".utf8)
+            for r in try await sql.raw("SELECT m.resident_id, m.household_id, m.relation, m.labor_ability FROM members m JOIN households h ON h.id = m.household_id WHERE \(scope)").all(decoding: M.self) {
+                m += "\(r.resident_id),\(r.household_id),\(r.relation),\(r.labor_ability)\n".utf8
+            }
+            return (h, m)
         }
     }
 
@@ -70,7 +179,7 @@ public struct LeadStore: Sendable {
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
         let r = actor.region.subtreeRange
         var q: SQLQueryString = """
-            SELECT id, channel, status, region, household_id, resident_id, name, mobile, risk_kinds, description, created_at
+            SELECT id, channel, status, region, household_id, resident_id, name, mobile, risk_kinds, description, details, created_at
             FROM leads WHERE region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
             """
         if let status { q.appendInterpolation(unsafeRaw: " AND status = "); q.appendInterpolation(bind: status.rawValue) }

@@ -87,6 +87,21 @@ extension Database {
                     try await tx.sql.raw(SQLQueryString(ddl)).run()
                 }
             },
+            Migration(version: 4, name: "hotline and visit channels; lead details") { tx in
+                for ddl in [
+                    "ALTER TABLE leads ADD COLUMN details TEXT NOT NULL DEFAULT ''",
+                    "CREATE INDEX leads_household_status ON leads (household_id, status)",
+                    """
+                    CREATE TABLE visits (
+                      id \(id), household_id TEXT NOT NULL REFERENCES households (id), region BIGINT NOT NULL,
+                      visited_on TEXT NOT NULL, findings TEXT NOT NULL, risk_kinds TEXT NOT NULL, hardship INTEGER NOT NULL,
+                      lead_id BIGINT, actor TEXT NOT NULL, created_at BIGINT NOT NULL)
+                    """,
+                    "CREATE INDEX visits_household ON visits (household_id)",
+                ] {
+                    try await tx.sql.raw(SQLQueryString(ddl)).run()
+                }
+            },
         ]
     }
 

@@ -1,0 +1,77 @@
+import DoudiDomain
+import DoudiServer
+import DoudiStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+struct VisitRecorded: Decodable { var leadTrackingCode: String? }
+struct LeadWithDetails: Decodable { var channel: String; var householdId: String?; var details: String?; var riskKinds: [String] }
+
+@Suite("Lead channels: hotline, visits, screening")
+struct ChannelTests {
+    @Test func hotlineCallBecomesALeadInsideTheOperatorsRegion() async throws {
+        try await withServer(households: 10) { client, _ in
+            let t = try await client.token("hotline")
+            let rid = validID("43048119850505001").text
+            func call(_ region: String) -> String {
+                #"{"caller":"王大妈","callbackNumber":"13912345678","residentId":"\#(rid)","name":"王五","regionCode":"\#(region)","riskKinds":["accident"],"notes":"儿子车祸住院"}"#
+            }
+            let r = try await client.api(.post, "/api/v1/leads/hotline", token: t, json: call("430481001001"))
+            #expect(r.status == .created)
+            // Outside the operator's county: refused.
+            #expect(try await client.api(.post, "/api/v1/leads/hotline", token: t, json: call("110101001001")).status != .created)
+            let bad = try await client.api(.post, "/api/v1/leads/hotline", token: t, json: call("430481001001").replacingOccurrences(of: "13912345678", with: "12"))
+            #expect(bad.status == .unprocessableContent)
+            #expect(try JSONDecoder().decode(APIError.self, from: bad.body).field == "callbackNumber")
+            let cadre = try await client.token("village")
+            let leads = try JSONDecoder().decode([LeadWithDetails].self, from: try await client.api(.get, "/api/v1/leads", token: cadre).body)
+            #expect(leads.count == 1 && leads[0].channel == "hotline" && leads[0].riskKinds == ["accident"])
+            #expect(leads[0].details?.contains("王大妈") == true)
+            #expect(leads[0].details?.contains("13912345678") == false)  // the callback number stays masked
+        }
+    }
+
+    @Test func aVisitFindingHardshipMakesALeadAndOneWithoutDoesNot() async throws {
+        try await withServer(households: 10) { client, services in
+            let t = try await client.token("village")
+            let id = try await services.households.search(by: Actor.system(), region: DemoLoader.village, limit: 1).items[0].id
+            let quiet = try await client.api(.post, "/api/v1/households/\(id)/visits", token: t, json: #"{"date":"2026-11-01","findings":"一切正常","hardship":false}"#)
+            #expect(quiet.status == .created)
+            #expect(try JSONDecoder().decode(VisitRecorded.self, from: quiet.body).leadTrackingCode == nil)
+            let hard = try await client.api(.post, "/api/v1/households/\(id)/visits", token: t,
+                                             json: #"{"date":"2026-11-02","findings":"户主患重病","riskKinds":["illness"],"hardship":true}"#)
+            #expect(try JSONDecoder().decode(VisitRecorded.self, from: hard.body).leadTrackingCode != nil)
+            let noKinds = try await client.api(.post, "/api/v1/households/\(id)/visits", token: t, json: #"{"date":"2026-11-02","findings":"困难","hardship":true}"#)
+            #expect(try JSONDecoder().decode(APIError.self, from: noKinds.body).field == "riskKinds")
+            let future = try await client.api(.post, "/api/v1/households/\(id)/visits", token: t, json: #"{"date":"2999-01-01","findings":"x","hardship":false}"#)
+            #expect(try JSONDecoder().decode(APIError.self, from: future.body).field == "date")
+            let leads = try JSONDecoder().decode([LeadWithDetails].self, from: try await client.api(.get, "/api/v1/leads?status=open", token: t).body)
+            #expect(leads.map(\.channel) == ["visit"] && leads[0].householdId == id)
+            // A household outside the cadre's village is one that does not exist.
+            let county = try await services.households.search(by: Actor.system(), limit: 200).items
+            let far = try #require(county.first { $0.region != Int64(DemoLoader.village.value) }).id
+            #expect(try await client.api(.post, "/api/v1/households/\(far)/visits", token: t, json: #"{"date":"2026-11-01","findings":"x","hardship":false}"#).status == .notFound)
+        }
+    }
+
+    @Test func screeningTheRegisterMakesLeadsAndUpdatesOpenOnes() async throws {
+        try await withServer(households: 10) { _, services in
+            let store = services.leads
+            let register = try await store.screeningInput(by: Actor.system())
+            let ids = String(decoding: register.households, as: UTF8.self).split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) }
+            #expect(ids.count == 10)
+            let flagged = [(ids[0], ["illness"], "marginalAtRisk", "5000.00"), (ids[1], ["death", "disaster"], "suddenHardship", "-10.00")]
+            let first = try await store.recordScreening(flagged, asOf: CivilDate("2026-11-20")!, by: Actor.system("screening"))
+            #expect(first.created == 2 && first.updated == 0)
+            let again = try await store.recordScreening(flagged, asOf: CivilDate("2026-11-27")!, by: Actor.system("screening"))
+            #expect(again.created == 0 && again.updated == 2)
+            let leads = try await store.leads(by: Actor.system(), status: .open)
+            #expect(leads.count == 2)
+            let second = try #require(leads.first { $0.householdID == ids[1] })
+            #expect(second.riskKinds == "lackOfLabour,disaster")
+            #expect(second.details.contains("2026-11-20") && second.details.contains("2026-11-27"))
+        }
+    }
+}
