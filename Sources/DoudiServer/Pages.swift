@@ -97,6 +97,12 @@ struct Pages: Sendable {
         router.get("/report") { req, _ in try await reportPage(req, form: [:], problems: []) }
         router.post("/report") { req, ctx in try await submitReport(req, ctx) }
         router.get("/report/status") { req, ctx in try await reportStatus(req, ctx) }
+        router.get("/leads") { req, _ in try await withUser(req) { a, csrf in try await leadsPage(req, a, csrf) } }
+        router.get("/hotline") { req, _ in try await withUser(req) { a, csrf in try await hotlinePage(req, a, csrf, form: [:], problems: [], code: nil) } }
+        router.post("/hotline") { req, _ in try await withUser(req, post: true) { a, csrf, form in try await recordCall(req, a, csrf, form) } }
+        router.post("/households/{id}/visits") { req, ctx in
+            try await withUser(req, post: true) { a, csrf, form in try await recordVisit(req, a, csrf, id: ctx.parameters.get("id") ?? "", form) }
+        }
         router.get("/regions") { req, _ in try await withUser(req) { a, csrf in try await regionsPage(req, a, csrf) } }
         router.post("/regions") { req, _ in
             try await withUser(req, post: true) { a, csrf, form in
@@ -164,6 +170,72 @@ struct Pages: Sendable {
         var r = try page(req, nil, "", status: status, template: "login", title: lang(req).t("login"), ["error": error as Any, "username": username, "preCsrf": pre])
         r.setCookie(Cookie(name: Self.preCookie, value: pre, path: "/login", secure: secure(req), httpOnly: true, sameSite: .strict))
         return r
+    }
+
+    // MARK: - Leads, hotline, visits
+
+    func kinds(_ t: Strings.Table, selected: [String] = []) -> [[String: Any]] {
+        RiskKind.allCases.map { ["value": $0.rawValue, "label": t.code == "en" ? $0.rawValue : $0.chinese, "selected": selected.contains($0.rawValue)] }
+    }
+
+    func leadsPage(_ req: Request, _ a: UserStore.Account, _ csrf: String) async throws -> Response {
+        let t = lang(req)
+        guard a.role.may(.readRegister) else { return try forbidden(req, a, csrf) }
+        let leads = try await services.leads.leads(by: a.actor, status: nil, limit: 200)
+        let names = try await RegionNames(services.regions).names(for: leads.compactMap { RegionCode(value: UInt64($0.region)) })
+        let fmt = ISO8601DateFormatter()
+        fmt.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        fmt.formatOptions = [.withFullDate]
+        let en = t.code == "en"
+        return try page(req, a, csrf, template: "leads", title: t.t("leads"), ["leads": leads.map { l in
+            ["at": fmt.string(from: Date(timeIntervalSince1970: Double(l.createdAt) / 1000)),
+             "channel": LeadChannel(rawValue: l.channel).map { en ? $0.rawValue : $0.chinese } ?? l.channel,
+             "name": l.name, "household": l.householdID as Any, "rid": Masking.residentID(l.residentID),
+             "region": RegionCode(value: UInt64(l.region)).flatMap { names[$0] } ?? "",
+             "kinds": l.riskKinds.split(separator: ",").map { k in RiskKind(rawValue: String(k)).map { en ? $0.rawValue : $0.chinese } ?? String(k) }.joined(separator: "、"),
+             "status": LeadStatus(rawValue: l.status).map { en ? $0.rawValue : $0.chinese } ?? l.status] as [String: Any]
+        }])
+    }
+
+    func hotlinePage(_ req: Request, _ a: UserStore.Account, _ csrf: String, form: Form, problems: [FieldProblem], code: String?,
+                     status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = lang(req)
+        guard a.role == .hotlineOperator || a.role.may(.writeRegister) else { return try forbidden(req, a, csrf) }
+        return try page(req, a, csrf, status: status, template: "hotline", title: t.t("hotline"), [
+            "code": code as Any, "form": code == nil ? form.values : [:], "problems": problems.map { "\($0.field): \(say($0.message, t))" },
+            "hasProblems": !problems.isEmpty, "villages": try await villages(a, selected: RegionCode(form["regionCode"] ?? "")),
+            "kinds": kinds(t, selected: code == nil ? form.all["riskKinds"] ?? [] : [])])
+    }
+
+    func recordCall(_ req: Request, _ a: UserStore.Account, _ csrf: String, _ form: Form) async throws -> Response {
+        let call = HotlineCall(caller: form["caller"] ?? "", callbackNumber: form["callbackNumber"] ?? "", residentID: form["residentId"] ?? "",
+                               name: form["name"] ?? "", regionCode: form["regionCode"] ?? "", riskKinds: form.all["riskKinds"] ?? [], notes: form["notes"] ?? "")
+        switch call.check(today: Clock.today()) {
+        case .failure(let p): return try await hotlinePage(req, a, csrf, form: form, problems: p.problems, code: nil, status: .unprocessableContent)
+        case .success(let checked):
+            do {
+                let code = try await services.leads.recordCall(checked, by: a.actor)
+                return try await hotlinePage(req, a, csrf, form: [:], problems: [], code: code, status: .created)
+            } catch let e as StoreError {
+                return try await hotlinePage(req, a, csrf, form: form, problems: Self.problems(e), code: nil, status: .unprocessableContent)
+            }
+        }
+    }
+
+    func recordVisit(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, _ form: Form) async throws -> Response {
+        let t = lang(req)
+        let visit = Visit(date: form["date"] ?? "", findings: form["findings"] ?? "", riskKinds: form.all["riskKinds"] ?? [], hardship: form["hardship"] == "1")
+        switch visit.check(today: Clock.today()) {
+        case .failure(let p):
+            var r = try await householdPage(req, a, csrf, id: id, error: p.problems.map { "\($0.field): \(say($0.message, t))" }.joined(separator: "；"))
+            r.status = .unprocessableContent
+            return r
+        case .success(let checked):
+            do {
+                let code = try await services.leads.recordVisit(checked, householdID: id, by: a.actor)
+                return try await householdPage(req, a, csrf, id: id, visitMessage: code.map { "\(t.t("visitLead")) \($0)" } ?? t.t("visitSaved"))
+            } catch StoreError.notFound { return try notFound(req, a, csrf) } catch StoreError.forbidden { return try forbidden(req, a, csrf) }
+        }
     }
 
     // MARK: - 一键报贫, the public side (no login)
@@ -252,7 +324,8 @@ struct Pages: Sendable {
         if let a {
             layout["user"] = ["username": a.username, "roleName": t.code == "en" ? a.role.english : a.role.chinese, "csrf": csrf,
                               "canWrite": a.role.may(.writeRegister), "canAudit": a.role.may(.readAudit),
-                              "canRegions": a.role.may(.manageRegions)] as [String: Any]
+                              "canRegions": a.role.may(.manageRegions), "canLeads": a.role.may(.readRegister),
+                              "isHotline": a.role == .hotlineOperator] as [String: Any]
         }
         let html = library.render(layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
@@ -374,7 +447,7 @@ struct Pages: Sendable {
     }
 
     func householdPage(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, revealed: Int64? = nil,
-                       message: String? = nil, error: String? = nil, form: Form = [:]) async throws -> Response {
+                       message: String? = nil, error: String? = nil, form: Form = [:], visitMessage: String? = nil) async throws -> Response {
         let t = lang(req)
         guard let h = try await services.households.get(id, by: a.actor) else { return try notFound(req, a, csrf) }
         let en = t.code == "en"
@@ -395,7 +468,8 @@ struct Pages: Sendable {
                   "dibao": t.t(hh.dibao ? "yes" : "no"), "nearDibao": t.t(hh.nearDibao ? "yes" : "no"),
                   "extremeHardship": t.t(hh.extremeHardship ? "yes" : "no"), "income": hh.incomePerCapita, "address": hh.address],
             "members": members, "canWrite": a.role.may(.writeRegister), "message": message as Any, "error": error as Any,
-            "form": form.values, "options": Self.allOptions(form, t: t)])
+            "form": form.values, "options": Self.allOptions(form, t: t), "visitMessage": visitMessage as Any,
+            "today": Clock.today().description, "kinds": kinds(t)])
     }
 
     static func form(_ h: Household) -> Form {

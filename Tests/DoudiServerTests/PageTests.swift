@@ -176,6 +176,31 @@ struct PageTests {
         }
     }
 
+    @Test func hotlineVisitAndLeadPages() async throws {
+        try await withServer(households: 10) { client, services in
+            let op = Browser(client)
+            _ = try await op.login("hotline")
+            let form = String(buffer: try await op.request(.get, "/hotline").body)
+            let csrf = try #require(Browser.field("_csrf", in: form))
+            let call = try await op.request(.post, "/hotline", form: ["_csrf": csrf, "caller": "王大妈", "callbackNumber": "13912345678",
+                                                                       "name": "王五", "residentId": validID("43048119850505001").text,
+                                                                       "regionCode": "430481001001", "riskKinds": "accident", "notes": "车祸"])
+            #expect(call.status == .created)
+            let cadre = Browser(client)
+            _ = try await cadre.login("village")
+            let id = try await services.households.search(by: Actor.system(), region: DemoLoader.village, limit: 1).items[0].id
+            let page = String(buffer: try await cadre.request(.get, "/households/\(id)").body)
+            let c2 = try #require(Browser.field("_csrf", in: page))
+            let visit = try await cadre.request(.post, "/households/\(id)/visits", form: ["_csrf": c2, "date": "2026-11-01", "findings": "户主患病",
+                                                                                          "riskKinds": "illness", "hardship": "1"])
+            #expect(visit.status == .ok)
+            #expect(String(buffer: visit.body).contains("生成线索"))
+            let leads = String(buffer: try await cadre.request(.get, "/leads").body)
+            #expect(leads.contains("扶贫服务热线") && leads.contains("干部走访排查") && leads.contains("未登记"))
+            #expect(!leads.contains(validID("43048119850505001").text))
+        }
+    }
+
     @Test func rolesSeeOnlyWhatTheyMay() async throws {
         try await withServer(households: 5) { client, _ in
             let b = Browser(client)
