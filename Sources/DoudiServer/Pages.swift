@@ -182,7 +182,7 @@ struct Pages: Sendable {
         let t = lang(req)
         guard a.role.may(.readRegister) else { return try forbidden(req, a, csrf) }
         let leads = try await services.leads.leads(by: a.actor, status: nil, limit: 200)
-        let names = try await RegionNames(services.regions).names(for: leads.compactMap { RegionCode(value: UInt64($0.region)) })
+        let names = try await services.regions.villageLabels(leads.compactMap { RegionCode(value: UInt64($0.region)) })
         let fmt = ISO8601DateFormatter()
         fmt.timeZone = TimeZone(identifier: "Asia/Shanghai")
         fmt.formatOptions = [.withFullDate]
@@ -398,7 +398,7 @@ struct Pages: Sendable {
         if error == nil {
             let page = try await services.households.search(by: a.actor, text: text, residentID: rid, region: region, limit: 50, offset: pageNo * 50)
             total = page.total
-            let names = try await RegionNames(services.regions).names(for: page.items.compactMap { RegionCode(value: UInt64($0.region)) })
+            let names = try await services.regions.villageLabels(page.items.compactMap { RegionCode(value: UInt64($0.region)) })
             items = page.items.map { s in
                 ["id": s.id, "head": s.headName ?? "", "rid": s.headResidentID.map(Masking.residentID) ?? "",
                  "region": RegionCode(value: UInt64(s.region)).flatMap { names[$0] } ?? "", "count": s.memberCount]
@@ -436,14 +436,9 @@ struct Pages: Sendable {
     }
 
     func villages(_ a: UserStore.Account, selected: RegionCode?) async throws -> [[String: Any]] {
-        let codes = try await services.regions.villageCodes(in: a.region).sorted()
-        var out: [[String: Any]] = []
-        for c in codes.prefix(2_000) {
-            guard let code = RegionCode(value: c) else { continue }
-            let path = try await services.regions.path(code).filter { $0.level >= .township }.map(\.name).joined(separator: " ")
-            out.append(["code": code.description, "name": path, "selected": code == selected])
+        try await services.regions.villageLabels(in: a.region).prefix(5_000).map { v in
+            ["code": v.code.description, "name": v.label, "selected": v.code == selected] as [String: Any]
         }
-        return out
     }
 
     func householdPage(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, revealed: Int64? = nil,

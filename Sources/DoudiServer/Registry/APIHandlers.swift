@@ -68,7 +68,7 @@ struct APIHandlers: APIProtocol {
         guard a.role.may(.readRegister) else { return .ok(.init(body: .json(.init(total: 0, items: [])))) }
         let page = try await services.households.search(by: a.actor, text: input.query.q, residentID: rid, region: region,
                                                         limit: input.query.limit ?? 50, offset: input.query.offset ?? 0)
-        let names = try await RegionNames(services.regions).names(for: page.items.compactMap { RegionCode(value: UInt64($0.region)) })
+        let names = try await services.regions.villageLabels(page.items.compactMap { RegionCode(value: UInt64($0.region)) })
         let items = page.items.map { s in
             let code = RegionCode(value: UInt64(s.region)) ?? .country
             return Schemas.HouseholdSummary(householdId: s.id, regionCode: code.description, regionName: names[code] ?? "",
@@ -265,16 +265,3 @@ struct APIHandlers: APIProtocol {
     }
 }
 
-/// Region names for lists, looked up once per distinct village.
-struct RegionNames {
-    let regions: RegionStore
-    init(_ r: RegionStore) { regions = r }
-    func names(for codes: [RegionCode]) async throws -> [RegionCode: String] {
-        var out: [RegionCode: String] = [:]
-        for c in Set(codes) {
-            let path = try await regions.path(c)
-            out[c] = path.filter { $0.level >= .township }.map(\.name).joined(separator: " ")
-        }
-        return out
-    }
-}

@@ -61,6 +61,33 @@ public struct RegionStore: Sendable {
         }.compactMap(Self.region)
     }
 
+    struct Labelled: Decodable { var code: Int64; var name: String; var township: String }
+
+    /// "township village" for each village of a subtree, in code order, in one query.
+    public func villageLabels(in scope: RegionCode) async throws -> [(code: RegionCode, label: String)] {
+        let r = scope.subtreeRange
+        return try await db.read { sql in
+            try await sql.raw("""
+                SELECT v.code, v.name, t.name AS township FROM regions v JOIN regions t ON t.code = v.parent
+                WHERE v.level = 5 AND v.code BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound)) ORDER BY v.code
+                """).all(decoding: Labelled.self)
+        }.compactMap { row in RegionCode(value: UInt64(row.code)).map { ($0, row.township + " " + row.name) } }
+    }
+
+    /// "township village" for the given villages, in one query.
+    public func villageLabels(_ codes: [RegionCode]) async throws -> [RegionCode: String] {
+        let keys = Array(Set(codes.map { Int64($0.value) }))
+        guard !keys.isEmpty else { return [:] }
+        let rows = try await db.read { sql in
+            try await sql.raw("""
+                SELECT v.code, v.name, t.name AS township FROM regions v JOIN regions t ON t.code = v.parent WHERE v.code IN (\(binds: keys))
+                """).all(decoding: Labelled.self)
+        }
+        var out: [RegionCode: String] = [:]
+        for row in rows { if let c = RegionCode(value: UInt64(row.code)) { out[c] = row.township + " " + row.name } }
+        return out
+    }
+
     /// Townships that have villages in the table: where the public self-report page starts.
     public func townshipsWithVillages() async throws -> [Region] {
         try await db.read { sql in
