@@ -75,3 +75,53 @@ struct ChannelTests {
         }
     }
 }
+
+struct LeadState: Decodable { var id: Int64; var status: String; var householdId: String?; var monitoringType: String?; var verifyBy: String?; var escalation: String? }
+
+@Suite("Weekly verification through the API")
+struct VerificationAPITests {
+    @Test func confirmNotConfirmMergeAndTheRulesOfEach() async throws {
+        try await withServer(households: 30) { client, services in
+            let cadre = try await client.token("village")
+            let items = try await services.households.search(by: Actor.system(), region: DemoLoader.village, limit: 30).items
+            let none = try #require(items.first { $0.povertyStatus == "none" }).id
+            func report(_ rid: String) async throws {
+                let body = #"{"name":"张三","residentId":"\#(rid)","mobile":"13912345678","regionCode":"430481001001","riskKinds":["illness"],"description":"","consent":true}"#
+                #expect(try await client.api(.post, "/api/v1/public/self-reports", token: nil, json: body).status == .created)
+            }
+            let person = try #require(try await services.households.get(none, by: Actor.system())).members[0].member.residentID.text
+            try await report(person)
+            try await report(validID("43048119850505001").text)
+            try await report(validID("43048119850505019").text)
+            var leads = try JSONDecoder().decode([LeadState].self, from: try await client.api(.get, "/api/v1/leads?status=open", token: cadre).body)
+            #expect(leads.count == 3 && leads.allSatisfy { $0.escalation == "village" && $0.verifyBy != nil })
+            let registered = try #require(leads.first { $0.householdId == none }).id
+            let strangers = leads.filter { $0.householdId == nil }.map(\.id)
+
+            func verify(_ id: Int64, _ json: String) async throws -> TestResponse {
+                try await client.api(.post, "/api/v1/leads/\(id)/verification", token: cadre, json: json)
+            }
+            // A household never on the poverty register cannot be "unstable exited".
+            let wrongType = try await verify(registered, #"{"decision":"confirmed","monitoringType":"unstableExited","riskKinds":["illness"]}"#)
+            #expect(wrongType.status == .unprocessableContent)
+            #expect(try JSONDecoder().decode(APIError.self, from: wrongType.body).field == "monitoringType")
+            #expect(try await verify(registered, #"{"decision":"confirmed","monitoringType":"marginalAtRisk","riskKinds":["illness","accident"]}"#).status == .noContent)
+            #expect(try await verify(registered, #"{"decision":"notConfirmed","reason":"again"}"#).status == .unprocessableContent)  // decided already
+            // An unregistered person cannot be confirmed before the household is registered.
+            #expect(try await verify(strangers[0], #"{"decision":"confirmed","monitoringType":"suddenHardship","riskKinds":["illness"]}"#).status == .unprocessableContent)
+            #expect(try await verify(strangers[0], #"{"decision":"notConfirmed","reason":"收入稳定，无困难"}"#).status == .noContent)
+            #expect(try await verify(strangers[1], #"{"decision":"merged","mergeInto":\#(registered)}"#).status == .noContent)
+            leads = try JSONDecoder().decode([LeadState].self, from: try await client.api(.get, "/api/v1/leads", token: cadre).body)
+            #expect(Set(leads.map(\.status)) == ["confirmed", "notConfirmed", "merged"])
+            #expect(leads.first { $0.id == registered }?.monitoringType == "marginalAtRisk")
+            #expect(leads.allSatisfy { $0.escalation == nil })  // nothing open is left to escalate
+            // Another village's cadre cannot touch them; an auditor cannot decide.
+            _ = try await services.users.add(username: "other.village", password: "password-other", role: .villageCadre,
+                                             region: RegionCode("430481001002")!, by: Actor.system())
+            let other = try await client.token("other.village", "password-other")
+            #expect(try await client.api(.post, "/api/v1/leads/\(registered)/verification", token: other, json: #"{"decision":"notConfirmed","reason":"x"}"#).status == .notFound)
+            let auditor = try await client.token("auditor")
+            #expect(try await client.api(.post, "/api/v1/leads/\(registered)/verification", token: auditor, json: #"{"decision":"notConfirmed","reason":"x"}"#).status == .forbidden)
+        }
+    }
+}

@@ -73,11 +73,15 @@ extension APIHandlers {
         }
         do {
             let leads = try await services.leads.leads(by: a.actor, status: status, limit: input.query.limit ?? 100)
+            let deadline = VerificationDeadline(), today = Clock.today()
             return .ok(.init(body: .json(leads.map { l in
                 Schemas.Lead(id: l.id, channel: l.channel, status: l.status, regionCode: RegionCode(value: UInt64(l.region))?.description ?? "",
                              householdId: l.householdID, registered: l.registered, residentIdMasked: Masking.residentID(l.residentID), name: l.name,
                              mobileMasked: Masking.phone(l.mobile), riskKinds: l.riskKinds.split(separator: ",").map(String.init),
-                             description: l.description, details: l.details.isEmpty ? nil : l.details, createdAt: Date(timeIntervalSince1970: Double(l.createdAt) / 1000))
+                             description: l.description, details: l.details.isEmpty ? nil : l.details, monitoringType: l.monitoringType,
+                             verifyBy: deadline.due(createdOn: l.createdOn).description,
+                             escalation: l.status == LeadStatus.open.rawValue ? deadline.escalation(createdOn: l.createdOn, today: today).rawValue : nil,
+                             createdAt: Date(timeIntervalSince1970: Double(l.createdAt) / 1000))
             })))
         } catch StoreError.forbidden {
             return .forbidden(.init(body: .json(Self.forbidden)))
@@ -117,6 +121,28 @@ extension APIHandlers {
                 return .forbidden(.init(body: .json(Self.forbidden)))
             } catch StoreError.notFound {
                 return .notFound(.init(body: .json(Self.notFound)))
+            }
+        }
+    }
+}
+
+extension APIHandlers {
+    func verifyLead(_ input: Operations.VerifyLead.Input) async throws -> Operations.VerifyLead.Output {
+        let a = try caller
+        guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.error("badRequest", Message("需要JSON", "JSON expected"))))) }
+        switch LeadDecision.parse(decision: b.decision, monitoringType: b.monitoringType, riskKinds: b.riskKinds ?? [], reason: b.reason, mergeInto: b.mergeInto) {
+        case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
+        case .success(let decision):
+            do {
+                try await services.leads.verify(leadID: input.path.leadId, decision: decision, by: a.actor)
+                return .noContent(.init())
+            } catch let e as StoreError {
+                switch e {
+                case .notFound: return .notFound(.init(body: .json(Self.notFound)))
+                case .forbidden: return .forbidden(.init(body: .json(Self.forbidden)))
+                case .invalid(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p))))
+                default: throw e
+                }
             }
         }
     }

@@ -16,10 +16,15 @@ public struct LeadSummary: Sendable, Hashable, Decodable {
     public var description: String
     public var details: String
     public var createdAt: Int64
+    public var monitoringType: String?
+
+    /// The day the lead was filed, in China's time zone: deadlines count from it.
+    public var createdOn: CivilDate { Clock.day(ofMillis: createdAt) }
 
     enum CodingKeys: String, CodingKey {
         case id, channel, status, region, name, mobile, description, details
         case householdID = "household_id", residentID = "resident_id", riskKinds = "risk_kinds", createdAt = "created_at"
+        case monitoringType = "monitoring_type"
     }
 
     /// False when the person is not in the register yet: the lead waits in the "not registered" queue.
@@ -153,6 +158,51 @@ public struct LeadStore: Sendable {
 
     struct OpenLead: Decodable { var id: Int64; var details: String }
 
+    struct LeadRow: Decodable { var id: Int64; var status: String; var region: Int64; var household_id: String?; var risk_kinds: String }
+
+    /// Records the on-the-spot verification of an open lead (R-MON-6), by a cadre whose region holds it.
+    public func verify(leadID: Int64, decision: LeadDecision, by actor: Actor) async throws {
+        guard actor.role.may(.writeRegister) else { throw StoreError.forbidden }
+        try await db.transaction { tx in
+            let scope = HouseholdStore.scope(actor)
+            guard let lead = try await tx.sql.raw("SELECT id, status, region, household_id, risk_kinds FROM leads WHERE id = \(bind: leadID) AND \(scope)").first(decoding: LeadRow.self) else {
+                throw StoreError.notFound
+            }
+            guard lead.status == LeadStatus.open.rawValue else {
+                throw StoreError.invalid([FieldProblem("decision", Message("该线索已核实过", "this lead has been verified already"))])
+            }
+            var type: String?, reason: String?, mergedInto: Int64?, kinds = lead.risk_kinds
+            switch decision {
+            case .confirmed(let t, let k):
+                guard let hid = lead.household_id, let h = try await HouseholdStore.load(tx.sql, id: hid, actor: actor) else {
+                    throw StoreError.invalid([FieldProblem("decision", Message("此人尚未登记，请先登记其家庭再确认", "the person is not registered: register the household before confirming"))])
+                }
+                if let p = t.problem(for: h.household.povertyStatus) { throw StoreError.invalid([p]) }
+                type = t.rawValue
+                kinds = k.map(\.rawValue).joined(separator: ",")
+            case .notConfirmed(let r):
+                reason = r
+            case .merged(let target):
+                guard target != leadID,
+                      try await tx.sql.raw("SELECT id FROM leads WHERE id = \(bind: target) AND \(scope) AND status IN ('open', 'confirmed')").first() != nil else {
+                    throw StoreError.invalid([FieldProblem("mergeInto", Message("合并目标线索不存在或已关闭", "no open lead \(target) to merge into"))])
+                }
+                mergedInto = target
+            }
+            try await tx.sql.raw("""
+                UPDATE leads SET status = \(bind: decision.status.rawValue), monitoring_type = \(bind: type), decision_reason = \(bind: reason),
+                  merged_into = \(bind: mergedInto), risk_kinds = \(bind: kinds), verified_by = \(bind: actor.username),
+                  verified_at = \(bind: Clock.nowMillis()), updated_at = \(bind: Clock.nowMillis())
+                WHERE id = \(bind: leadID)
+                """).run()
+            try await AuditLog.record(tx, actor: actor, action: "lead.verify", subject: String(leadID),
+                                      region: RegionCode(value: UInt64(lead.region)) ?? actor.region,
+                                      before: ["status": lead.status, "riskKinds": lead.risk_kinds],
+                                      after: ["status": decision.status.rawValue, "monitoringType": type ?? "", "riskKinds": kinds,
+                                              "reason": reason ?? "", "mergedInto": mergedInto.map(String.init) ?? ""])
+        }
+    }
+
     /// The register of the actor's region as the screening's `households.csv` and `members.csv`.
     public func screeningInput(by actor: Actor) async throws -> (households: [UInt8], members: [UInt8]) {
         struct H: Decodable { var id: String; var region: Int64; var poverty_status: String; var dibao: Int; var income_per_capita: Int64 }
@@ -179,7 +229,7 @@ public struct LeadStore: Sendable {
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
         let r = actor.region.subtreeRange
         var q: SQLQueryString = """
-            SELECT id, channel, status, region, household_id, resident_id, name, mobile, risk_kinds, description, details, created_at
+            SELECT id, channel, status, region, household_id, resident_id, name, mobile, risk_kinds, description, details, created_at, monitoring_type
             FROM leads WHERE region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
             """
         if let status { q.appendInterpolation(unsafeRaw: " AND status = "); q.appendInterpolation(bind: status.rawValue) }

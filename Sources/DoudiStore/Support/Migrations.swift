@@ -102,6 +102,17 @@ extension Database {
                     try await tx.sql.raw(SQLQueryString(ddl)).run()
                 }
             },
+            Migration(version: 5, name: "weekly verification of leads") { tx in
+                for ddl in [
+                    "ALTER TABLE leads ADD COLUMN monitoring_type TEXT",
+                    "ALTER TABLE leads ADD COLUMN decision_reason TEXT",
+                    "ALTER TABLE leads ADD COLUMN merged_into BIGINT",
+                    "ALTER TABLE leads ADD COLUMN verified_by TEXT",
+                    "ALTER TABLE leads ADD COLUMN verified_at BIGINT",
+                ] {
+                    try await tx.sql.raw(SQLQueryString(ddl)).run()
+                }
+            },
         ]
     }
 
@@ -141,8 +152,10 @@ extension Database {
 /// Wall-clock time for records; the domain never reads it, storage stamps it.
 public enum Clock {
     public static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
-    public static func today() -> CivilDate {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: Date())
-        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+    public static func today() -> CivilDate { day(ofMillis: nowMillis()) }
+
+    /// The calendar day in China (UTC+8, no daylight saving) of a time stamp.
+    public static func day(ofMillis ms: Int64) -> CivilDate {
+        CivilDate(daysSinceEpoch: Int((ms + 8 * 3_600_000) / 86_400_000))
     }
 }

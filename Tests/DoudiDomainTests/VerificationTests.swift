@@ -1,0 +1,40 @@
+import Testing
+@testable import DoudiDomain
+
+@Suite("Verification of leads (R-MON-2, R-MON-6)")
+struct VerificationTests {
+    @Test("monitored type against the household's poverty status", arguments: [
+        (MonitoringType.unstableExited, PovertyStatus.exited, true), (.unstableExited, .none, false), (.unstableExited, .notExited, false),
+        (.marginalAtRisk, .none, true), (.marginalAtRisk, .exited, false), (.suddenHardship, .exited, true), (.suddenHardship, .none, true),
+        (.suddenHardship, .notExited, false),
+    ])
+    func types(_ t: MonitoringType, _ s: PovertyStatus, _ allowed: Bool) {
+        #expect((t.problem(for: s) == nil) == allowed)
+    }
+
+    @Test("deadline and escalation: village within 7 days, then township, then county", arguments: [
+        (0, VerificationDeadline.Escalation.village), (7, .village), (8, .township), (14, .township), (15, .county), (60, .county),
+    ])
+    func escalation(_ daysLater: Int, _ who: VerificationDeadline.Escalation) {
+        let created = CivilDate("2026-11-01")!
+        #expect(VerificationDeadline().escalation(createdOn: created, today: created.adding(days: daysLater)) == who)
+        #expect(VerificationDeadline().due(createdOn: created) == CivilDate("2026-11-08"))
+    }
+
+    @Test func theDeadlineIsAParameter() {
+        let created = CivilDate("2026-11-01")!
+        #expect(VerificationDeadline(days: 3).escalation(createdOn: created, today: CivilDate("2026-11-05")!) == .township)
+    }
+
+    @Test func decisionsAreReadWithTheirRequiredParts() {
+        #expect(throws: Never.self) { try LeadDecision.parse(decision: "confirmed", monitoringType: "suddenHardship", riskKinds: ["illness"], reason: nil, mergeInto: nil).get() }
+        for (d, t, k, r, m, field) in [("confirmed", "x", ["illness"], nil, nil, "monitoringType"), ("confirmed", "suddenHardship", [], nil, nil, "riskKinds"),
+                                       ("notConfirmed", nil, [], " ", nil, "reason"), ("merged", nil, [], nil, nil, "mergeInto"),
+                                       ("maybe", nil, [], nil, nil, "decision")] as [(String, String?, [String], String?, Int64?, String)] {
+            guard case .failure(let p) = LeadDecision.parse(decision: d, monitoringType: t, riskKinds: k, reason: r, mergeInto: m) else {
+                Issue.record("\(d) accepted"); continue
+            }
+            #expect(p.problems.first?.field == field)
+        }
+    }
+}
