@@ -15,8 +15,10 @@ public struct ServerConfig: Sendable {
     public var port: Int
     /// Mark cookies Secure even on plain HTTP requests (behind a TLS-terminating proxy that does not say so).
     public var secureCookies: Bool
-    public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false) {
-        self.host = host; self.port = port; self.secureCookies = secureCookies
+    /// Addresses of reverse proxies whose `X-Forwarded-For` names the real client (for rate limits).
+    public var trustedProxies: Set<String>
+    public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, trustedProxies: Set<String> = []) {
+        self.host = host; self.port = port; self.secureCookies = secureCookies; self.trustedProxies = trustedProxies
     }
 }
 
@@ -41,8 +43,8 @@ public struct DoudiContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var account: UserStore.Account?
     public var csrf: String?
-    /// The peer's address, for rate limits.
-    public let clientAddress: String
+    /// The client's address, for rate limits: the peer, or what a trusted proxy says the peer was.
+    public var clientAddress: String
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
@@ -69,7 +71,7 @@ public func buildApplication(services: Services, config: ServerConfig, logger: L
         LogRequestsMiddleware(.info)
         MetricsMiddleware()
         SecurityHeadersMiddleware()
-        ClientAddressMiddleware()
+        ClientAddressMiddleware(trustedProxies: config.trustedProxies)
     }
     router.get("/healthz") { _, _ -> Response in
         do {

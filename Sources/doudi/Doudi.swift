@@ -81,6 +81,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Flag(help: "Mark cookies Secure (when a TLS proxy sits in front).") var secureCookies = false
+    @Option(help: "Address of a reverse proxy whose X-Forwarded-For names the client (repeatable).") var trustedProxy: [String] = []
     @Option(help: "Demo households to generate.") var demoHouseholds = 5_000
 
     func run() async throws {
@@ -96,7 +97,8 @@ struct Serve: AsyncParsableCommand {
                 for u in users { say("  \(u.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(u.role.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(u.region)  \(u.role.chinese)") }
             }
         }
-        let app = try await buildApplication(services: Services(database), config: ServerConfig(host: host, port: port, secureCookies: secureCookies), logger: logger)
+        let app = try await buildApplication(services: Services(database), config: ServerConfig(host: host, port: port, secureCookies: secureCookies,
+                                                                                                      trustedProxies: Set(trustedProxy)), logger: logger)
         say("Doudi: http://\(host):\(port)/")
         try await app.runService()
         }

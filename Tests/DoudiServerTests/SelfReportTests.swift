@@ -1,5 +1,5 @@
 import DoudiDomain
-import DoudiServer
+@testable import DoudiServer
 import DoudiStore
 import Foundation
 import Hummingbird
@@ -65,6 +65,24 @@ struct SelfReportTests {
             #expect(e.field == field)
             #expect(!e.messageZh.isEmpty && !e.messageEn.isEmpty)
         }
+    }
+
+    @Test func behindATrustedProxyEachClientHasItsOwnLimit() async throws {
+        // The test transport has no peer address ("unknown"): trust it as if it were the proxy.
+        try await withServer(households: 5, config: ServerConfig(trustedProxies: ["unknown"])) { (client: any TestClientProtocol, _: Services) async throws in
+            func send(_ i: Int, from address: String) async throws -> HTTPResponse.Status {
+                let body = SelfReportTests.body(rid: validID("4304811985050" + String(1000 + i)).text)
+                return try await client.execute(uri: "/api/v1/public/self-reports", method: .post,
+                                                headers: [.contentType: "application/json", .init("X-Forwarded-For")!: "forged, \(address)"],
+                                                body: ByteBuffer(string: body)).status
+            }
+            for i in 0..<10 { #expect(try await send(i, from: "10.0.0.1") == .created) }
+            #expect(try await send(10, from: "10.0.0.1") == .tooManyRequests)
+            #expect(try await send(11, from: "10.0.0.2") == .created)
+        }
+        #expect(ClientAddressMiddleware.client(peer: "1.2.3.4", forwardedFor: ["9.9.9.9"], trusted: ["5.5.5.5"]) == "1.2.3.4")
+        #expect(ClientAddressMiddleware.client(peer: "5.5.5.5", forwardedFor: ["a, 9.9.9.9"], trusted: ["5.5.5.5"]) == "9.9.9.9")
+        #expect(ClientAddressMiddleware.client(peer: "5.5.5.5", forwardedFor: [], trusted: ["5.5.5.5"]) == "5.5.5.5")
     }
 
     @Test func statusNeedsCodeAndMobileAndFloodsAreRefused() async throws {

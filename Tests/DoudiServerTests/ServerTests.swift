@@ -8,7 +8,7 @@ import Logging
 import Testing
 
 /// A server on a fresh SQLite file with the demo county and its users, tested through HTTP.
-func withServer(households: Int = 60, _ body: @Sendable (any TestClientProtocol, Services) async throws -> Void) async throws {
+func withServer(households: Int = 60, config: ServerConfig = ServerConfig(), _ body: @Sendable (any TestClientProtocol, Services) async throws -> Void) async throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-srv-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -18,7 +18,7 @@ func withServer(households: Int = 60, _ body: @Sendable (any TestClientProtocol,
     try await db.migrate()
     _ = try await DemoLoader.loadIfEmpty(db, households: households)
     let services = Services(db)
-    let app = try await buildApplication(services: services, config: ServerConfig(), logger: logger)
+    let app = try await buildApplication(services: services, config: config, logger: logger)
     try await app.test(.router) { client in try await body(client, services) }
 }
 
