@@ -125,8 +125,6 @@ extension UnsafeBufferPointer<UInt8> {
     }
 }
 
-import DoudiDomain
-
 enum CivilDateDays {
     /// Days since the epoch for a real date, else nil (no allocation).
     @inline(__always) static func days(year: Int, month: Int, day: Int) -> Int? {

@@ -1,5 +1,6 @@
 import DoudiDomain
 import Dispatch
+import Foundation
 
 extension Screening {
     /// Runs the screening over a folder holding the seven CSV files of the spec.
@@ -493,5 +494,3 @@ extension Screening {
 enum System {
     static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
 }
-
-import Foundation

@@ -8,6 +8,7 @@ import Metrics
 import OpenAPIHummingbird
 import OpenAPIRuntime
 import Prometheus
+import ServiceLifecycle
 
 /// What `doudi serve` is given.
 public struct ServerConfig: Sendable {
@@ -107,7 +108,6 @@ struct DatabaseCloser: Service {
     }
 }
 
-import ServiceLifecycle
 
 /// Headers every answer carries: no framing, no sniffing, only Doudi's own scripts and styles.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {

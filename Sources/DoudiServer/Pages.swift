@@ -1,3 +1,4 @@
+import DoudiAPI
 import DoudiDomain
 import DoudiStore
 import Foundation
@@ -416,23 +417,13 @@ struct Pages: Sendable {
     }
 
     /// The townships and villages a user can filter by.
+    /// The townships and villages a user can filter by: those of the user's region down to two levels below it.
     func scopeRegions(_ a: UserStore.Account, selected: RegionCode?) async throws -> [[String: Any]] {
-        var out: [[String: Any]] = []
-        var level = [a.region]
-        for _ in 0..<2 {
-            var next: [RegionCode] = []
-            for code in level {
-                for r in try await services.regions.children(of: code) where r.level >= .township {
-                    out.append(["code": r.code.description, "name": (r.level == .village ? "— " : "") + r.name, "selected": r.code == selected])
-                    next.append(r.code)
-                }
-            }
-            level = next
+        let deepest = RegionCode.Level(rawValue: min(RegionCode.Level.village.rawValue, a.region.level.rawValue + 2))!
+        guard !a.region.isCountry, deepest >= .township else { return [] }
+        return try await services.regions.regions(in: a.region, levels: RegionCode.Level.township...deepest).map { r in
+            ["code": r.code.description, "name": (r.level == .village && r.code != a.region ? "— " : "") + r.name, "selected": r.code == selected]
         }
-        if a.region.level >= .township, let own = try await services.regions.region(a.region) {
-            out.insert(["code": own.code.description, "name": own.name, "selected": own.code == selected], at: 0)
-        }
-        return out.sorted { ($0["code"] as! String) < ($1["code"] as! String) }
     }
 
     func villages(_ a: UserStore.Account, selected: RegionCode?) async throws -> [[String: Any]] {
@@ -485,27 +476,25 @@ struct Pages: Sendable {
             "options": Self.allOptions(form, t: t), "problems": problems.map { "\($0.field): \(say($0.message, t))" }, "hasProblems": !problems.isEmpty])
     }
 
-    /// The household fields of a form, with every problem found.
+    /// The household fields of a form, with every problem found: the form's own text turned into the API's
+    /// fields, then the API's checks.
     static func household(id: String, _ form: Form, _ problems: inout [FieldProblem]) -> Household? {
-        if let p = Household.idProblem(id) { problems.append(FieldProblem("householdId", p.message)) }
-        guard let code = RegionCode(form["regionCode"] ?? "") else {
+        guard RegionCode(form["regionCode"] ?? "") != nil else {
+            if let p = Household.idProblem(id) { problems.append(FieldProblem("householdId", p.message)) }
             problems.append(FieldProblem("regionCode", Message("请选择村（社区）", "choose a village")))
             return nil
         }
         let incomeText = (form["incomePerCapita"] ?? "").trimmingCharacters(in: .whitespaces)
-        var income = 0
-        if !incomeText.isEmpty {
-            guard let v = Int(incomeText), v >= 0 else {
-                problems.append(FieldProblem("incomePerCapita", Message("人均纯收入应为不小于0的整数", "income per capita is a whole number of yuan, 0 or more")))
-                return nil
-            }
-            income = v
+        let income = incomeText.isEmpty ? 0 : Int(incomeText)
+        guard let income, income >= 0 else {
+            if let p = Household.idProblem(id) { problems.append(FieldProblem("householdId", p.message)) }
+            problems.append(FieldProblem("incomePerCapita", Message("人均纯收入应为不小于0的整数", "income per capita is a whole number of yuan, 0 or more")))
+            return nil
         }
-        let status = APIHandlers.enumValue(PovertyStatus.self, form["povertyStatus"], field: "povertyStatus", default: .none, &problems)
-        let h = Household(id: id, regionCode: code, povertyStatus: status, dibao: form["dibao"] == "1", nearDibao: form["nearDibao"] == "1",
-                          extremeHardship: form["extremeHardship"] == "1", incomePerCapita: income, address: form["address"] ?? "")
-        problems += h.problems().filter { $0.field != "household_id" }.map(APIHandlers.camel)
-        return h
+        let fields = Components.Schemas.HouseholdFields(
+            regionCode: form["regionCode"] ?? "", povertyStatus: form["povertyStatus"], dibao: form["dibao"] == "1", nearDibao: form["nearDibao"] == "1",
+            extremeHardship: form["extremeHardship"] == "1", incomePerCapita: income, address: form["address"] ?? "")
+        return APIHandlers.household(id: id, fields, &problems)
     }
 
     static func memberInput(_ form: Form) -> Components.Schemas.MemberInput {
@@ -709,4 +698,3 @@ actor RateLimiter {
     func fail(_ key: String) { failures[key, default: []].append(Date()) }
 }
 
-import DoudiAPI

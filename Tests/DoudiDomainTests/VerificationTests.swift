@@ -38,3 +38,13 @@ struct VerificationTests {
         }
     }
 }
+
+@Suite("Screening signals as risk kinds")
+struct SignalKindTests {
+    @Test("each department signal names a risk kind of R-MON-4", arguments: [
+        ("illness", RiskKind.illness), ("disaster", .disaster), ("disability", .disability), ("unemployment", .unstableEmployment), ("death", .lackOfLabour),
+    ])
+    func mapping(_ signal: String, _ kind: RiskKind) { #expect(RiskKind(screeningSignal: signal) == kind) }
+
+    @Test func unknownSignalsNameNone() { #expect(RiskKind(screeningSignal: "weather") == nil) }
+}

@@ -201,6 +201,21 @@ struct PageTests {
         }
     }
 
+    @Test func regionFilterOffersTheUsersTownshipsAndVillages() async throws {
+        try await withServer(households: 5) { client, _ in
+            let b = Browser(client)
+            _ = try await b.login("township")
+            let page = String(buffer: try await b.request(.get, "/households").body)
+            #expect(page.contains("<option value=\"430481001000\">蔡子池街道</option>"))
+            #expect(page.contains("<option value=\"430481001001\">— 牌楼居委会</option>"))
+            #expect(!page.contains("430481002"))  // another township's villages
+            let v = Browser(client)
+            _ = try await v.login("village")
+            let own = String(buffer: try await v.request(.get, "/households").body)
+            #expect(own.contains("<option value=\"430481001001\">牌楼居委会</option>"))
+        }
+    }
+
     @Test func rolesSeeOnlyWhatTheyMay() async throws {
         try await withServer(households: 5) { client, _ in
             let b = Browser(client)

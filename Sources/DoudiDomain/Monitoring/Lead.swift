@@ -25,6 +25,21 @@ extension RiskKind {
     }
 }
 
+extension RiskKind {
+    /// The risk kind a department screening signal (specs/screening.md) points to: a lost job is unstable
+    /// employment, the death of a full labourer a lack of labour.
+    public init?(screeningSignal s: String) {
+        switch s {
+        case "illness": self = .illness
+        case "disaster": self = .disaster
+        case "disability": self = .disability
+        case "unemployment": self = .unstableEmployment
+        case "death": self = .lackOfLabour
+        default: return nil
+        }
+    }
+}
+
 /// 监测方式 (R-MON-5): the four channels into one lead queue.
 public enum LeadChannel: String, CodeNamed {
     case selfReport, hotline, visit, screening

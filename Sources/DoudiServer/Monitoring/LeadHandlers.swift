@@ -42,7 +42,7 @@ extension APIHandlers {
     static let tooMany = error("tooMany", Message("提交过于频繁，请稍后再试", "too many requests; try again later"))
 
     func submitSelfReport(_ input: Operations.SubmitSelfReport.Input) async throws -> Operations.SubmitSelfReport.Output {
-        guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.error("badRequest", Message("需要JSON", "JSON expected"))))) }
+        guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         let address = ClientAddress.current
         guard await limits.perAddress.allow(address) else { return .tooManyRequests(.init(body: .json(Self.tooMany))) }
         let report = SelfReport(name: b.name, residentID: b.residentId, mobile: b.mobile, regionCode: b.regionCode, riskKinds: b.riskKinds,
@@ -104,7 +104,7 @@ extension APIHandlers {
 extension APIHandlers {
     func recordHotlineCall(_ input: Operations.RecordHotlineCall.Input) async throws -> Operations.RecordHotlineCall.Output {
         let a = try caller
-        guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.error("badRequest", Message("需要JSON", "JSON expected"))))) }
+        guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         let call = HotlineCall(caller: b.caller, callbackNumber: b.callbackNumber, residentID: b.residentId, name: b.name, regionCode: b.regionCode,
                                riskKinds: b.riskKinds, notes: b.notes ?? "")
         switch call.check(today: Clock.today()) {
@@ -122,7 +122,7 @@ extension APIHandlers {
 
     func recordVisit(_ input: Operations.RecordVisit.Input) async throws -> Operations.RecordVisit.Output {
         let a = try caller
-        guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.error("badRequest", Message("需要JSON", "JSON expected"))))) }
+        guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         switch Visit(date: b.date, findings: b.findings, riskKinds: b.riskKinds ?? [], hardship: b.hardship).check(today: Clock.today()) {
         case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         case .success(let checked):
@@ -141,7 +141,7 @@ extension APIHandlers {
 extension APIHandlers {
     func verifyLead(_ input: Operations.VerifyLead.Input) async throws -> Operations.VerifyLead.Output {
         let a = try caller
-        guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.error("badRequest", Message("需要JSON", "JSON expected"))))) }
+        guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         switch LeadDecision.parse(decision: b.decision, monitoringType: b.monitoringType, riskKinds: b.riskKinds ?? [], reason: b.reason, mergeInto: b.mergeInto) {
         case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         case .success(let decision):

@@ -23,6 +23,7 @@ struct APIHandlers: APIProtocol {
                        problems: problems.isEmpty ? nil : problems.map { .init(field: $0.field, messageZh: $0.message.zh, messageEn: $0.message.en) })
     }
 
+    static let jsonExpected = error("badRequest", Message("需要JSON", "JSON expected"))
     static let notFound = error("notFound", Message("记录不存在或不在您的辖区内", "no such record in your region"))
     static let forbidden = error("forbidden", Message("您的角色无权进行此操作", "your role may not do this"))
 
@@ -34,7 +35,7 @@ struct APIHandlers: APIProtocol {
     // MARK: - Access
 
     func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
-        guard case .json(let c) = input.body else { return .badRequest(.init(body: .json(Self.error("badRequest", Message("需要JSON", "JSON expected"))))) }
+        guard case .json(let c) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         guard let account = try await services.users.authenticate(username: c.username, password: c.password) else {
             return .unauthorized(.init(body: .json(Self.error("unauthorized", Message("用户名或密码错误", "wrong username or password")))))
         }
@@ -88,7 +89,7 @@ struct APIHandlers: APIProtocol {
 
     func createHousehold(_ input: Operations.CreateHousehold.Input) async throws -> Operations.CreateHousehold.Output {
         let a = try caller
-        guard case .json(let body) = input.body else { return .badRequest(.init(body: .json(Self.error("badRequest", Message("需要JSON", "JSON expected"))))) }
+        guard case .json(let body) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         var problems: [FieldProblem] = []
         let household = Self.household(id: body.value2.householdId, body.value1, &problems)
         let members = body.value2.members.enumerated().compactMap { i, m in Self.member(m, householdID: body.value2.householdId, index: i, &problems) }
@@ -115,7 +116,7 @@ struct APIHandlers: APIProtocol {
 
     func updateHousehold(_ input: Operations.UpdateHousehold.Input) async throws -> Operations.UpdateHousehold.Output {
         let a = try caller
-        guard case .json(let body) = input.body else { return .badRequest(.init(body: .json(Self.error("badRequest", Message("需要JSON", "JSON expected"))))) }
+        guard case .json(let body) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         var problems: [FieldProblem] = []
         guard let household = Self.household(id: input.path.householdId, body, &problems), problems.isEmpty else {
             return .unprocessableContent(.init(body: .json(Self.invalid(problems))))
@@ -134,7 +135,7 @@ struct APIHandlers: APIProtocol {
 
     func addMember(_ input: Operations.AddMember.Input) async throws -> Operations.AddMember.Output {
         let a = try caller
-        guard case .json(let body) = input.body else { return .badRequest(.init(body: .json(Self.error("badRequest", Message("需要JSON", "JSON expected"))))) }
+        guard case .json(let body) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         var problems: [FieldProblem] = []
         guard let member = Self.member(body, householdID: input.path.householdId, index: nil, &problems), problems.isEmpty else {
             return .unprocessableContent(.init(body: .json(Self.invalid(problems))))
@@ -261,7 +262,7 @@ struct APIHandlers: APIProtocol {
     static func camel(_ p: FieldProblem) -> FieldProblem {
         let parts = p.field.split(separator: "_")
         let name = parts.enumerated().map { i, s in i == 0 ? String(s) : s.prefix(1).uppercased() + s.dropFirst() }.joined()
-        return FieldProblem(name.replacingOccurrences(of: "Id", with: "Id"), p.message)
+        return FieldProblem(name, p.message)
     }
 }
 

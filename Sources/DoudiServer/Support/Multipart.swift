@@ -1,3 +1,5 @@
+import Foundation
+
 /// A multipart/form-data body split into its parts (RFC 7578): enough for the import page's two files.
 enum Multipart {
     struct Part: Sendable {
@@ -66,5 +68,3 @@ enum Multipart {
         return nil
     }
 }
-
-import Foundation

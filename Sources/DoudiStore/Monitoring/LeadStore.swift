@@ -143,11 +143,7 @@ public struct LeadStore: Sendable {
                     continue
                 }
                 guard let h = try await HouseholdStore.load(tx.sql, id: f.householdID, actor: actor), let head = h.record.head ?? h.record.members.first else { continue }
-                // Department signals map onto the risk kinds of R-MON-4.
-                let kinds = f.signals.compactMap { s -> RiskKind? in
-                    switch s { case "illness": .illness; case "disaster": .disaster; case "disability": .disability
-                    case "unemployment": .unstableEmployment; case "death": .lackOfLabour; default: nil }
-                }
+                let kinds = f.signals.compactMap(RiskKind.init(screeningSignal:))
                 _ = try await Self.insert(tx, NewLead(channel: .screening, person: head.residentID, name: head.name, mobile: head.phone ?? "",
                                                       village: h.household.regionCode, riskKinds: kinds, description: "", details: note), by: actor)
                 created += 1

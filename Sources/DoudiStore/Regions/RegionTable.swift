@@ -61,6 +61,17 @@ public struct RegionStore: Sendable {
         }.compactMap(Self.region)
     }
 
+    /// Every region of a subtree (the root included) at the given levels, in code order, in one query.
+    public func regions(in scope: RegionCode, levels: ClosedRange<RegionCode.Level>) async throws -> [Region] {
+        let r = scope.subtreeRange
+        return try await db.read { sql in
+            try await sql.raw("""
+                SELECT code, name FROM regions WHERE code BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
+                AND level BETWEEN \(bind: levels.lowerBound.rawValue) AND \(bind: levels.upperBound.rawValue) ORDER BY code
+                """).all(decoding: Row.self)
+        }.compactMap(Self.region)
+    }
+
     struct Labelled: Decodable { var code: Int64; var name: String; var township: String }
 
     /// "township village" for each village of a subtree, in code order, in one query.

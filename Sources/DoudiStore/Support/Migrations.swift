@@ -22,7 +22,7 @@ extension Database {
         let id = db.serialKey
         return [
             Migration(version: 1, name: "register, users, sessions, audit log") { tx in
-                for ddl in [
+                try await tx.run([
                     """
                     CREATE TABLE regions (
                       code BIGINT PRIMARY KEY, name TEXT NOT NULL, level INTEGER NOT NULL, parent BIGINT,
@@ -65,15 +65,13 @@ extension Database {
                       before_json TEXT, after_json TEXT)
                     """,
                     "CREATE INDEX audit_region_at ON audit_log (region, at)",
-                ] {
-                    try await tx.sql.raw(SQLQueryString(ddl)).run()
-                }
+                ])
             },
             Migration(version: 2, name: "shipped division table (2023 to townships, villages of 430481)") { tx in
                 try await RegionTable.loadShipped(tx)
             },
             Migration(version: 3, name: "leads: one queue for the four channels") { tx in
-                for ddl in [
+                try await tx.run([
                     """
                     CREATE TABLE leads (
                       id \(id), tracking_code TEXT NOT NULL UNIQUE, channel TEXT NOT NULL, status TEXT NOT NULL,
@@ -83,12 +81,10 @@ extension Database {
                     """,
                     "CREATE INDEX leads_region_status ON leads (region, status)",
                     "CREATE INDEX leads_resident ON leads (resident_id)",
-                ] {
-                    try await tx.sql.raw(SQLQueryString(ddl)).run()
-                }
+                ])
             },
             Migration(version: 4, name: "hotline and visit channels; lead details") { tx in
-                for ddl in [
+                try await tx.run([
                     "ALTER TABLE leads ADD COLUMN details TEXT NOT NULL DEFAULT ''",
                     "CREATE INDEX leads_household_status ON leads (household_id, status)",
                     """
@@ -98,20 +94,16 @@ extension Database {
                       lead_id BIGINT, actor TEXT NOT NULL, created_at BIGINT NOT NULL)
                     """,
                     "CREATE INDEX visits_household ON visits (household_id)",
-                ] {
-                    try await tx.sql.raw(SQLQueryString(ddl)).run()
-                }
+                ])
             },
             Migration(version: 5, name: "weekly verification of leads") { tx in
-                for ddl in [
+                try await tx.run([
                     "ALTER TABLE leads ADD COLUMN monitoring_type TEXT",
                     "ALTER TABLE leads ADD COLUMN decision_reason TEXT",
                     "ALTER TABLE leads ADD COLUMN merged_into BIGINT",
                     "ALTER TABLE leads ADD COLUMN verified_by TEXT",
                     "ALTER TABLE leads ADD COLUMN verified_at BIGINT",
-                ] {
-                    try await tx.sql.raw(SQLQueryString(ddl)).run()
-                }
+                ])
             },
         ]
     }
@@ -149,13 +141,9 @@ extension Database {
     private struct Version: Decodable { var v: Int }
 }
 
-/// Wall-clock time for records; the domain never reads it, storage stamps it.
-public enum Clock {
-    public static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
-    public static func today() -> CivilDate { day(ofMillis: nowMillis()) }
-
-    /// The calendar day in China (UTC+8, no daylight saving) of a time stamp.
-    public static func day(ofMillis ms: Int64) -> CivilDate {
-        CivilDate(daysSinceEpoch: Int((ms + 8 * 3_600_000) / 86_400_000))
+extension Tx {
+    /// Runs statements one after another, as a migration lists them.
+    func run(_ statements: [String]) async throws {
+        for ddl in statements { try await sql.raw(SQLQueryString(ddl)).run() }
     }
 }
