@@ -17,6 +17,8 @@ public struct LeadSummary: Sendable, Hashable, Decodable {
     public var details: String
     public var createdAt: Int64
     public var monitoringType: String?
+    /// From the policy of the lead's region and year (PolicyKey.verificationDays).
+    public var verification = VerificationDeadline()
 
     /// The day the lead was filed, in China's time zone: deadlines count from it.
     public var createdOn: CivilDate { Clock.day(ofMillis: createdAt) }
@@ -154,14 +156,14 @@ public struct LeadStore: Sendable {
 
     struct OpenLead: Decodable { var id: Int64; var details: String }
 
-    struct LeadRow: Decodable { var id: Int64; var status: String; var region: Int64; var household_id: String?; var risk_kinds: String }
+    struct LeadRow: Decodable { var id: Int64; var status: String; var region: Int64; var household_id: String?; var risk_kinds: String; var created_at: Int64 }
 
     /// Records the on-the-spot verification of an open lead (R-MON-6), by a cadre whose region holds it.
     public func verify(leadID: Int64, decision: LeadDecision, by actor: Actor) async throws {
         guard actor.role.may(.writeRegister) else { throw StoreError.forbidden }
         try await db.transaction { tx in
             let scope = HouseholdStore.scope(actor)
-            guard let lead = try await tx.sql.raw("SELECT id, status, region, household_id, risk_kinds FROM leads WHERE id = \(bind: leadID) AND \(scope)").first(decoding: LeadRow.self) else {
+            guard let lead = try await tx.sql.raw("SELECT id, status, region, household_id, risk_kinds, created_at FROM leads WHERE id = \(bind: leadID) AND \(scope)").first(decoding: LeadRow.self) else {
                 throw StoreError.notFound
             }
             guard lead.status == LeadStatus.open.rawValue else {
@@ -196,6 +198,10 @@ public struct LeadStore: Sendable {
                                       before: ["status": lead.status, "riskKinds": lead.risk_kinds],
                                       after: ["status": decision.status.rawValue, "monitoringType": type ?? "", "riskKinds": kinds,
                                               "reason": reason ?? "", "mergedInto": mergedInto.map(String.init) ?? ""])
+            if case .confirmed(let t, let k) = decision, let hid = lead.household_id {
+                try await EpisodeStore.open(tx, leadID: leadID, householdID: hid, region: RegionCode(value: UInt64(lead.region)) ?? actor.region,
+                                            type: t, kinds: k, foundOn: Clock.day(ofMillis: lead.created_at), by: actor)
+            }
         }
     }
 
@@ -230,7 +236,18 @@ public struct LeadStore: Sendable {
             """
         if let status { q.appendInterpolation(unsafeRaw: " AND status = "); q.appendInterpolation(bind: status.rawValue) }
         q.appendInterpolation(unsafeRaw: " ORDER BY id DESC LIMIT \(max(1, min(limit, 500)))")
-        return try await db.read { sql in try await sql.raw(q).all(decoding: LeadSummary.self) }
+        return try await db.read { sql in
+            var leads = try await sql.raw(q).all(decoding: LeadSummary.self)
+            var known: [String: VerificationDeadline] = [:]
+            for i in leads.indices {
+                let key = "\(leads[i].region)/\(leads[i].createdOn.year)"
+                if known[key] == nil {
+                    known[key] = try await PolicyStore.policy(sql, region: RegionCode(value: UInt64(leads[i].region)) ?? .country, year: leads[i].createdOn.year).verification
+                }
+                leads[i].verification = known[key]!
+            }
+            return leads
+        }
     }
 
     /// The status of a self-report for whoever holds both its tracking code and the mobile number it gave;

@@ -105,6 +105,40 @@ extension Database {
                     "ALTER TABLE leads ADD COLUMN verified_at BIGINT",
                 ])
             },
+            Migration(version: 6, name: "policy parameters; monitoring episodes, identification and clearing") { tx in
+                try await tx.run([
+                    """
+                    CREATE TABLE policy_settings (
+                      region BIGINT NOT NULL, year INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                      updated_by TEXT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (region, year, key))
+                    """,
+                    """
+                    CREATE TABLE episodes (
+                      id \(id), household_id TEXT NOT NULL REFERENCES households (id), region BIGINT NOT NULL,
+                      lead_id BIGINT, previous_id BIGINT, monitoring_type TEXT NOT NULL, risk_kinds TEXT NOT NULL,
+                      status TEXT NOT NULL, procedure_kind TEXT, step TEXT, started_on TEXT NOT NULL,
+                      notice_from TEXT, notice_to TEXT, found_on TEXT NOT NULL, identified_on TEXT, cleared_on TEXT,
+                      criteria TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                    """,
+                    "CREATE INDEX episodes_region_status ON episodes (region, status)",
+                    "CREATE INDEX episodes_household ON episodes (household_id)",
+                    """
+                    CREATE TABLE episode_events (
+                      id \(id), episode_id BIGINT NOT NULL REFERENCES episodes (id), region BIGINT NOT NULL,
+                      at BIGINT NOT NULL, on_day TEXT NOT NULL, procedure_kind TEXT, step TEXT, action TEXT NOT NULL,
+                      note TEXT NOT NULL, actor TEXT NOT NULL)
+                    """,
+                    "CREATE INDEX episode_events_episode ON episode_events (episode_id)",
+                    """
+                    CREATE TABLE objections (
+                      id \(id), episode_id BIGINT NOT NULL REFERENCES episodes (id), raised_on TEXT NOT NULL,
+                      text TEXT NOT NULL, status TEXT NOT NULL, resolution TEXT, recorded_by TEXT NOT NULL,
+                      resolved_by TEXT, resolved_at BIGINT)
+                    """,
+                    "CREATE INDEX objections_episode ON objections (episode_id)",
+                ])
+                try await PolicyStore.seed(tx)
+            },
         ]
     }
 

@@ -1,0 +1,139 @@
+/// Policy parameters (R-MON-3, R-MON-6, R-MON-7, R-MON-9, R-FEED-2): monitoring lines, thresholds, deadlines and
+/// the risk-kind catalogue are data per region and year, set by administrators, inherited down the region tree.
+public enum PolicyKey: String, CodeNamed {
+    /// 监测标准: yuan per person per year (R-MON-3).
+    case monitoringLine
+    /// Out-of-pocket medical cost that flags a household in screening (R-FEED-2), yuan.
+    case medicalThreshold
+    /// Disaster loss that flags a household in screening, yuan.
+    case disasterThreshold
+    /// Days from a lead to its on-the-spot verification (R-MON-6, 周核实).
+    case verificationDays
+    /// Days from a lead to the pledge and authorisation (R-MON-7 step 3).
+    case pledgeDays
+    /// Days from a lead to the end of the democratic review (R-MON-7 step 5).
+    case reviewDays
+    /// Shortest village public notice, in days (R-MON-7 step 6: at least 5).
+    case noticeDays
+    /// Days from a lead to the township review (R-MON-7 step 7).
+    case townshipDays
+    /// Days from a lead to the county decision (R-MON-7: normally 15).
+    case decisionDays
+    /// Months the income must have stayed above the line before a risk is cleared (R-MON-9: often 6).
+    case clearingIncomeMonths
+    /// The risk kinds offered, as code names separated by commas (R-MON-4 catalogue).
+    case riskKinds
+
+    public var chinese: String {
+        switch self {
+        case .monitoringLine: "监测标准（元/人/年）"
+        case .medicalThreshold: "医疗自付预警线（元）"
+        case .disasterThreshold: "灾害损失预警线（元）"
+        case .verificationDays: "线索核实时限（天）"
+        case .pledgeDays: "承诺授权时限（天，自发现线索起）"
+        case .reviewDays: "民主评议时限（天，自发现线索起）"
+        case .noticeDays: "村级公示最短天数"
+        case .townshipDays: "乡镇审核时限（天，自发现线索起）"
+        case .decisionDays: "县级审定时限（天，自发现线索起）"
+        case .clearingIncomeMonths: "风险消除收入稳定月数"
+        case .riskKinds: "风险类型目录"
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .monitoringLine: "Monitoring line (yuan/person/year)"
+        case .medicalThreshold: "Medical out-of-pocket threshold (yuan)"
+        case .disasterThreshold: "Disaster loss threshold (yuan)"
+        case .verificationDays: "Lead verification (days)"
+        case .pledgeDays: "Pledge and authorisation (days from the lead)"
+        case .reviewDays: "Democratic review (days from the lead)"
+        case .noticeDays: "Village public notice, shortest (days)"
+        case .townshipDays: "Township review (days from the lead)"
+        case .decisionDays: "County decision (days from the lead)"
+        case .clearingIncomeMonths: "Months of stable income before clearing"
+        case .riskKinds: "Risk-kind catalogue"
+        }
+    }
+
+    /// The problem with a value for this key, or nil when it can be stored.
+    public func problem(_ value: String) -> FieldProblem? {
+        let v = value.trimmingSpaces()
+        if self == .riskKinds {
+            var problems: [FieldProblem] = []
+            let kinds = RiskKind.parse(v.split(separator: ",").map { String($0).trimmingSpaces() }, required: true, &problems)
+            if kinds.isEmpty && problems.isEmpty { problems.append(FieldProblem("riskKinds", Message("目录不能为空", "the catalogue cannot be empty"))) }
+            return problems.first.map { FieldProblem(rawValue, $0.message) }
+        }
+        guard let n = Int(v), n >= 0 else {
+            return FieldProblem(rawValue, Message("应为不带符号的整数", "must be a whole number"))
+        }
+        let range: ClosedRange<Int> = switch self {
+        case .monitoringLine, .medicalThreshold, .disasterThreshold: 1...10_000_000
+        case .noticeDays: 5...60  // R-MON-7: never shorter than five days
+        case .clearingIncomeMonths: 1...36
+        default: 1...120
+        }
+        guard range.contains(n) else {
+            return FieldProblem(rawValue, Message("应在\(range.lowerBound)到\(range.upperBound)之间", "must be between \(range.lowerBound) and \(range.upperBound)"))
+        }
+        return nil
+    }
+}
+
+/// One value set by an administrator for a region (and everything under it) from a year on.
+public struct PolicySetting: Sendable, Hashable {
+    public var region: RegionCode
+    public var year: Int
+    public var key: PolicyKey
+    public var value: String
+    public init(region: RegionCode, year: Int, key: PolicyKey, value: String) {
+        self.region = region; self.year = year; self.key = key; self.value = value
+    }
+}
+
+/// The parameters in force for one region in one year.
+public struct Policy: Sendable, Hashable {
+    public var values: [PolicyKey: String]
+    /// Where each value comes from: the region and year of the setting that won.
+    public var sources: [PolicyKey: (region: RegionCode, year: Int)] { _sources.mapValues { ($0.region, $0.year) } }
+    var _sources: [PolicyKey: Source]
+    struct Source: Sendable, Hashable { var region: RegionCode; var year: Int }
+
+    /// Inheritance: for each key, among the settings of the region and its ancestors from years up to `year`,
+    /// the latest year wins, and within one year the nearest region. So a county's own line holds until its
+    /// province sets a newer one, and a line set for 2024 still holds in 2025 until 2025's is set.
+    public static func resolve(region: RegionCode, year: Int, settings: [PolicySetting]) -> Policy {
+        var best: [PolicyKey: PolicySetting] = [:]
+        for s in settings where s.year <= year && s.region.contains(region) {
+            if let b = best[s.key], (b.year, b.region.depth) >= (s.year, s.region.depth) { continue }
+            best[s.key] = s
+        }
+        return Policy(values: best.mapValues(\.value), _sources: best.mapValues { Source(region: $0.region, year: $0.year) })
+    }
+
+    public func int(_ key: PolicyKey) -> Int? { values[key].flatMap { Int($0.trimmingSpaces()) } }
+
+    /// The risk kinds the catalogue offers; all of them when none is set.
+    public var riskKinds: [RiskKind] {
+        guard let v = values[.riskKinds] else { return RiskKind.allCases }
+        let kinds = v.split(separator: ",").compactMap { RiskKind(rawValue: String($0).trimmingSpaces()) }
+        return kinds.isEmpty ? RiskKind.allCases : kinds
+    }
+
+    /// A number that must be there: the shipped country-level settings give every key, so a missing one is a
+    /// broken database, reported rather than replaced by a constant.
+    public func required(_ key: PolicyKey) throws(PolicyMissing) -> Int {
+        guard let n = int(key) else { throw PolicyMissing(key: key) }
+        return n
+    }
+
+    public var verification: VerificationDeadline { VerificationDeadline(days: int(.verificationDays) ?? 7) }
+}
+
+public struct PolicyMissing: Error, Sendable, Hashable { public var key: PolicyKey }
+
+extension RegionCode {
+    /// 0 for the country, 5 for a village: nearer regions are deeper.
+    public var depth: Int { isCountry ? 0 : level.rawValue }
+}
