@@ -93,6 +93,9 @@ public struct RegionCode: Hashable, Comparable, Sendable, CustomStringConvertibl
         return other.value / Self.subtreeSpan(level) == value / Self.subtreeSpan(level)
     }
 
+    /// The region at `level` that holds this one (itself at its own level or below).
+    public func truncated(to level: Level) -> RegionCode { RegionCode(unchecked: value - value % Self.subtreeSpan(level)) }
+
     /// How many full codes share the significant digits of a code at `level`.
     static func subtreeSpan(_ level: Level) -> UInt64 {
         switch level {

@@ -1,0 +1,204 @@
+import DoudiDomain
+import Foundation
+import SQLKit
+
+/// 日汇总 (R-MON-6): the leads of one day in a region, by village, channel and kind, with the backlog at the
+/// end of that day. Townships and the county are the sums of their villages.
+public struct Rollup: Sendable {
+    public struct Row: Sendable, Hashable {
+        public var region: RegionCode
+        public var name: String
+        public var byChannel: [LeadChannel: Int] = [:]
+        public var byKind: [RiskKind: Int] = [:]
+        public var new = 0
+        /// Open at the end of the day.
+        public var backlog = 0
+        /// Open at the end of the day and past their verification deadline.
+        public var overdue = 0
+    }
+    public var day: CivilDate
+    public var region: RegionCode
+    /// One row per village with leads, then one per township, then the whole region, in code order per level.
+    public var villages: [Row]
+    public var townships: [Row]
+    public var total: Row
+
+    /// The roll-up as CSV: level, code, name, new leads per channel and per kind, backlog, overdue.
+    public var csv: String {
+        var out = "level,region_code,name,new," + LeadChannel.allCases.map(\.rawValue).joined(separator: ",") + ","
+            + RiskKind.allCases.map(\.rawValue).joined(separator: ",") + ",backlog,overdue\n"
+        for (level, rows) in [("village", villages), ("township", townships), ("total", [total])] {
+            for r in rows {
+                let cells = [level, r.region.description, CSVOut.field(r.name), String(r.new)] + LeadChannel.allCases.map { String(r.byChannel[$0] ?? 0) }
+                    + RiskKind.allCases.map { String(r.byKind[$0] ?? 0) } + [String(r.backlog), String(r.overdue)]
+                out += cells.joined(separator: ",") + "\n"
+            }
+        }
+        return out
+    }
+}
+
+/// The dashboard of a region: monitored households, leads per day, overdue work. Every figure is counted from
+/// the records at the time of asking.
+public struct Dashboard: Sendable {
+    public struct Count: Sendable, Hashable { public var key: String; public var label: String; public var count: Int }
+    public var region: RegionCode
+    public var today: CivilDate
+    public var monitored: Int
+    public var byType: [Count]
+    public var byKind: [Count]
+    /// Monitored households per child region (drill down by asking for that region).
+    public var byChildRegion: [Count]
+    /// The last days, oldest first: leads per channel.
+    public var leadsPerDay: [(day: CivilDate, byChannel: [LeadChannel: Int])]
+    public var overdueVerifications: [LeadSummary]
+    public var overdueSteps: [(episode: EpisodeSummary, due: CivilDate)]
+    public var identifying: Int
+    public var clearing: Int
+
+    public func csv(_ table: String) -> String? {
+        switch table {
+        case "types": Self.csv(byType, "monitoring_type")
+        case "kinds": Self.csv(byKind, "risk_kind")
+        case "regions": Self.csv(byChildRegion, "region_code")
+        case "leads":
+            "day," + LeadChannel.allCases.map(\.rawValue).joined(separator: ",") + ",total\n" + leadsPerDay.map { d in
+                let counts = LeadChannel.allCases.map { d.byChannel[$0] ?? 0 }
+                return ([d.day.description] + counts.map(String.init) + [String(counts.reduce(0, +))]).joined(separator: ",")
+            }.joined(separator: "\n") + "\n"
+        case "overdue":
+            "kind,id,region_code,name,step,due\n"
+                + overdueVerifications.map { l in ["verification", String(l.id), RegionCode(value: UInt64(l.region))?.description ?? "", CSVOut.field(l.name), "verification", l.verification.due(createdOn: l.createdOn).description].joined(separator: ",") + "\n" }.joined()
+                + overdueSteps.map { s in ["step", String(s.episode.id), s.episode.regionCode.description, CSVOut.field(s.episode.headName ?? ""), s.episode.step ?? "", s.due.description].joined(separator: ",") + "\n" }.joined()
+        default: nil
+        }
+    }
+
+    static func csv(_ counts: [Count], _ column: String) -> String {
+        "\(column),name,households\n" + counts.map { "\($0.key),\(CSVOut.field($0.label)),\($0.count)\n" }.joined()
+    }
+}
+
+enum CSVOut {
+    static func field(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}
+
+public struct ReportStore: Sendable {
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    static func startMillis(_ day: CivilDate) -> Int64 { Int64(day.daysSinceEpoch) * 86_400_000 - 8 * 3_600_000 }
+
+    struct LeadRow: Decodable { var region: Int64; var channel: String; var risk_kinds: String; var created_at: Int64; var verified_at: Int64?; var status: String }
+    struct NameRow: Decodable { var code: Int64; var name: String }
+
+    public func rollup(by actor: Actor, day: CivilDate) async throws -> Rollup {
+        guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
+        let start = Self.startMillis(day), end = Self.startMillis(day.adding(days: 1))
+        let scope = HouseholdStore.scope(actor)
+        let (rows, names) = try await db.read { sql in
+            let rows = try await sql.raw("""
+                SELECT region, channel, risk_kinds, created_at, verified_at, status FROM leads
+                WHERE \(scope) AND created_at < \(bind: end) AND (status = 'open' OR verified_at >= \(bind: start) OR created_at >= \(bind: start))
+                """).all(decoding: LeadRow.self)
+            let r = actor.region.subtreeRange
+            let names = try await sql.raw("SELECT code, name FROM regions WHERE code BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound)) AND level >= 4")
+                .all(decoding: NameRow.self)
+            return (rows, names)
+        }
+        let name = Dictionary(names.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var policies: [String: VerificationDeadline] = [:]
+        var villages: [RegionCode: Rollup.Row] = [:]
+        for l in rows {
+            guard let code = RegionCode(value: UInt64(l.region)) else { continue }
+            var row = villages[code] ?? Rollup.Row(region: code, name: name[l.region] ?? code.description)
+            if l.created_at >= start {
+                row.new += 1
+                if let c = LeadChannel(rawValue: l.channel) { row.byChannel[c, default: 0] += 1 }
+                for k in l.risk_kinds.split(separator: ",") { if let kind = RiskKind(rawValue: String(k)) { row.byKind[kind, default: 0] += 1 } }
+            }
+            let openAtEnd = l.verified_at.map { $0 >= end } ?? (l.status == LeadStatus.open.rawValue)
+            if openAtEnd {
+                row.backlog += 1
+                let created = Clock.day(ofMillis: l.created_at)
+                let key = "\(l.region)/\(created.year)"
+                if policies[key] == nil { policies[key] = try await PolicyStore(db).policy(region: code, year: created.year).verification }
+                if day > policies[key]!.due(createdOn: created) { row.overdue += 1 }
+            }
+            villages[code] = row
+        }
+        func sum(_ rows: [Rollup.Row], region: RegionCode, name: String) -> Rollup.Row {
+            var out = Rollup.Row(region: region, name: name)
+            for r in rows {
+                out.new += r.new; out.backlog += r.backlog; out.overdue += r.overdue
+                for (k, v) in r.byChannel { out.byChannel[k, default: 0] += v }
+                for (k, v) in r.byKind { out.byKind[k, default: 0] += v }
+            }
+            return out
+        }
+        let sortedVillages = villages.values.sorted { $0.region.value < $1.region.value }
+        let townships = Dictionary(grouping: sortedVillages) { $0.region.level == .village ? ($0.region.parent ?? $0.region) : $0.region }
+            .map { sum($0.value, region: $0.key, name: name[Int64($0.key.value)] ?? $0.key.description) }
+            .sorted { $0.region.value < $1.region.value }
+        let regionName = try await RegionStore(db).region(actor.region)?.name ?? actor.region.description
+        return Rollup(day: day, region: actor.region, villages: sortedVillages, townships: townships, total: sum(sortedVillages, region: actor.region, name: regionName))
+    }
+
+    /// The dashboard of `region` (the actor's own when nil; a region outside it is refused).
+    public func dashboard(by actor: Actor, region: RegionCode? = nil, days: Int = 30, today: CivilDate = Clock.today()) async throws -> Dashboard {
+        guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
+        let target = region ?? actor.region
+        guard actor.region.contains(target) else { throw StoreError.forbidden }
+        let viewer = Actor(userID: actor.userID, username: actor.username, role: actor.role, region: target)
+        let episodes = try await EpisodeStore(db).episodes(by: viewer, statuses: [.identifying, .monitored, .clearing], limit: 1_000_000)
+        let roster = episodes.filter { EpisodeStatus(rawValue: $0.status)?.onRoster == true }
+        var byType: [String: Int] = [:], byKind: [String: Int] = [:], byChild: [UInt64: Int] = [:]
+        let childLevel: RegionCode.Level? = target.isCountry ? .province : RegionCode.Level(rawValue: target.level.rawValue + 1)
+        for e in roster {
+            byType[e.monitoringType, default: 0] += 1
+            for k in e.kinds { byKind[k.rawValue, default: 0] += 1 }
+            if let childLevel { byChild[e.regionCode.truncated(to: childLevel).value, default: 0] += 1 }
+        }
+        let r = target.subtreeRange
+        let childNames: [Int64: String] = try await db.read { sql in
+            guard let childLevel else { return [:] }
+            let rows = try await sql.raw("SELECT code, name FROM regions WHERE code BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound)) AND level = \(bind: childLevel.rawValue)")
+                .all(decoding: NameRow.self)
+            return Dictionary(rows.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        }
+        // Days of leads, in China time.
+        let first = today.adding(days: -(days - 1))
+        let leadRows = try await db.read { sql in
+            try await sql.raw("""
+                SELECT region, channel, risk_kinds, created_at, verified_at, status FROM leads
+                WHERE \(HouseholdStore.scope(viewer)) AND created_at >= \(bind: Self.startMillis(first))
+                """).all(decoding: LeadRow.self)
+        }
+        var perDay: [Int: [LeadChannel: Int]] = [:]
+        for l in leadRows { if let c = LeadChannel(rawValue: l.channel) { perDay[Clock.day(ofMillis: l.created_at).daysSinceEpoch, default: [:]][c, default: 0] += 1 } }
+        let open = try await LeadStore(db).leads(by: viewer, status: .open, limit: 100_000)
+        let overdueLeads = open.filter { today > $0.verification.due(createdOn: $0.createdOn) }
+        var overdueSteps: [(EpisodeSummary, CivilDate)] = []
+        var policies: [String: Policy] = [:]
+        for e in episodes where e.status != EpisodeStatus.monitored.rawValue {
+            let key = "\(e.region)/\(e.startedOn.year)"
+            if policies[key] == nil { policies[key] = try await PolicyStore(db).policy(region: e.regionCode, year: e.startedOn.year) }
+            if let step = e.step.flatMap(ProcedureStep.init(rawValue:)), let due = try? step.due(startedOn: e.startedOn, policy: policies[key]!), today > due {
+                overdueSteps.append((e, due))
+            }
+        }
+        return Dashboard(
+            region: target, today: today, monitored: roster.count,
+            byType: MonitoringType.allCases.map { Dashboard.Count(key: $0.rawValue, label: $0.chinese, count: byType[$0.rawValue] ?? 0) },
+            byKind: RiskKind.allCases.map { Dashboard.Count(key: $0.rawValue, label: $0.chinese, count: byKind[$0.rawValue] ?? 0) }.filter { $0.count > 0 },
+            byChildRegion: byChild.keys.sorted().map { c in
+                Dashboard.Count(key: (RegionCode(value: c) ?? .country).description, label: childNames[Int64(c)] ?? "", count: byChild[c] ?? 0)
+            },
+            leadsPerDay: (0..<days).map { i in let d = first.adding(days: i); return (d, perDay[d.daysSinceEpoch] ?? [:]) },
+            overdueVerifications: overdueLeads, overdueSteps: overdueSteps,
+            identifying: episodes.filter { $0.status == EpisodeStatus.identifying.rawValue }.count,
+            clearing: episodes.filter { $0.status == EpisodeStatus.clearing.rawValue }.count)
+    }
+}
