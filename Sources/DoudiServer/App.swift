@@ -32,10 +32,14 @@ public struct Services: Sendable {
     public let audit: AuditStore
     public let importer: RegisterImporter
     public let leads: LeadStore
+    public let episodes: EpisodeStore
+    public let policy: PolicyStore
+    public let reports: ReportStore
     public init(_ db: Database) {
         self.db = db
         users = UserStore(db); households = HouseholdStore(db); regions = RegionStore(db)
         audit = AuditStore(db); importer = RegisterImporter(db); leads = LeadStore(db)
+        episodes = EpisodeStore(db); policy = PolicyStore(db); reports = ReportStore(db)
     }
 }
 

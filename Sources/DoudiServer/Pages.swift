@@ -120,6 +120,7 @@ struct Pages: Sendable {
             }
         }
         router.get("/audit") { req, _ in try await withUser(req) { a, csrf in try await auditPage(req, a, csrf) } }
+        registerMonitoring(on: router)
     }
 
     // MARK: - Sessions
@@ -189,7 +190,7 @@ struct Pages: Sendable {
         fmt.formatOptions = [.withFullDate]
         let en = t.code == "en"
         return try page(req, a, csrf, template: "leads", title: t.t("leads"), ["leads": leads.map { l in
-            ["at": fmt.string(from: Date(timeIntervalSince1970: Double(l.createdAt) / 1000)),
+            ["id": l.id, "at": fmt.string(from: Date(timeIntervalSince1970: Double(l.createdAt) / 1000)),
              "channel": LeadChannel(rawValue: l.channel).map { en ? $0.rawValue : $0.chinese } ?? l.channel,
              "name": l.name, "household": l.householdID as Any, "rid": Masking.residentID(l.residentID),
              "region": RegionCode(value: UInt64(l.region)).flatMap { names[$0] } ?? "",
@@ -326,7 +327,7 @@ struct Pages: Sendable {
             layout["user"] = ["username": a.username, "roleName": t.code == "en" ? a.role.english : a.role.chinese, "csrf": csrf,
                               "canWrite": a.role.may(.writeRegister), "canAudit": a.role.may(.readAudit),
                               "canRegions": a.role.may(.manageRegions), "canLeads": a.role.may(.readRegister),
-                              "isHotline": a.role == .hotlineOperator] as [String: Any]
+                              "isHotline": a.role == .hotlineOperator, "isAdmin": a.role == .admin] as [String: Any]
         }
         let html = library.render(layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],

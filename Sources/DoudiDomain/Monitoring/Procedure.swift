@@ -71,6 +71,32 @@ public enum ProcedureAction: Sendable, Hashable {
     case resolveObjection(id: Int64, upheld: Bool, text: String)
 }
 
+extension ProcedureAction {
+    /// Reads an action from its parts as the API and the forms send them.
+    public static func parse(action: String, note: String?, reason: String?, from: String?, to: String?, text: String?,
+                             objectionID: Int64?, upheld: Bool?) -> Result<ProcedureAction, ProblemList> {
+        func fail(_ field: String, _ zh: String, _ en: String) -> Result<ProcedureAction, ProblemList> {
+            .failure(ProblemList([FieldProblem(field, Message(zh, en))]))
+        }
+        switch action {
+        case "complete": return .success(.complete(note: (note ?? "").trimmingSpaces()))
+        case "reject": return .success(.reject(reason: (reason ?? "").trimmingSpaces()))
+        case "startNotice":
+            guard let f = from.flatMap({ CivilDate($0.trimmingSpaces()) }) else { return fail("from", "请填写公示开始日期（YYYY-MM-DD）", "give the notice's first day, YYYY-MM-DD") }
+            guard let t = to.flatMap({ CivilDate($0.trimmingSpaces()) }) else { return fail("to", "请填写公示结束日期（YYYY-MM-DD）", "give the notice's last day, YYYY-MM-DD") }
+            return .success(.startNotice(from: f, to: t))
+        case "objection": return .success(.objection(text: (text ?? "").trimmingSpaces()))
+        case "resolveObjection":
+            guard let objectionID else { return fail("objectionId", "请指明处理哪条异议", "say which objection") }
+            guard let upheld else { return fail("upheld", "请选择异议成立或不成立", "say whether the objection is upheld") }
+            return .success(.resolveObjection(id: objectionID, upheld: upheld, text: (text ?? "").trimmingSpaces()))
+        default:
+            return fail("action", "“\(action)”不是允许的操作（complete、reject、startNotice、objection、resolveObjection）",
+                        "“\(action)” is not one of complete, reject, startNotice, objection, resolveObjection")
+        }
+    }
+}
+
 /// Where one procedure stands.
 public struct ProcedureState: Sendable, Hashable {
     public var kind: ProcedureKind

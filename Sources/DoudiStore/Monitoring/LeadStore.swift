@@ -226,8 +226,13 @@ public struct LeadStore: Sendable {
 
     struct Match: Decodable { var household_id: String; var region: Int64 }
 
+    /// One lead of the actor's region.
+    public func lead(_ id: Int64, by actor: Actor) async throws -> LeadSummary? {
+        try await leads(by: actor, status: nil, id: id).first
+    }
+
     /// The leads of the actor's region, newest first.
-    public func leads(by actor: Actor, status: LeadStatus?, limit: Int = 100) async throws -> [LeadSummary] {
+    public func leads(by actor: Actor, status: LeadStatus?, id: Int64? = nil, limit: Int = 100) async throws -> [LeadSummary] {
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
         let r = actor.region.subtreeRange
         var q: SQLQueryString = """
@@ -235,6 +240,7 @@ public struct LeadStore: Sendable {
             FROM leads WHERE region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
             """
         if let status { q.appendInterpolation(unsafeRaw: " AND status = "); q.appendInterpolation(bind: status.rawValue) }
+        if let id { q.appendInterpolation(unsafeRaw: " AND id = "); q.appendInterpolation(bind: id) }
         q.appendInterpolation(unsafeRaw: " ORDER BY id DESC LIMIT \(max(1, min(limit, 500)))")
         return try await db.read { sql in
             var leads = try await sql.raw(q).all(decoding: LeadSummary.self)
