@@ -19,7 +19,14 @@ func withServer(households: Int = 60, config: ServerConfig = ServerConfig(), _ b
     _ = try await DemoLoader.loadIfEmpty(db, households: households)
     let services = Services(db)
     let app = try await buildApplication(services: services, config: config, logger: logger)
-    try await app.test(.router) { client in try await body(client, services) }
+    // Closed on every path: a failed expectation that throws must not leave SQLite connections open.
+    do {
+        try await app.test(.router) { client in try await body(client, services) }
+    } catch {
+        await db.close()
+        throw error
+    }
+    await db.close()
 }
 
 struct Token: Decodable { var token: String }
