@@ -265,13 +265,19 @@ struct Screen: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOption
     @Option(name: .customLong("as-of"), help: "Last day of the 365-day window, YYYY-MM-DD.") var asOf: String
     @Option(help: "Where to write flagged.csv.") var out: String
-    @Option(help: "Monitoring income line, yuan per person per year.") var monitoringLine: Int64 = 7_100
-    @Option(help: "Out-of-pocket medical cost that flags a household, yuan.") var medicalThreshold: Int64 = 10_000
-    @Option(help: "Disaster loss that flags a household, yuan.") var disasterThreshold: Int64 = 10_000
+    @Option(help: "Monitoring income line, yuan per person per year (default: 7100 with --input; the region's policy for the as-of year with --feeds).") var monitoringLine: Int64?
+    @Option(help: "Out-of-pocket medical cost that flags a household, yuan (default: 10000, or the policy).") var medicalThreshold: Int64?
+    @Option(help: "Disaster loss that flags a household, yuan (default: 10000, or the policy).") var disasterThreshold: Int64?
+    @Option(help: "With --feeds: screen the register of this region (12-digit code) only, with its policy parameters.") var region: String?
 
     func run() async throws {
         guard let day = CivilDate(asOf) else { throw CLIError("--as-of 应为 YYYY-MM-DD 格式的日期", "--as-of must be a date written YYYY-MM-DD") }
-        guard monitoringLine >= 0, medicalThreshold >= 0, disasterThreshold >= 0 else { throw CLIError("参数不能为负数", "parameters cannot be negative") }
+        guard [monitoringLine, medicalThreshold, disasterThreshold].allSatisfy({ ($0 ?? 0) >= 0 }) else { throw CLIError("参数不能为负数", "parameters cannot be negative") }
+        var scope = RegionCode.country
+        if let region {
+            guard let r = RegionCode(region) else { throw CLIError("--region 应为12位区划代码", "--region must be a 12-digit region code") }
+            scope = r
+        }
         guard (input == nil) != (feeds == nil) else {
             throw CLIError("请给出 --input（文件夹中的登记册和部门数据）或 --feeds（数据库中的登记册）之一",
                            "give one of --input (a folder with the register and the feeds) or --feeds (the register in the database)")
@@ -279,7 +285,12 @@ struct Screen: AsyncParsableCommand {
         let terminal = isatty(STDERR_FILENO) == 1
         let started = Date()
         let logger = makeLogger("doudi")
-        let parameters = Screening.Parameters(asOf: day, monitoringLine: monitoringLine, medicalThreshold: medicalThreshold, disasterThreshold: disasterThreshold)
+        // The spec's defaults for a folder of files; the policy in force for a register in the database.
+        func parameters(_ policy: Policy?) -> Screening.Parameters {
+            func pick(_ flag: Int64?, _ key: PolicyKey, _ fallback: Int64) -> Int64 { flag ?? policy?.int(key).map(Int64.init) ?? fallback }
+            return Screening.Parameters(asOf: day, monitoringLine: pick(monitoringLine, .monitoringLine, 7_100),
+                                        medicalThreshold: pick(medicalThreshold, .medicalThreshold, 10_000), disasterThreshold: pick(disasterThreshold, .disasterThreshold, 10_000))
+        }
         let progress: @Sendable (String) -> Void = { phase in
             if terminal { FileHandle.standardError.write(Data("\r\(phase)…          ".utf8)) }
             logger.debug("screening phase", metadata: ["phase": "\(phase)", "elapsed": "\(Date().timeIntervalSince(started))"])
@@ -288,15 +299,17 @@ struct Screen: AsyncParsableCommand {
         var leads: (created: Int, updated: Int)?
         do {
             if let input {
-                result = try Screening.run(folder: input, parameters: parameters, progress: progress)
+                result = try Screening.run(folder: input, parameters: parameters(nil), progress: progress)
             } else {
                 (result, leads) = try await db.with(logger) { database in
                     let store = LeadStore(database)
-                    let register = try await store.screeningInput(by: Actor.system("screening"))
-                    let r = try Screening.run(households: register.households, members: register.members, feedsFolder: feeds!, parameters: parameters,
+                    let actor = Actor(userID: 0, username: "screening", role: .admin, region: scope)
+                    let policy = try await PolicyStore(database).policy(region: scope, year: day.year)
+                    let register = try await store.screeningInput(by: actor)
+                    let r = try Screening.run(households: register.households, members: register.members, feedsFolder: feeds!, parameters: parameters(policy),
                                               progress: progress)
                     let l = try await store.recordScreening(r.flagged.map { ($0.householdID, $0.signals.map(\.rawValue), $0.category.rawValue, $0.adjusted) },
-                                                            asOf: day, by: Actor.system("screening"))
+                                                            asOf: day, by: actor)
                     return (r, l)
                 }
             }

@@ -197,4 +197,15 @@ struct EpisodePageTests {
             #expect(refused.status == .unprocessableContent)
         }
     }
+
+    @Test func theDemoHasWorkAtEveryStage() async throws {
+        try await withServer(households: 300, monitoring: true) { client, _ in
+            let county = try await client.token("county")
+            let all = try JSONDecoder().decode([APIEpisode].self, from: try await client.api(.get, "/api/v1/episodes?status=identifying,monitored", token: county).body)
+            #expect(all.contains { $0.status == "monitored" } && all.contains { $0.step == "pledge" } && all.contains { $0.step == "publicNotice" })
+            struct D: Decodable { var monitored: Int; var overdueVerifications: Int }
+            let d = try JSONDecoder().decode(D.self, from: try await client.api(.get, "/api/v1/reports/dashboard", token: county).body)
+            #expect(d.monitored > 0 && d.overdueVerifications > 0)
+        }
+    }
 }

@@ -8,7 +8,7 @@ import Logging
 import Testing
 
 /// A server on a fresh SQLite file with the demo county and its users, tested through HTTP.
-func withServer(households: Int = 60, config: ServerConfig = ServerConfig(), _ body: @Sendable (any TestClientProtocol, Services) async throws -> Void) async throws {
+func withServer(households: Int = 60, monitoring: Bool = false, config: ServerConfig = ServerConfig(), _ body: @Sendable (any TestClientProtocol, Services) async throws -> Void) async throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-srv-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -16,7 +16,7 @@ func withServer(households: Int = 60, config: ServerConfig = ServerConfig(), _ b
     logger.logLevel = .warning
     let db = try await Database.open(dir.appendingPathComponent("t.sqlite").path, logger: logger)
     try await db.migrate()
-    _ = try await DemoLoader.loadIfEmpty(db, households: households)
+    _ = try await DemoLoader.loadIfEmpty(db, households: households, monitoring: monitoring)
     let services = Services(db)
     let app = try await buildApplication(services: services, config: config, logger: logger)
     // Closed on every path: a failed expectation that throws must not leave SQLite connections open.

@@ -23,7 +23,7 @@ public enum DemoLoader {
     ]
 
     /// Loads the demo when the register is empty; returns the users created (none when there was data already).
-    public static func loadIfEmpty(_ db: Database, households count: Int = 5_000) async throws -> [DemoUser] {
+    public static func loadIfEmpty(_ db: Database, households count: Int = 5_000, monitoring: Bool = true) async throws -> [DemoUser] {
         let (h, _) = try await HouseholdStore(db).counts()
         let userCount = try await UserStore(db).count()
         guard h == 0, userCount == 0 else { return [] }
@@ -38,6 +38,7 @@ public enum DemoLoader {
         for u in users {
             try await UserStore(db).add(username: u.username, password: password, role: u.role, region: u.region, by: system)
         }
+        if monitoring { try await DemoMonitoring.load(db) }
         return users
     }
 }
