@@ -152,7 +152,7 @@ struct EpisodePageTests {
             let today = Clock.today()
             #expect(try await b.request(.post, "/episodes/\(eid)", form: ["_csrf": csrf, "action": "startNotice", "from": today.description, "to": today.adding(days: 5).description]).status == .seeOther)
             let file = String(buffer: try await b.request(.get, "/episodes/\(eid)").body)
-            #expect(file.contains("村级公示") && file.contains("登记异议") && file.contains("noticePosted"))
+            #expect(file.contains("村级公示") && file.contains("登记异议") && file.contains("张贴公示"))
             let notice = String(buffer: try await b.request(.get, "/episodes/\(eid)/notice").body)
             #expect(notice.contains("防止返贫监测对象公示") && notice.contains("突发严重困难户") && notice.contains("因灾"))
             #expect(!notice.contains(person.residentID.text) && !notice.contains(person.residentID.masked) && !notice.contains("13912345678"))

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Browser journey on a 390-pixel-wide phone: log in as a village cadre, search, open a household,
-reveal one resident ID, switch to English. Fails on any step, on a horizontal scroll bar, or on a
+reveal one resident ID, switch to English; verify a lead, take a step of its identification, see the
+roster, dashboard and roll-up. Fails on any step, on a horizontal scroll bar, or on a
 request to another host."""
 import sys
 from selenium import webdriver
@@ -49,6 +50,31 @@ try:
     d.find_element(By.LINK_TEXT, "English").click()
     wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "Members"))
     narrow("household (en)")
+    # Early warning: verify an open lead on its page, take the pledge step, then the roster, dashboard and roll-up.
+    d.find_element(By.PARTIAL_LINK_TEXT, "中文").click() if d.find_elements(By.PARTIAL_LINK_TEXT, "中文") else d.get(base + "/lang?to=zh")
+    d.get(base + "/leads?")
+    rows = [r for r in d.find_elements(By.CSS_SELECTOR, "tbody tr") if "待核实" in r.text]
+    assert rows, "the demo village has an open lead"
+    rows[0].find_element(By.CSS_SELECTOR, "a[href^='/leads/']").click()
+    wait.until(EC.presence_of_element_located((By.NAME, "decision")))
+    narrow("lead")
+    d.find_element(By.ID, "d_c").click()
+    d.find_element(By.CSS_SELECTOR, "#d_type option[value=suddenHardship]").click()
+    if not d.find_elements(By.CSS_SELECTOR, "input[name=riskKinds]:checked"):
+        d.find_element(By.CSS_SELECTOR, "input[name=riskKinds]").click()
+    d.find_element(By.CSS_SELECTOR, "form[action^='/leads/'] button[type=submit]").click()
+    wait.until(EC.presence_of_element_located((By.LINK_TEXT, "监测档案")))
+    d.find_element(By.LINK_TEXT, "监测档案").click()
+    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "农户承诺授权"))
+    narrow("case file")
+    d.find_element(By.ID, "c_note").send_keys("已签承诺授权书")
+    d.find_element(By.XPATH, "//button[contains(., '办结本环节')]").click()
+    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "村民主评议"))
+    for path, text in [("/episodes", "监测对象"), ("/dashboard", "数据看板"), ("/rollup", "日汇总")]:
+        d.get(base + path)
+        assert text in d.page_source, path
+        assert path != "/dashboard" or "<svg" in d.page_source, "the dashboard draws its chart"
+        narrow(path)
     for entry in d.get_log("performance"):
         msg = entry["message"]
         if '"Network.requestWillBeSent"' in msg and '"url":"http' in msg and base not in msg:

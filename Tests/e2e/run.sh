@@ -58,7 +58,7 @@ check "404 for a household outside the region" sh -c "test \$(curl -s -o /dev/nu
 check "no token, 401" sh -c "test \$(curl -s -o /dev/null -w '%{http_code}' $base/api/v1/households) = 401"
 check "no script or style from elsewhere" sh -c "! curl -s $base/login | grep -Eq '(src|href)=\"https?://'"
 if [ -z "${SKIP_BROWSER:-}" ] && command -v chromium >/dev/null && command -v chromedriver >/dev/null && python3 -c 'import selenium' 2>/dev/null; then
-  check "browser journey at 390 px: log in, search, open a household, reveal" python3 "$root/Tests/e2e/journey.py" "$base"
+  check "browser journey at 390 px: log in, search, open a household, reveal, verify a lead, identification step, dashboard" python3 "$root/Tests/e2e/journey.py" "$base"
 else
   echo "skip browser journey (chromium, chromedriver or selenium missing)"
 fi

@@ -165,9 +165,13 @@ extension Pages {
             "canSettle": canAct && step == .publicNotice,
             "canPropose": e.status == EpisodeStatus.monitored.rawValue && a.role == ProcedureStep.democraticReview.actor,
             "criteria": criteria.map { ["key": $0, "label": t.t($0), "checked": form[$0] == "1"] as [String: Any] }, "form": form.values,
-            "objections": d.objections.map { ["id": $0.id, "raisedOn": $0.raisedOn.description, "text": $0.text, "status": $0.status == "open" ? t.t("objections") + " · " + $0.status : $0.status,
+            "objections": d.objections.map { ["id": $0.id, "raisedOn": $0.raisedOn.description, "text": $0.text, "status": t.t("obj." + $0.status),
                                               "resolution": $0.resolution as Any, "canSettle": canAct && step == .publicNotice && $0.status == "open"] as [String: Any] },
-            "events": d.events.map { ["day": $0.onDay.description, "step": label(ProcedureStep.self, $0.step, t), "action": $0.action, "note": $0.note, "actor": $0.actor] as [String: Any] },
+            "events": d.events.map { ev in
+                // The lead an event names is a link; the criteria of a clearing proposal are shown as the form had them.
+                let note = ev.action == "opened" || ev.action == "leadAttached" ? "\(t.t("lead")) \(ev.note)" : ev.action == "clearingProposed" ? "" : ev.note
+                return ["day": ev.onDay.description, "step": label(ProcedureStep.self, ev.step, t), "action": t.t("ev." + ev.action), "note": note, "actor": ev.actor] as [String: Any]
+            },
             "problems": problems.map { "\($0.field): \(say($0.message, t))" }, "hasProblems": !problems.isEmpty])
     }
 
@@ -312,6 +316,7 @@ extension Pages {
             "upName": try await up.asyncMap { try await services.regions.region($0)?.name ?? $0.description } ?? "",
             "monitored": d.monitored, "identifying": d.identifying, "clearing": d.clearing,
             "overdueLeadCount": d.overdueVerifications.count, "overdueStepCount": d.overdueSteps.count,
+            "leadsLate": !d.overdueVerifications.isEmpty, "stepsLate": !d.overdueSteps.isEmpty,
             "chart": Self.chart(d.leadsPerDay, t),
             "legend": LeadChannel.allCases.enumerated().map { ["index": $0.offset, "label": label($0.element, t)] as [String: Any] },
             "byType": counts(d.byType) { label(MonitoringType.self, $0.key, t) }, "byKind": counts(d.byKind) { label(RiskKind.self, $0.key, t) },
@@ -345,7 +350,7 @@ extension Pages {
         let day = rollupDay(req)
         let r = try await services.reports.rollup(by: a.actor, day: day ?? Clock.today())
         func row(_ x: Rollup.Row, _ level: String) -> [String: Any] {
-            ["name": x.name, "level": level, "new": x.new, "byChannel": LeadChannel.allCases.map { x.byChannel[$0] ?? 0 }, "backlog": x.backlog, "overdue": x.overdue,
+            ["name": x.name, "level": level, "new": x.new, "byChannel": LeadChannel.allCases.map { x.byChannel[$0] ?? 0 }, "backlog": x.backlog, "overdue": x.overdue, "late": x.overdue > 0,
              "kinds": RiskKind.allCases.compactMap { k in x.byKind[k].map { "\(label(k, t)) \($0)" } }.joined(separator: "、")]
         }
         var rows: [[String: Any]] = []
