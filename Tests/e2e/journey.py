@@ -17,8 +17,11 @@ o.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "h
 o.set_capability("goog:loggingPrefs", {"performance": "ALL"})
 o.binary_location = "/usr/bin/chromium"
 d = webdriver.Chrome(service=webdriver.ChromeService("/usr/bin/chromedriver"), options=o)
+step = "start"
 try:
     def narrow(page):
+        global step
+        step = page
         w = d.execute_script("return document.documentElement.scrollWidth")
         assert w <= 390, f"{page}: {w} px wide"
 
@@ -28,7 +31,7 @@ try:
     d.find_element(By.NAME, "username").send_keys("village")
     d.find_element(By.NAME, "password").send_keys("doudi-demo-2026")
     d.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-    wait = WebDriverWait(d, 15)
+    wait = WebDriverWait(d, 30)
     wait.until(EC.url_contains("/households"))
     assert "户籍登记" in d.page_source
     narrow("households")
@@ -80,5 +83,9 @@ try:
         if '"Network.requestWillBeSent"' in msg and '"url":"http' in msg and base not in msg:
             raise AssertionError("request to another host: " + msg[:200])
     print("journey ok")
+except Exception as e:
+    first = (str(e).strip().splitlines() or [""])[0]
+    print(f"journey failed after {step!r} at {d.current_url}: {type(e).__name__}: {first}")
+    sys.exit(1)
 finally:
     d.quit()
