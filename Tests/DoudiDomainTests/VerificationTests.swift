@@ -21,6 +21,15 @@ struct VerificationTests {
         #expect(VerificationDeadline().due(createdOn: created) == CivilDate("2026-11-08"))
     }
 
+    @Test("the village verifies; the township once overdue, the county overdue twice over", arguments: [
+        (Role.villageCadre, 0, true), (.villageCadre, 30, true), (.townshipOfficer, 7, false), (.townshipOfficer, 8, true),
+        (.countyOfficer, 14, false), (.countyOfficer, 15, true), (.townshipOfficer, 20, true), (.admin, 30, false), (.hotlineOperator, 30, false),
+    ])
+    func whoVerifies(_ role: Role, _ daysLater: Int, _ allowed: Bool) {
+        let created = CivilDate("2026-11-01")!
+        #expect(VerificationDeadline().mayVerify(role, createdOn: created, today: created.adding(days: daysLater)) == allowed)
+    }
+
     @Test func theDeadlineIsAParameter() {
         let created = CivilDate("2026-11-01")!
         #expect(VerificationDeadline(days: 3).escalation(createdOn: created, today: CivilDate("2026-11-05")!) == .township)

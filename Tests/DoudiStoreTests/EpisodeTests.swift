@@ -66,6 +66,24 @@ struct EpisodeTests {
         }
     }
 
+    @Test("an overdue lead escalates: the township may verify it then, not before", arguments: Backend.available)
+    func escalation(_ backend: Backend) async throws {
+        try await withFreshDatabase(backend) { db in
+            let township = try await Fixture.actor(db, "town", .townshipOfficer, Fixture.township)
+            _ = try await HouseholdStore(db).create(Fixture.household("H2", people: [("43048119800101003", .head, "赵一")]), by: Fixture.system)
+            let report = try SelfReport(name: "赵一", residentID: validID("43048119800101003").text, mobile: "13812345678", regionCode: Fixture.village.description,
+                                        riskKinds: ["illness"], description: "", consent: true).check(today: Clock.today()).get()
+            _ = try await LeadStore(db).submit(report)
+            let lead = try #require(try await LeadStore(db).leads(by: township, status: .open).first)
+            let today = Clock.today()
+            await #expect(throws: StoreError.self) {
+                try await LeadStore(db).verify(leadID: lead.id, decision: .notConfirmed(reason: "无困难"), by: township, today: today)
+            }
+            try await LeadStore(db).verify(leadID: lead.id, decision: .notConfirmed(reason: "无困难"), by: township, today: today.adding(days: 8))
+            #expect(try await LeadStore(db).lead(lead.id, by: township)?.status == "notConfirmed")
+        }
+    }
+
     @Test("objections: an open one holds the notice, an upheld one ends the identification", arguments: Backend.available)
     func objections(_ backend: Backend) async throws {
         try await withFreshDatabase(backend) { db in

@@ -70,4 +70,15 @@ public struct VerificationDeadline: Sendable, Hashable {
         if late <= 0 { return .village }
         return late <= days ? .township : .county
     }
+
+    /// Who may record the verification: the village's cadre always; once overdue, the township takes it up
+    /// too; overdue twice over, the county as well.
+    public func mayVerify(_ role: Role, createdOn: CivilDate, today: CivilDate) -> Bool {
+        switch (role, escalation(createdOn: createdOn, today: today)) {
+        case (.villageCadre, _): true
+        case (.townshipOfficer, .township), (.townshipOfficer, .county): true
+        case (.countyOfficer, .county): true
+        default: false
+        }
+    }
 }

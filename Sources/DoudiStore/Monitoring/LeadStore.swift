@@ -159,7 +159,7 @@ public struct LeadStore: Sendable {
     struct LeadRow: Decodable { var id: Int64; var status: String; var region: Int64; var household_id: String?; var risk_kinds: String; var created_at: Int64 }
 
     /// Records the on-the-spot verification of an open lead (R-MON-6), by a cadre whose region holds it.
-    public func verify(leadID: Int64, decision: LeadDecision, by actor: Actor) async throws {
+    public func verify(leadID: Int64, decision: LeadDecision, by actor: Actor, today: CivilDate = Clock.today()) async throws {
         guard actor.role.may(.writeRegister) else { throw StoreError.forbidden }
         try await db.transaction { tx in
             let scope = HouseholdStore.scope(actor)
@@ -168,6 +168,12 @@ public struct LeadStore: Sendable {
             }
             guard lead.status == LeadStatus.open.rawValue else {
                 throw StoreError.invalid([FieldProblem("decision", Message("该线索已核实过", "this lead has been verified already"))])
+            }
+            let created = Clock.day(ofMillis: lead.created_at), region = RegionCode(value: UInt64(lead.region)) ?? actor.region
+            let deadline = try await PolicyStore.policy(tx.sql, region: region, year: created.year).verification
+            guard deadline.mayVerify(actor.role, createdOn: created, today: today) else {
+                throw StoreError.invalid([FieldProblem("decision", Message("核实期限（\(deadline.due(createdOn: created))）内由村干部入户核实；逾期后由乡镇督办，再逾期由县级督办",
+                                                                           "the village cadre verifies by \(deadline.due(createdOn: created)); once overdue the township takes it up, then the county"))])
             }
             var type: String?, reason: String?, mergedInto: Int64?, kinds = lead.risk_kinds
             switch decision {
