@@ -176,8 +176,11 @@ struct Pages: Sendable {
 
     // MARK: - Leads, hotline, visits
 
-    func kinds(_ t: Strings.Table, selected: [String] = []) -> [[String: Any]] {
-        RiskKind.allCases.map { ["value": $0.rawValue, "label": t.code == "en" ? $0.rawValue : $0.chinese, "selected": selected.contains($0.rawValue)] }
+    /// The risk kinds a form offers: the catalogue of the region's policy this year, plus any already chosen.
+    func kinds(_ t: Strings.Table, selected: [String] = [], region: RegionCode) async throws -> [[String: Any]] {
+        let offered = try await services.policy.policy(region: region, year: Clock.today().year).riskKinds
+        return RiskKind.allCases.filter { offered.contains($0) || selected.contains($0.rawValue) }
+            .map { ["value": $0.rawValue, "label": t.code == "en" ? $0.rawValue : $0.chinese, "selected": selected.contains($0.rawValue)] }
     }
 
     func leadsPage(_ req: Request, _ a: UserStore.Account, _ csrf: String) async throws -> Response {
@@ -195,7 +198,9 @@ struct Pages: Sendable {
              "name": l.name, "household": l.householdID as Any, "rid": Masking.residentID(l.residentID),
              "region": RegionCode(value: UInt64(l.region)).flatMap { names[$0] } ?? "",
              "kinds": l.riskKinds.split(separator: ",").map { k in RiskKind(rawValue: String(k)).map { en ? $0.rawValue : $0.chinese } ?? String(k) }.joined(separator: "、"),
-             "status": LeadStatus(rawValue: l.status).map { en ? $0.rawValue : $0.chinese } ?? l.status] as [String: Any]
+             "status": LeadStatus(rawValue: l.status).map { en ? $0.rawValue : $0.chinese } ?? l.status,
+             "due": l.status == LeadStatus.open.rawValue ? l.verification.due(createdOn: l.createdOn).description : "",
+             "overdue": l.status == LeadStatus.open.rawValue && Clock.today() > l.verification.due(createdOn: l.createdOn)] as [String: Any]
         }])
     }
 
@@ -206,7 +211,7 @@ struct Pages: Sendable {
         return try page(req, a, csrf, status: status, template: "hotline", title: t.t("hotline"), [
             "code": code as Any, "form": code == nil ? form.values : [:], "problems": problems.map { "\($0.field): \(say($0.message, t))" },
             "hasProblems": !problems.isEmpty, "villages": try await villages(a, selected: RegionCode(form["regionCode"] ?? "")),
-            "kinds": kinds(t, selected: code == nil ? form.all["riskKinds"] ?? [] : [])])
+            "kinds": try await kinds(t, selected: code == nil ? form.all["riskKinds"] ?? [] : [], region: a.region)])
     }
 
     func recordCall(_ req: Request, _ a: UserStore.Account, _ csrf: String, _ form: Form) async throws -> Response {
@@ -251,8 +256,7 @@ struct Pages: Sendable {
             let villages = try await services.regions.children(of: tw)
             data["township"] = tw.description
             data["villages"] = villages.map { ["code": $0.code.description, "name": $0.name, "selected": $0.code.description == form["regionCode"]] as [String: Any] }
-            let chosen = Set(form.all["riskKinds"] ?? [])
-            data["kinds"] = RiskKind.allCases.map { ["value": $0.rawValue, "label": t.code == "en" ? $0.rawValue : $0.chinese, "selected": chosen.contains($0.rawValue)] as [String: Any] }
+            data["kinds"] = try await kinds(t, selected: form.all["riskKinds"] ?? [], region: tw)
         } else {
             data["townships"] = try await services.regions.townshipsWithVillages().map { ["code": $0.code.description, "name": $0.name] }
         }
@@ -456,7 +460,11 @@ struct Pages: Sendable {
                   "extremeHardship": t.t(hh.extremeHardship ? "yes" : "no"), "income": hh.incomePerCapita, "address": hh.address],
             "members": members, "canWrite": a.role.may(.writeRegister), "message": message as Any, "error": error as Any,
             "form": form.values, "options": Self.allOptions(form, t: t), "visitMessage": visitMessage as Any,
-            "today": Clock.today().description, "kinds": kinds(t)])
+            "today": Clock.today().description, "kinds": try await kinds(t, region: hh.regionCode),
+            "episodes": try await services.episodes.episodes(by: a.actor, statuses: [], householdID: hh.id).map { e in
+                ["id": e.id, "status": label(EpisodeStatus(rawValue: e.status) ?? .identifying), "type": MonitoringType(rawValue: e.monitoringType).map(label) ?? e.monitoringType,
+                 "foundOn": e.foundOn.description] as [String: Any]
+            }])
     }
 
     static func form(_ h: Household) -> Form {

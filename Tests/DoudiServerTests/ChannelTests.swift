@@ -72,6 +72,15 @@ struct ChannelTests {
             let second = try #require(leads.first { $0.householdID == ids[1] })
             #expect(second.riskKinds == "lackOfLabour,disaster")
             #expect(second.details.contains("2026-11-20") && second.details.contains("2026-11-27"))
+            // Once confirmed, the household is being identified: a new signal goes on its case file, not into a new lead.
+            let cadre = Actor(userID: 0, username: "cadre", role: .villageCadre, region: RegionCode(value: UInt64(second.region))!)
+            try await store.verify(leadID: second.id, decision: .confirmed(.suddenHardship, [.disaster]), by: cadre)
+            let third = try await store.recordScreening([flagged[1]], asOf: CivilDate("2026-12-04")!, by: Actor.system("screening"))
+            #expect(third.created == 0 && third.updated == 1)
+            let episode = try #require(try await services.episodes.episodes(by: cadre, statuses: [.identifying]).first)
+            let events = try #require(try await services.episodes.detail(episode.id, by: cadre)).events
+            #expect(events.last?.action == "screeningUpdate" && events.last?.note.contains("2026-12-04") == true)
+            #expect(try await store.leads(by: Actor.system(), status: .open).count == 1)
         }
     }
 }

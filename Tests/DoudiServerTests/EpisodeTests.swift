@@ -195,6 +195,17 @@ struct EpisodePageTests {
             #expect(saved.status == .ok && String(buffer: saved.body).contains("8100"))
             let refused = try await admin.request(.post, "/policy", form: ["_csrf": csrf, "region": "430481000000", "year": "2026", "key": "noticeDays", "value": "3"])
             #expect(refused.status == .unprocessableContent)
+            // The risk-kind catalogue decides what the forms offer.
+            _ = try await admin.request(.post, "/policy", form: ["_csrf": csrf, "region": "430481000000", "year": "2020", "key": "riskKinds", "value": "illness,disaster"])
+            let hotline = String(buffer: try await admin.request(.get, "/leads").body)
+            #expect(hotline.contains("核实期限"))
+            let v = Browser(client)
+            _ = try await v.login("village")
+            let list = String(buffer: try await v.request(.get, "/households").body)
+            let hid = try #require(list.range(of: "href=\"/households/H").map { String(list[list.index($0.upperBound, offsetBy: -1)...].prefix { $0 != "\"" }) })
+            let page = String(buffer: try await v.request(.get, "/households/\(hid)").body)
+            #expect(page.components(separatedBy: "name=\"riskKinds\"").count - 1 == 2)
+            #expect(page.contains("value=\"illness\"") && !page.contains("value=\"epidemic\""))
         }
     }
 

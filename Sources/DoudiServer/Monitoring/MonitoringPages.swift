@@ -68,7 +68,7 @@ extension Pages {
                   "status": label(LeadStatus.self, l.status, t), "open": open, "due": due.description, "overdue": today > due,
                   "escalation": escalation == .county ? t.t("county") : t.t("townshipLevel")] as [String: Any],
             "canVerify": open && l.verification.mayVerify(a.role, createdOn: l.createdOn, today: today), "types": Self.options(MonitoringType.self, selected: nil, t: t),
-            "kinds": RiskKind.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": kinds.contains($0)] as [String: Any] },
+            "kinds": try await self.kinds(t, selected: kinds.map(\.rawValue), region: region),
             "problems": problems.map { "\($0.field): \(say($0.message, t))" }, "hasProblems": !problems.isEmpty, "episode": episode as Any])
     }
 

@@ -144,6 +144,16 @@ public struct LeadStore: Sendable {
                     updated += 1
                     continue
                 }
+                // A household already being identified, monitored or cleared gets the signal on its case file.
+                if let episode = try await tx.sql.raw("""
+                    SELECT id, region FROM episodes WHERE household_id = \(bind: f.householdID) AND status IN ('identifying', 'monitored', 'clearing') ORDER BY id LIMIT 1
+                    """).first(decoding: OpenEpisode.self) {
+                    let region = RegionCode(value: UInt64(episode.region)) ?? actor.region
+                    try await EpisodeStore.event(tx, episode.id, region: region, kind: nil, step: nil, action: "screeningUpdate", note: note, by: actor, today: Clock.today())
+                    try await AuditLog.record(tx, actor: actor, action: "episode.screeningUpdate", subject: String(episode.id), region: region, before: nil, after: ["note": note])
+                    updated += 1
+                    continue
+                }
                 guard let h = try await HouseholdStore.load(tx.sql, id: f.householdID, actor: actor), let head = h.record.head ?? h.record.members.first else { continue }
                 let kinds = f.signals.compactMap(RiskKind.init(screeningSignal:))
                 _ = try await Self.insert(tx, NewLead(channel: .screening, person: head.residentID, name: head.name, mobile: head.phone ?? "",
@@ -155,6 +165,7 @@ public struct LeadStore: Sendable {
     }
 
     struct OpenLead: Decodable { var id: Int64; var details: String }
+    struct OpenEpisode: Decodable { var id: Int64; var region: Int64 }
 
     struct LeadRow: Decodable { var id: Int64; var status: String; var region: Int64; var household_id: String?; var risk_kinds: String; var created_at: Int64 }
 
