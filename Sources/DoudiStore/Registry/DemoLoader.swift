@@ -32,9 +32,7 @@ public enum DemoLoader {
         var used = Set<UInt64>()
         let records = (0..<count).map { demo.household($0, used: &used) }
         let system = Actor.system("demo")
-        try await db.transaction { tx in
-            try await HouseholdStore.insertMany(tx, records, by: system, source: "demo")
-        }
+        try await HouseholdStore.store(db, records, by: system, source: "demo")
         for u in users {
             try await UserStore(db).add(username: u.username, password: password, role: u.role, region: u.region, by: system)
         }

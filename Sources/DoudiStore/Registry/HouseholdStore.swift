@@ -258,71 +258,104 @@ public struct HouseholdStore: Sendable {
     /// The register's secondary indexes as the database itself describes them (so later migrations need no
     /// change here): name and the statement that creates it.
     static func secondaryIndexes(_ tx: Tx) async throws -> [IndexRow] {
-        switch tx.engine {
-        case .sqlite:
-            try await tx.sql.raw("SELECT name, sql AS ddl FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('households', 'members') AND sql IS NOT NULL").all(decoding: IndexRow.self)
+        try await tx.sql.raw(SQLQueryString(secondaryIndexQuery[tx.engine]!)).all(decoding: IndexRow.self)
+    }
+
+    static let secondaryIndexQuery: [Engine: String] = [
+        .sqlite: "SELECT name, sql AS ddl FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('households', 'members') AND sql IS NOT NULL",
+        .postgres: """
+            SELECT i.indexname AS name, i.indexdef AS ddl FROM pg_indexes i
+            WHERE i.schemaname = current_schema() AND i.tablename IN ('households', 'members')
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+            """,
+    ]
+
+    /// Stores checked households in bulk with one audit entry each, in one transaction, then reads back the
+    /// counts: a row that vanished fails the whole transaction. On SQLite the rows go through statements
+    /// prepared once on a connection of their own (RawSQLite); on PostgreSQL through COPY.
+    ///
+    /// When the load is at least as large as what the register holds, its secondary indexes are dropped and
+    /// built again after the rows are in (a sorted build instead of random inserts), in the same transaction;
+    /// building the unique index checks once more that no person is in two households.
+    static func store(_ db: Database, _ records: [HouseholdRecord], by actor: Actor, source: String,
+                      progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        guard !records.isEmpty else { return }
+        switch db.engine {
         case .postgres:
-            try await tx.sql.raw("""
-                SELECT i.indexname AS name, i.indexdef AS ddl FROM pg_indexes i
-                WHERE i.schemaname = current_schema() AND i.tablename IN ('households', 'members')
-                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
-                """).all(decoding: IndexRow.self)
+            try await db.transaction { tx in try await insertMany(tx, records, by: actor, source: source, progress: progress) }
+        case .sqlite:
+            // The load touches every page of the register in random order: a large cache for it (measured:
+            // 23.7 s to 15.1 s for 200,000 households); foreign keys are checked once, at commit.
+            let pragmas = Database.sqlitePragmas + ["PRAGMA cache_size = -1048576", "PRAGMA defer_foreign_keys = ON"]
+            try await RawSQLite.transaction(path: db.location, pragmas: pragmas) { raw in
+                let load = BulkLoad(records: records, actor: actor, source: source, before: (try raw.count("households"), try raw.count("members")))
+                let rebuild = load.rebuildsIndexes ? try raw.rows(secondaryIndexQuery[.sqlite]!).map { IndexRow(name: $0[0] ?? "", ddl: $0[1] ?? "") } : []
+                for index in rebuild { try raw.exec("DROP INDEX \"\(index.name)\"") }
+                let h = try raw.prepare(insertSQL("households", householdColumns))
+                let m = try raw.prepare(insertSQL("members", memberColumns))
+                let a = try raw.prepare(insertSQL("audit_log", AuditLog.columns))
+                for (i, r) in records.enumerated() {
+                    try h.insert(bulkRow(r.household, now: load.now))
+                    for member in r.members { try m.insert(bulkRow(member, region: r.household.regionCode)) }
+                    try a.insert(load.auditRow(r))
+                    if (i + 1) % 20_000 == 0 { progress(i + 1) }
+                }
+                for index in rebuild { try raw.exec(index.ddl) }
+                try load.check(after: (try raw.count("households"), try raw.count("members")))
+            }
+        }
+        progress(records.count)
+    }
+
+    static func insertSQL(_ table: String, _ columns: [String]) -> String {
+        "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ",")))"
+    }
+
+    /// What both backends' bulk paths share: the decision to rebuild indexes, the audit rows, the count check.
+    struct BulkLoad {
+        let records: [HouseholdRecord]
+        let actor: Actor
+        let sourceJSON: String
+        let before: (households: Int, members: Int)
+        let now = Clock.nowMillis()
+        init(records: [HouseholdRecord], actor: Actor, source: String, before: (Int, Int)) {
+            self.records = records; self.actor = actor; self.before = before
+            sourceJSON = AuditLog.json(source) ?? "null"
+        }
+        var rebuildsIndexes: Bool { records.count >= before.households }
+        var memberTotal: Int { records.reduce(0) { $0 + $1.members.count } }
+
+        func auditRow(_ r: HouseholdRecord) -> [BulkValue] {
+            [.int(now), .int(actor.userID), .text(actor.username), .text("household.import"), .text(r.household.id),
+             .int(Int64(r.household.regionCode.value)), .null, .text("{\"members\":\(r.members.count),\"source\":\(sourceJSON)}")]
+        }
+
+        func check(after: (households: Int, members: Int)) throws {
+            if after.households - before.households != records.count {
+                throw StoreError.countMismatch(table: "households", expected: records.count, stored: after.households - before.households)
+            }
+            if after.members - before.members != memberTotal {
+                throw StoreError.countMismatch(table: "members", expected: memberTotal, stored: after.members - before.members)
+            }
         }
     }
 
-    /// Stores checked households in bulk with one audit entry each, then reads back the counts: a row that
-    /// vanished fails the whole transaction.
-    ///
-    /// When the load is at least as large as what the register holds, its secondary indexes are dropped and
-    /// built again after the rows are in (a sorted build instead of random inserts), all in the same
-    /// transaction; building the unique index checks once more that no person is in two households.
-    static func insertMany(_ tx: Tx, _ records: [HouseholdRecord], by actor: Actor, source: String,
-                           progress: (Int) -> Void = { _ in }) async throws {
+    /// The PostgreSQL path of `store`: COPY in batches inside the caller's transaction.
+    static func insertMany(_ tx: Tx, _ records: [HouseholdRecord], by actor: Actor, source: String, progress: (Int) -> Void) async throws {
         let before = try await counts(tx.sql)
-        // A bulk load touches every page of the register's indexes in random order: keep them in memory
-        // (measured: 23.7 s to 15.1 s for 200,000 households). Foreign keys are checked once, at commit.
-        if tx.engine == .sqlite {
-            try await tx.sql.raw("PRAGMA cache_size = -1048576").run()
-            try await tx.sql.raw("PRAGMA defer_foreign_keys = ON").run()
-        }
-        let rebuild = records.count >= before.households ? try await secondaryIndexes(tx) : []
+        let load = BulkLoad(records: records, actor: actor, source: source, before: before)
+        let rebuild = load.rebuildsIndexes ? try await secondaryIndexes(tx) : []
         for index in rebuild { try await tx.sql.raw("DROP INDEX \(ident: index.name)").run() }
-        let now = Clock.nowMillis()
         let batch = 20_000
-        var memberTotal = 0
-        let clock = ContinuousClock()
-        var spent: [String: Duration] = [:]
-        func timed<T>(_ what: String, _ body: () async throws -> T) async rethrows -> T {
-            let t = clock.now
-            defer { spent[what, default: .zero] += clock.now - t }
-            return try await body()
-        }
-        defer { tx.logger.debug("bulk insert", metadata: spent.mapValues { "\($0)" }.reduce(into: [:]) { $0[$1.key] = .string($1.value) }) }
         for start in stride(from: 0, to: records.count, by: batch) {
             let slice = records[start..<min(start + batch, records.count)]
-            let hrows = await timed("rows") { slice.map { bulkRow($0.household, now: now) } }
-            try await timed("households") { try await tx.bulkInsert(table: "households", columns: householdColumns, rows: hrows) }
-            var rows: [[BulkValue]] = []
-            rows.reserveCapacity(slice.count * 5)
-            await timed("rows") { for r in slice { for m in r.members { rows.append(bulkRow(m, region: r.household.regionCode)) } } }
-            memberTotal += rows.count
-            try await timed("members") { try await tx.bulkInsert(table: "members", columns: memberColumns, rows: rows) }
-            let source = AuditLog.json(source) ?? "null"
-            try await timed("audit") { try await tx.bulkInsert(table: "audit_log", columns: AuditLog.columns, rows: slice.map {
-                [.int(now), .int(actor.userID), .text(actor.username), .text("household.import"), .text($0.household.id),
-                 .int(Int64($0.household.regionCode.value)), .null, .text("{\"members\":\($0.members.count),\"source\":\(source)}")]
-            }) }
+            try await tx.bulkInsert(table: "households", columns: householdColumns, rows: slice.map { bulkRow($0.household, now: load.now) })
+            try await tx.bulkInsert(table: "members", columns: memberColumns, rows: slice.flatMap { r in r.members.map { bulkRow($0, region: r.household.regionCode) } })
+            try await tx.bulkInsert(table: "audit_log", columns: AuditLog.columns, rows: slice.map(load.auditRow))
             progress(start + slice.count)
         }
-        try await timed("indexes") { for index in rebuild { try await tx.sql.raw(SQLQueryString(index.ddl)).run() } }
-        if tx.engine == .sqlite { try await tx.sql.raw("PRAGMA cache_size = \(unsafeRaw: String(Database.sqliteCacheKiB))").run() }
-        let after = try await counts(tx.sql)
-        if after.households - before.households != records.count {
-            throw StoreError.countMismatch(table: "households", expected: records.count, stored: after.households - before.households)
-        }
-        if after.members - before.members != memberTotal {
-            throw StoreError.countMismatch(table: "members", expected: memberTotal, stored: after.members - before.members)
-        }
+        for index in rebuild { try await tx.sql.raw(SQLQueryString(index.ddl)).run() }
+        try load.check(after: try await counts(tx.sql))
     }
 }
 

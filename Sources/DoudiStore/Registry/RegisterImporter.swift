@@ -44,7 +44,7 @@ public struct RegisterImporter: Sendable {
     }
 
     public func run(households hName: String, _ hBytes: [UInt8], members mName: String, _ mBytes: [UInt8], by actor: Actor,
-                    today: CivilDate = Clock.today(), progress: @Sendable (Phase, Int, Int) -> Void = { _, _, _ in }) async throws -> Report {
+                    today: CivilDate = Clock.today(), progress: @escaping @Sendable (Phase, Int, Int) -> Void = { _, _, _ in }) async throws -> Report {
         guard actor.role.may(.importRegister) else { throw StoreError.forbidden }
         progress(.reading, 0, 2)
         let hTable: CSVTable, mTable: CSVTable
@@ -71,11 +71,8 @@ public struct RegisterImporter: Sendable {
         progress(.checking, 1, 1)
 
         let memberTotal = plan.acceptedMembers
-        if !plan.accepted.isEmpty {
-            try await db.transaction { tx in
-                try await HouseholdStore.insertMany(tx, plan.accepted, by: actor, source: hName) { progress(.storing, $0, plan.accepted.count) }
-            }
-        }
+        let total = plan.accepted.count
+        try await HouseholdStore.store(db, plan.accepted, by: actor, source: hName) { progress(.storing, $0, total) }
         lap("store")
         progress(.done, 1, 1)
         return Report(householdRows: plan.householdRows, memberRows: plan.memberRows, importedHouseholds: plan.accepted.count,

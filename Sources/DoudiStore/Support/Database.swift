@@ -120,9 +120,7 @@ public final class Database: Sendable {
         let path = location
         let pool = ConnectionPool(limit: 4) {
             let conn = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            // WAL lets readers run beside the writer; synchronous=FULL makes a commit durable when it returns.
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
-                           "PRAGMA cache_size=\(Database.sqliteCacheKiB)", "PRAGMA temp_store=MEMORY"] {
+            for pragma in Database.sqlitePragmas {
                 _ = try await conn.query(pragma, [])
             }
             return .sqlite(conn)
@@ -136,6 +134,11 @@ public final class Database: Sendable {
 
     /// Page cache per SQLite connection, in KiB (negative: SQLite's convention for a size, not a page count).
     static let sqliteCacheKiB = -65_536
+
+    /// Every SQLite connection's settings. WAL lets readers run beside the writer; synchronous=FULL makes a
+    /// commit durable when it returns.
+    static let sqlitePragmas = ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
+                                "PRAGMA cache_size=\(sqliteCacheKiB)", "PRAGMA temp_store=MEMORY"]
 
     func withConnection<T: Sendable>(_ body: (Connection) async throws -> T) async throws -> T {
         let c = try await pool.acquire()

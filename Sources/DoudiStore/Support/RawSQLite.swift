@@ -1,0 +1,130 @@
+import DoudiDomain
+import Foundation
+import VaporCSQLite
+
+/// One sqlite3 connection for the bulk path: statements prepared once and stepped row after row, as
+/// `executemany` does, instead of a thousand-row statement parsed and planned again for every batch.
+/// It uses the very SQLite that sqlite-nio bundles (its `VaporCSQLite` module), never a second copy: two
+/// copies of SQLite in one process break each other's file locks.
+final class RawSQLite {
+    private let handle: OpaquePointer
+
+    struct Failure: Error, CustomStringConvertible {
+        var code: Int32
+        var message: String
+        var description: String { "SQLite \(code): \(message)" }
+    }
+
+    init(path: String) throws {
+        var h: OpaquePointer?
+        let rc = sqlite_nio_sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE, nil)
+        guard rc == SQLITE_OK, let h else {
+            let message = h.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "cannot open \(path)"
+            sqlite_nio_sqlite3_close(h)
+            throw Failure(code: rc, message: message)
+        }
+        handle = h
+        sqlite_nio_sqlite3_busy_timeout(h, 10_000)
+    }
+
+    deinit { sqlite_nio_sqlite3_close_v2(handle) }
+
+    private func check(_ rc: Int32) throws {
+        guard rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW else {
+            throw Failure(code: rc, message: String(cString: sqlite_nio_sqlite3_errmsg(handle)))
+        }
+    }
+
+    func exec(_ sql: String) throws {
+        try check(sqlite_nio_sqlite3_exec(handle, sql, nil, nil, nil))
+    }
+
+    /// The rows of a query, every column as text (NULL as nil): for the few small reads of the bulk path.
+    func rows(_ sql: String) throws -> [[String?]] {
+        let s = try prepare(sql)
+        var out: [[String?]] = []
+        while try s.step() {
+            out.append((0..<sqlite_nio_sqlite3_column_count(s.handle)).map { i in
+                sqlite_nio_sqlite3_column_text(s.handle, i).map { String(cString: $0) }
+            })
+        }
+        return out
+    }
+
+    func count(_ table: String) throws -> Int {
+        Int(try rows("SELECT COUNT(*) FROM \(table)").first?.first??.description ?? "0") ?? 0
+    }
+
+    func prepare(_ sql: String) throws -> Statement {
+        var s: OpaquePointer?
+        try check(sqlite_nio_sqlite3_prepare_v2(handle, sql, -1, &s, nil))
+        guard let s else { throw Failure(code: SQLITE_MISUSE, message: "empty statement") }
+        return Statement(handle: s, connection: self)
+    }
+
+    final class Statement {
+        fileprivate let handle: OpaquePointer
+        private let connection: RawSQLite
+        fileprivate init(handle: OpaquePointer, connection: RawSQLite) { self.handle = handle; self.connection = connection }
+        deinit { sqlite_nio_sqlite3_finalize(handle) }
+
+        /// Binds one row (1-based parameters in order), steps it, and makes the statement ready for the next.
+        func insert(_ row: [BulkValue]) throws {
+            for (i, v) in row.enumerated() {
+                let p = Int32(i + 1)
+                let rc: Int32
+                switch v {
+                case .int(let n): rc = sqlite_nio_sqlite3_bind_int64(handle, p, n)
+                case .null: rc = sqlite_nio_sqlite3_bind_null(handle, p)
+                case .text(let t):
+                    // A native Swift string hands out its UTF-8 without a copy; SQLite copies it (TRANSIENT).
+                    var t = t
+                    rc = t.withUTF8 { u in
+                        u.withMemoryRebound(to: CChar.self) { c in
+                            guard let base = c.baseAddress else { return sqlite_nio_sqlite3_bind_text64(handle, p, "", 0, rawTransient, UInt8(SQLITE_UTF8)) }
+                            return sqlite_nio_sqlite3_bind_text64(handle, p, base, UInt64(c.count), rawTransient, UInt8(SQLITE_UTF8))
+                        }
+                    }
+                }
+                try connection.check(rc)
+            }
+            try connection.check(sqlite_nio_sqlite3_step(handle))
+            try connection.check(sqlite_nio_sqlite3_reset(handle))
+        }
+
+        /// Steps a query: true while there is a row.
+        func step() throws -> Bool {
+            let rc = sqlite_nio_sqlite3_step(handle)
+            try connection.check(rc)
+            return rc == SQLITE_ROW
+        }
+    }
+
+    /// Runs `body` in one write transaction on a thread of its own (the calls block), committing when it
+    /// returns and rolling back when it throws.
+    static func transaction<T: Sendable>(path: String, pragmas: [String], _ body: @escaping @Sendable (RawSQLite) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (k: CheckedContinuation<T, any Error>) in
+            let thread = Thread {
+                do {
+                    let db = try RawSQLite(path: path)
+                    for p in pragmas { try db.exec(p) }
+                    try db.exec("BEGIN IMMEDIATE")
+                    do {
+                        let value = try body(db)
+                        try db.exec("COMMIT")
+                        k.resume(returning: value)
+                    } catch {
+                        try? db.exec("ROLLBACK")
+                        throw error
+                    }
+                } catch {
+                    k.resume(throwing: error)
+                }
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+}
+
+private let rawTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
