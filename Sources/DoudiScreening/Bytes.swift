@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
+import DoudiDomain
 
 /// A file mapped into memory, read as bytes: no copy, no String per field.
 final class MappedFile: @unchecked Sendable {
@@ -187,5 +189,68 @@ struct KeyIndex {
                 i = (i + 1) & mask
             }
         }
+    }
+}
+
+/// Resident keys split by the high bits of their hash into tables small enough to stay in the cache, and
+/// built on every core: one big table filled in file order missed the cache on nearly every insert.
+struct PartitionedKeyIndex: Sendable {
+    static let bits = 8
+    static let count = 1 << bits
+    private let tables: [KeyIndex]
+
+    @inline(__always) static func partition(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: UInt64(bitPattern: Int64(KeyIndex.mix(key))) >> UInt64(64 - bits))
+    }
+
+    @inline(__always) func find(_ key: UInt64) -> Int32? { tables[Self.partition(key)].find(key) }
+
+    /// Builds the index of keys given chunk by chunk in file order; a key's value is its position in that
+    /// order. Also returns the first repeat in file order: (position of the first, position of the repeat).
+    static func build(chunks: [[UInt64]]) -> (PartitionedKeyIndex, (first: Int32, repeat: Int32)?) {
+        let n = chunks.reduce(0) { $0 + $1.count }
+        var starts: [Int] = []
+        var running = 0
+        for c in chunks { starts.append(running); running += c.count }
+        let chunkStart = starts
+        // Count per chunk and partition, on every core.
+        let counts = Slots<[Int]>(count: chunks.count, initial: [])
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { w in
+            var c = [Int](repeating: 0, count: count)
+            for k in chunks[w] { c[partition(k)] += 1 }
+            counts[w] = c
+        }
+        // Where each chunk writes in each partition: partitions one after the other, chunks in file order inside.
+        var bounds = [Int](repeating: 0, count: count + 1)
+        for p in 0..<count { bounds[p + 1] = bounds[p] + (0..<chunks.count).reduce(0) { $0 + counts[$1][p] } }
+        let partStart = bounds
+        let cursors = Slots<[Int]>(count: chunks.count, initial: [])
+        var next = Array(partStart[0..<count])
+        for w in 0..<chunks.count {
+            cursors[w] = next
+            for p in 0..<count { next[p] += counts[w][p] }
+        }
+        let keys = Slots<UInt64>(count: max(n, 1), initial: 0), positions = Slots<Int32>(count: max(n, 1), initial: 0)
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { w in
+            var at = cursors[w]
+            for (i, k) in chunks[w].enumerated() {
+                let p = partition(k)
+                keys[at[p]] = k
+                positions[at[p]] = Int32(chunkStart[w] + i)
+                at[p] += 1
+            }
+        }
+        // Each partition's table, in file order inside it, so a repeat names the first occurrence.
+        let tables = Slots<KeyIndex?>(count: count, initial: nil)
+        let repeats = Slots<(Int32, Int32)?>(count: count, initial: nil)
+        DispatchQueue.concurrentPerform(iterations: count) { p in
+            var t = KeyIndex(capacity: max(8, partStart[p + 1] - partStart[p]))
+            for j in partStart[p]..<partStart[p + 1] {
+                if let first = t.insert(keys[j], positions[j]) { repeats[p] = (first, positions[j]); break }
+            }
+            tables[p] = t
+        }
+        let firstRepeat = (0..<count).compactMap { repeats[$0] }.min { $0.1 < $1.1 }
+        return (PartitionedKeyIndex(tables: (0..<count).map { tables[$0]! }), firstRepeat.map { (first: $0.0, repeat: $0.1) })
     }
 }

@@ -103,41 +103,52 @@ extension Screening {
         var status: [UInt8] = []  // 0 none, 1 exited, 2 notExited
         var income: [Int64] = []
         var lines: [Int] = []
-        var table: [Int32] = []
+        /// Open addressing: 0 is empty, else the id hash's high 32 bits above the household's index + 1, so
+        /// that another id in the way is passed over without reading its bytes.
+        var table: [UInt64] = []
         var mask = 0
 
         mutating func prepare(_ n: Int) {
             var size = 16
             while size < n * 2 { size <<= 1 }
-            table = Array(repeating: -1, count: size)
+            table = Array(repeating: 0, count: size)
             mask = size - 1
         }
 
         /// The household whose id is the field `f` of another file's bytes, read-only (safe on every core).
         @inline(__always)
         func find(_ hb: UnsafeBufferPointer<UInt8>, in mb: UnsafeBufferPointer<UInt8>, _ f: Field) -> Int32? {
-            var i = Int(truncatingIfNeeded: mb.hash(f)) & mask
-            while true {
-                let v = table[i]
-                if v < 0 { return nil }
-                let id = ids[Int(v)]
-                if id.count == f.count, memcmp(hb.baseAddress! + id.start, mb.baseAddress! + f.start, f.count) == 0 { return v }
-                i = (i + 1) & mask
+            let h = mb.hash(f)
+            var i = Int(truncatingIfNeeded: h) & mask
+            return table.withUnsafeBufferPointer { t in
+                while true {
+                    let v = t[i]
+                    if v == 0 { return nil }
+                    if v >> 32 == h >> 32 {
+                        let index = Int32(truncatingIfNeeded: v & 0xFFFF_FFFF) - 1
+                        let id = ids[Int(index)]
+                        if id.count == f.count, memcmp(hb.baseAddress! + id.start, mb.baseAddress! + f.start, f.count) == 0 { return index }
+                    }
+                    i = (i + 1) & mask
+                }
             }
         }
 
-        /// The index of the household with this id, or nil; inserts `insert` when given and absent.
+        /// Inserts household `index` under its id `f` (hash `h`), or returns the index already there for that id.
         @inline(__always)
-        mutating func lookup(_ b: UnsafeBufferPointer<UInt8>, _ f: Field, insert: Int32? = nil) -> Int32? {
-            var i = Int(truncatingIfNeeded: b.hash(f)) & mask
-            while true {
-                let v = table[i]
-                if v < 0 {
-                    if let insert { table[i] = insert }
-                    return nil
+        mutating func insert(_ b: UnsafeBufferPointer<UInt8>, _ f: Field, hash h: UInt64, index: Int32) -> Int32? {
+            var i = Int(truncatingIfNeeded: h) & mask
+            let ids = self.ids
+            return table.withUnsafeMutableBufferPointer { t in
+                while true {
+                    let v = t[i]
+                    if v == 0 { t[i] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: index) &+ 1); return nil }
+                    if v >> 32 == h >> 32 {
+                        let other = Int32(truncatingIfNeeded: v & 0xFFFF_FFFF) - 1
+                        if b.same(ids[Int(other)], f) { return other }
+                    }
+                    i = (i + 1) & mask
                 }
-                if b.same(ids[Int(v)], f) { return v }
-                i = (i + 1) & mask
             }
         }
     }
@@ -168,7 +179,6 @@ extension Screening {
         let hb = files[.households]!.bytes
         let hl = try layout(hb, .households)
         var hh = Households()
-        hh.prepare(max(16, hb.count / 30))
         var duplicate: (Int, Int, String)?
         // Rows are read on every core; the id table is filled in file order, so a repeated id names its first line.
         let hparts = splitAtLines(hb, from: hl.dataStart, parts: max(1, min(System.cores, 8)))
@@ -192,28 +202,32 @@ extension Screening {
                 guard !id.isEmpty, !region.isEmpty, dibao.count == 1, hb[dibao.start] == 48 || hb[dibao.start] == 49,
                       let income = hb.wholeNumber(inc) else { c.rejected.append(line); return }
                 c.ids.append(id); c.regions.append(region); c.status.append(status); c.income.append(income); c.lines.append(line)
+                c.hashes.append(hb.hash(id))
             }
             hchunks[w] = c
         }
-        for w in 0..<hparts.count where duplicate == nil {
+        progress("households: ids")
+        var hashes: [UInt64] = []
+        for w in 0..<hparts.count {
             let c = hchunks[w]!
             hchunks[w] = nil
             result.householdsRead += c.read
             rejected[.households]! += c.rejected
-            for i in 0..<c.ids.count {
-                let index = Int32(hh.ids.count)
-                if let other = hh.lookup(hb, c.ids[i], insert: index) {
-                    duplicate = (hh.lines[Int(other)], c.lines[i], hb.string(c.ids[i])); break
-                }
-                hh.ids.append(c.ids[i]); hh.regions.append(c.regions[i]); hh.status.append(c.status[i]); hh.income.append(c.income[i])
-                hh.lines.append(c.lines[i])
-                if hh.ids.count * 2 > hh.table.count { rehash(&hh, hb) }
+            hh.ids += c.ids; hh.regions += c.regions; hh.status += c.status; hh.income += c.income; hh.lines += c.lines
+            hashes += c.hashes
+        }
+        hh.prepare(hh.ids.count)
+        // In file order, so a repeated id names its first line.
+        for i in 0..<hh.ids.count {
+            if let other = hh.insert(hb, hh.ids[i], hash: hashes[i], index: Int32(i)) {
+                duplicate = (hh.lines[Int(other)], hh.lines[i], hb.string(hh.ids[i])); break
             }
         }
         if let (a, b, id) = duplicate {
             throw InputError(message: Message("households.csv 第\(a)行和第\(b)行的 household_id 重复：\(id)", "households.csv lines \(a) and \(b) repeat household_id \(id)"))
         }
         let nh = hh.ids.count
+        progress("households table")
 
         // Members
         progress("members")
@@ -255,36 +269,31 @@ extension Screening {
             chunks[w] = c
             mfile.release(parts[w].0..<parts[w].1)
         }
-        var people = KeyIndex(capacity: max(16, mb.count / 40))
+        progress("people")
+        // The rows in file order; resident IDs other than 18 characters get keys of their own, in file order.
         var odd: [String: UInt64] = [:]
-        var memberHousehold: [Int32] = []
-        var memberFull: [Bool] = []
-        var memberLines: [Int32] = []
-        var size = [Int32](repeating: 0, count: nh)
-        memberHousehold.reserveCapacity(mb.count / 40)
-        memberLines.reserveCapacity(mb.count / 40)
+        var keyChunks: [[UInt64]] = []
+        var memberHousehold: [Int32] = [], memberFull: [Bool] = [], memberLines: [Int32] = []
+        memberHousehold.reserveCapacity(mb.count / 40); memberFull.reserveCapacity(mb.count / 40); memberLines.reserveCapacity(mb.count / 40)
         for w in 0..<parts.count {
             var c = chunks[w]!
             chunks[w] = nil
             rejected[.members]! += c.rejected
             for (i, text) in c.odd { c.keys[i] = oddKey(text, &odd) }
-            for i in 0..<c.keys.count {
-                let index = Int32(memberHousehold.count)
-                if let other = people.insert(c.keys[i], index) {
-                    let rid = c.odd.first { $0.0 == i }?.1 ?? Self.residentText(c.keys[i])
-                    duplicate = (Int(memberLines[Int(other)]), Int(c.lines[i]), rid)
-                    break
-                }
-                let h = c.households[i]
-                memberHousehold.append(h); memberFull.append(c.full[i]); memberLines.append(c.lines[i])
-                if h >= 0 { size[Int(h)] += 1 } else { result.membersWithoutHousehold += 1 }
-            }
-            if duplicate != nil { break }
+            keyChunks.append(c.keys)
+            memberHousehold += c.households; memberFull += c.full; memberLines += c.lines
         }
-        if let (a, b, rid) = duplicate {
-            throw InputError(message: Message("members.csv 第\(a)行和第\(b)行的 resident_id 重复：\(Masking.residentID(rid))",
-                                              "members.csv lines \(a) and \(b) repeat resident_id \(Masking.residentID(rid))"))
+        let (people, repeated) = PartitionedKeyIndex.build(chunks: keyChunks)
+        if let (a, b) = repeated {
+            var key: UInt64 = 0, position = Int(b)
+            for c in keyChunks { if position < c.count { key = c[position]; break }; position -= c.count }
+            let rid = odd.first { $0.value == key }?.key ?? Self.residentText(key)
+            throw InputError(message: Message("members.csv 第\(memberLines[Int(a)])行和第\(memberLines[Int(b)])行的 resident_id 重复：\(Masking.residentID(rid))",
+                                              "members.csv lines \(memberLines[Int(a)]) and \(memberLines[Int(b)]) repeat resident_id \(Masking.residentID(rid))"))
         }
+        keyChunks = []
+        var size = [Int32](repeating: 0, count: nh)
+        for h in memberHousehold { if h >= 0 { size[Int(h)] += 1 } else { result.membersWithoutHousehold += 1 } }
 
         // Feeds, spread over the cores: each worker adds up its share into its own totals.
         progress("feeds")
@@ -423,6 +432,7 @@ extension Screening {
     /// One part of households.csv as read by one worker.
     struct HouseholdChunk {
         var ids: [Field] = []
+        var hashes: [UInt64] = []
         var regions: [Field] = []
         var status: [UInt8] = []
         var income: [Int64] = []
@@ -475,11 +485,6 @@ extension Screening {
         var line = 2
         for i in 0..<ranges.count { out.append(line); line += counts[i] }
         return out
-    }
-
-    static func rehash(_ hh: inout Households, _ b: UnsafeBufferPointer<UInt8>) {
-        hh.prepare(hh.ids.count * 2)
-        for (i, id) in hh.ids.enumerated() { _ = hh.lookup(b, id, insert: Int32(i)) }
     }
 
     /// Resident ids that are not 18 characters of the standard shape still join, through a table of their own.
