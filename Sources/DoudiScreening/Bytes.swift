@@ -147,14 +147,15 @@ enum CivilDateDays {
 /// Open addressing from 64-bit keys to dense indices; keys are never 0 (0 marks an empty slot).
 /// Key and value share one 16-byte slot, so a probe costs one cache miss, not two.
 struct KeyIndex {
-    struct Slot { var key: UInt64; var value: Int32 }
+    /// `aux` rides along in what would be padding: what the feeds need of the key, read with it in one go.
+    struct Slot { var key: UInt64; var value: Int32; var aux: Int32 }
     private var slots: [Slot]
     private let mask: Int
 
     init(capacity: Int) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: Slot(key: 0, value: -1), count: size)
+        slots = Array(repeating: Slot(key: 0, value: -1, aux: -1), count: size)
         mask = size - 1
     }
 
@@ -166,25 +167,26 @@ struct KeyIndex {
     }
 
     /// Inserts, or returns the index already there for this key.
-    @inline(__always) mutating func insert(_ key: UInt64, _ value: Int32) -> Int32? {
+    @inline(__always) mutating func insert(_ key: UInt64, _ value: Int32, aux: Int32) -> Int32? {
         let k = key &+ 1
         var i = Self.mix(key) & mask
         return slots.withUnsafeMutableBufferPointer { s in
             while true {
-                if s[i].key == 0 { s[i] = Slot(key: k, value: value); return nil }
+                if s[i].key == 0 { s[i] = Slot(key: k, value: value, aux: aux); return nil }
                 if s[i].key == k { return s[i].value }
                 i = (i + 1) & mask
             }
         }
     }
 
+    /// The `aux` stored with the key, or nil when the key is absent.
     @inline(__always) func find(_ key: UInt64) -> Int32? {
         let k = key &+ 1
         var i = Self.mix(key) & mask
         return slots.withUnsafeBufferPointer { s in
             while true {
                 let slot = s[i]
-                if slot.key == k { return slot.value }
+                if slot.key == k { return slot.aux }
                 if slot.key == 0 { return nil }
                 i = (i + 1) & mask
             }
@@ -203,11 +205,12 @@ struct PartitionedKeyIndex: Sendable {
         Int(truncatingIfNeeded: UInt64(bitPattern: Int64(KeyIndex.mix(key))) >> UInt64(64 - bits))
     }
 
+    /// The `aux` of the key, or nil when it is absent.
     @inline(__always) func find(_ key: UInt64) -> Int32? { tables[Self.partition(key)].find(key) }
 
-    /// Builds the index of keys given chunk by chunk in file order; a key's value is its position in that
-    /// order. Also returns the first repeat in file order: (position of the first, position of the repeat).
-    static func build(chunks: [[UInt64]]) -> (PartitionedKeyIndex, (first: Int32, repeat: Int32)?) {
+    /// Builds the index of keys given chunk by chunk in file order, each with its `aux` (what `find` gives
+    /// back). Also returns the first repeat in file order: (position of the first, position of the repeat).
+    static func build(chunks: [[UInt64]], aux: [[Int32]]) -> (PartitionedKeyIndex, (first: Int32, repeat: Int32)?) {
         let n = chunks.reduce(0) { $0 + $1.count }
         var starts: [Int] = []
         var running = 0
@@ -231,12 +234,14 @@ struct PartitionedKeyIndex: Sendable {
             for p in 0..<count { next[p] += counts[w][p] }
         }
         let keys = Slots<UInt64>(count: max(n, 1), initial: 0), positions = Slots<Int32>(count: max(n, 1), initial: 0)
+        let auxes = Slots<Int32>(count: max(n, 1), initial: 0)
         DispatchQueue.concurrentPerform(iterations: chunks.count) { w in
             var at = cursors[w]
             for (i, k) in chunks[w].enumerated() {
                 let p = partition(k)
                 keys[at[p]] = k
                 positions[at[p]] = Int32(chunkStart[w] + i)
+                auxes[at[p]] = aux[w][i]
                 at[p] += 1
             }
         }
@@ -246,7 +251,7 @@ struct PartitionedKeyIndex: Sendable {
         DispatchQueue.concurrentPerform(iterations: count) { p in
             var t = KeyIndex(capacity: max(8, partStart[p + 1] - partStart[p]))
             for j in partStart[p]..<partStart[p + 1] {
-                if let first = t.insert(keys[j], positions[j]) { repeats[p] = (first, positions[j]); break }
+                if let first = t.insert(keys[j], positions[j], aux: auxes[j]) { repeats[p] = (first, positions[j]); break }
             }
             tables[p] = t
         }

@@ -272,18 +272,20 @@ extension Screening {
         progress("people")
         // The rows in file order; resident IDs other than 18 characters get keys of their own, in file order.
         var odd: [String: UInt64] = [:]
-        var keyChunks: [[UInt64]] = []
-        var memberHousehold: [Int32] = [], memberFull: [Bool] = [], memberLines: [Int32] = []
-        memberHousehold.reserveCapacity(mb.count / 40); memberFull.reserveCapacity(mb.count / 40); memberLines.reserveCapacity(mb.count / 40)
+        var keyChunks: [[UInt64]] = [], auxChunks: [[Int32]] = []
+        var memberHousehold: [Int32] = [], memberLines: [Int32] = []
+        memberHousehold.reserveCapacity(mb.count / 40); memberLines.reserveCapacity(mb.count / 40)
         for w in 0..<parts.count {
             var c = chunks[w]!
             chunks[w] = nil
             rejected[.members]! += c.rejected
             for (i, text) in c.odd { c.keys[i] = oddKey(text, &odd) }
             keyChunks.append(c.keys)
-            memberHousehold += c.households; memberFull += c.full; memberLines += c.lines
+            // What a feed row needs of its person: the household (-1: none) and whether a full labourer.
+            auxChunks.append(zip(c.households, c.full).map { h, full in h >= 0 ? h << 1 | (full ? 1 : 0) : -1 })
+            memberHousehold += c.households; memberLines += c.lines
         }
-        let (people, repeated) = PartitionedKeyIndex.build(chunks: keyChunks)
+        let (people, repeated) = PartitionedKeyIndex.build(chunks: keyChunks, aux: auxChunks)
         if let (a, b) = repeated {
             var key: UInt64 = 0, position = Int(b)
             for c in keyChunks { if position < c.count { key = c[position]; break }; position -= c.count }
@@ -291,7 +293,7 @@ extension Screening {
             throw InputError(message: Message("members.csv 第\(memberLines[Int(a)])行和第\(memberLines[Int(b)])行的 resident_id 重复：\(Masking.residentID(rid))",
                                               "members.csv lines \(memberLines[Int(a)]) and \(memberLines[Int(b)]) repeat resident_id \(Masking.residentID(rid))"))
         }
-        keyChunks = []
+        keyChunks = []; auxChunks = []
         var size = [Int32](repeating: 0, count: nh)
         for h in memberHousehold { if h >= 0 { size[Int(h)] += 1 } else { result.membersWithoutHousehold += 1 } }
 
@@ -338,7 +340,7 @@ extension Screening {
 
         let totals = Slots<Totals?>(count: workers, initial: nil)
         let firstLines = lineStarts
-        let frozenPeople = people, frozenOdd = odd, frozenMemberHousehold = memberHousehold, frozenMemberFull = memberFull
+        let frozenPeople = people, frozenOdd = odd
         let start = p.windowStart, end = p.windowEnd
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var t = Totals(households: nh)
@@ -367,16 +369,14 @@ extension Screening {
                     default: break
                     }
                     let key = b.residentKey(rid) ?? frozenOdd[b.string(rid)]
-                    guard let key, let m = frozenPeople.find(key) else { t.unmatched[task.file, default: 0] += 1; return }
-                    guard day >= start, day <= end else { return }
-                    let h = frozenMemberHousehold[Int(m)]
-                    guard h >= 0 else { return }
-                    let hi = Int(h)
+                    guard let key, let person = frozenPeople.find(key) else { t.unmatched[task.file, default: 0] += 1; return }
+                    guard day >= start, day <= end, person >= 0 else { return }
+                    let hi = Int(person >> 1), full = person & 1 == 1
                     switch task.file {
                     case .medical: t.oop[hi] &+= amount
                     case .disaster: t.loss[hi] &+= amount
                     case .unemployment: t.signals[hi] |= Signal.unemployment.bit
-                    case .death: if frozenMemberFull[Int(m)] { t.signals[hi] |= Signal.death.bit }
+                    case .death: if full { t.signals[hi] |= Signal.death.bit }
                     case .disability: if amount <= 2 { t.signals[hi] |= Signal.disability.bit }
                     default: break
                     }
