@@ -236,13 +236,20 @@ struct PartitionedKeyIndex: Sendable {
         let keys = Slots<UInt64>(count: max(n, 1), initial: 0), positions = Slots<Int32>(count: max(n, 1), initial: 0)
         let auxes = Slots<Int32>(count: max(n, 1), initial: 0)
         DispatchQueue.concurrentPerform(iterations: chunks.count) { w in
-            var at = cursors[w]
-            for (i, k) in chunks[w].enumerated() {
-                let p = partition(k)
-                keys[at[p]] = k
-                positions[at[p]] = Int32(chunkStart[w] + i)
-                auxes[at[p]] = aux[w][i]
-                at[p] += 1
+            var cursor = cursors[w]
+            let base = chunkStart[w]
+            cursor.withUnsafeMutableBufferPointer { at in
+                chunks[w].withUnsafeBufferPointer { ks in
+                    aux[w].withUnsafeBufferPointer { xs in
+                        for i in 0..<ks.count {
+                            let p = partition(ks[i])
+                            keys[at[p]] = ks[i]
+                            positions[at[p]] = Int32(base + i)
+                            auxes[at[p]] = xs[i]
+                            at[p] += 1
+                        }
+                    }
+                }
             }
         }
         // Each partition's table, in file order inside it, so a repeat names the first occurrence.

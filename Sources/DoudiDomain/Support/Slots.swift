@@ -1,7 +1,7 @@
 /// Results written by parallel workers, one slot per worker, read after they have all finished
 /// (`DispatchQueue.concurrentPerform` returns only then). Each slot has one writer.
 public final class Slots<T>: @unchecked Sendable {
-    private let storage: UnsafeMutableBufferPointer<T>
+    @usableFromInline let storage: UnsafeMutableBufferPointer<T>
 
     public init(count: Int, initial: T) {
         storage = .allocate(capacity: count)
@@ -13,7 +13,8 @@ public final class Slots<T>: @unchecked Sendable {
         storage.deallocate()
     }
 
-    public subscript(_ i: Int) -> T {
+    // Inlinable so that hot loops in other modules get it specialized, not through value witnesses.
+    @inlinable public subscript(_ i: Int) -> T {
         get { storage[i] }
         set { storage[i] = newValue }
     }
