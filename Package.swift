@@ -36,9 +36,10 @@ let package = Package(
             name: "DoudiDomain",
             swiftSettings: strict
         ),
+        .target(name: "CPrefetch"),
         .target(
             name: "DoudiScreening",
-            dependencies: ["DoudiDomain"],
+            dependencies: ["DoudiDomain", "CPrefetch"],
             swiftSettings: strict
         ),
         .target(

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CPrefetch
 import Dispatch
 import DoudiDomain
 
@@ -179,6 +180,11 @@ struct KeyIndex {
         }
     }
 
+    /// Starts loading the key's first slot, so that a `find` a little later does not wait for memory.
+    @inline(__always) func prefetch(_ key: UInt64) {
+        slots.withUnsafeBufferPointer { s in doudi_prefetch(s.baseAddress! + (Self.mix(key) & mask)) }
+    }
+
     /// The `aux` stored with the key, or nil when the key is absent.
     @inline(__always) func find(_ key: UInt64) -> Int32? {
         let k = key &+ 1
@@ -207,6 +213,7 @@ struct PartitionedKeyIndex: Sendable {
 
     /// The `aux` of the key, or nil when it is absent.
     @inline(__always) func find(_ key: UInt64) -> Int32? { tables[Self.partition(key)].find(key) }
+    @inline(__always) func prefetch(_ key: UInt64) { tables[Self.partition(key)].prefetch(key) }
 
     /// Builds the index of keys given chunk by chunk in file order, each with its `aux` (what `find` gives
     /// back). Also returns the first repeat in file order: (position of the first, position of the repeat).

@@ -346,6 +346,26 @@ extension Screening {
             var t = Totals(households: nh)
             var fields: [Field] = []
             fields.reserveCapacity(16)
+            // Rows are looked up sixteen at a time, their slots fetched first: the table is far larger than
+            // the cache, and waiting for memory one row after another was most of this phase.
+            var batch: [(key: UInt64, amount: Int64, inWindow: Bool)] = []
+            batch.reserveCapacity(16)
+            func flush(_ file: File) {
+                for r in batch {
+                    guard let person = frozenPeople.find(r.key) else { t.unmatched[file, default: 0] += 1; continue }
+                    guard r.inWindow, person >= 0 else { continue }
+                    let hi = Int(person >> 1), full = person & 1 == 1
+                    switch file {
+                    case .medical: t.oop[hi] &+= r.amount
+                    case .disaster: t.loss[hi] &+= r.amount
+                    case .unemployment: t.signals[hi] |= Signal.unemployment.bit
+                    case .death: if full { t.signals[hi] |= Signal.death.bit }
+                    case .disability: if r.amount <= 2 { t.signals[hi] |= Signal.disability.bit }
+                    default: break
+                    }
+                }
+                batch.removeAll(keepingCapacity: true)
+            }
             var i = w
             while i < tasks.count {
                 let task = tasks[i]
@@ -368,19 +388,12 @@ extension Screening {
                         amount = g
                     default: break
                     }
-                    let key = b.residentKey(rid) ?? frozenOdd[b.string(rid)]
-                    guard let key, let person = frozenPeople.find(key) else { t.unmatched[task.file, default: 0] += 1; return }
-                    guard day >= start, day <= end, person >= 0 else { return }
-                    let hi = Int(person >> 1), full = person & 1 == 1
-                    switch task.file {
-                    case .medical: t.oop[hi] &+= amount
-                    case .disaster: t.loss[hi] &+= amount
-                    case .unemployment: t.signals[hi] |= Signal.unemployment.bit
-                    case .death: if full { t.signals[hi] |= Signal.death.bit }
-                    case .disability: if amount <= 2 { t.signals[hi] |= Signal.disability.bit }
-                    default: break
-                    }
+                    guard let key = b.residentKey(rid) ?? frozenOdd[b.string(rid)] else { t.unmatched[task.file, default: 0] += 1; return }
+                    frozenPeople.prefetch(key)
+                    batch.append((key, amount, day >= start && day <= end))
+                    if batch.count == 16 { flush(task.file) }
                 }
+                flush(task.file)
                 filesCopy[task.file]!.release(task.from..<task.to)
                 i += workers
             }
