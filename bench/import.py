@@ -6,7 +6,9 @@ times each:
   - doudi: a new SQLite database is migrated (not timed), then `doudi import` is timed as a whole process:
     reading both files, every check, the register's indexes, the audit entries, the count check, commit;
   - python: the same rows, already parsed into tuples (not timed), inserted with executemany into two bare
-    tables (no index, no check) in one transaction, commit included.
+    tables (no index, no check) in one transaction, commit included;
+  - for reference, python executemany into doudi's own schema (WAL, synchronous=FULL, audit rows, indexes
+    built afterwards) with no check: what SQLite itself costs for this register.
 Prints each run, the medians in rows per second, and the ratio doudi / python.
 
 Usage: bench/import.py [--households N] [--runs R] [--bin PATH]
@@ -68,12 +70,40 @@ def python_run(i, parse=False):
     os.remove(db)
     return s
 
-d, p, q = [], [], []
+def schema_run(i):
+    """For reference, what SQLite itself costs for Doudi's register: the same rows, already parsed, with
+    executemany into the register's own tables (doudi's schema, WAL, synchronous=FULL), an audit row per
+    household, the secondary indexes built afterwards, one transaction, no check at all."""
+    db = os.path.join(tmp, f"s{i}.sqlite")
+    subprocess.run([a.bin, "migrate", "--database", db], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    con = sqlite3.connect(db, isolation_level=None)
+    for pragma in ["journal_mode=WAL", "synchronous=FULL", "cache_size=-1048576", "temp_store=MEMORY", "foreign_keys=ON", "defer_foreign_keys=ON"]:
+        con.execute("PRAGMA " + pragma)
+    hrows = [(h[0], int(h[1]), h[2], int(h[3]), 0, 0, int(h[4]), "", 1, 1) for h in households]
+    mrows = [(m[0], m[1], 430481001001, m[4], m[2], m[5] or "male", "1980-01-01", m[3], "healthy", None, "notInSchool", "notApplicable", m[6] or None, None)
+             for m in members]
+    arows = [(1, 0, "bench", "household.import", h[0], int(h[1]), None, '{"members":3}') for h in households]
+    indexes = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('households', 'members') AND sql IS NOT NULL").fetchall()
+    t = time.perf_counter()
+    con.execute("BEGIN IMMEDIATE")
+    for name, _ in indexes: con.execute(f'DROP INDEX "{name}"')
+    con.executemany("INSERT INTO households (id, region, poverty_status, dibao, near_dibao, extreme_hardship, income_per_capita, address, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)", hrows)
+    con.executemany("INSERT INTO members (resident_id, household_id, region, name, relation, sex, birth_date, labor_ability, health, disability_grade, schooling, employment, phone, child_category) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", mrows)
+    con.executemany("INSERT INTO audit_log (at, actor_id, actor, action, subject, region, before_json, after_json) VALUES (?,?,?,?,?,?,?,?)", arows)
+    for _, ddl in indexes: con.execute(ddl)
+    con.execute("COMMIT")
+    s = time.perf_counter() - t
+    con.close()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix): os.remove(db + suffix)
+    return s
+
+d, p, q, r = [], [], [], []
 for i in range(a.runs):
-    d.append(doudi_run(i)); p.append(python_run(i)); q.append(python_run(i, parse=True))
+    d.append(doudi_run(i)); p.append(python_run(i)); q.append(python_run(i, parse=True)); r.append(schema_run(i))
     print(f"run {i + 1}: doudi {d[-1]:.2f} s ({rows / d[-1]:,.0f} rows/s)   python executemany {p[-1]:.2f} s ({rows / p[-1]:,.0f} rows/s)"
-          f"   python csv+executemany {q[-1]:.2f} s ({rows / q[-1]:,.0f} rows/s)")
-dm, pm, qm = statistics.median(d), statistics.median(p), statistics.median(q)
+          f"   python csv+executemany {q[-1]:.2f} s ({rows / q[-1]:,.0f} rows/s)   python into doudi's schema {r[-1]:.2f} s")
+dm, pm, qm, rm = statistics.median(d), statistics.median(p), statistics.median(q), statistics.median(r)
 print(f"median: doudi {dm:.2f} s = {rows / dm:,.0f} rows/s; python executemany {pm:.2f} s = {rows / pm:,.0f} rows/s; "
-      f"python csv+executemany {qm:.2f} s = {rows / qm:,.0f} rows/s")
-print(f"ratio (doudi rows/s / python executemany rows/s): {pm / dm:.2f}; against csv+executemany: {qm / dm:.2f}")
+      f"python csv+executemany {qm:.2f} s = {rows / qm:,.0f} rows/s; python executemany into doudi's schema (no checks) {rm:.2f} s = {rows / rm:,.0f} rows/s")
+print(f"ratio (doudi rows/s / python executemany rows/s): {pm / dm:.2f}; against csv+executemany: {qm / dm:.2f}; against executemany into doudi's schema: {rm / dm:.2f}")
