@@ -57,3 +57,14 @@ struct SignalKindTests {
 
     @Test func unknownSignalsNameNone() { #expect(RiskKind(screeningSignal: "weather") == nil) }
 }
+
+@Suite("CSV cells")
+struct CSVCellTests {
+    @Test("quoted when needed; a typed text that a spreadsheet would run is defused", arguments: [
+        ("王强", "王强"), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""), ("=1+2", "'=1+2"), ("+86", "'+86"), ("-x", "'-x"),
+        ("@SUM(A1)", "'@SUM(A1)"), ("=a,b", "\"'=a,b\""),
+    ])
+    func cells(_ text: String, _ written: String) { #expect(CSVCell.text(text) == written) }
+
+    @Test func plainFieldsStayAsTheyAre() { #expect(CSVCell.field("-5") == "-5" && CSVCell.field("x\ny") == "\"x\ny\"") }
+}

@@ -137,7 +137,7 @@ extension Pages {
         var out = "episode_id,household_id,head,region_code,village,monitoring_type,risk_kinds,status,step,due,identified_on\n"
         for r in rows {
             out += ["id", "household", "head", "regionCode", "region", "type", "kinds", "status", "step", "due", "identifiedOn"]
-                .map { RegisterImporter.Report.csvField("\(r[$0] ?? "")") }.joined(separator: ",") + "\n"
+                .map { CSVCell.text("\(r[$0] ?? "")") }.joined(separator: ",") + "\n"
         }
         return csv(out, name: "episodes-\(chosen)-\(Clock.today()).csv")
     }

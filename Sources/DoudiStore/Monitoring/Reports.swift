@@ -29,7 +29,7 @@ public struct Rollup: Sendable {
             + RiskKind.allCases.map(\.rawValue).joined(separator: ",") + ",backlog,overdue\n"
         for (level, rows) in [("village", villages), ("township", townships), ("total", [total])] {
             for r in rows {
-                let cells = [level, r.region.description, RegisterImporter.Report.csvField(r.name), String(r.new)] + LeadChannel.allCases.map { String(r.byChannel[$0] ?? 0) }
+                let cells = [level, r.region.description, CSVCell.text(r.name), String(r.new)] + LeadChannel.allCases.map { String(r.byChannel[$0] ?? 0) }
                     + RiskKind.allCases.map { String(r.byKind[$0] ?? 0) } + [String(r.backlog), String(r.overdue)]
                 out += cells.joined(separator: ",") + "\n"
             }
@@ -68,14 +68,14 @@ public struct Dashboard: Sendable {
             }.joined(separator: "\n") + "\n"
         case "overdue":
             "kind,id,region_code,name,step,due\n"
-                + overdueVerifications.map { l in ["verification", String(l.id), RegionCode(value: UInt64(l.region))?.description ?? "", RegisterImporter.Report.csvField(l.name), "verification", l.verification.due(createdOn: l.createdOn).description].joined(separator: ",") + "\n" }.joined()
-                + overdueSteps.map { s in ["step", String(s.episode.id), s.episode.regionCode.description, RegisterImporter.Report.csvField(s.episode.headName ?? ""), s.episode.step ?? "", s.due.description].joined(separator: ",") + "\n" }.joined()
+                + overdueVerifications.map { l in ["verification", String(l.id), RegionCode(value: UInt64(l.region))?.description ?? "", CSVCell.text(l.name), "verification", l.verification.due(createdOn: l.createdOn).description].joined(separator: ",") + "\n" }.joined()
+                + overdueSteps.map { s in ["step", String(s.episode.id), s.episode.regionCode.description, CSVCell.text(s.episode.headName ?? ""), s.episode.step ?? "", s.due.description].joined(separator: ",") + "\n" }.joined()
         default: nil
         }
     }
 
     static func csv(_ counts: [Count], _ column: String) -> String {
-        "\(column),name,households\n" + counts.map { "\($0.key),\(RegisterImporter.Report.csvField($0.label)),\($0.count)\n" }.joined()
+        "\(column),name,households\n" + counts.map { "\($0.key),\(CSVCell.text($0.label)),\($0.count)\n" }.joined()
     }
 }
 

@@ -25,13 +25,9 @@ public struct RegisterImporter: Sendable {
         public var csv: String {
             var out = "file,line,field,reason_zh,reason_en,household_id\n"
             for r in rejections {
-                out += [r.file, String(r.line), r.field, r.message.zh, r.message.en, r.householdID ?? ""].map(Self.csvField).joined(separator: ",") + "\n"
+                out += [r.file, String(r.line), r.field, r.message.zh, r.message.en, r.householdID ?? ""].map(CSVCell.field).joined(separator: ",") + "\n"
             }
             return out
-        }
-
-        public static func csvField(_ s: String) -> String {
-            s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
 
         public var summary: Message {
