@@ -145,20 +145,21 @@ enum CivilDateDays {
     }
 }
 
-/// Open addressing from 64-bit keys to dense indices; keys are never 0 (0 marks an empty slot).
-/// Key and value share one 16-byte slot, so a probe costs one cache miss, not two.
-struct KeyIndex {
-    /// `aux` rides along in what would be padding: what the feeds need of the key, read with it in one go.
-    struct Slot { var key: UInt64; var value: Int32; var aux: Int32 }
-    private var slots: [Slot]
-    private let mask: Int
+/// Resident keys (packed IDs) to what the feeds need of each person, in 256 partitions by the high bits of
+/// the key's hash, built on every core: one big table filled in file order missed the cache on nearly every
+/// insert. All partitions live in one allocation on huge pages where the system allows, so that a lookup
+/// anywhere in the 100-odd MB does not also miss the TLB.
+final class PartitionedKeyIndex: @unchecked Sendable {
+    static let bits = 8
+    static let count = 1 << bits
 
-    init(capacity: Int) {
-        var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: Slot(key: 0, value: -1, aux: -1), count: size)
-        mask = size - 1
-    }
+    /// Open addressing; key 0 is empty (keys are stored plus one). `aux` sits where padding would.
+    struct Slot { var key: UInt64; var value: Int32; var aux: Int32 }
+
+    private let slots: UnsafeMutablePointer<Slot>
+    private let length: Int
+    private let starts: [Int]
+    private let masks: [Int]
 
     @inline(__always) static func mix(_ k: UInt64) -> Int {
         var x = k &+ 1
@@ -167,53 +168,61 @@ struct KeyIndex {
         return Int(truncatingIfNeeded: x ^ (x >> 33))
     }
 
-    /// Inserts, or returns the index already there for this key.
-    @inline(__always) mutating func insert(_ key: UInt64, _ value: Int32, aux: Int32) -> Int32? {
-        let k = key &+ 1
+    @inline(__always) static func partition(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: UInt64(bitPattern: Int64(mix(key))) >> UInt64(64 - bits))
+    }
+
+    private init(sizes: [Int]) {
+        var starts: [Int] = [], masks: [Int] = [], total = 0
+        for n in sizes {
+            var size = 16
+            while size < n * 2 { size <<= 1 }
+            starts.append(total); masks.append(size - 1); total += size
+        }
+        self.starts = starts; self.masks = masks
+        let bytes = max(total, 1) * MemoryLayout<Slot>.stride
+        // Fresh anonymous pages are zero (empty slots) and are asked for as huge pages before first touch.
+        guard let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED else {
+            fatalError("out of memory for \(bytes) bytes")
+        }
+        #if os(Linux)
+        _ = madvise(raw, bytes, MADV_HUGEPAGE)
+        #endif
+        length = bytes
+        slots = raw.bindMemory(to: Slot.self, capacity: max(total, 1))
+    }
+
+    deinit { munmap(slots, length) }
+
+    /// Inserts into partition `p` (one writer per partition), or returns the value already there for the key.
+    @inline(__always) private func insert(_ p: Int, _ key: UInt64, _ value: Int32, aux: Int32) -> Int32? {
+        let base = slots + starts[p], mask = masks[p], k = key &+ 1
         var i = Self.mix(key) & mask
-        return slots.withUnsafeMutableBufferPointer { s in
-            while true {
-                if s[i].key == 0 { s[i] = Slot(key: k, value: value, aux: aux); return nil }
-                if s[i].key == k { return s[i].value }
-                i = (i + 1) & mask
-            }
+        while true {
+            if base[i].key == 0 { base[i] = Slot(key: k, value: value, aux: aux); return nil }
+            if base[i].key == k { return base[i].value }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// The `aux` stored with the key, or nil when the key is absent.
+    @inline(__always) func find(_ key: UInt64) -> Int32? {
+        let p = Self.partition(key)
+        let base = slots + starts[p], mask = masks[p], k = key &+ 1
+        var i = Self.mix(key) & mask
+        while true {
+            let slot = base[i]
+            if slot.key == k { return slot.aux }
+            if slot.key == 0 { return nil }
+            i = (i + 1) & mask
         }
     }
 
     /// Starts loading the key's first slot, so that a `find` a little later does not wait for memory.
     @inline(__always) func prefetch(_ key: UInt64) {
-        slots.withUnsafeBufferPointer { s in doudi_prefetch(s.baseAddress! + (Self.mix(key) & mask)) }
+        let p = Self.partition(key)
+        doudi_prefetch(slots + starts[p] + (Self.mix(key) & masks[p]))
     }
-
-    /// The `aux` stored with the key, or nil when the key is absent.
-    @inline(__always) func find(_ key: UInt64) -> Int32? {
-        let k = key &+ 1
-        var i = Self.mix(key) & mask
-        return slots.withUnsafeBufferPointer { s in
-            while true {
-                let slot = s[i]
-                if slot.key == k { return slot.aux }
-                if slot.key == 0 { return nil }
-                i = (i + 1) & mask
-            }
-        }
-    }
-}
-
-/// Resident keys split by the high bits of their hash into tables small enough to stay in the cache, and
-/// built on every core: one big table filled in file order missed the cache on nearly every insert.
-struct PartitionedKeyIndex: Sendable {
-    static let bits = 8
-    static let count = 1 << bits
-    private let tables: [KeyIndex]
-
-    @inline(__always) static func partition(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: UInt64(bitPattern: Int64(KeyIndex.mix(key))) >> UInt64(64 - bits))
-    }
-
-    /// The `aux` of the key, or nil when it is absent.
-    @inline(__always) func find(_ key: UInt64) -> Int32? { tables[Self.partition(key)].find(key) }
-    @inline(__always) func prefetch(_ key: UInt64) { tables[Self.partition(key)].prefetch(key) }
 
     /// Builds the index of keys given chunk by chunk in file order, each with its `aux` (what `find` gives
     /// back). Also returns the first repeat in file order: (position of the first, position of the repeat).
@@ -260,16 +269,14 @@ struct PartitionedKeyIndex: Sendable {
             }
         }
         // Each partition's table, in file order inside it, so a repeat names the first occurrence.
-        let tables = Slots<KeyIndex?>(count: count, initial: nil)
+        let index = PartitionedKeyIndex(sizes: (0..<count).map { partStart[$0 + 1] - partStart[$0] })
         let repeats = Slots<(Int32, Int32)?>(count: count, initial: nil)
         DispatchQueue.concurrentPerform(iterations: count) { p in
-            var t = KeyIndex(capacity: max(8, partStart[p + 1] - partStart[p]))
             for j in partStart[p]..<partStart[p + 1] {
-                if let first = t.insert(keys[j], positions[j], aux: auxes[j]) { repeats[p] = (first, positions[j]); break }
+                if let first = index.insert(p, keys[j], positions[j], aux: auxes[j]) { repeats[p] = (first, positions[j]); break }
             }
-            tables[p] = t
         }
         let firstRepeat = (0..<count).compactMap { repeats[$0] }.min { $0.1 < $1.1 }
-        return (PartitionedKeyIndex(tables: (0..<count).map { tables[$0]! }), firstRepeat.map { (first: $0.0, repeat: $0.1) })
+        return (index, firstRepeat.map { (first: $0.0, repeat: $0.1) })
     }
 }
