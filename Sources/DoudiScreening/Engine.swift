@@ -206,7 +206,7 @@ extension Screening {
             }
             hchunks[w] = c
         }
-        progress("households: ids")
+        progress("household ids")
         var hashes: [UInt64] = []
         for w in 0..<hparts.count {
             let c = hchunks[w]!
@@ -227,7 +227,6 @@ extension Screening {
             throw InputError(message: Message("households.csv 第\(a)行和第\(b)行的 household_id 重复：\(id)", "households.csv lines \(a) and \(b) repeat household_id \(id)"))
         }
         let nh = hh.ids.count
-        progress("households table")
 
         // Members
         progress("members")

@@ -5,6 +5,7 @@ roster, dashboard and roll-up. Fails on any step, on a horizontal scroll bar, or
 request to another host."""
 import sys
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -32,6 +33,15 @@ try:
     d.find_element(By.NAME, "password").send_keys("doudi-demo-2026")
     d.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
     wait = WebDriverWait(d, 30)
+
+    def shows(text):
+        """Waits until the page shows `text`; a page still being replaced counts as not yet."""
+        def check(drv):
+            try:
+                return text in drv.find_element(By.TAG_NAME, "main").text
+            except WebDriverException:
+                return False
+        wait.until(check)
     wait.until(EC.url_contains("/households"))
     assert "户籍登记" in d.page_source
     narrow("households")
@@ -51,7 +61,7 @@ try:
     full = d.find_elements(By.CSS_SELECTOR, "dd.mono")[0].text
     assert "*" not in full and len(full) == 18, full
     d.find_element(By.LINK_TEXT, "English").click()
-    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "Members"))
+    shows("Members")
     narrow("household (en)")
     # Early warning: verify an open lead on its page, take the pledge step, then the roster, dashboard and roll-up.
     d.find_element(By.PARTIAL_LINK_TEXT, "中文").click() if d.find_elements(By.PARTIAL_LINK_TEXT, "中文") else d.get(base + "/lang?to=zh")
@@ -68,11 +78,11 @@ try:
     d.find_element(By.CSS_SELECTOR, "form[action^='/leads/'] button[type=submit]").click()
     wait.until(EC.presence_of_element_located((By.LINK_TEXT, "监测档案")))
     d.find_element(By.LINK_TEXT, "监测档案").click()
-    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "农户承诺授权"))
+    shows("农户承诺授权")
     narrow("case file")
     d.find_element(By.ID, "c_note").send_keys("已签承诺授权书")
     d.find_element(By.XPATH, "//button[contains(., '办结本环节')]").click()
-    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "村民主评议"))
+    shows("村民主评议")
     for path, text in [("/episodes", "监测对象"), ("/dashboard", "数据看板"), ("/rollup", "日汇总")]:
         d.get(base + path)
         assert text in d.page_source, path
