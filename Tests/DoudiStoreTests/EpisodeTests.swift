@@ -47,7 +47,7 @@ struct EpisodeTests {
             await #expect(throws: StoreError.self) { try await s.act(id, .complete(note: ""), by: cast.township, today: today) }
             await #expect(throws: StoreError.notFound) { try await s.act(id, .complete(note: ""), by: cast.otherVillage, today: today) }
             #expect(try await s.detail(id, by: cast.otherVillage) == nil)
-            let due = try #require(try await s.detail(id, by: cast.village)?.stepDue)
+            let due = try #require(try await s.detail(id, by: cast.village)?.episode.stepDue)
             #expect(due == today.adding(days: 7))  // pledge: 7 days from the lead, the shipped policy
             try await identify(db, cast, id, start: today)
             let roster = try await s.episodes(by: cast.county, statuses: [.monitored])

@@ -96,9 +96,8 @@ public struct PolicySetting: Sendable, Hashable {
 public struct Policy: Sendable, Hashable {
     public var values: [PolicyKey: String]
     /// Where each value comes from: the region and year of the setting that won.
-    public var sources: [PolicyKey: (region: RegionCode, year: Int)] { _sources.mapValues { ($0.region, $0.year) } }
-    var _sources: [PolicyKey: Source]
-    struct Source: Sendable, Hashable { var region: RegionCode; var year: Int }
+    public var sources: [PolicyKey: Source]
+    public struct Source: Sendable, Hashable { public var region: RegionCode; public var year: Int }
 
     /// Inheritance: for each key, among the settings of the region and its ancestors from years up to `year`,
     /// the latest year wins, and within one year the nearest region. So a county's own line holds until its
@@ -109,7 +108,7 @@ public struct Policy: Sendable, Hashable {
             if let b = best[s.key], (b.year, b.region.depth) >= (s.year, s.region.depth) { continue }
             best[s.key] = s
         }
-        return Policy(values: best.mapValues(\.value), _sources: best.mapValues { Source(region: $0.region, year: $0.year) })
+        return Policy(values: best.mapValues(\.value), sources: best.mapValues { Source(region: $0.region, year: $0.year) })
     }
 
     public func int(_ key: PolicyKey) -> Int? { values[key].flatMap { Int($0.trimmingSpaces()) } }

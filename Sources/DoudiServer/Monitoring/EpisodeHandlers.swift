@@ -16,28 +16,11 @@ extension APIHandlers {
 
     static func detail(_ d: EpisodeDetail) -> Schemas.EpisodeDetail {
         Schemas.EpisodeDetail(
-            episode: episode(d.episode), stepDue: d.stepDue?.description, overdue: d.overdue(today: Clock.today()),
+            episode: episode(d.episode), stepDue: d.episode.stepDue?.description, overdue: d.episode.overdue(today: Clock.today()),
             events: d.events.map { .init(at: Date(timeIntervalSince1970: Double($0.at) / 1000), day: $0.onDay.description, procedure: $0.procedureKind,
                                          step: $0.step, action: $0.action, note: $0.note, actor: $0.actor) },
             objections: d.objections.map { .init(id: $0.id, raisedOn: $0.raisedOn.description, text: $0.text, status: $0.status, resolution: $0.resolution) })
     }
-
-    /// Runs a store call and answers its errors as the document says.
-    func answer<T>(_ body: () async throws -> T, ok: (T) -> Schemas.EpisodeDetail?) async throws -> Result<Schemas.EpisodeDetail, StoreAnswer> {
-        do {
-            guard let d = ok(try await body()) else { return .failure(.notFound) }
-            return .success(d)
-        } catch let e as StoreError {
-            switch e {
-            case .notFound: return .failure(.notFound)
-            case .forbidden: return .failure(.forbidden)
-            case .invalid(let p): return .failure(.invalid(p))
-            default: throw e
-            }
-        }
-    }
-
-    enum StoreAnswer: Error { case notFound, forbidden, invalid([FieldProblem]) }
 
     func listEpisodes(_ input: Operations.ListEpisodes.Input) async throws -> Operations.ListEpisodes.Output {
         let a = try caller
@@ -56,11 +39,16 @@ extension APIHandlers {
 
     func getEpisode(_ input: Operations.GetEpisode.Input) async throws -> Operations.GetEpisode.Output {
         let a = try caller
-        switch try await answer({ try await services.episodes.detail(input.path.episodeId, by: a.actor) }, ok: { $0.map(Self.detail) }) {
-        case .success(let d): return .ok(.init(body: .json(d)))
-        case .failure(.forbidden): return .forbidden(.init(body: .json(Self.forbidden)))
-        case .failure: return .notFound(.init(body: .json(Self.notFound)))
-        }
+        do {
+            guard let d = try await services.episodes.detail(input.path.episodeId, by: a.actor) else { return .notFound(.init(body: .json(Self.notFound))) }
+            return .ok(.init(body: .json(Self.detail(d))))
+        } catch StoreError.forbidden { return .forbidden(.init(body: .json(Self.forbidden))) }
+    }
+
+    /// The episode after a change, as `getEpisode` shows it.
+    func episodeAfter<O: StoreRefusals>(_ id: Int64, by a: UserStore.Account, ok: (Schemas.EpisodeDetail) -> O) async throws -> O {
+        guard let d = try await services.episodes.detail(id, by: a.actor) else { return .notFound(.init(body: .json(Self.notFound))) }
+        return ok(Self.detail(d))
     }
 
     func actOnEpisode(_ input: Operations.ActOnEpisode.Input) async throws -> Operations.ActOnEpisode.Output {
@@ -71,16 +59,10 @@ extension APIHandlers {
         case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         case .success(let v): action = v
         }
-        let id = input.path.episodeId
-        switch try await answer({
-            try await services.episodes.act(id, action, by: a.actor)
-            return try await services.episodes.detail(id, by: a.actor)
-        }, ok: { $0.map(Self.detail) }) {
-        case .success(let d): return .ok(.init(body: .json(d)))
-        case .failure(.forbidden): return .forbidden(.init(body: .json(Self.forbidden)))
-        case .failure(.invalid(let p)): return .unprocessableContent(.init(body: .json(Self.invalid(p))))
-        case .failure(.notFound): return .notFound(.init(body: .json(Self.notFound)))
-        }
+        do {
+            try await services.episodes.act(input.path.episodeId, action, by: a.actor)
+            return try await episodeAfter(input.path.episodeId, by: a) { .ok(.init(body: .json($0))) }
+        } catch { return try Self.refusal(error) }
     }
 
     func proposeClearing(_ input: Operations.ProposeClearing.Input) async throws -> Operations.ProposeClearing.Output {
@@ -89,16 +71,10 @@ extension APIHandlers {
         let criteria = ClearingCriteria(monthlyIncome: b.monthlyIncome, food: b.food, clothing: b.clothing, education: b.education, medical: b.medical,
                                         housing: b.housing, drinkingWater: b.drinkingWater, rigidExpensesResolved: b.rigidExpensesResolved,
                                         risksRemoved: b.risksRemoved, noNewRisk: b.noNewRisk)
-        let id = input.path.episodeId
-        switch try await answer({
-            try await services.episodes.proposeClearing(id, criteria: criteria, by: a.actor)
-            return try await services.episodes.detail(id, by: a.actor)
-        }, ok: { $0.map(Self.detail) }) {
-        case .success(let d): return .ok(.init(body: .json(d)))
-        case .failure(.forbidden): return .forbidden(.init(body: .json(Self.forbidden)))
-        case .failure(.invalid(let p)): return .unprocessableContent(.init(body: .json(Self.invalid(p))))
-        case .failure(.notFound): return .notFound(.init(body: .json(Self.notFound)))
-        }
+        do {
+            try await services.episodes.proposeClearing(input.path.episodeId, criteria: criteria, by: a.actor)
+            return try await episodeAfter(input.path.episodeId, by: a) { .ok(.init(body: .json($0))) }
+        } catch { return try Self.refusal(error) }
     }
 
     func getNotice(_ input: Operations.GetNotice.Input) async throws -> Operations.GetNotice.Output {

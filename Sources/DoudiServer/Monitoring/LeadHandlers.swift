@@ -148,14 +148,7 @@ extension APIHandlers {
             do {
                 try await services.leads.verify(leadID: input.path.leadId, decision: decision, by: a.actor)
                 return .noContent(.init())
-            } catch let e as StoreError {
-                switch e {
-                case .notFound: return .notFound(.init(body: .json(Self.notFound)))
-                case .forbidden: return .forbidden(.init(body: .json(Self.forbidden)))
-                case .invalid(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p))))
-                default: throw e
-                }
-            }
+            } catch { return try Self.refusal(error) }
         }
     }
 }

@@ -43,6 +43,18 @@ extension Pages {
     }
     func kindsText(_ kinds: [RiskKind], _ t: Strings.Table) -> String { kinds.map { label($0, t) }.joined(separator: "、") }
 
+    /// A page's answer to a store's refusal: not found, forbidden, or the form again with the fields at fault;
+    /// anything else is a server failure.
+    func refused(_ error: any Error, _ req: Request, _ a: UserStore.Account, _ csrf: String,
+                 form: ([FieldProblem]) async throws -> Response) async throws -> Response {
+        switch error as? StoreError {
+        case .notFound?: try notFound(req, a, csrf)
+        case .forbidden?: try forbidden(req, a, csrf)
+        case .invalid(let p)?: try await form(p)
+        default: throw error
+        }
+    }
+
     /// A CSV download: UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese right.
     func csv(_ text: String, name: String) -> Response {
         Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store"],
@@ -82,8 +94,8 @@ extension Pages {
             do {
                 try await services.leads.verify(leadID: id, decision: decision, by: a.actor)
                 return .redirect(to: "/leads/\(id)", type: .normal)
-            } catch StoreError.notFound { return try notFound(req, a, csrf) } catch StoreError.forbidden { return try forbidden(req, a, csrf) } catch StoreError.invalid(let p) {
-                return try await leadPage(req, a, csrf, id: id, problems: p, status: .unprocessableContent)
+            } catch {
+                return try await refused(error, req, a, csrf) { try await leadPage(req, a, csrf, id: id, problems: $0, status: .unprocessableContent) }
             }
         }
     }
@@ -100,21 +112,12 @@ extension Pages {
 
     func episodeRows(_ list: [EpisodeSummary], _ t: Strings.Table, today: CivilDate) async throws -> [[String: Any]] {
         let names = try await services.regions.villageLabels(list.map(\.regionCode))
-        var policies: [String: Policy] = [:]
-        var rows: [[String: Any]] = []
-        for e in list {
-            var due: CivilDate?
-            if e.status != EpisodeStatus.monitored.rawValue, let step = e.step.flatMap(ProcedureStep.init(rawValue:)) {
-                let key = "\(e.region)/\(e.startedOn.year)"
-                if policies[key] == nil { policies[key] = try await services.policy.policy(region: e.regionCode, year: e.startedOn.year) }
-                due = try? step.due(startedOn: e.startedOn, policy: policies[key]!)
-            }
-            rows.append(["id": e.id, "head": e.headName ?? e.householdID, "household": e.householdID, "region": names[e.regionCode] ?? e.regionCode.description,
-                         "type": label(MonitoringType.self, e.monitoringType, t), "kinds": kindsText(e.kinds, t), "status": label(EpisodeStatus.self, e.status, t),
-                         "step": label(ProcedureStep.self, e.step, t), "due": due?.description ?? "", "overdue": due.map { today > $0 } ?? false,
-                         "identifiedOn": e.identifiedOn?.description ?? "", "regionCode": e.regionCode.description])
+        return list.map { e in
+            ["id": e.id, "head": e.headName ?? e.householdID, "household": e.householdID, "region": names[e.regionCode] ?? e.regionCode.description,
+             "type": label(MonitoringType.self, e.monitoringType, t), "kinds": kindsText(e.kinds, t), "status": label(EpisodeStatus.self, e.status, t),
+             "step": label(ProcedureStep.self, e.step, t), "due": e.stepDue?.description ?? "", "overdue": e.overdue(today: today),
+             "identifiedOn": e.identifiedOn?.description ?? "", "regionCode": e.regionCode.description]
         }
-        return rows
     }
 
     func episodesPage(_ req: Request, _ a: UserStore.Account, _ csrf: String) async throws -> Response {
@@ -158,8 +161,8 @@ extension Pages {
                   "type": label(MonitoringType.self, e.monitoringType, t), "kinds": kindsText(e.kinds, t), "status": label(EpisodeStatus.self, e.status, t),
                   "foundOn": e.foundOn.description, "identifiedOn": e.identifiedOn?.description as Any, "clearedOn": e.clearedOn?.description as Any,
                   "step": (running ? label(ProcedureStep.self, e.step, t) : nil) as Any, "procedure": label(ProcedureKind.self, e.procedureKind, t),
-                  "actor": step.map { t.code == "en" ? $0.actor.english : $0.actor.chinese } ?? "", "due": d.stepDue?.description ?? "",
-                  "overdue": running && d.overdue(today: today), "noticeFrom": (running ? e.noticeFrom?.description : nil) as Any,
+                  "actor": step.map { t.code == "en" ? $0.actor.english : $0.actor.chinese } ?? "", "due": e.stepDue?.description ?? "",
+                  "overdue": e.overdue(today: today), "noticeFrom": (running ? e.noticeFrom?.description : nil) as Any,
                   "noticeTo": e.noticeTo?.description ?? "", "previous": e.previousID as Any] as [String: Any],
             "canAct": canAct, "isNotice": step == .publicNotice, "today": today.description, "noticeEnd": today.adding(days: d.noticeDays).description,
             "canSettle": canAct && step == .publicNotice,
@@ -185,8 +188,8 @@ extension Pages {
             do {
                 try await services.episodes.act(id, action, by: a.actor)
                 return .redirect(to: "/episodes/\(id)", type: .normal)
-            } catch StoreError.notFound { return try notFound(req, a, csrf) } catch StoreError.forbidden { return try forbidden(req, a, csrf) } catch StoreError.invalid(let p) {
-                return try await episodePage(req, a, csrf, id: id, problems: p, status: .unprocessableContent)
+            } catch {
+                return try await refused(error, req, a, csrf) { try await episodePage(req, a, csrf, id: id, problems: $0, status: .unprocessableContent) }
             }
         }
     }
@@ -205,8 +208,8 @@ extension Pages {
         do {
             try await services.episodes.proposeClearing(id, criteria: c, by: a.actor)
             return .redirect(to: "/episodes/\(id)", type: .normal)
-        } catch StoreError.notFound { return try notFound(req, a, csrf) } catch StoreError.forbidden { return try forbidden(req, a, csrf) } catch StoreError.invalid(let p) {
-            return try await episodePage(req, a, csrf, id: id, problems: p, form: form, status: .unprocessableContent)
+        } catch {
+            return try await refused(error, req, a, csrf) { try await episodePage(req, a, csrf, id: id, problems: $0, form: form, status: .unprocessableContent) }
         }
     }
 
@@ -265,8 +268,8 @@ extension Pages {
         do {
             try await services.policy.set(region: region, year: year, key: key, value: form["value"] ?? "", by: a.actor)
             return try await policyPage(req, a, csrf, form: ["region": region.description, "year": String(year)], message: t.t("saved"))
-        } catch StoreError.forbidden { return try forbidden(req, a, csrf) } catch StoreError.invalid(let p) {
-            return try await policyPage(req, a, csrf, form: form, problems: p, status: .unprocessableContent)
+        } catch {
+            return try await refused(error, req, a, csrf) { try await policyPage(req, a, csrf, form: form, problems: $0, status: .unprocessableContent) }
         }
     }
 
@@ -307,7 +310,7 @@ extension Pages {
         let t = lang(req)
         guard a.role.may(.readRegister) else { return try forbidden(req, a, csrf) }
         let d = try await services.reports.dashboard(by: a.actor, region: requestedRegion(req, a))
-        let names = try await services.regions.villageLabels(d.overdueVerifications.compactMap { RegionCode(value: UInt64($0.region)) } + d.overdueSteps.map(\.episode.regionCode))
+        let names = try await services.regions.villageLabels(d.overdueVerifications.compactMap { RegionCode(value: UInt64($0.region)) } + d.overdueSteps.map(\.regionCode))
         let regionName = d.region.isCountry ? "全国 / China" : try await services.regions.region(d.region)?.name ?? d.region.description
         let up = d.region != a.region ? d.region.parent.map { a.region.contains($0) ? $0 : a.region } ?? a.region : nil
         func counts(_ c: [Dashboard.Count], _ label: (Dashboard.Count) -> String) -> [[String: Any]] { c.map { ["key": $0.key, "label": label($0), "count": $0.count] } }
@@ -325,9 +328,9 @@ extension Pages {
                 let r = RegionCode(value: UInt64(l.region)) ?? .country
                 return ["id": l.id, "name": l.name, "region": names[r] ?? r.description, "due": l.verification.due(createdOn: l.createdOn).description] as [String: Any]
             },
-            "overdueSteps": d.overdueSteps.map { s in
-                ["id": s.episode.id, "name": s.episode.headName ?? s.episode.householdID, "region": names[s.episode.regionCode] ?? s.episode.regionCode.description,
-                 "step": label(ProcedureStep.self, s.episode.step, t), "due": s.due.description] as [String: Any]
+            "overdueSteps": d.overdueSteps.map { e in
+                ["id": e.id, "name": e.headName ?? e.householdID, "region": names[e.regionCode] ?? e.regionCode.description,
+                 "step": label(ProcedureStep.self, e.step, t), "due": e.stepDue?.description ?? ""] as [String: Any]
             }])
     }
 

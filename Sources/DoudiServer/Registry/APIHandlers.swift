@@ -32,6 +32,17 @@ struct APIHandlers: APIProtocol {
         return error("invalid", first.message, field: first.field, problems: problems)
     }
 
+    /// The answer the document gives to a store's refusal: 404 for a record missing or outside the caller's
+    /// region, 403 for a role that may not, 422 for fields at fault; anything else is a server failure.
+    static func refusal<O: StoreRefusals>(_ error: any Error) throws -> O {
+        switch error as? StoreError {
+        case .notFound?: .notFound(.init(body: .json(notFound)))
+        case .forbidden?: .forbidden(.init(body: .json(forbidden)))
+        case .invalid(let p)?: .unprocessableContent(.init(body: .json(invalid(p))))
+        default: throw error
+        }
+    }
+
     // MARK: - Access
 
     func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
@@ -123,14 +134,7 @@ struct APIHandlers: APIProtocol {
         }
         do {
             return .ok(.init(body: .json(try await schema(try await services.households.update(household, by: a.actor)))))
-        } catch let e as StoreError {
-            switch e {
-            case .notFound: return .notFound(.init(body: .json(Self.notFound)))
-            case .forbidden: return .forbidden(.init(body: .json(Self.forbidden)))
-            case .invalid(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p))))
-            default: throw e
-            }
-        }
+        } catch { return try Self.refusal(error) }
     }
 
     func addMember(_ input: Operations.AddMember.Input) async throws -> Operations.AddMember.Output {
@@ -142,15 +146,9 @@ struct APIHandlers: APIProtocol {
         }
         do {
             return .created(.init(body: .json(try await schema(try await services.households.addMember(member, by: a.actor)))))
-        } catch let e as StoreError {
-            switch e {
-            case .notFound: return .notFound(.init(body: .json(Self.notFound)))
-            case .forbidden: return .forbidden(.init(body: .json(Self.forbidden)))
-            case .invalid(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p))))
-            case .personInOtherHousehold(let other): return .conflict(.init(body: .json(Self.personConflict(other))))
-            default: throw e
-            }
-        }
+        } catch StoreError.personInOtherHousehold(let other) {
+            return .conflict(.init(body: .json(Self.personConflict(other))))
+        } catch { return try Self.refusal(error) }
     }
 
     func revealMember(_ input: Operations.RevealMember.Input) async throws -> Operations.RevealMember.Output {
@@ -266,3 +264,16 @@ struct APIHandlers: APIProtocol {
     }
 }
 
+
+/// Outputs whose document lists all three refusals of a store call (see `APIHandlers.refusal`).
+protocol StoreRefusals {
+    static func notFound(_ r: Components.Responses.NotFound) -> Self
+    static func forbidden(_ r: Components.Responses.Forbidden) -> Self
+    static func unprocessableContent(_ r: Components.Responses.Invalid) -> Self
+}
+
+extension Operations.UpdateHousehold.Output: StoreRefusals {}
+extension Operations.AddMember.Output: StoreRefusals {}
+extension Operations.VerifyLead.Output: StoreRefusals {}
+extension Operations.ActOnEpisode.Output: StoreRefusals {}
+extension Operations.ProposeClearing.Output: StoreRefusals {}

@@ -21,6 +21,11 @@ public struct EpisodeSummary: Sendable, Hashable, Decodable {
     public var identifiedOn: CivilDate?
     public var clearedOn: CivilDate?
     public var headName: String?
+    /// The deadline of the current step while a procedure runs, from the policy of the episode's region and
+    /// of the year it started; set by the store.
+    public var stepDue: CivilDate?
+
+    public func overdue(today: CivilDate) -> Bool { stepDue.map { today > $0 } ?? false }
 
     enum CodingKeys: String, CodingKey {
         case id, region, status, step
@@ -31,6 +36,10 @@ public struct EpisodeSummary: Sendable, Hashable, Decodable {
 
     public var regionCode: RegionCode { RegionCode(value: UInt64(region)) ?? .country }
     public var kinds: [RiskKind] { riskKinds.split(separator: ",").compactMap { RiskKind(rawValue: String($0)) } }
+
+    mutating func setStepDue(_ book: PolicyBook) {
+        stepDue = try? step.flatMap(ProcedureStep.init(rawValue:))?.due(startedOn: startedOn, policy: book.policy(region: regionCode, year: startedOn.year))
+    }
 
     func state(unresolved: Int) -> ProcedureState? {
         guard let kind = procedureKind.flatMap(ProcedureKind.init(rawValue:)), let step = step.flatMap(ProcedureStep.init(rawValue:)) else { return nil }
@@ -64,9 +73,7 @@ public struct EpisodeDetail: Sendable {
     public var episode: EpisodeSummary
     public var events: [EpisodeEvent]
     public var objections: [ObjectionRecord]
-    public var stepDue: CivilDate?
     public var noticeDays: Int
-    public func overdue(today: CivilDate) -> Bool { stepDue.map { today > $0 } ?? false }
 }
 
 /// Monitoring episodes: identification (R-MON-7), the roster, risk clearing (R-MON-9/10).
@@ -126,7 +133,12 @@ public struct EpisodeStore: Sendable {
         if !statuses.isEmpty { q.appendInterpolation(unsafeRaw: " AND e.status IN ("); q.appendInterpolation(binds: statuses.map(\.rawValue)); q.appendInterpolation(unsafeRaw: ")") }
         if let householdID { q.appendInterpolation(unsafeRaw: " AND e.household_id = "); q.appendInterpolation(bind: householdID) }
         q.appendInterpolation(unsafeRaw: " ORDER BY e.id DESC LIMIT \(max(1, min(limit, 5000)))")
-        return try await db.read { sql in try await sql.raw(q).all(decoding: EpisodeSummary.self) }
+        return try await db.read { sql in
+            var list = try await sql.raw(q).all(decoding: EpisodeSummary.self)
+            let book = try await PolicyStore.book(sql)
+            for i in list.indices { list[i].setStepDue(book) }
+            return list
+        }
     }
 
     static func load(_ sql: any SQLDatabase, _ id: Int64, actor: Actor) async throws -> EpisodeSummary? {
@@ -145,10 +157,11 @@ public struct EpisodeStore: Sendable {
                 .all(decoding: EpisodeEvent.self)
             let objections = try await sql.raw("SELECT id, raised_on, text, status, resolution FROM objections WHERE episode_id = \(bind: id) ORDER BY id")
                 .all(decoding: ObjectionRecord.self)
-            let policy = try await PolicyStore.policy(sql, region: e.regionCode, year: e.startedOn.year)
-            let due = try? e.step.flatMap(ProcedureStep.init(rawValue:))?.due(startedOn: e.startedOn, policy: policy)
-            return EpisodeDetail(episode: e, events: events, objections: objections, stepDue: e.status == EpisodeStatus.monitored.rawValue ? nil : due,
-                                 noticeDays: policy.int(.noticeDays) ?? 5)
+            var episode = e
+            let book = try await PolicyStore.book(sql)
+            episode.setStepDue(book)
+            return EpisodeDetail(episode: episode, events: events, objections: objections,
+                                 noticeDays: book.policy(region: e.regionCode, year: e.startedOn.year).int(.noticeDays) ?? 5)
         }
     }
 

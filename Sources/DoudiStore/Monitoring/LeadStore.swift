@@ -261,13 +261,9 @@ public struct LeadStore: Sendable {
         q.appendInterpolation(unsafeRaw: " ORDER BY id DESC LIMIT \(max(1, min(limit, 500)))")
         return try await db.read { sql in
             var leads = try await sql.raw(q).all(decoding: LeadSummary.self)
-            var known: [String: VerificationDeadline] = [:]
+            let book = try await PolicyStore.book(sql)
             for i in leads.indices {
-                let key = "\(leads[i].region)/\(leads[i].createdOn.year)"
-                if known[key] == nil {
-                    known[key] = try await PolicyStore.policy(sql, region: RegionCode(value: UInt64(leads[i].region)) ?? .country, year: leads[i].createdOn.year).verification
-                }
-                leads[i].verification = known[key]!
+                leads[i].verification = book.policy(region: RegionCode(value: UInt64(leads[i].region)) ?? .country, year: leads[i].createdOn.year).verification
             }
             return leads
         }

@@ -42,6 +42,12 @@ public struct PolicyStore: Sendable {
         Policy.resolve(region: region, year: year, settings: try await settings(sql, along: region))
     }
 
+    /// Every setting, read once, for the lists that need the policy of many regions and years (a few hundred
+    /// rows at most: values are set per region and year by hand).
+    static func book(_ sql: any SQLDatabase) async throws -> PolicyBook {
+        PolicyBook(settings: try await sql.raw("SELECT region, year, key, value FROM policy_settings").all(decoding: Row.self).compactMap(\.setting))
+    }
+
     public func policy(region: RegionCode, year: Int) async throws -> Policy {
         try await db.read { sql in try await Self.policy(sql, region: region, year: year) }
     }
@@ -97,4 +103,10 @@ extension PolicyStore.Row {
         guard let key = PolicyKey(rawValue: key), let code = region == 0 ? RegionCode.country : RegionCode(value: UInt64(region)) else { return nil }
         return PolicySetting(region: code, year: year, key: key, value: value)
     }
+}
+
+/// All policy settings in memory: the policy of any region and year without another query.
+struct PolicyBook: Sendable {
+    let settings: [PolicySetting]
+    func policy(region: RegionCode, year: Int) -> Policy { Policy.resolve(region: region, year: year, settings: settings) }
 }

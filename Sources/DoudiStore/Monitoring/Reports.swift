@@ -52,7 +52,8 @@ public struct Dashboard: Sendable {
     /// The last days, oldest first: leads per channel.
     public var leadsPerDay: [(day: CivilDate, byChannel: [LeadChannel: Int])]
     public var overdueVerifications: [LeadSummary]
-    public var overdueSteps: [(episode: EpisodeSummary, due: CivilDate)]
+    /// Episodes whose current step is past its deadline (`stepDue`).
+    public var overdueSteps: [EpisodeSummary]
     public var identifying: Int
     public var clearing: Int
 
@@ -69,7 +70,7 @@ public struct Dashboard: Sendable {
         case "overdue":
             "kind,id,region_code,name,step,due\n"
                 + overdueVerifications.map { l in ["verification", String(l.id), RegionCode(value: UInt64(l.region))?.description ?? "", CSVCell.text(l.name), "verification", l.verification.due(createdOn: l.createdOn).description].joined(separator: ",") + "\n" }.joined()
-                + overdueSteps.map { s in ["step", String(s.episode.id), s.episode.regionCode.description, CSVCell.text(s.episode.headName ?? ""), s.episode.step ?? "", s.due.description].joined(separator: ",") + "\n" }.joined()
+                + overdueSteps.map { e in ["step", String(e.id), e.regionCode.description, CSVCell.text(e.headName ?? ""), e.step ?? "", e.stepDue?.description ?? ""].joined(separator: ",") + "\n" }.joined()
         default: nil
         }
     }
@@ -92,7 +93,7 @@ public struct ReportStore: Sendable {
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
         let start = Self.startMillis(day), end = Self.startMillis(day.adding(days: 1))
         let scope = HouseholdStore.scope(actor)
-        let (rows, names) = try await db.read { sql in
+        let (rows, names, book) = try await db.read { sql in
             let rows = try await sql.raw("""
                 SELECT region, channel, risk_kinds, created_at, verified_at, status FROM leads
                 WHERE \(scope) AND created_at < \(bind: end) AND (status = 'open' OR verified_at >= \(bind: start) OR created_at >= \(bind: start))
@@ -100,10 +101,9 @@ public struct ReportStore: Sendable {
             let r = actor.region.subtreeRange
             let names = try await sql.raw("SELECT code, name FROM regions WHERE code BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound)) AND level >= 4")
                 .all(decoding: NameRow.self)
-            return (rows, names)
+            return (rows, names, try await PolicyStore.book(sql))
         }
         let name = Dictionary(names.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
-        var policies: [String: VerificationDeadline] = [:]
         var villages: [RegionCode: Rollup.Row] = [:]
         for l in rows {
             guard let code = RegionCode(value: UInt64(l.region)) else { continue }
@@ -117,9 +117,7 @@ public struct ReportStore: Sendable {
             if openAtEnd {
                 row.backlog += 1
                 let created = Clock.day(ofMillis: l.created_at)
-                let key = "\(l.region)/\(created.year)"
-                if policies[key] == nil { policies[key] = try await PolicyStore(db).policy(region: code, year: created.year).verification }
-                if day > policies[key]!.due(createdOn: created) { row.overdue += 1 }
+                if day > book.policy(region: code, year: created.year).verification.due(createdOn: created) { row.overdue += 1 }
             }
             villages[code] = row
         }
@@ -174,15 +172,7 @@ public struct ReportStore: Sendable {
         for l in leadRows { if let c = LeadChannel(rawValue: l.channel) { perDay[Clock.day(ofMillis: l.created_at).daysSinceEpoch, default: [:]][c, default: 0] += 1 } }
         let open = try await LeadStore(db).leads(by: viewer, status: .open, limit: 100_000)
         let overdueLeads = open.filter { today > $0.verification.due(createdOn: $0.createdOn) }
-        var overdueSteps: [(EpisodeSummary, CivilDate)] = []
-        var policies: [String: Policy] = [:]
-        for e in episodes where e.status != EpisodeStatus.monitored.rawValue {
-            let key = "\(e.region)/\(e.startedOn.year)"
-            if policies[key] == nil { policies[key] = try await PolicyStore(db).policy(region: e.regionCode, year: e.startedOn.year) }
-            if let step = e.step.flatMap(ProcedureStep.init(rawValue:)), let due = try? step.due(startedOn: e.startedOn, policy: policies[key]!), today > due {
-                overdueSteps.append((e, due))
-            }
-        }
+        let overdueSteps = episodes.filter { $0.overdue(today: today) }
         return Dashboard(
             region: target, today: today, monitored: roster.count,
             byType: MonitoringType.allCases.map { Dashboard.Count(key: $0.rawValue, label: $0.chinese, count: byType[$0.rawValue] ?? 0) },

@@ -52,7 +52,8 @@ final class RawSQLite {
     }
 
     func count(_ table: String) throws -> Int {
-        Int(try rows("SELECT COUNT(*) FROM \(table)").first?.first??.description ?? "0") ?? 0
+        let s = try prepare("SELECT COUNT(*) FROM \(table)")
+        return try s.step() ? Int(sqlite_nio_sqlite3_column_int64(s.handle, 0)) : 0
     }
 
     func prepare(_ sql: String) throws -> Statement {
