@@ -66,18 +66,23 @@ public struct HouseholdStore: Sendable {
         }
     }
 
-    static func bulkRow(_ m: Member, region: RegionCode) -> [BulkValue] {
-        [.text(m.residentID.text), .text(m.householdID), .int(Int64(region.value)), .text(m.name), .text(m.relation.rawValue),
-         .text(m.sex.rawValue), .text(m.birthDate.description), .text(m.laborAbility.rawValue), .text(m.health.rawValue),
-         m.disabilityGrade.map { .int(Int64($0)) } ?? .null, .text(m.schooling.rawValue), .text(m.employment.rawValue),
-         m.phone.map { .text($0) } ?? .null, m.childCategory.map { .text($0.rawValue) } ?? .null]
+    /// A member's columns, in `memberColumns` order.
+    static func write<W: RowWriter>(_ m: Member, region: RegionCode, to w: inout W) {
+        w.text(m.residentID.text); w.text(m.householdID); w.int(Int64(region.value)); w.text(m.name); w.text(m.relation.rawValue)
+        w.text(m.sex.rawValue); w.text(m.birthDate.description); w.text(m.laborAbility.rawValue); w.text(m.health.rawValue)
+        w.int(m.disabilityGrade.map(Int64.init)); w.text(m.schooling.rawValue); w.text(m.employment.rawValue)
+        w.text(m.phone); w.text(m.childCategory?.rawValue)
     }
 
-    static func bulkRow(_ h: Household, now: Int64) -> [BulkValue] {
-        [.text(h.id), .int(Int64(h.regionCode.value)), .text(h.povertyStatus.rawValue), .int(h.dibao ? 1 : 0),
-         .int(h.nearDibao ? 1 : 0), .int(h.extremeHardship ? 1 : 0), .int(Int64(h.incomePerCapita)), .text(h.address),
-         .int(now), .int(now)]
+    /// A household's columns, in `householdColumns` order.
+    static func write<W: RowWriter>(_ h: Household, now: Int64, to w: inout W) {
+        w.text(h.id); w.int(Int64(h.regionCode.value)); w.text(h.povertyStatus.rawValue); w.flag(h.dibao)
+        w.flag(h.nearDibao); w.flag(h.extremeHardship); w.int(Int64(h.incomePerCapita)); w.text(h.address)
+        w.int(now); w.int(now)
     }
+
+    static func bulkRow(_ m: Member, region: RegionCode) -> [BulkValue] { BulkValues.row { write(m, region: region, to: &$0) } }
+    static func bulkRow(_ h: Household, now: Int64) -> [BulkValue] { BulkValues.row { write(h, now: now, to: &$0) } }
 
     static func scope(_ actor: Actor, column: String = "region") -> SQLQueryString {
         let r = actor.region.subtreeRange
@@ -295,9 +300,9 @@ public struct HouseholdStore: Sendable {
                 let m = try raw.prepare(insertSQL("members", memberColumns))
                 let a = try raw.prepare(insertSQL("audit_log", AuditLog.columns))
                 for (i, r) in records.enumerated() {
-                    try h.insert(bulkRow(r.household, now: load.now))
-                    for member in r.members { try m.insert(bulkRow(member, region: r.household.regionCode)) }
-                    try a.insert(load.auditRow(r))
+                    try h.insert { write(r.household, now: load.now, to: &$0) }
+                    for member in r.members { try m.insert { write(member, region: r.household.regionCode, to: &$0) } }
+                    try a.insert { load.writeAudit(r, to: &$0) }
                     if (i + 1) % 20_000 == 0 { progress(i + 1) }
                 }
                 for index in rebuild { try raw.exec(index.ddl) }
@@ -325,10 +330,12 @@ public struct HouseholdStore: Sendable {
         var rebuildsIndexes: Bool { records.count >= before.households }
         var memberTotal: Int { records.reduce(0) { $0 + $1.members.count } }
 
-        func auditRow(_ r: HouseholdRecord) -> [BulkValue] {
-            [.int(now), .int(actor.userID), .text(actor.username), .text("household.import"), .text(r.household.id),
-             .int(Int64(r.household.regionCode.value)), .null, .text("{\"members\":\(r.members.count),\"source\":\(sourceJSON)}")]
+        /// An audit entry's columns, in `AuditLog.columns` order.
+        func writeAudit<W: RowWriter>(_ r: HouseholdRecord, to w: inout W) {
+            w.int(now); w.int(actor.userID); w.text(actor.username); w.text("household.import"); w.text(r.household.id)
+            w.int(Int64(r.household.regionCode.value)); w.null(); w.text("{\"members\":\(r.members.count),\"source\":\(sourceJSON)}")
         }
+        func auditRow(_ r: HouseholdRecord) -> [BulkValue] { BulkValues.row { writeAudit(r, to: &$0) } }
 
         func check(after: (households: Int, members: Int)) throws {
             if after.households - before.households != records.count {

@@ -183,6 +183,33 @@ public enum BulkValue: Sendable {
     case null
 }
 
+/// Where a bulk row's values go, column after column: a `[BulkValue]` for COPY and multi-row INSERT, or
+/// straight into a prepared SQLite statement's parameters (RawSQLite), so a row is written down once.
+protocol RowWriter {
+    mutating func int(_ v: Int64)
+    mutating func text(_ v: String)
+    mutating func null()
+}
+
+extension RowWriter {
+    mutating func int(_ v: Int64?) { if let v { int(v) } else { null() } }
+    mutating func text(_ v: String?) { if let v { text(v) } else { null() } }
+    mutating func flag(_ v: Bool) { int(v ? 1 : 0) }
+}
+
+struct BulkValues: RowWriter {
+    var values: [BulkValue] = []
+    mutating func int(_ v: Int64) { values.append(.int(v)) }
+    mutating func text(_ v: String) { values.append(.text(v)) }
+    mutating func null() { values.append(.null) }
+
+    static func row(_ write: (inout BulkValues) -> Void) -> [BulkValue] {
+        var w = BulkValues()
+        write(&w)
+        return w.values
+    }
+}
+
 /// One open transaction.
 public struct Tx: Sendable {
     public let sql: any SQLDatabase

@@ -69,26 +69,12 @@ final class RawSQLite {
         fileprivate init(handle: OpaquePointer, connection: RawSQLite) { self.handle = handle; self.connection = connection }
         deinit { sqlite_nio_sqlite3_finalize(handle) }
 
-        /// Binds one row (1-based parameters in order), steps it, and makes the statement ready for the next.
-        func insert(_ row: [BulkValue]) throws {
-            for (i, v) in row.enumerated() {
-                let p = Int32(i + 1)
-                let rc: Int32
-                switch v {
-                case .int(let n): rc = sqlite_nio_sqlite3_bind_int64(handle, p, n)
-                case .null: rc = sqlite_nio_sqlite3_bind_null(handle, p)
-                case .text(let t):
-                    // A native Swift string hands out its UTF-8 without a copy; SQLite copies it (TRANSIENT).
-                    var t = t
-                    rc = t.withUTF8 { u in
-                        u.withMemoryRebound(to: CChar.self) { c in
-                            guard let base = c.baseAddress else { return sqlite_nio_sqlite3_bind_text64(handle, p, "", 0, rawTransient, UInt8(SQLITE_UTF8)) }
-                            return sqlite_nio_sqlite3_bind_text64(handle, p, base, UInt64(c.count), rawTransient, UInt8(SQLITE_UTF8))
-                        }
-                    }
-                }
-                try connection.check(rc)
-            }
+        /// Binds one row, parameter after parameter as `write` gives them, steps it, and makes the statement
+        /// ready for the next: no array of values in between.
+        func insert(_ write: (inout Binder) -> Void) throws {
+            var binder = Binder(statement: handle)
+            write(&binder)
+            try connection.check(binder.rc)
             try connection.check(sqlite_nio_sqlite3_step(handle))
             try connection.check(sqlite_nio_sqlite3_reset(handle))
         }
@@ -125,6 +111,31 @@ final class RawSQLite {
             thread.stackSize = 8 << 20
             thread.start()
         }
+    }
+}
+
+/// Binds a prepared statement's parameters in order; the first failure is kept in `rc`.
+struct Binder: RowWriter {
+    let statement: OpaquePointer
+    var next: Int32 = 1
+    var rc = SQLITE_OK
+
+    private mutating func record(_ r: Int32) {
+        if rc == SQLITE_OK { rc = r }
+        next += 1
+    }
+    mutating func int(_ v: Int64) { record(sqlite_nio_sqlite3_bind_int64(statement, next, v)) }
+    mutating func null() { record(sqlite_nio_sqlite3_bind_null(statement, next)) }
+    mutating func text(_ v: String) {
+        // A native Swift string hands out its UTF-8 without a copy; SQLite copies it (TRANSIENT).
+        var v = v
+        let r = v.withUTF8 { u in
+            u.withMemoryRebound(to: CChar.self) { c in
+                guard let base = c.baseAddress else { return sqlite_nio_sqlite3_bind_text64(statement, next, "", 0, rawTransient, UInt8(SQLITE_UTF8)) }
+                return sqlite_nio_sqlite3_bind_text64(statement, next, base, UInt64(c.count), rawTransient, UInt8(SQLITE_UTF8))
+            }
+        }
+        record(r)
     }
 }
 
