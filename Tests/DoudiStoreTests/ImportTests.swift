@@ -65,6 +65,43 @@ struct ImportTests {
         }
     }
 
+    @Test("a household left out by a later row, or as a whole, leaves no row and no audit entry behind", arguments: Backend.available)
+    func leftOutLate(_ backend: Backend) async throws {
+        try await withFreshDatabase(backend) { db in
+            let (h, m) = Self.files(40)
+            var rows = m.split(separator: "\n").map(String.init)
+            let header = rows.removeFirst()
+            func household(_ row: String) -> String { String(row.split(separator: ",", omittingEmptySubsequences: false)[1]) }
+            var seen = Set<String>()
+            let ids = rows.map(household).filter { seen.insert($0).inserted }
+            let (twoHeads, borrower, lender, empty) = (ids[3], ids[5], ids[7], ids[9])
+            // A second head; a person of another household listed again at the very end, under `borrower`;
+            // a household with no members left.
+            let second = try #require(rows.firstIndex { household($0) == twoHeads && $0.contains(",spouse,") || household($0) == twoHeads && $0.contains(",child,") })
+            rows[second] = rows[second].replacingOccurrences(of: ",spouse,", with: ",head,").replacingOccurrences(of: ",child,", with: ",head,")
+            let lent = try #require(rows.first { household($0) == lender })
+            rows.removeAll { household($0) == empty }
+            rows.append(lent.replacingOccurrences(of: lender, with: borrower))
+            let members = ([header] + rows).joined(separator: "\n") + "\n"
+
+            let county = try await Fixture.actor(db, "county", .countyOfficer, Fixture.county)
+            let r = try await RegisterImporter(db).run(households: "h.csv", Array(h.utf8), members: "m.csv", Array(members.utf8), by: county)
+            #expect(r.importedHouseholds == 37)
+            #expect(r.leftOutHouseholds == 3)
+            #expect(r.rejections.contains { $0.file == "m.csv" && $0.line == rows.count + 1 && $0.field == "resident_id" }, "\(r.rejections)")
+            let store = HouseholdStore(db)
+            for id in [twoHeads, borrower, empty] {
+                #expect(try await store.get(id, by: county) == nil, "\(id) was left out")
+                #expect(try await AuditStore(db).search(by: Actor.system(), subject: id).isEmpty, "no audit entry for \(id)")
+            }
+            #expect(try await store.get(lender, by: county)?.members.count == rows.filter { household($0) == lender }.count)
+            let counts = try await store.counts()
+            #expect(counts.households == 37)
+            #expect(counts.members == r.importedMembers)
+            #expect(r.importedMembers == rows.filter { ![twoHeads, borrower, empty].contains(household($0)) }.count)
+        }
+    }
+
     @Test("a file with a missing column changes nothing", arguments: Backend.available)
     func missingColumn(_ backend: Backend) async throws {
         try await withFreshDatabase(backend) { db in

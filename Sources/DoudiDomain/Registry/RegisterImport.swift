@@ -58,79 +58,133 @@ public enum RegisterImport {
         }
     }
 
+    /// Both files checked at once: every household row, then every member row on all cores, then the whole.
     public static func plan(households hFile: String, _ households: CSVTable, members mFile: String, _ members: CSVTable,
                             register: Register, today: CivilDate) -> Plan {
+        Checker(households: hFile, households, members: mFile, members, register: register, today: today)
+            .run(parts: ProcessInfo.processInfo.activeProcessorCount) { _ in }
+    }
+
+    /// The check in steps, so that storage can write households and members while later rows are still being
+    /// read: `init` checks the households file; `parse` reads a part of the members file on its own (any
+    /// order, any thread); `merge` takes the parts in file order and compares rows with each other and with the
+    /// register; `finish` checks each household as a whole and says which are taken.
+    ///
+    /// What `candidates` and `merge` hand out is what may be stored *so far*: a household can still be left
+    /// out by a later row, and `finish` is the only verdict.
+    public struct Checker: Sendable {
+        let hFile: String, mFile: String
+        let members: CSVTable
+        let register: Register
+        let today: CivilDate
+        let mc: MemberColumns
         var plan = Plan()
         var rejected: [String: (file: String, line: Int)] = [:]  // household -> first rejected row
-        func reject(_ file: String, _ line: Int, _ p: FieldProblem, household: String?) {
+        var order: [String] = []
+        var byID: [String: (line: Int, household: Household)] = [:]
+        var known: Set<String> = []
+        var membersOf: [String: [Member]] = [:]
+        var personLine: [UInt64: (line: Int, household: String)] = [:]
+
+        /// Households whose own row passed and that the register does not hold yet, in file order.
+        public private(set) var candidates: [Household] = []
+
+        public init(households hFile: String, _ households: CSVTable, members mFile: String, _ members: CSVTable,
+                    register: Register, today: CivilDate) {
+            self.hFile = hFile; self.mFile = mFile; self.members = members; self.register = register; self.today = today
+            mc = MemberColumns(members)
+            checkHouseholds(households)
+            known = Set(byID.keys)
+            candidates = order.compactMap { register.existing[$0] == nil ? byID[$0]?.household : nil }
+            membersOf.reserveCapacity(byID.count)
+            personLine.reserveCapacity(members.bytes.count / 40)
+        }
+
+        mutating func reject(_ file: String, _ line: Int, _ p: FieldProblem, household: String?) {
             plan.rejections.append(Rejection(file: file, line: line, field: p.field, message: p.message, householdID: household))
             if let h = household, rejected[h] == nil { rejected[h] = (file, line) }
         }
 
-        // Households
-        var order: [String] = []
-        var byID: [String: (line: Int, household: Household)] = [:]
-        byID.reserveCapacity(households.bytes.count / 40)
-        let hc = Columns(households, householdColumns + ["near_dibao", "extreme_hardship", "address"])
-        households.forEachRow { line, f in
-            plan.householdRows += 1
-            guard f.count == households.header.count else {
-                let id = f.count > hc["household_id"]! ? f[hc["household_id"]!].utf8String : nil
-                if let id, byID[id] == nil { byID[id] = (line, Household(id: id, regionCode: .country)) }
-                reject(hFile, line, fieldCountProblem(f.count, households.header.count), household: id); return
-            }
-            guard let id = f[hc["household_id"]!].utf8String, Household.idProblem(id) == nil else {
-                reject(hFile, line, Household.idProblem("")!, household: nil); return
-            }
-            if let first = byID[id] {
-                reject(hFile, line, FieldProblem("household_id", Message("户编号\(id)在第\(first.line)行已出现", "household id \(id) already appears on line \(first.line)")), household: nil)
-                return
-            }
-            var problems: [FieldProblem] = []
-            let region = RegionCode(digits: f[hc["region_code"]!])
-            if region == nil {
-                problems.append(FieldProblem("region_code", Message("区划代码应为12位数字", "a region code has 12 digits")))
-            } else if !register.knownRegion(region!) {
-                problems.append(FieldProblem("region_code", Message("区划代码\(region!)不在区划表中", "region code \(region!) is not in the division table")))
-            }
-            let status = enumValue(PovertyStatus.self, f[hc["poverty_status"]!], "poverty_status", &problems)
-            let dibao = flag(f[hc["dibao"]!], "dibao", &problems)
-            let near = hc["near_dibao"].map { flag(f[$0], "near_dibao", &problems, optional: true) } ?? false
-            let hardship = hc["extreme_hardship"].map { flag(f[$0], "extreme_hardship", &problems, optional: true) } ?? false
-            let income = wholeNumber(f[hc["income_per_capita"]!], "income_per_capita", &problems)
-            let address = hc["address"].flatMap { f[$0].utf8String } ?? ""
-            if let region, let status, let income, problems.isEmpty {
-                let h = Household(id: id, regionCode: region, povertyStatus: status, dibao: dibao, nearDibao: near,
-                                  extremeHardship: hardship, incomePerCapita: income, address: address)
-                problems = h.problems()
-                if problems.isEmpty {
-                    byID[id] = (line, h); order.append(id)
+        mutating func checkHouseholds(_ households: CSVTable) {
+            byID.reserveCapacity(households.bytes.count / 40)
+            let hc = Columns(households, householdColumns + ["near_dibao", "extreme_hardship", "address"])
+            households.forEachRow { line, f in
+                plan.householdRows += 1
+                guard f.count == households.header.count else {
+                    let id = f.count > hc["household_id"]! ? f[hc["household_id"]!].utf8String : nil
+                    if let id, byID[id] == nil { byID[id] = (line, Household(id: id, regionCode: .country)) }
+                    reject(hFile, line, fieldCountProblem(f.count, households.header.count), household: id); return
                 }
+                guard let id = f[hc["household_id"]!].utf8String, Household.idProblem(id) == nil else {
+                    reject(hFile, line, Household.idProblem("")!, household: nil); return
+                }
+                if let first = byID[id] {
+                    reject(hFile, line, FieldProblem("household_id", Message("户编号\(id)在第\(first.line)行已出现", "household id \(id) already appears on line \(first.line)")), household: nil)
+                    return
+                }
+                var problems: [FieldProblem] = []
+                let region = RegionCode(digits: f[hc["region_code"]!])
+                if region == nil {
+                    problems.append(FieldProblem("region_code", Message("区划代码应为12位数字", "a region code has 12 digits")))
+                } else if !register.knownRegion(region!) {
+                    problems.append(FieldProblem("region_code", Message("区划代码\(region!)不在区划表中", "region code \(region!) is not in the division table")))
+                }
+                let status = enumValue(PovertyStatus.self, f[hc["poverty_status"]!], "poverty_status", &problems)
+                let dibao = flag(f[hc["dibao"]!], "dibao", &problems)
+                let near = hc["near_dibao"].map { flag(f[$0], "near_dibao", &problems, optional: true) } ?? false
+                let hardship = hc["extreme_hardship"].map { flag(f[$0], "extreme_hardship", &problems, optional: true) } ?? false
+                let income = wholeNumber(f[hc["income_per_capita"]!], "income_per_capita", &problems)
+                let address = hc["address"].flatMap { f[$0].utf8String } ?? ""
+                if let region, let status, let income, problems.isEmpty {
+                    let h = Household(id: id, regionCode: region, povertyStatus: status, dibao: dibao, nearDibao: near,
+                                      extremeHardship: hardship, incomePerCapita: income, address: address)
+                    problems = h.problems()
+                    if problems.isEmpty {
+                        byID[id] = (line, h); order.append(id)
+                    }
+                }
+                for p in problems { reject(hFile, line, p, household: id) }
+                if !problems.isEmpty { byID[id] = byID[id] ?? (line, Household(id: id, regionCode: .country)) }
             }
-            for p in problems { reject(hFile, line, p, household: id) }
-            if !problems.isEmpty { byID[id] = byID[id] ?? (line, Household(id: id, regionCode: .country)) }
         }
 
-        // Members
-        var membersOf: [String: [Member]] = [:]
-        membersOf.reserveCapacity(byID.count)
-        var personLine: [UInt64: (line: Int, household: String)] = [:]
-        personLine.reserveCapacity(members.bytes.count / 40)
-        let mc = Columns(members, memberColumns + ["name", "sex", "phone", "birth_date", "health", "disability_grade", "schooling", "employment", "child_category"])
-        // Each row is read and checked on its own on every core; rows are then compared with each other and
-        // with the register in file order.
-        let parts = members.parts(ProcessInfo.processInfo.activeProcessorCount)
-        let parsed = Slots<[ParsedMember]>(count: parts.count, initial: [])
-        let known = Set(byID.keys)
-        DispatchQueue.concurrentPerform(iterations: parts.count) { w in
+        /// Checks the members file cut into `parts` pieces: each piece is read on whatever core is free, and
+        /// merged in file order as soon as it and those before it are read. `deliver` gets, piece after piece,
+        /// the members that may be stored so far; then comes the verdict.
+        public consuming func run(parts count: Int, deliver: ([Candidate]) -> Void, merged: (Int, Int) -> Void = { _, _ in }) -> Plan {
+            let parts = members.parts(count)
+            let parsed = Slots<[ParsedMember]>(count: parts.count, initial: [])
+            let ready = parts.map { _ in DispatchSemaphore(value: 0) }
+            let reader = self
+            DispatchQueue.global().async {
+                DispatchQueue.concurrentPerform(iterations: parts.count) { w in
+                    parsed[w] = reader.parse(parts[w])
+                    ready[w].signal()
+                }
+            }
+            for w in parts.indices {
+                ready[w].wait()
+                deliver(merge(parsed[w]))
+                parsed[w] = []
+                merged(w + 1, parts.count)
+            }
+            return finish()
+        }
+
+        /// Reads and checks each row of one part on its own; safe on any thread.
+        func parse(_ part: CSVTable.Part) -> [ParsedMember] {
             var out: [ParsedMember] = []
-            members.forEachRow(in: parts[w]) { line, f in
+            members.forEachRow(in: part) { line, f in
                 out.append(parseMember(line, f, width: members.header.count, mc, known: known, hFile: hFile, today: today))
             }
-            parsed[w] = out
+            return out
         }
-        for w in 0..<parts.count {
-            for row in parsed[w] {
+
+        /// Compares the rows of the next part, in file order, with the rows before them and with the register.
+        /// Returns the members that may be stored so far: they passed, and so far has their new household.
+        mutating func merge(_ rows: [ParsedMember]) -> [Candidate] {
+            var out: [Candidate] = []
+            for row in rows {
                 plan.memberRows += 1
                 var problems = row.problems
                 guard !row.skipHousehold else {
@@ -150,49 +204,61 @@ public enum RegisterImport {
                         }
                     }
                 }
-                if let m = row.member, problems.isEmpty { membersOf[hid, default: []].append(m) }
+                if let m = row.member, problems.isEmpty {
+                    membersOf[hid, default: []].append(m)
+                    if rejected[hid] == nil && register.existing[hid] == nil, let h = byID[hid] { out.append(Candidate(member: m, region: h.household.regionCode)) }
+                }
                 for p in problems { reject(mFile, row.line, p, household: hid) }
             }
-            parsed[w] = []
+            return out
         }
 
-        // Households as a whole
-        for id in order {
-            guard rejected[id] == nil, let h = byID[id] else { continue }
-            let ms = membersOf[id] ?? []
-            if ms.isEmpty {
-                reject(hFile, h.line, FieldProblem("household_id", Message("户\(id)在\(mFile)中没有成员", "household \(id) has no members in \(mFile)")), household: id)
-                continue
-            }
-            let record = HouseholdRecord(household: h.household, members: ms)
-            // Each member and each person's uniqueness were checked row by row; what is left concerns the whole.
-            let problems = record.wholeHouseholdProblems()
-            if !problems.isEmpty {
-                for p in problems { reject(hFile, h.line, p, household: id) }
-                continue
-            }
-            if let old = register.existing[id] {
-                if old.sameContent(as: record) { plan.unchanged += 1 } else {
-                    reject(hFile, h.line, FieldProblem("household_id", Message("户\(id)已在登记册中且内容不同；请在登记册中修改", "household \(id) is already in the register with different data; change it there")), household: id)
+        /// Checks each household as a whole and gives the verdict.
+        consuming func finish() -> Plan {
+            for id in order {
+                guard rejected[id] == nil, let h = byID[id] else { continue }
+                let ms = membersOf[id] ?? []
+                if ms.isEmpty {
+                    reject(hFile, h.line, FieldProblem("household_id", Message("户\(id)在\(mFile)中没有成员", "household \(id) has no members in \(mFile)")), household: id)
+                    continue
                 }
-                continue
+                let record = HouseholdRecord(household: h.household, members: ms)
+                // Each member and each person's uniqueness were checked row by row; what is left concerns the whole.
+                let problems = record.wholeHouseholdProblems()
+                if !problems.isEmpty {
+                    for p in problems { reject(hFile, h.line, p, household: id) }
+                    continue
+                }
+                if let old = register.existing[id] {
+                    if old.sameContent(as: record) { plan.unchanged += 1 } else {
+                        reject(hFile, h.line, FieldProblem("household_id", Message("户\(id)已在登记册中且内容不同；请在登记册中修改", "household \(id) is already in the register with different data; change it there")), household: id)
+                    }
+                    continue
+                }
+                plan.accepted.append(record)
             }
-            plan.accepted.append(record)
-        }
 
-        // Name every household left out because of a rejected row, on that household's own line.
-        for (id, first) in rejected {
-            plan.leftOut.insert(id)
-            guard let h = byID[id] else { continue }
-            let already = plan.rejections.contains { $0.file == hFile && $0.line == h.line }
-            if !already {
-                plan.rejections.append(Rejection(file: hFile, line: h.line, field: "household_id",
-                                                 message: Message("户\(id)未导入：\(first.file)第\(first.line)行被拒", "household \(id) left out: line \(first.line) of \(first.file) was rejected"),
-                                                 householdID: id))
+            // Name every household left out because of a rejected row, on that household's own line.
+            let linesNamed = Set(plan.rejections.lazy.filter { $0.file == hFile }.map(\.line))
+            for (id, first) in rejected {
+                plan.leftOut.insert(id)
+                guard let h = byID[id] else { continue }
+                if !linesNamed.contains(h.line) {
+                    plan.rejections.append(Rejection(file: hFile, line: h.line, field: "household_id",
+                                                     message: Message("户\(id)未导入：\(first.file)第\(first.line)行被拒", "household \(id) left out: line \(first.line) of \(first.file) was rejected"),
+                                                     householdID: id))
+                }
             }
+            plan.rejections.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+            return plan
         }
-        plan.rejections.sort { ($0.file, $0.line) < ($1.file, $1.line) }
-        return plan
+    }
+
+    /// A member that may be stored, with the region of their household.
+    public struct Candidate: Sendable {
+        public var member: Member
+        public var region: RegionCode
+        public init(member: Member, region: RegionCode) { self.member = member; self.region = region }
     }
 
     /// What one members.csv row says on its own.
@@ -206,37 +272,53 @@ public enum RegisterImport {
         var skipHousehold = false
     }
 
-    static func parseMember(_ line: Int, _ f: [ArraySlice<UInt8>], width: Int, _ mc: Columns, known: Set<String>, hFile: String,
+    /// Where each column of members.csv is, found once per file: a row is read by position only.
+    struct MemberColumns: Sendable {
+        let residentID: Int, householdID: Int, relation: Int, labor: Int
+        let name, sex, phone, birthDate, health, disabilityGrade, schooling, employment, childCategory: Int?
+        init(_ t: CSVTable) {
+            // The four required columns are there: `table` checked the header.
+            residentID = t.column("resident_id")!; householdID = t.column("household_id")!
+            relation = t.column("relation")!; labor = t.column("labor_ability")!
+            name = t.column("name"); sex = t.column("sex"); phone = t.column("phone"); birthDate = t.column("birth_date")
+            health = t.column("health"); disabilityGrade = t.column("disability_grade"); schooling = t.column("schooling")
+            employment = t.column("employment"); childCategory = t.column("child_category")
+        }
+    }
+
+    static func parseMember(_ line: Int, _ f: [ArraySlice<UInt8>], width: Int, _ mc: MemberColumns, known: Set<String>, hFile: String,
                             today: CivilDate) -> ParsedMember {
         guard f.count == width else {
-            let hid = f.count > mc["household_id"]! ? f[mc["household_id"]!].utf8String : nil
+            let hid = f.count > mc.householdID ? f[mc.householdID].utf8String : nil
             return ParsedMember(line: line, householdID: hid ?? "", problems: [fieldCountProblem(f.count, width)], skipHousehold: true)
         }
-        let hid = f[mc["household_id"]!].utf8String ?? ""
+        let hid = f[mc.householdID].utf8String ?? ""
         guard known.contains(hid) else {
             return ParsedMember(line: line, householdID: "", problems: [FieldProblem("household_id", Message("户编号“\(hid)”不在\(hFile)中", "household id “\(hid)” is not in \(hFile)"))],
                                 skipHousehold: true)
         }
+        // An optional column that is there and not empty.
+        func given(_ c: Int?) -> ArraySlice<UInt8>? { c.map { f[$0] }.flatMap { $0.isEmpty ? nil : $0 } }
         var problems: [FieldProblem] = []
         var rid: ResidentID?
         do throws(ResidentID.Problem) {
-            rid = try ResidentID(String(decoding: f[mc["resident_id"]!], as: UTF8.self), today: today)
+            rid = try ResidentID(bytes: f[mc.residentID], today: today)
         } catch { problems.append(FieldProblem("resident_id", error.message)) }
-        let relation = enumValue(Relation.self, f[mc["relation"]!], "relation", &problems)
-        let labor = enumValue(LaborAbility.self, f[mc["labor_ability"]!], "labor_ability", &problems)
-        let name = mc["name"].flatMap { f[$0].utf8String } ?? ""
-        let sex = mc["sex"].flatMap { c in f[c].isEmpty ? nil : enumValue(Sex.self, f[c], "sex", &problems) }
+        let relation = enumValue(Relation.self, f[mc.relation], "relation", &problems)
+        let labor = enumValue(LaborAbility.self, f[mc.labor], "labor_ability", &problems)
+        let name = mc.name.flatMap { f[$0].utf8String } ?? ""
+        let sex = given(mc.sex).flatMap { enumValue(Sex.self, $0, "sex", &problems) }
         var birth: CivilDate?
-        if let c = mc["birth_date"], !f[c].isEmpty {
-            birth = CivilDate(String(decoding: f[c], as: UTF8.self))
+        if let b = given(mc.birthDate) {
+            birth = CivilDate(String(decoding: b, as: UTF8.self))
             if birth == nil { problems.append(FieldProblem("birth_date", Message("日期应为YYYY-MM-DD格式的真实日期", "a date is a real day written YYYY-MM-DD"))) }
         }
-        let health = mc["health"].flatMap { c in f[c].isEmpty ? nil : enumValue(HealthStatus.self, f[c], "health", &problems) }
-        let grade = mc["disability_grade"].flatMap { c in f[c].isEmpty ? nil : wholeNumber(f[c], "disability_grade", &problems) }
-        let schooling = mc["schooling"].flatMap { c in f[c].isEmpty ? nil : enumValue(Schooling.self, f[c], "schooling", &problems) }
-        let employment = mc["employment"].flatMap { c in f[c].isEmpty ? nil : enumValue(Employment.self, f[c], "employment", &problems) }
-        let child = mc["child_category"].flatMap { c in f[c].isEmpty ? nil : enumValue(ChildCategory.self, f[c], "child_category", &problems) }
-        let phone = mc["phone"].flatMap { c in f[c].isEmpty ? nil : f[c].utf8String }
+        let health = given(mc.health).flatMap { enumValue(HealthStatus.self, $0, "health", &problems) }
+        let grade = given(mc.disabilityGrade).flatMap { wholeNumber($0, "disability_grade", &problems) }
+        let schooling = given(mc.schooling).flatMap { enumValue(Schooling.self, $0, "schooling", &problems) }
+        let employment = given(mc.employment).flatMap { enumValue(Employment.self, $0, "employment", &problems) }
+        let child = given(mc.childCategory).flatMap { enumValue(ChildCategory.self, $0, "child_category", &problems) }
+        let phone = given(mc.phone).flatMap(\.utf8String)
         var member: Member?
         if let rid, let relation, let labor, problems.isEmpty {
             let m = Member(residentID: rid, householdID: hid, name: name, relation: relation, sex: sex, birthDate: birth,

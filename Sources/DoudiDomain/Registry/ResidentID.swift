@@ -45,7 +45,12 @@ public struct ResidentID: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// Validates and normalises. `today` bounds the birth date; pass nil to skip that check.
     public init(_ raw: some StringProtocol, today: CivilDate? = nil) throws(Problem) {
-        var bytes = Array(raw.utf8)
+        try self.init(bytes: raw.utf8, today: today)
+    }
+
+    /// The same from UTF-8 bytes, as a file gives them.
+    public init(bytes raw: some Collection<UInt8>, today: CivilDate? = nil) throws(Problem) {
+        var bytes = Array(raw)
         var converted = false
         if bytes.count == 15 {
             for (i, b) in bytes.enumerated() where b < 48 || b > 57 { throw .character(position: i + 1) }

@@ -55,24 +55,39 @@ public struct RegisterImporter: Sendable {
             db.logger.debug("import phase", metadata: ["phase": "\(what)", "seconds": "\(clock.now - t0)"])
             t0 = clock.now
         }
-        lap("parse headers")
+        lap("headers read")
         progress(.checking, 0, 1)
         let villages = try await RegionStore(db).villageCodes(in: actor.region)
         let existingPeople = try await peopleIndex()
         let existing = try await existingHouseholds(ids: Self.householdIDs(hTable))
         let register = RegisterImport.Register(knownRegion: { villages.contains($0.value) }, householdOfPerson: existingPeople, existing: existing)
         lap("register context")
-        let plan = RegisterImport.plan(households: hName, hTable, members: mName, mTable, register: register, today: today)
-        lap("checks")
-        progress(.checking, 1, 1)
-
-        let memberTotal = plan.acceptedMembers
-        let total = plan.accepted.count
-        try await HouseholdStore.store(db, plan.accepted, by: actor, source: hName) { progress(.storing, $0, total) }
-        lap("store")
+        let checker = RegisterImport.Checker(households: hName, hTable, members: mName, mTable, register: register, today: today)
+        lap("households checked")
+        let parts = max(16, ProcessInfo.processInfo.activeProcessorCount * 8)
+        let checking: @Sendable (Int, Int) -> Void = { progress(.checking, $0, $1) }
+        let plan: RegisterImport.Plan
+        if db.engine == .sqlite && !checker.candidates.isEmpty {
+            // The writer is the slower side: it starts with the households while the members are still
+            // being read, and takes each part of them as soon as it is checked.
+            let batches = Handoff<HouseholdStore.Batch>()
+            batches.push(.households(checker.candidates))
+            async let written: Void = HouseholdStore.writeSQLite(db, batches, by: actor, source: hName)
+            plan = checker.run(parts: parts, deliver: { batches.push(.members($0)) }, merged: checking)
+            lap("members checked")
+            progress(.storing, 0, 1)
+            batches.push(.verdict(plan.accepted))
+            try await written
+        } else {
+            plan = checker.run(parts: parts, deliver: { _ in }, merged: checking)
+            lap("members checked")
+            progress(.storing, 0, 1)
+            try await HouseholdStore.store(db, plan.accepted, by: actor, source: hName)
+        }
+        lap("stored")
         progress(.done, 1, 1)
         return Report(householdRows: plan.householdRows, memberRows: plan.memberRows, importedHouseholds: plan.accepted.count,
-                      importedMembers: memberTotal, unchangedHouseholds: plan.unchanged, leftOutHouseholds: plan.leftOut.count,
+                      importedMembers: plan.acceptedMembers, unchangedHouseholds: plan.unchanged, leftOutHouseholds: plan.leftOut.count,
                       rejections: plan.rejections)
     }
 

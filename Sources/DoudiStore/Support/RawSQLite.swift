@@ -69,9 +69,9 @@ final class RawSQLite {
         fileprivate init(handle: OpaquePointer, connection: RawSQLite) { self.handle = handle; self.connection = connection }
         deinit { sqlite_nio_sqlite3_finalize(handle) }
 
-        /// Binds one row, parameter after parameter as `write` gives them, steps it, and makes the statement
+        /// Binds the parameters as `write` gives them, one after another, steps the statement, and makes it
         /// ready for the next: no array of values in between.
-        func insert(_ write: (inout Binder) -> Void) throws {
+        func run(_ write: (inout Binder) -> Void) throws {
             var binder = Binder(statement: handle)
             write(&binder)
             try connection.check(binder.rc)
