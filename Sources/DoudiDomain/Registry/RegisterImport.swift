@@ -73,6 +73,18 @@ public enum RegisterImport {
     /// What `candidates` and `merge` hand out is what may be stored *so far*: a household can still be left
     /// out by a later row, and `finish` is the only verdict.
     public struct Checker: Sendable {
+        /// A household the households file names, by its place among them: what the members file's rows
+        /// are checked against without looking the id up again.
+        struct Entry: Sendable {
+            var id: String
+            var line: Int
+            /// Nil when its own row was rejected.
+            var household: Household?
+            var inRegister: Bool
+            var rejected = false
+            var members: [Member] = []
+        }
+
         let hFile: String, mFile: String
         let members: CSVTable
         let register: Register
@@ -80,11 +92,9 @@ public enum RegisterImport {
         let mc: MemberColumns
         var plan = Plan()
         var rejected: [String: (file: String, line: Int)] = [:]  // household -> first rejected row
-        var order: [String] = []
-        var byID: [String: (line: Int, household: Household)] = [:]
-        var known: Set<String> = []
-        var membersOf: [String: [Member]] = [:]
-        var personLine: [UInt64: (line: Int, household: String)] = [:]
+        var entries: [Entry] = []
+        var slotOf: [String: Int] = [:]
+        var personLine: [UInt64: (line: Int32, slot: Int32)] = [:]
 
         /// Households whose own row passed and that the register does not hold yet, in file order.
         public private(set) var candidates: [Household] = []
@@ -94,58 +104,65 @@ public enum RegisterImport {
             self.hFile = hFile; self.mFile = mFile; self.members = members; self.register = register; self.today = today
             mc = MemberColumns(members)
             checkHouseholds(households)
-            known = Set(byID.keys)
-            candidates = order.compactMap { register.existing[$0] == nil ? byID[$0]?.household : nil }
-            membersOf.reserveCapacity(byID.count)
+            candidates = entries.compactMap { $0.inRegister ? nil : $0.household }
             personLine.reserveCapacity(members.bytes.count / 40)
         }
 
         mutating func reject(_ file: String, _ line: Int, _ p: FieldProblem, household: String?) {
             plan.rejections.append(Rejection(file: file, line: line, field: p.field, message: p.message, householdID: household))
-            if let h = household, rejected[h] == nil { rejected[h] = (file, line) }
+            if let h = household, rejected[h] == nil {
+                rejected[h] = (file, line)
+                if let slot = slotOf[h] { entries[slot].rejected = true }
+            }
         }
 
         mutating func checkHouseholds(_ households: CSVTable) {
-            byID.reserveCapacity(households.bytes.count / 40)
-            let hc = Columns(households, householdColumns + ["near_dibao", "extreme_hardship", "address"])
+            slotOf.reserveCapacity(households.bytes.count / 40)
+            entries.reserveCapacity(households.bytes.count / 40)
+            let hc = HouseholdColumns(households)
             households.forEachRow { line, f in
                 plan.householdRows += 1
                 guard f.count == households.header.count else {
-                    let id = f.count > hc["household_id"]! ? f[hc["household_id"]!].utf8String : nil
-                    if let id, byID[id] == nil { byID[id] = (line, Household(id: id, regionCode: .country)) }
+                    let id = f.count > hc.id ? f[hc.id].utf8String : nil
+                    if let id, slotOf[id] == nil { add(Entry(id: id, line: line, household: nil, inRegister: false)) }
                     reject(hFile, line, fieldCountProblem(f.count, households.header.count), household: id); return
                 }
-                guard let id = f[hc["household_id"]!].utf8String, Household.idProblem(id) == nil else {
+                guard let id = f[hc.id].utf8String, Household.idProblem(id) == nil else {
                     reject(hFile, line, Household.idProblem("")!, household: nil); return
                 }
-                if let first = byID[id] {
-                    reject(hFile, line, FieldProblem("household_id", Message("户编号\(id)在第\(first.line)行已出现", "household id \(id) already appears on line \(first.line)")), household: nil)
+                if let first = slotOf[id] {
+                    let firstLine = entries[first].line
+                    reject(hFile, line, FieldProblem("household_id", Message("户编号\(id)在第\(firstLine)行已出现", "household id \(id) already appears on line \(firstLine)")), household: nil)
                     return
                 }
                 var problems: [FieldProblem] = []
-                let region = RegionCode(digits: f[hc["region_code"]!])
+                let region = RegionCode(digits: f[hc.region])
                 if region == nil {
                     problems.append(FieldProblem("region_code", Message("区划代码应为12位数字", "a region code has 12 digits")))
                 } else if !register.knownRegion(region!) {
                     problems.append(FieldProblem("region_code", Message("区划代码\(region!)不在区划表中", "region code \(region!) is not in the division table")))
                 }
-                let status = enumValue(PovertyStatus.self, f[hc["poverty_status"]!], "poverty_status", &problems)
-                let dibao = flag(f[hc["dibao"]!], "dibao", &problems)
-                let near = hc["near_dibao"].map { flag(f[$0], "near_dibao", &problems, optional: true) } ?? false
-                let hardship = hc["extreme_hardship"].map { flag(f[$0], "extreme_hardship", &problems, optional: true) } ?? false
-                let income = wholeNumber(f[hc["income_per_capita"]!], "income_per_capita", &problems)
-                let address = hc["address"].flatMap { f[$0].utf8String } ?? ""
+                let status = enumValue(PovertyStatus.self, f[hc.status], "poverty_status", &problems)
+                let dibao = flag(f[hc.dibao], "dibao", &problems)
+                let near = hc.nearDibao.map { flag(f[$0], "near_dibao", &problems, optional: true) } ?? false
+                let hardship = hc.extremeHardship.map { flag(f[$0], "extreme_hardship", &problems, optional: true) } ?? false
+                let income = wholeNumber(f[hc.income], "income_per_capita", &problems)
+                let address = hc.address.flatMap { f[$0].utf8String } ?? ""
+                var household: Household?
                 if let region, let status, let income, problems.isEmpty {
                     let h = Household(id: id, regionCode: region, povertyStatus: status, dibao: dibao, nearDibao: near,
                                       extremeHardship: hardship, incomePerCapita: income, address: address)
                     problems = h.problems()
-                    if problems.isEmpty {
-                        byID[id] = (line, h); order.append(id)
-                    }
+                    if problems.isEmpty { household = h }
                 }
+                add(Entry(id: id, line: line, household: household, inRegister: household != nil && register.existing[id] != nil))
                 for p in problems { reject(hFile, line, p, household: id) }
-                if !problems.isEmpty { byID[id] = byID[id] ?? (line, Household(id: id, regionCode: .country)) }
             }
+        }
+
+        mutating func add(_ e: Entry) {
+            slotOf[e.id] = entries.count
+            entries.append(e)
         }
 
         /// Checks the members file cut into `parts` pieces: each piece is read on whatever core is free, and
@@ -175,7 +192,7 @@ public enum RegisterImport {
         func parse(_ part: CSVTable.Part) -> [ParsedMember] {
             var out: [ParsedMember] = []
             members.forEachRow(in: part) { line, f in
-                out.append(parseMember(line, f, width: members.header.count, mc, known: known, hFile: hFile, today: today))
+                out.append(parseMember(line, f, width: members.header.count, mc, slots: slotOf, hFile: hFile, today: today))
             }
             return out
         }
@@ -184,20 +201,22 @@ public enum RegisterImport {
         /// Returns the members that may be stored so far: they passed, and so far has their new household.
         mutating func merge(_ rows: [ParsedMember]) -> [Candidate] {
             var out: [Candidate] = []
+            out.reserveCapacity(rows.count)
             for row in rows {
                 plan.memberRows += 1
                 var problems = row.problems
-                guard !row.skipHousehold else {
+                guard let slot = row.slot else {
                     for p in problems { reject(mFile, row.line, p, household: row.householdID.isEmpty ? nil : row.householdID) }
                     continue
                 }
-                let hid = row.householdID
+                let hid = entries[slot].id
                 if let rid = row.residentID {
                     if let first = personLine[rid.key] {
-                        problems.append(FieldProblem("resident_id", Message("身份证号码\(rid.masked)在第\(first.line)行（户\(first.household)）已出现，一人只能属于一户",
-                                                                            "resident ID \(rid.masked) already appears on line \(first.line) (household \(first.household)); a person belongs to one household only")))
+                        let other = entries[Int(first.slot)].id
+                        problems.append(FieldProblem("resident_id", Message("身份证号码\(rid.masked)在第\(first.line)行（户\(other)）已出现，一人只能属于一户",
+                                                                            "resident ID \(rid.masked) already appears on line \(first.line) (household \(other)); a person belongs to one household only")))
                     } else {
-                        personLine[rid.key] = (row.line, hid)
+                        personLine[rid.key] = (Int32(row.line), Int32(slot))
                         if let other = register.householdOfPerson[rid.key], other != hid {
                             problems.append(FieldProblem("resident_id", Message("身份证号码\(rid.masked)已登记在户\(other)中，一人只能属于一户",
                                                                                 "resident ID \(rid.masked) is already registered in household \(other); a person belongs to one household only")))
@@ -205,8 +224,9 @@ public enum RegisterImport {
                     }
                 }
                 if let m = row.member, problems.isEmpty {
-                    membersOf[hid, default: []].append(m)
-                    if rejected[hid] == nil && register.existing[hid] == nil, let h = byID[hid] { out.append(Candidate(member: m, region: h.household.regionCode)) }
+                    entries[slot].members.append(m)
+                    let e = entries[slot]
+                    if !e.rejected && !e.inRegister, let h = e.household { out.append(Candidate(member: m, region: h.regionCode)) }
                 }
                 for p in problems { reject(mFile, row.line, p, household: hid) }
             }
@@ -215,23 +235,22 @@ public enum RegisterImport {
 
         /// Checks each household as a whole and gives the verdict.
         consuming func finish() -> Plan {
-            for id in order {
-                guard rejected[id] == nil, let h = byID[id] else { continue }
-                let ms = membersOf[id] ?? []
-                if ms.isEmpty {
-                    reject(hFile, h.line, FieldProblem("household_id", Message("户\(id)在\(mFile)中没有成员", "household \(id) has no members in \(mFile)")), household: id)
+            for e in entries {
+                guard !e.rejected, let household = e.household else { continue }
+                if e.members.isEmpty {
+                    reject(hFile, e.line, FieldProblem("household_id", Message("户\(e.id)在\(mFile)中没有成员", "household \(e.id) has no members in \(mFile)")), household: e.id)
                     continue
                 }
-                let record = HouseholdRecord(household: h.household, members: ms)
+                let record = HouseholdRecord(household: household, members: e.members)
                 // Each member and each person's uniqueness were checked row by row; what is left concerns the whole.
                 let problems = record.wholeHouseholdProblems()
                 if !problems.isEmpty {
-                    for p in problems { reject(hFile, h.line, p, household: id) }
+                    for p in problems { reject(hFile, e.line, p, household: e.id) }
                     continue
                 }
-                if let old = register.existing[id] {
+                if let old = register.existing[e.id] {
                     if old.sameContent(as: record) { plan.unchanged += 1 } else {
-                        reject(hFile, h.line, FieldProblem("household_id", Message("户\(id)已在登记册中且内容不同；请在登记册中修改", "household \(id) is already in the register with different data; change it there")), household: id)
+                        reject(hFile, e.line, FieldProblem("household_id", Message("户\(e.id)已在登记册中且内容不同；请在登记册中修改", "household \(e.id) is already in the register with different data; change it there")), household: e.id)
                     }
                     continue
                 }
@@ -242,7 +261,8 @@ public enum RegisterImport {
             let linesNamed = Set(plan.rejections.lazy.filter { $0.file == hFile }.map(\.line))
             for (id, first) in rejected {
                 plan.leftOut.insert(id)
-                guard let h = byID[id] else { continue }
+                guard let slot = slotOf[id] else { continue }
+                let h = entries[slot]
                 if !linesNamed.contains(h.line) {
                     plan.rejections.append(Rejection(file: hFile, line: h.line, field: "household_id",
                                                      message: Message("户\(id)未导入：\(first.file)第\(first.line)行被拒", "household \(id) left out: line \(first.line) of \(first.file) was rejected"),
@@ -268,8 +288,21 @@ public enum RegisterImport {
         var residentID: ResidentID?
         var member: Member?
         var problems: [FieldProblem]
-        /// The row cannot belong to a household of the file: its problems are reported, nothing else.
-        var skipHousehold = false
+        /// The household's place in the households file; nil when the row cannot belong to one of them (its
+        /// problems are reported, nothing else).
+        var slot: Int?
+    }
+
+    /// Where each column of households.csv is, found once per file.
+    struct HouseholdColumns: Sendable {
+        let id: Int, region: Int, status: Int, dibao: Int, income: Int
+        let nearDibao, extremeHardship, address: Int?
+        init(_ t: CSVTable) {
+            // The required columns are there: `table` checked the header.
+            id = t.column("household_id")!; region = t.column("region_code")!; status = t.column("poverty_status")!
+            dibao = t.column("dibao")!; income = t.column("income_per_capita")!
+            nearDibao = t.column("near_dibao"); extremeHardship = t.column("extreme_hardship"); address = t.column("address")
+        }
     }
 
     /// Where each column of members.csv is, found once per file: a row is read by position only.
@@ -286,16 +319,15 @@ public enum RegisterImport {
         }
     }
 
-    static func parseMember(_ line: Int, _ f: [ArraySlice<UInt8>], width: Int, _ mc: MemberColumns, known: Set<String>, hFile: String,
+    static func parseMember(_ line: Int, _ f: [ArraySlice<UInt8>], width: Int, _ mc: MemberColumns, slots: [String: Int], hFile: String,
                             today: CivilDate) -> ParsedMember {
         guard f.count == width else {
             let hid = f.count > mc.householdID ? f[mc.householdID].utf8String : nil
-            return ParsedMember(line: line, householdID: hid ?? "", problems: [fieldCountProblem(f.count, width)], skipHousehold: true)
+            return ParsedMember(line: line, householdID: hid ?? "", problems: [fieldCountProblem(f.count, width)])
         }
         let hid = f[mc.householdID].utf8String ?? ""
-        guard known.contains(hid) else {
-            return ParsedMember(line: line, householdID: "", problems: [FieldProblem("household_id", Message("户编号“\(hid)”不在\(hFile)中", "household id “\(hid)” is not in \(hFile)"))],
-                                skipHousehold: true)
+        guard let slot = slots[hid] else {
+            return ParsedMember(line: line, householdID: "", problems: [FieldProblem("household_id", Message("户编号“\(hid)”不在\(hFile)中", "household id “\(hid)” is not in \(hFile)"))])
         }
         // An optional column that is there and not empty.
         func given(_ c: Int?) -> ArraySlice<UInt8>? { c.map { f[$0] }.flatMap { $0.isEmpty ? nil : $0 } }
@@ -328,7 +360,7 @@ public enum RegisterImport {
             problems = m.problems(today: today)
             if problems.isEmpty { member = m }
         }
-        return ParsedMember(line: line, householdID: hid, residentID: rid, member: member, problems: problems)
+        return ParsedMember(line: line, householdID: hid, residentID: rid, member: member, problems: problems, slot: slot)
     }
 
     static func fieldCountProblem(_ got: Int, _ want: Int) -> FieldProblem {
@@ -360,15 +392,6 @@ public enum RegisterImport {
 
     static func emptyProblem(_ field: String) -> FieldProblem {
         FieldProblem(field, Message("不能为空", "must not be empty"))
-    }
-
-    /// Column positions by name, looked up once per file.
-    struct Columns: Sendable {
-        var index: [String: Int] = [:]
-        init(_ t: CSVTable, _ names: [String]) {
-            for n in names { if let i = t.column(n) { index[n] = i } }
-        }
-        subscript(_ name: String) -> Int? { index[name] }
     }
 }
 

@@ -57,7 +57,8 @@ extension HouseholdStore {
             for index in rebuild { try raw.exec("DROP INDEX \"\(index.name)\"") }
             let h = try raw.prepare(insertSQL("households", householdColumns))
             let m = try raw.prepare(insertSQL("members", memberColumns))
-            for x in households { try h.run { write(x, now: load.now, to: &$0) } }
+            // In id order: the primary key then grows at its end instead of everywhere at once.
+            for x in households.sorted(by: { $0.id < $1.id }) { try h.run { write(x, now: load.now, to: &$0) } }
             lap("households")
             while true {
                 switch batches.next() {
@@ -66,16 +67,20 @@ extension HouseholdStore {
                     for c in candidates { try m.run { write(c.member, region: c.region, to: &$0) } }
                 case .verdict(let taken):
                     lap("members")
-                    let takenIDs = Set(taken.lazy.map(\.household.id))
-                    let leftOut = households.lazy.map(\.id).filter { !takenIDs.contains($0) }
-                    if !leftOut.isEmpty, let list = AuditLog.json(Array(leftOut)) {
+                    // Every household taken was handed over first: equal counts mean none is left out.
+                    var leftOut: [String] = []
+                    if taken.count < households.count {
+                        let takenIDs = Set(taken.lazy.map(\.household.id))
+                        leftOut = households.map(\.id).filter { !takenIDs.contains($0) }
+                    }
+                    if !leftOut.isEmpty, let list = AuditLog.json(leftOut) {
                         try raw.prepare("DELETE FROM members WHERE id > ? AND household_id IN (SELECT value FROM json_each(?))").run { $0.int(lastMember); $0.text(list) }
                         try raw.prepare("DELETE FROM households WHERE id IN (SELECT value FROM json_each(?))").run { $0.text(list) }
                     }
                     let a = try raw.prepare(insertSQL("audit_log", AuditLog.columns))
                     // In region order: the audit log's index on (region, at) then grows in a few places, not at random.
-                    for r in taken.sorted(by: { $0.household.regionCode.value < $1.household.regionCode.value }) {
-                        try a.run { load.writeAudit(r, to: &$0) }
+                    for i in taken.indices.sorted(by: { taken[$0].household.regionCode.value < taken[$1].household.regionCode.value }) {
+                        try a.run { load.writeAudit(taken[i], to: &$0) }
                     }
                     lap("left out deleted, audit entries")
                     for index in rebuild { try raw.exec(index.ddl) }
