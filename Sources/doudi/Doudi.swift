@@ -133,8 +133,8 @@ struct Import: AsyncParsableCommand {
         let logger = makeLogger("doudi")
         let hBytes = try readFile(households), mBytes = try readFile(members)
         try await db.with(logger) { database in
-        let terminal = isatty(STDERR_FILENO) == 1
-        let started = Date()
+            let terminal = isatty(STDERR_FILENO) == 1
+            let started = Date()
             let result = try await RegisterImporter(database).run(
                 households: (households as NSString).lastPathComponent, hBytes, members: (members as NSString).lastPathComponent, mBytes,
                 by: Actor.system(actor)) { phase, done, total in

@@ -173,12 +173,14 @@ public enum RegisterImport {
             let parsed = Slots<[ParsedMember]>(count: parts.count, initial: [])
             let ready = parts.map { _ in DispatchSemaphore(value: 0) }
             let reader = self
-            DispatchQueue.global().async {
+            // A thread of its own: concurrentPerform also works on the calling thread, so every part gets read
+            // even when no other worker is free.
+            Thread {
                 DispatchQueue.concurrentPerform(iterations: parts.count) { w in
                     parsed[w] = reader.parse(parts[w])
                     ready[w].signal()
                 }
-            }
+            }.start()
             for w in parts.indices {
                 ready[w].wait()
                 deliver(merge(parsed[w]))

@@ -67,24 +67,27 @@ extension HouseholdStore {
                     for c in candidates { try m.run { write(c.member, region: c.region, to: &$0) } }
                 case .verdict(let taken):
                     lap("members")
-                    // Every household taken was handed over first: equal counts mean none is left out.
-                    var leftOut: [String] = []
-                    if taken.count < households.count {
-                        let takenIDs = Set(taken.lazy.map(\.household.id))
-                        leftOut = households.map(\.id).filter { !takenIDs.contains($0) }
-                    }
-                    if !leftOut.isEmpty, let list = AuditLog.json(leftOut) {
-                        try raw.prepare("DELETE FROM members WHERE id > ? AND household_id IN (SELECT value FROM json_each(?))").run { $0.int(lastMember); $0.text(list) }
-                        try raw.prepare("DELETE FROM households WHERE id IN (SELECT value FROM json_each(?))").run { $0.text(list) }
-                    }
                     let a = try raw.prepare(insertSQL("audit_log", AuditLog.columns))
                     // In region order: the audit log's index on (region, at) then grows in a few places, not at random.
                     for i in taken.indices.sorted(by: { taken[$0].household.regionCode.value < taken[$1].household.regionCode.value }) {
                         try a.run { load.writeAudit(taken[i], to: &$0) }
                     }
-                    lap("left out deleted, audit entries")
+                    lap("audit entries")
+                    // Rows written so far never name one person twice (the check hands over a person's first
+                    // row only), so the unique index can be built before the left-out rows go.
                     for index in rebuild { try raw.exec(index.ddl) }
                     lap("indexes")
+                    // Every household taken was handed over first: equal counts mean none is left out. The
+                    // deletes come after the indexes: a household's members, and the foreign key's check
+                    // that none is left, are then found through the index, not by reading every member.
+                    if taken.count < households.count {
+                        let takenIDs = Set(taken.lazy.map(\.household.id))
+                        if let list = AuditLog.json(households.map(\.id).filter { !takenIDs.contains($0) }) {
+                            try raw.prepare("DELETE FROM members WHERE id > ? AND household_id IN (SELECT value FROM json_each(?))").run { $0.int(lastMember); $0.text(list) }
+                            try raw.prepare("DELETE FROM households WHERE id IN (SELECT value FROM json_each(?))").run { $0.text(list) }
+                        }
+                        lap("left out deleted")
+                    }
                     try load.check(after: (try raw.count("households"), try raw.count("members")), taken)
                     return
                 }

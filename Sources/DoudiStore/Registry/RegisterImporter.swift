@@ -73,13 +73,19 @@ public struct RegisterImporter: Sendable {
             let batches = Handoff<HouseholdStore.Batch>()
             batches.push(.households(checker.candidates))
             async let written: Void = HouseholdStore.writeSQLite(db, batches, by: actor, source: hName)
-            plan = checker.run(parts: parts, deliver: { batches.push(.members($0)) }, merged: checking)
+            plan = await onThread {
+                let c = checker
+                return c.run(parts: parts, deliver: { batches.push(.members($0)) }, merged: checking)
+            }
             lap("members checked")
             progress(.storing, 0, 1)
             batches.push(.verdict(plan.accepted))
             try await written
         } else {
-            plan = checker.run(parts: parts, deliver: { _ in }, merged: checking)
+            plan = await onThread {
+                let c = checker
+                return c.run(parts: parts, deliver: { _ in }, merged: checking)
+            }
             lap("members checked")
             progress(.storing, 0, 1)
             try await HouseholdStore.store(db, plan.accepted, by: actor, source: hName)

@@ -24,3 +24,13 @@ final class Handoff<T: Sendable>: @unchecked Sendable {
         return value
     }
 }
+
+/// Runs blocking work on a thread of its own, so that it never holds one of the few threads Swift's
+/// concurrency shares among all requests.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { k in
+        let thread = Thread { k.resume(returning: body()) }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+}
