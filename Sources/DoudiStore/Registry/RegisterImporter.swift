@@ -58,8 +58,9 @@ public struct RegisterImporter: Sendable {
         lap("headers read")
         progress(.checking, 0, 1)
         let villages = try await RegionStore(db).villageCodes(in: actor.region)
-        let existingPeople = try await peopleIndex()
-        let existing = try await existingHouseholds(ids: Self.householdIDs(hTable))
+        let (existingPeople, existing) = db.engine == .sqlite
+            ? try await sqliteContext(ids: Self.householdIDs(hTable))
+            : (try await peopleIndex(), try await existingHouseholds(ids: Self.householdIDs(hTable)))
         let register = RegisterImport.Register(knownRegion: { villages.contains($0.value) }, householdOfPerson: existingPeople, existing: existing)
         lap("register context")
         let checker = RegisterImport.Checker(households: hName, hTable, members: mName, mTable, register: register, today: today)
@@ -114,6 +115,38 @@ public struct RegisterImporter: Sendable {
                 if let rid = try? ResidentID(row.resident_id) { out[rid.key] = row.household_id }
             }
             return out
+        }
+    }
+
+    /// On SQLite, both at once through one plain read of the register (a re-run reads all of it).
+    func sqliteContext(ids: [String]) async throws -> ([UInt64: String], [String: HouseholdRecord]) {
+        try await RawSQLite.read(path: db.location) { raw in
+            var people: [UInt64: String] = [:]
+            var households: [String: Household] = [:]
+            var members: [String: [Member]] = [:]
+            let wanted = Set(ids)
+            let h = try raw.prepare("SELECT id, region, poverty_status, dibao, near_dibao, extreme_hardship, income_per_capita, address FROM households")
+            while try h.step() {
+                guard let id = h.text(0), wanted.contains(id) else { continue }
+                let row = HouseholdStore.HouseholdRow(id: id, region: h.int(1) ?? 0, poverty_status: h.text(2) ?? "", dibao: Int(h.int(3) ?? 0),
+                                                      near_dibao: Int(h.int(4) ?? 0), extreme_hardship: Int(h.int(5) ?? 0),
+                                                      income_per_capita: Int(h.int(6) ?? 0), address: h.text(7) ?? "")
+                households[id] = row.household
+            }
+            let m = try raw.prepare(HouseholdStore.memberSelect + " ORDER BY id")
+            while try m.step() {
+                guard let rid = m.text(1), let hid = m.text(2) else { continue }
+                if let key = try? ResidentID(rid).key { people[key] = hid }
+                guard households[hid] != nil else { continue }
+                let row = HouseholdStore.MemberRow(
+                    id: m.int(0) ?? 0, resident_id: rid, household_id: hid, name: m.text(3) ?? "", relation: m.text(4) ?? "", sex: m.text(5) ?? "",
+                    birth_date: m.text(6) ?? "", labor_ability: m.text(7) ?? "", health: m.text(8) ?? "", disability_grade: m.int(9).map(Int.init),
+                    schooling: m.text(10) ?? "", employment: m.text(11) ?? "", phone: m.text(12), child_category: m.text(13))
+                if let s = row.stored { members[hid, default: []].append(s.member) }
+            }
+            var existing: [String: HouseholdRecord] = [:]
+            for (id, h) in households { existing[id] = HouseholdRecord(household: h, members: members[id] ?? []) }
+            return (people, existing)
         }
     }
 

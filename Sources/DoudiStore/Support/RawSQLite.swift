@@ -79,6 +79,18 @@ final class RawSQLite {
             try connection.check(sqlite_nio_sqlite3_reset(handle))
         }
 
+        /// Column `i` of the current row: text, or nil for NULL.
+        func text(_ i: Int32) -> String? {
+            guard sqlite_nio_sqlite3_column_type(handle, i) != SQLITE_NULL, let p = sqlite_nio_sqlite3_column_text(handle, i) else { return nil }
+            let n = Int(sqlite_nio_sqlite3_column_bytes(handle, i))
+            return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+        }
+
+        /// Column `i` of the current row as an integer, or nil for NULL.
+        func int(_ i: Int32) -> Int64? {
+            sqlite_nio_sqlite3_column_type(handle, i) == SQLITE_NULL ? nil : sqlite_nio_sqlite3_column_int64(handle, i)
+        }
+
         /// Steps a query: true while there is a row.
         func step() throws -> Bool {
             let rc = sqlite_nio_sqlite3_step(handle)
@@ -90,12 +102,22 @@ final class RawSQLite {
     /// Runs `body` in one write transaction on a thread of its own (the calls block), committing when it
     /// returns and rolling back when it throws.
     static func transaction<T: Sendable>(path: String, pragmas: [String], _ body: @escaping @Sendable (RawSQLite) throws -> T) async throws -> T {
+        try await onThread(path: path, pragmas: pragmas, begin: "BEGIN IMMEDIATE", body)
+    }
+
+    /// Runs `body` on one snapshot of the database, on a thread of its own: for large reads that would cost
+    /// more through the row decoding of the ordinary path.
+    static func read<T: Sendable>(path: String, _ body: @escaping @Sendable (RawSQLite) throws -> T) async throws -> T {
+        try await onThread(path: path, pragmas: ["PRAGMA busy_timeout=10000"], begin: "BEGIN", body)
+    }
+
+    private static func onThread<T: Sendable>(path: String, pragmas: [String], begin: String, _ body: @escaping @Sendable (RawSQLite) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (k: CheckedContinuation<T, any Error>) in
             let thread = Thread {
                 do {
                     let db = try RawSQLite(path: path)
                     for p in pragmas { try db.exec(p) }
-                    try db.exec("BEGIN IMMEDIATE")
+                    try db.exec(begin)
                     do {
                         let value = try body(db)
                         try db.exec("COMMIT")
