@@ -1,5 +1,5 @@
-/// Results written by parallel workers, one slot per worker, read after they have all finished
-/// (`DispatchQueue.concurrentPerform` returns only then). Each slot has one writer.
+/// Results written by parallel workers, one slot per piece of work, each read only after its writer is done
+/// (`DispatchQueue.concurrentPerform` has returned, or the writer has signalled). Each slot has one writer.
 public final class Slots<T>: @unchecked Sendable {
     @usableFromInline let storage: UnsafeMutableBufferPointer<T>
 
