@@ -15,12 +15,13 @@ func withServer(households: Int = 60, monitoring: Bool = false, config: ServerCo
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     let db = try await Database.open(dir.appendingPathComponent("t.sqlite").path, logger: logger)
-    try await db.migrate()
-    _ = try await DemoLoader.loadIfEmpty(db, households: households, monitoring: monitoring)
-    let services = Services(db)
-    let app = try await buildApplication(services: services, config: config, logger: logger)
-    // Closed on every path: a failed expectation that throws must not leave SQLite connections open.
+    // Closed on every path: a failure that throws, in the setup too, must not leave SQLite connections open
+    // (sqlite-nio stops the whole test process on a connection dropped unclosed).
     do {
+        try await db.migrate()
+        _ = try await DemoLoader.loadIfEmpty(db, households: households, monitoring: monitoring)
+        let services = Services(db)
+        let app = try await buildApplication(services: services, config: config, logger: logger)
         try await app.test(.router) { client in try await body(client, services) }
     } catch {
         await db.close()

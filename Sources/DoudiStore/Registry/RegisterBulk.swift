@@ -34,9 +34,9 @@ extension HouseholdStore {
     }
 
     /// The SQLite writer. It can start before the check has ended: it writes each household and member as
-    /// `batches` hands them over, and when the verdict comes it deletes again those of households left out
-    /// (rows it wrote itself, in the same transaction, so no one ever sees them), adds the audit entries,
-    /// rebuilds the indexes and checks the counts.
+    /// `batches` hands them over, and when the verdict comes it adds the audit entries, rebuilds the indexes,
+    /// deletes again the rows of households left out (rows it wrote itself, in the same transaction, so no one
+    /// ever sees them) and checks the counts.
     static func writeSQLite(_ db: Database, _ batches: Handoff<Batch>, by actor: Actor, source: String) async throws {
         // The load touches every page of the register: a large cache for it (measured: 23.7 s to 15.1 s for
         // 200,000 households); foreign keys are checked once, at commit.
@@ -50,7 +50,7 @@ extension HouseholdStore {
                 t0 = clock.now
             }
             let load = BulkLoad(actor: actor, source: source, before: (try raw.count("households"), try raw.count("members")))
-            let lastMember = Int64(try raw.rows("SELECT COALESCE(MAX(id), 0) FROM members").first?.first?.flatMap { $0 } ?? "") ?? 0
+            let lastMember = try raw.scalar("SELECT COALESCE(MAX(id), 0) FROM members")
             guard case .households(let households) = batches.next() else { throw BulkLoad.OutOfOrder() }
             let rebuild = load.rebuildsIndexes(adding: households.count)
                 ? try raw.rows(secondaryIndexQuery[.sqlite]!).map { IndexRow(name: $0[0] ?? "", ddl: $0[1] ?? "") } : []

@@ -51,9 +51,13 @@ final class RawSQLite {
         return out
     }
 
-    func count(_ table: String) throws -> Int {
-        let s = try prepare("SELECT COUNT(*) FROM \(table)")
-        return try s.step() ? Int(sqlite_nio_sqlite3_column_int64(s.handle, 0)) : 0
+    func count(_ table: String) throws -> Int { Int(try scalar("SELECT COUNT(*) FROM \(table)")) }
+
+    /// The first column of a query's first row as an integer (0 when there is none). The statement is
+    /// finished on return: one left open would lock the schema against DROP INDEX.
+    func scalar(_ sql: String) throws -> Int64 {
+        let s = try prepare(sql)
+        return try s.step() ? s.int(0) ?? 0 : 0
     }
 
     func prepare(_ sql: String) throws -> Statement {
