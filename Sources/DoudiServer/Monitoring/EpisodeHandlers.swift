@@ -124,10 +124,15 @@ extension APIHandlers {
         }
     }
 
+    /// Counts keyed by an enumeration, as the document's string-keyed objects.
+    static func byName<K: RawRepresentable>(_ counts: [K: Int]) -> [String: Int] where K.RawValue == String {
+        Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
+    }
+
     static func row(_ r: Rollup.Row) -> Schemas.RollupRow {
         Schemas.RollupRow(regionCode: r.region.description, name: r.name, new: r.new,
-                          byChannel: .init(additionalProperties: Dictionary(uniqueKeysWithValues: r.byChannel.map { ($0.key.rawValue, $0.value) })),
-                          byKind: .init(additionalProperties: Dictionary(uniqueKeysWithValues: r.byKind.map { ($0.key.rawValue, $0.value) })),
+                          byChannel: .init(additionalProperties: Self.byName(r.byChannel)),
+                          byKind: .init(additionalProperties: Self.byName(r.byKind)),
                           backlog: r.backlog, overdue: r.overdue)
     }
 
@@ -161,7 +166,7 @@ extension APIHandlers {
             return .ok(.init(body: .json(.init(
                 regionCode: d.region.description, monitored: d.monitored, identifying: d.identifying, clearing: d.clearing,
                 byType: counts(d.byType), byKind: counts(d.byKind), byChildRegion: counts(d.byChildRegion),
-                leadsPerDay: d.leadsPerDay.map { .init(day: $0.day.description, byChannel: .init(additionalProperties: Dictionary(uniqueKeysWithValues: $0.byChannel.map { ($0.key.rawValue, $0.value) }))) },
+                leadsPerDay: d.leadsPerDay.map { .init(day: $0.day.description, byChannel: .init(additionalProperties: Self.byName($0.byChannel))) },
                 overdueVerifications: d.overdueVerifications.count, overdueSteps: d.overdueSteps.count))))
         } catch StoreError.forbidden { return .forbidden(.init(body: .json(Self.forbidden))) }
     }

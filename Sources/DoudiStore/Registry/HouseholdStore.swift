@@ -50,6 +50,8 @@ public struct HouseholdStore: Sendable {
         }
     }
 
+    static let householdSelect = "SELECT id, region, poverty_status, dibao, near_dibao, extreme_hardship, income_per_capita, address FROM households"
+
     struct MemberRow: Decodable {
         var id: Int64; var resident_id: String; var household_id: String; var name: String; var relation: String; var sex: String
         var birth_date: String; var labor_ability: String; var health: String; var disability_grade: Int?; var schooling: String
@@ -92,7 +94,7 @@ public struct HouseholdStore: Sendable {
     static let memberSelect = "SELECT id, resident_id, household_id, name, relation, sex, birth_date, labor_ability, health, disability_grade, schooling, employment, phone, child_category FROM members"
 
     static func load(_ sql: any SQLDatabase, id: String, actor: Actor) async throws -> StoredHousehold? {
-        guard let row = try await sql.raw("SELECT id, region, poverty_status, dibao, near_dibao, extreme_hardship, income_per_capita, address FROM households WHERE id = \(bind: id) AND \(scope(actor))").first(decoding: HouseholdRow.self),
+        guard let row = try await sql.raw("\(unsafeRaw: householdSelect) WHERE id = \(bind: id) AND \(scope(actor))").first(decoding: HouseholdRow.self),
               let household = row.household else { return nil }
         let members = try await sql.raw("\(unsafeRaw: memberSelect) WHERE household_id = \(bind: id) ORDER BY id").all(decoding: MemberRow.self)
         return StoredHousehold(household: household, members: members.compactMap(\.stored))
@@ -241,7 +243,7 @@ public struct HouseholdStore: Sendable {
         return try await db.transaction { tx in
             guard let row = try await tx.sql.raw("\(unsafeRaw: Self.memberSelect) WHERE id = \(bind: memberID) AND \(Self.scope(actor))").first(decoding: MemberRow.self),
                   let m = row.stored else { throw StoreError.notFound }
-            let region = try await tx.sql.raw("SELECT id, region, poverty_status, dibao, near_dibao, extreme_hardship, income_per_capita, address FROM households WHERE id = \(bind: m.member.householdID)").first(decoding: HouseholdRow.self)?.household?.regionCode ?? actor.region
+            let region = try await tx.sql.raw("\(unsafeRaw: Self.householdSelect) WHERE id = \(bind: m.member.householdID)").first(decoding: HouseholdRow.self)?.household?.regionCode ?? actor.region
             try await AuditLog.record(tx, actor: actor, action: "member.reveal", subject: "\(m.member.householdID)/\(memberID)",
                                       region: region, before: nil, after: ["residentId": m.member.residentID.masked, "phone": m.member.maskedPhone ?? ""])
             return m
@@ -273,5 +275,23 @@ struct AuditView: Encodable, Sendable {
             if let c = m.childCategory { d["childCategory"] = c.rawValue }
             return d
         }
+    }
+}
+
+/// The same rows read through RawSQLite, column for column in the order of `householdSelect` and `memberSelect`.
+extension HouseholdStore.HouseholdRow {
+    init(_ s: RawSQLite.Statement) {
+        self.init(id: s.text(0) ?? "", region: s.int(1) ?? 0, poverty_status: s.text(2) ?? "", dibao: Int(s.int(3) ?? 0),
+                  near_dibao: Int(s.int(4) ?? 0), extreme_hardship: Int(s.int(5) ?? 0), income_per_capita: Int(s.int(6) ?? 0),
+                  address: s.text(7) ?? "")
+    }
+}
+
+extension HouseholdStore.MemberRow {
+    init(_ s: RawSQLite.Statement) {
+        self.init(id: s.int(0) ?? 0, resident_id: s.text(1) ?? "", household_id: s.text(2) ?? "", name: s.text(3) ?? "",
+                  relation: s.text(4) ?? "", sex: s.text(5) ?? "", birth_date: s.text(6) ?? "", labor_ability: s.text(7) ?? "",
+                  health: s.text(8) ?? "", disability_grade: s.int(9).map(Int.init), schooling: s.text(10) ?? "",
+                  employment: s.text(11) ?? "", phone: s.text(12), child_category: s.text(13))
     }
 }

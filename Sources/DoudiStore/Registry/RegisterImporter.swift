@@ -67,30 +67,21 @@ public struct RegisterImporter: Sendable {
         lap("households checked")
         let parts = max(16, ProcessInfo.processInfo.activeProcessorCount * 8)
         let checking: @Sendable (Int, Int) -> Void = { progress(.checking, $0, $1) }
-        let plan: RegisterImport.Plan
-        if db.engine == .sqlite && !checker.candidates.isEmpty {
-            // The writer is the slower side: it starts with the households while the members are still
-            // being read, and takes each part of them as soon as it is checked.
-            let batches = Handoff<HouseholdStore.Batch>()
-            batches.push(.households(checker.candidates))
-            async let written: Void = HouseholdStore.writeSQLite(db, batches, by: actor, source: hName)
-            plan = await onThread {
-                let c = checker
-                return c.run(parts: parts, deliver: { batches.push(.members($0)) }, merged: checking)
-            }
-            lap("members checked")
-            progress(.storing, 0, 1)
-            batches.push(.verdict(plan.accepted))
-            try await written
-        } else {
-            plan = await onThread {
-                let c = checker
-                return c.run(parts: parts, deliver: { _ in }, merged: checking)
-            }
-            lap("members checked")
-            progress(.storing, 0, 1)
-            try await HouseholdStore.store(db, plan.accepted, by: actor, source: hName)
+        // On SQLite the writer is the slower side: it starts with the households while the members are still
+        // being read, and takes each part of them as soon as it is checked.
+        let streams = db.engine == .sqlite && !checker.candidates.isEmpty
+        let batches = Handoff<HouseholdStore.Batch>()
+        if streams { batches.push(.households(checker.candidates)) }
+        async let written: Void = streams ? HouseholdStore.writeSQLite(db, batches, by: actor, source: hName) : ()
+        let plan = try await onThread {
+            let c = checker
+            return c.run(parts: parts, deliver: { if streams { batches.push(.members($0)) } }, merged: checking)
         }
+        lap("members checked")
+        progress(.storing, 0, 1)
+        if streams { batches.push(.verdict(plan.accepted)) }
+        try await written
+        if !streams { try await HouseholdStore.store(db, plan.accepted, by: actor, source: hName) }
         lap("stored")
         progress(.done, 1, 1)
         return Report(householdRows: plan.householdRows, memberRows: plan.memberRows, importedHouseholds: plan.accepted.count,
@@ -121,33 +112,37 @@ public struct RegisterImporter: Sendable {
     /// On SQLite, both at once through one plain read of the register (a re-run reads all of it).
     func sqliteContext(ids: [String]) async throws -> ([UInt64: String], [String: HouseholdRecord]) {
         try await RawSQLite.read(path: db.location) { raw in
-            var people: [UInt64: String] = [:]
-            var households: [String: Household] = [:]
-            var members: [String: [Member]] = [:]
             let wanted = Set(ids)
-            let h = try raw.prepare("SELECT id, region, poverty_status, dibao, near_dibao, extreme_hardship, income_per_capita, address FROM households")
+            var households: [Household] = []
+            let h = try raw.prepare(HouseholdStore.householdSelect)
             while try h.step() {
-                guard let id = h.text(0), wanted.contains(id) else { continue }
-                let row = HouseholdStore.HouseholdRow(id: id, region: h.int(1) ?? 0, poverty_status: h.text(2) ?? "", dibao: Int(h.int(3) ?? 0),
-                                                      near_dibao: Int(h.int(4) ?? 0), extreme_hardship: Int(h.int(5) ?? 0),
-                                                      income_per_capita: Int(h.int(6) ?? 0), address: h.text(7) ?? "")
-                households[id] = row.household
+                guard let id = h.text(0), wanted.contains(id), let household = HouseholdStore.HouseholdRow(h).household else { continue }
+                households.append(household)
             }
+            let found = Set(households.map(\.id))
+            var people: [UInt64: String] = [:]
+            var members: [Member] = []
             let m = try raw.prepare(HouseholdStore.memberSelect + " ORDER BY id")
             while try m.step() {
-                guard let rid = m.text(1), let hid = m.text(2) else { continue }
-                if let key = try? ResidentID(rid).key { people[key] = hid }
-                guard households[hid] != nil else { continue }
-                let row = HouseholdStore.MemberRow(
-                    id: m.int(0) ?? 0, resident_id: rid, household_id: hid, name: m.text(3) ?? "", relation: m.text(4) ?? "", sex: m.text(5) ?? "",
-                    birth_date: m.text(6) ?? "", labor_ability: m.text(7) ?? "", health: m.text(8) ?? "", disability_grade: m.int(9).map(Int.init),
-                    schooling: m.text(10) ?? "", employment: m.text(11) ?? "", phone: m.text(12), child_category: m.text(13))
-                if let s = row.stored { members[hid, default: []].append(s.member) }
+                guard let hid = m.text(2) else { continue }
+                if found.contains(hid), let s = HouseholdStore.MemberRow(m).stored {
+                    people[s.member.residentID.key] = hid
+                    members.append(s.member)
+                } else if let rid = m.text(1), let key = try? ResidentID(rid).key {
+                    people[key] = hid
+                }
             }
-            var existing: [String: HouseholdRecord] = [:]
-            for (id, h) in households { existing[id] = HouseholdRecord(household: h, members: members[id] ?? []) }
-            return (people, existing)
+            return (people, Self.records(households, members))
         }
+    }
+
+    /// Households with their members, read apart.
+    static func records(_ households: [Household], _ members: [Member]) -> [String: HouseholdRecord] {
+        var byHousehold: [String: [Member]] = [:]
+        for m in members { byHousehold[m.householdID, default: []].append(m) }
+        var out: [String: HouseholdRecord] = [:]
+        for h in households { out[h.id] = HouseholdRecord(household: h, members: byHousehold[h.id] ?? []) }
+        return out
     }
 
     /// Households of the file already in the register, for re-runs.
@@ -158,13 +153,10 @@ public struct RegisterImporter: Sendable {
         try await db.read { sql in
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let chunk = Array(ids[start..<min(start + 500, ids.count)])
-                let hs = try await sql.raw("SELECT id, region, poverty_status, dibao, near_dibao, extreme_hardship, income_per_capita, address FROM households WHERE id IN (\(binds: chunk))").all(decoding: HouseholdStore.HouseholdRow.self)
+                let hs = try await sql.raw("\(unsafeRaw: HouseholdStore.householdSelect) WHERE id IN (\(binds: chunk))").all(decoding: HouseholdStore.HouseholdRow.self)
                 guard !hs.isEmpty else { continue }
-                let found = hs.map(\.id)
-                let ms = try await sql.raw("\(unsafeRaw: HouseholdStore.memberSelect) WHERE household_id IN (\(binds: found))").all(decoding: HouseholdStore.MemberRow.self)
-                var byHousehold: [String: [Member]] = [:]
-                for m in ms { if let s = m.stored { byHousehold[s.member.householdID, default: []].append(s.member) } }
-                for h in hs { if let hh = h.household { out[h.id] = HouseholdRecord(household: hh, members: byHousehold[h.id] ?? []) } }
+                let ms = try await sql.raw("\(unsafeRaw: HouseholdStore.memberSelect) WHERE household_id IN (\(binds: hs.map(\.id)))").all(decoding: HouseholdStore.MemberRow.self)
+                out.merge(Self.records(hs.compactMap(\.household), ms.compactMap(\.stored?.member))) { $1 }
             }
             return ()
         }

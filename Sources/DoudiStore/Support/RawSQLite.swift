@@ -106,36 +106,28 @@ final class RawSQLite {
     /// Runs `body` in one write transaction on a thread of its own (the calls block), committing when it
     /// returns and rolling back when it throws.
     static func transaction<T: Sendable>(path: String, pragmas: [String], _ body: @escaping @Sendable (RawSQLite) throws -> T) async throws -> T {
-        try await onThread(path: path, pragmas: pragmas, begin: "BEGIN IMMEDIATE", body)
+        try await session(path: path, pragmas: pragmas, begin: "BEGIN IMMEDIATE", body)
     }
 
     /// Runs `body` on one snapshot of the database, on a thread of its own: for large reads that would cost
     /// more through the row decoding of the ordinary path.
     static func read<T: Sendable>(path: String, _ body: @escaping @Sendable (RawSQLite) throws -> T) async throws -> T {
-        try await onThread(path: path, pragmas: ["PRAGMA busy_timeout=10000"], begin: "BEGIN", body)
+        try await session(path: path, pragmas: [], begin: "BEGIN", body)
     }
 
-    private static func onThread<T: Sendable>(path: String, pragmas: [String], begin: String, _ body: @escaping @Sendable (RawSQLite) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (k: CheckedContinuation<T, any Error>) in
-            let thread = Thread {
-                do {
-                    let db = try RawSQLite(path: path)
-                    for p in pragmas { try db.exec(p) }
-                    try db.exec(begin)
-                    do {
-                        let value = try body(db)
-                        try db.exec("COMMIT")
-                        k.resume(returning: value)
-                    } catch {
-                        try? db.exec("ROLLBACK")
-                        throw error
-                    }
-                } catch {
-                    k.resume(throwing: error)
-                }
+    private static func session<T: Sendable>(path: String, pragmas: [String], begin: String, _ body: @escaping @Sendable (RawSQLite) throws -> T) async throws -> T {
+        try await onThread {
+            let db = try RawSQLite(path: path)
+            for p in pragmas { try db.exec(p) }
+            try db.exec(begin)
+            do {
+                let value = try body(db)
+                try db.exec("COMMIT")
+                return value
+            } catch {
+                try? db.exec("ROLLBACK")
+                throw error
             }
-            thread.stackSize = 8 << 20
-            thread.start()
         }
     }
 }

@@ -27,9 +27,9 @@ final class Handoff<T: Sendable>: @unchecked Sendable {
 
 /// Runs blocking work on a thread of its own, so that it never holds one of the few threads Swift's
 /// concurrency shares among all requests.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { k in
-        let thread = Thread { k.resume(returning: body()) }
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { k in
+        let thread = Thread { k.resume(with: Result { try body() }) }
         thread.stackSize = 8 << 20
         thread.start()
     }
