@@ -103,15 +103,22 @@ let package = Package(
             dependencies: ["DoudiScreening", "DoudiDomain", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict
         ),
+        // What the store and server suites share: the backends to run on, a fresh database per test.
+        .target(
+            name: "DoudiTestSupport",
+            dependencies: ["DoudiStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")],
+            path: "Tests/DoudiTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "DoudiStoreTests",
-            dependencies: ["DoudiDomain", "DoudiStore"],
+            dependencies: ["DoudiDomain", "DoudiStore", "DoudiTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "DoudiServerTests",
             dependencies: [
-                "DoudiServer", "DoudiStore", "DoudiDomain",
+                "DoudiServer", "DoudiStore", "DoudiDomain", "DoudiTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

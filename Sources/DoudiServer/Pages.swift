@@ -13,7 +13,6 @@ struct Pages: Sendable {
     let strings: Strings
     let css: ByteBuffer
     let secureCookies: Bool
-    let loginLimiter = RateLimiter(limit: 10, window: 900)
     let limits: PublicLimits
 
     static let sessionCookie = "doudi_session"
@@ -155,11 +154,11 @@ struct Pages: Sendable {
         guard let pre = req.cookies[Self.preCookie]?.value, !pre.isEmpty, form["_csrf"] == pre else {
             return try await loginPage(req, error: "表单已过期，请重试 / The form has expired; try again", username: username)
         }
-        let key = "\(ctx.clientAddress)|\(username)"
-        guard await loginLimiter.allow(key) else { return try await loginPage(req, error: lang(req).t("tooMany"), username: username, status: .tooManyRequests) }
-        guard let account = try await services.users.authenticate(username: username, password: form["password"] ?? "") else {
-            await loginLimiter.fail(key)
-            return try await loginPage(req, error: lang(req).t("wrongLogin"), username: username, status: .unauthorized)
+        let account: UserStore.Account
+        switch try await limits.logIn(username: username, password: form["password"] ?? "", from: ctx.clientAddress, users: services.users) {
+        case .account(let a): account = a
+        case .wrong: return try await loginPage(req, error: lang(req).t("wrongLogin"), username: username, status: .unauthorized)
+        case .tooMany: return try await loginPage(req, error: lang(req).t("tooMany"), username: username, status: .tooManyRequests)
         }
         let session = try await services.users.startSession(for: account, kind: .web)
         var r = Response.redirect(to: "/households", type: .found)
@@ -271,27 +270,16 @@ struct Pages: Sendable {
         guard let pre = req.cookies[Self.preCookie]?.value, !pre.isEmpty, form["_csrf"] == pre else {
             return try await reportPage(req, form: form, problems: [FieldProblem("", Message("表单已过期，请重试", "the form has expired; try again"))], status: .forbidden)
         }
-        guard await limits.perAddress.allow(ctx.clientAddress) else {
-            return try await reportPage(req, form: form, problems: [FieldProblem("", Message("提交过于频繁，请稍后再试", "too many requests; try again later"))], status: .tooManyRequests)
-        }
         let report = SelfReport(name: form["name"] ?? "", residentID: form["residentId"] ?? "", mobile: form["mobile"] ?? "",
                                 regionCode: form["regionCode"] ?? "", riskKinds: form.all["riskKinds"] ?? [], description: form["description"] ?? "",
                                 consent: form["consent"] == "1")
-        switch report.check(today: Clock.today()) {
-        case .failure(let p):
-            return try await reportPage(req, form: form, problems: p.problems, status: .unprocessableContent)
-        case .success(let checked):
-            guard await limits.perPerson.allow(checked.residentID.text) else {
-                return try await reportPage(req, form: form, problems: [FieldProblem("", Message("提交过于频繁，请稍后再试", "too many requests; try again later"))], status: .tooManyRequests)
-            }
-            await limits.perAddress.fail(ctx.clientAddress)
-            await limits.perPerson.fail(checked.residentID.text)
-            do {
-                let code = try await services.leads.submit(checked)
-                return try page(req, nil, "", status: .created, template: "reportdone", title: t.t("reportReceived"), ["code": code])
-            } catch StoreError.invalid(let p) {
-                return try await reportPage(req, form: form, problems: p, status: .unprocessableContent)
-            }
+        switch try await limits.submit(report, from: ctx.clientAddress, leads: services.leads, today: Clock.today()) {
+        case .created(let code):
+            return try page(req, nil, "", status: .created, template: "reportdone", title: t.t("reportReceived"), ["code": code])
+        case .invalid(let p):
+            return try await reportPage(req, form: form, problems: p, status: .unprocessableContent)
+        case .tooMany:
+            return try await reportPage(req, form: form, problems: [FieldProblem("", PublicLimits.tooMany)], status: .tooManyRequests)
         }
     }
 
@@ -301,14 +289,11 @@ struct Pages: Sendable {
         let code = (q["code"].map(String.init) ?? "").uppercased(), mobile = q["mobile"].map(String.init) ?? ""
         var data: [String: Any] = ["code": code]
         if !code.isEmpty {
-            guard await limits.lookups.allow(ctx.clientAddress) else {
+            switch try await limits.lookUp(code: code, mobile: mobile, from: ctx.clientAddress, leads: services.leads) {
+            case .found(let status): data["status"] = t.code == "en" ? status.rawValue : status.chinese
+            case .notFound: data["error"] = t.t("notFoundCode")
+            case .tooMany:
                 return try page(req, nil, "", status: .tooManyRequests, template: "reportstatus", title: t.t("checkStatus"), ["error": t.t("tooMany")])
-            }
-            if let status = try await services.leads.status(trackingCode: code, mobile: mobile) {
-                data["status"] = t.code == "en" ? status.rawValue : status.chinese
-            } else {
-                await limits.lookups.fail(ctx.clientAddress)
-                data["error"] = t.t("notFoundCode")
             }
         }
         return try page(req, nil, "", template: "reportstatus", title: t.t("checkStatus"), data)
@@ -448,7 +433,7 @@ struct Pages: Sendable {
             let m = s.member
             let show = s.id == revealed
             return ["id": s.id, "name": m.name, "relation": label(m.relation), "rid": show ? m.residentID.text : m.residentID.masked,
-                    "sex": label(m.sex), "birth": m.birthDate.description, "labor": label(m.laborAbility), "health": label(m.health),
+                    "sex": label(m.sex), "birth": show ? m.birthDate.description : Masking.birthDate(m.birthDate), "labor": label(m.laborAbility), "health": label(m.health),
                     "grade": m.disabilityGrade.map { String($0) } as Any, "schooling": label(m.schooling), "employment": label(m.employment),
                     "phone": (show ? m.phone : m.maskedPhone) ?? "", "child": m.childCategory.map(label) as Any,
                     "revealed": show, "canReveal": a.role.may(.revealPersonalData), "csrf": csrf]
@@ -689,21 +674,3 @@ struct Form: Sendable, ExpressibleByDictionaryLiteral {
         return f
     }
 }
-
-/// Failed logins per client and username within a window.
-actor RateLimiter {
-    let limit: Int
-    let window: TimeInterval
-    var failures: [String: [Date]] = [:]
-    init(limit: Int, window: TimeInterval) { self.limit = limit; self.window = window }
-
-    func allow(_ key: String) -> Bool {
-        let cutoff = Date().addingTimeInterval(-window)
-        failures[key] = failures[key]?.filter { $0 > cutoff }
-        if failures.count > 10_000 { failures = failures.filter { !$0.value.isEmpty } }
-        return (failures[key]?.count ?? 0) < limit
-    }
-
-    func fail(_ key: String) { failures[key, default: []].append(Date()) }
-}
-

@@ -128,16 +128,22 @@ struct Import: AsyncParsableCommand {
     @Option(help: "members.csv") var members: String
     @Option(help: "Where to write the rejected rows (CSV).") var report: String?
     @Option(help: "Name recorded in the audit log.") var actor = "cli"
+    @Option(help: "The files' encoding, utf-8 or gb18030 (GBK included); detected when not given.") var encoding: String?
 
     func run() async throws {
         let logger = makeLogger("doudi")
+        var given: TextEncoding?
+        if let encoding {
+            guard let e = TextEncoding(name: encoding) else { throw CLIError("未知编码 \(encoding)：应为 utf-8 或 gb18030", "unknown encoding \(encoding): utf-8 or gb18030") }
+            given = e
+        }
         let hBytes = try readFile(households), mBytes = try readFile(members)
         try await db.with(logger) { database in
             let terminal = isatty(STDERR_FILENO) == 1
             let started = Date()
             let result = try await RegisterImporter(database).run(
                 households: (households as NSString).lastPathComponent, hBytes, members: (members as NSString).lastPathComponent, mBytes,
-                by: Actor.system(actor)) { phase, done, total in
+                by: Actor.system(actor), encoding: given) { phase, done, total in
                     guard terminal else { return }
                     let pct = total > 0 ? done * 100 / total : 0
                     FileHandle.standardError.write(Data("\r\(phase.rawValue) \(done)/\(total) (\(pct)%)   \(phase == .done ? "\n" : "")".utf8))

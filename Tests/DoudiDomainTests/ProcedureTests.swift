@@ -88,9 +88,14 @@ struct ProcedureTests {
         #expect(throws: FieldProblem.self) { try run(.identification, [(role, .complete(note: ""), 1)]).get() }
     }
 
-    @Test func theTownshipCannotActBeforeTheNoticeIsOver() {
-        let r = run(.identification, [(.villageCadre, .complete(note: ""), 1), (.villageCadre, .complete(note: ""), 2), (.townshipOfficer, .complete(note: ""), 3)])
-        #expect(throws: FieldProblem.self) { try r.get() }
+    @Test("the township cannot act while the notice runs, nor after it until the village closes it", arguments: [3, 5, 8, 9])
+    func theTownshipCannotActBeforeTheNoticeIsOver(_ day: Int) throws {
+        let posted: [(Role, ProcedureAction, Int)] = [(.villageCadre, .complete(note: ""), 1), (.villageCadre, .complete(note: ""), 2), (.villageCadre, Self.notice, 3)]
+        #expect(try run(.identification, posted).get().0.step == .publicNotice)
+        let refused = #expect(throws: FieldProblem.self) { try run(.identification, posted + [(.townshipOfficer, .complete(note: ""), day)]).get() }
+        #expect(refused?.field == "step")
+        // Closed by the village on the notice's last day, the township's step is open.
+        #expect(try run(.identification, posted + [(.villageCadre, .complete(note: ""), 8), (.townshipOfficer, .complete(note: ""), max(day, 8))]).get().0.step == .countyConfirmation)
     }
 
     @Test("a notice lasts at least five days and ends only after its last day", arguments: [

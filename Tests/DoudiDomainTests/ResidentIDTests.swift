@@ -1,3 +1,4 @@
+import Foundation
 import PropertyBased
 import Testing
 @testable import DoudiDomain
@@ -59,8 +60,42 @@ struct ResidentIDTests {
     }
 
     @Test func masking() throws {
-        #expect(try ResidentID("11010519491231002X").masked == "110105********002X")
+        #expect(try ResidentID("11010519491231002X").masked == "110105**********2X")
+        #expect(Masking.birthDate(CivilDate(year: 1949, month: 12, day: 31)!) == "1949-**-**")
         #expect(Masking.phone("13812345678") == "138****5678")
+        // The number above, as a page shows it: one in thousands.
+        #expect((3_000...3_400).contains(Self.candidates(masked: "110105**********2X", birthYear: 1949, sex: .female)))
+    }
+
+    /// Every valid number that agrees with what a page shows beside the mask: the masked number itself, the
+    /// birth year and the sex (the 17th digit's parity); counting stops at `enough`.
+    static func candidates(masked: String, birthYear: Int, sex: Sex, enough: Int = .max) -> Int {
+        let head = Array(masked.utf8.prefix(6)), tail = Array(masked.utf8.suffix(2))
+        var n = 0
+        var day = CivilDate(year: birthYear, month: 1, day: 1)!
+        while day.year == birthYear {
+            let date = Array(String(format: "%04d%02d%02d", day.year, day.month, day.day).utf8)
+            var body = head + date + [48, 48, tail[0]]
+            for serial in 0..<100 {
+                body[14] = UInt8(48 + serial / 10)
+                body[15] = UInt8(48 + serial % 10)
+                guard (Int(tail[0] - 48) % 2 == 1) == (sex == .male), ResidentID.checkCharacter(for: body) == tail[1] else { continue }
+                n += 1
+                if n == enough { return n }
+            }
+            day = day.adding(days: 1)
+        }
+        return n
+    }
+
+    /// No masked number, with the birth year and sex shown beside it, narrows the person down to fewer than a
+    /// thousand numbers: nothing a page shows together lets the number be rebuilt without the audited reveal.
+    @Test func theMaskWithTheBirthYearAndSexLeavesThousandsOfNumbers() async {
+        await propertyCheck(count: 25, input: Self.seventeenDigits) { body in
+            let id = try! ResidentID(body + String(UnicodeScalar(ResidentID.checkCharacter(for: Array(body.utf8)))))
+            #expect(id.masked.count == 18 && id.masked.filter { $0 == "*" }.count == 10)
+            #expect(Self.candidates(masked: id.masked, birthYear: id.birthDate.year, sex: id.sex, enough: 1_000) == 1_000)
+        }
     }
 
     static let seventeenDigits = Gen.int(in: 0...99_999_999_999).map { tail -> String in

@@ -1,6 +1,7 @@
 import DoudiDomain
 import DoudiServer
 import DoudiStore
+import DoudiTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -11,8 +12,8 @@ struct LeadWithDetails: Decodable { var channel: String; var householdId: String
 
 @Suite("Lead channels: hotline, visits, screening")
 struct ChannelTests {
-    @Test func hotlineCallBecomesALeadInsideTheOperatorsRegion() async throws {
-        try await withServer(households: 10) { client, _ in
+    @Test(arguments: Backend.available) func hotlineCallBecomesALeadInsideTheOperatorsRegion(_ backend: Backend) async throws {
+        try await withServer(backend, households: 10) { client, _ in
             let t = try await client.token("hotline")
             let rid = validID("43048119850505001").text
             func call(_ region: String) -> String {
@@ -21,7 +22,9 @@ struct ChannelTests {
             let r = try await client.api(.post, "/api/v1/leads/hotline", token: t, json: call("430481001001"))
             #expect(r.status == .created)
             // Outside the operator's county: refused.
-            #expect(try await client.api(.post, "/api/v1/leads/hotline", token: t, json: call("110101001001")).status != .created)
+            let outside = try await client.api(.post, "/api/v1/leads/hotline", token: t, json: call("110101001001"))
+            #expect(outside.status == .unprocessableContent)
+            #expect(try JSONDecoder().decode(APIError.self, from: outside.body).field == "regionCode")
             let bad = try await client.api(.post, "/api/v1/leads/hotline", token: t, json: call("430481001001").replacingOccurrences(of: "13912345678", with: "12"))
             #expect(bad.status == .unprocessableContent)
             #expect(try JSONDecoder().decode(APIError.self, from: bad.body).field == "callbackNumber")
@@ -33,8 +36,8 @@ struct ChannelTests {
         }
     }
 
-    @Test func aVisitFindingHardshipMakesALeadAndOneWithoutDoesNot() async throws {
-        try await withServer(households: 10) { client, services in
+    @Test(arguments: Backend.available) func aVisitFindingHardshipMakesALeadAndOneWithoutDoesNot(_ backend: Backend) async throws {
+        try await withServer(backend, households: 10) { client, services in
             let t = try await client.token("village")
             let id = try await services.households.search(by: Actor.system(), region: DemoLoader.village, limit: 1).items[0].id
             let quiet = try await client.api(.post, "/api/v1/households/\(id)/visits", token: t, json: #"{"date":"2026-11-01","findings":"一切正常","hardship":false}"#)
@@ -56,8 +59,8 @@ struct ChannelTests {
         }
     }
 
-    @Test func screeningTheRegisterMakesLeadsAndUpdatesOpenOnes() async throws {
-        try await withServer(households: 10) { _, services in
+    @Test(arguments: Backend.available) func screeningTheRegisterMakesLeadsAndUpdatesOpenOnes(_ backend: Backend) async throws {
+        try await withServer(backend, households: 10) { _, services in
             let store = services.leads
             let register = try await store.screeningInput(by: Actor.system())
             let ids = String(decoding: register.households, as: UTF8.self).split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) }
@@ -89,8 +92,8 @@ struct LeadState: Decodable { var id: Int64; var status: String; var householdId
 
 @Suite("Weekly verification through the API")
 struct VerificationAPITests {
-    @Test func confirmNotConfirmMergeAndTheRulesOfEach() async throws {
-        try await withServer(households: 30) { client, services in
+    @Test(arguments: Backend.available) func confirmNotConfirmMergeAndTheRulesOfEach(_ backend: Backend) async throws {
+        try await withServer(backend, households: 30) { client, services in
             let cadre = try await client.token("village")
             let items = try await services.households.search(by: Actor.system(), region: DemoLoader.village, limit: 30).items
             let none = try #require(items.first { $0.povertyStatus == "none" }).id

@@ -1,6 +1,7 @@
 import DoudiDomain
 import DoudiServer
 import DoudiStore
+import DoudiTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -35,8 +36,8 @@ func confirmedEpisode(_ client: any TestClientProtocol, _ services: Services) as
 
 @Suite("Identification, roster, clearing, policy and reports over HTTP")
 struct EpisodeAPITests {
-    @Test func theChainRunsStepByStepWithItsActorsAndTheNoticeShowsNothingPrivate() async throws {
-        try await withServer(households: 40) { client, services in
+    @Test(arguments: Backend.available) func theChainRunsStepByStepWithItsActorsAndTheNoticeShowsNothingPrivate(_ backend: Backend) async throws {
+        try await withServer(backend, households: 40) { client, services in
             let (hid, id) = try await confirmedEpisode(client, services)
             let village = try await client.token("village"), township = try await client.token("township"), county = try await client.token("county")
             func act(_ token: String, _ json: String) async throws -> TestResponse {
@@ -81,8 +82,8 @@ struct EpisodeAPITests {
         }
     }
 
-    @Test func policyIsReadByAllAndSetByAdministratorsOnly() async throws {
-        try await withServer(households: 10) { client, _ in
+    @Test(arguments: Backend.available) func policyIsReadByAllAndSetByAdministratorsOnly(_ backend: Backend) async throws {
+        try await withServer(backend, households: 10) { client, _ in
             let admin = try await client.token("admin"), village = try await client.token("village")
             struct P: Decodable { var values: [V]; struct V: Decodable { var key: String; var value: String; var fromRegion: String; var fromYear: Int } }
             let before = try JSONDecoder().decode(P.self, from: try await client.api(.get, "/api/v1/policy?year=2026", token: village).body)
@@ -106,8 +107,8 @@ struct EpisodeAPITests {
         }
     }
 
-    @Test func rollupAndDashboardCountTheRecords() async throws {
-        try await withServer(households: 40) { client, services in
+    @Test(arguments: Backend.available) func rollupAndDashboardCountTheRecords(_ backend: Backend) async throws {
+        try await withServer(backend, households: 40) { client, services in
             _ = try await confirmedEpisode(client, services)
             let county = try await client.token("county")
             struct R: Decodable { var total: Row; var townships: [Row]; struct Row: Decodable { var new: Int; var backlog: Int; var byChannel: [String: Int] } }
@@ -125,8 +126,8 @@ struct EpisodeAPITests {
 
 @Suite("Monitoring pages")
 struct EpisodePageTests {
-    @Test func aCadreVerifiesALeadAndWalksTheVillageStepsInTheBrowser() async throws {
-        try await withServer(households: 40) { client, services in
+    @Test(arguments: Backend.available) func aCadreVerifiesALeadAndWalksTheVillageStepsInTheBrowser(_ backend: Backend) async throws {
+        try await withServer(backend, households: 40) { client, services in
             let items = try await services.households.search(by: Actor.system(), region: DemoLoader.village, limit: 60).items
             let hid = try #require(items.first { $0.povertyStatus != "notExited" }).id
             let person = try #require(try await services.households.get(hid, by: Actor.system())).members[0].member
@@ -169,8 +170,8 @@ struct EpisodePageTests {
         }
     }
 
-    @Test func dashboardRollupAndPolicyPagesRender() async throws {
-        try await withServer(households: 40) { client, services in
+    @Test(arguments: Backend.available) func dashboardRollupAndPolicyPagesRender(_ backend: Backend) async throws {
+        try await withServer(backend, households: 40) { client, services in
             _ = try await confirmedEpisode(client, services)
             let b = Browser(client)
             _ = try await b.login("county")
@@ -209,8 +210,8 @@ struct EpisodePageTests {
         }
     }
 
-    @Test func theDemoHasWorkAtEveryStage() async throws {
-        try await withServer(households: 300, monitoring: true) { client, _ in
+    @Test(arguments: Backend.available) func theDemoHasWorkAtEveryStage(_ backend: Backend) async throws {
+        try await withServer(backend, households: 300, monitoring: true) { client, _ in
             let county = try await client.token("county")
             let all = try JSONDecoder().decode([APIEpisode].self, from: try await client.api(.get, "/api/v1/episodes?status=identifying,monitored", token: county).body)
             #expect(all.contains { $0.status == "monitored" } && all.contains { $0.step == "pledge" } && all.contains { $0.step == "publicNotice" })

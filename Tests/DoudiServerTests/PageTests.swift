@@ -1,6 +1,7 @@
 import DoudiDomain
 import DoudiServer
 import DoudiStore
+import DoudiTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -49,8 +50,8 @@ final class Browser: @unchecked Sendable {
 
 @Suite("Web pages")
 struct PageTests {
-    @Test func loginSearchAndViewWithMaskedNumbers() async throws {
-        try await withServer { client, _ in
+    @Test(arguments: Backend.available) func loginSearchAndViewWithMaskedNumbers(_ backend: Backend) async throws {
+        try await withServer(backend) { client, _ in
             let b = Browser(client)
             #expect(try await b.request(.get, "/households").headers[.location] == "/login")
             let bad = try await b.login("village", password: "wrong-password")
@@ -78,8 +79,8 @@ struct PageTests {
         }
     }
 
-    @Test func formsNeedTheSessionCSRFToken() async throws {
-        try await withServer { client, services in
+    @Test(arguments: Backend.available) func formsNeedTheSessionCSRFToken(_ backend: Backend) async throws {
+        try await withServer(backend) { client, services in
             let b = Browser(client)
             _ = try await b.login("village")
             let form = String(buffer: try await b.request(.get, "/households/new").body)
@@ -105,8 +106,8 @@ struct PageTests {
         }
     }
 
-    @Test func importUploadReportsRejectedRows() async throws {
-        try await withServer(households: 5) { client, services in
+    @Test(arguments: Backend.available) func importUploadReportsRejectedRows(_ backend: Backend) async throws {
+        try await withServer(backend, households: 5) { client, services in
             let b = Browser(client)
             _ = try await b.login("county")
             let page = String(buffer: try await b.request(.get, "/import").body)
@@ -129,8 +130,8 @@ struct PageTests {
         }
     }
 
-    @Test func administratorRenamesAndAddsVillages() async throws {
-        try await withServer(households: 5) { client, services in
+    @Test(arguments: Backend.available) func administratorRenamesAndAddsVillages(_ backend: Backend) async throws {
+        try await withServer(backend, households: 5) { client, services in
             let b = Browser(client)
             _ = try await b.login("admin")
             let page = String(buffer: try await b.request(.get, "/regions").body)
@@ -147,8 +148,8 @@ struct PageTests {
         }
     }
 
-    @Test func selfReportPageWithoutLogin() async throws {
-        try await withServer(households: 5) { client, services in
+    @Test(arguments: Backend.available) func selfReportPageWithoutLogin(_ backend: Backend) async throws {
+        try await withServer(backend, households: 5) { client, services in
             let b = Browser(client)
             let start = String(buffer: try await b.request(.get, "/report").body)
             #expect(start.contains("蔡子池街道"))
@@ -176,8 +177,8 @@ struct PageTests {
         }
     }
 
-    @Test func hotlineVisitAndLeadPages() async throws {
-        try await withServer(households: 10) { client, services in
+    @Test(arguments: Backend.available) func hotlineVisitAndLeadPages(_ backend: Backend) async throws {
+        try await withServer(backend, households: 10) { client, services in
             let op = Browser(client)
             _ = try await op.login("hotline")
             let form = String(buffer: try await op.request(.get, "/hotline").body)
@@ -201,8 +202,8 @@ struct PageTests {
         }
     }
 
-    @Test func regionFilterOffersTheUsersTownshipsAndVillages() async throws {
-        try await withServer(households: 5) { client, _ in
+    @Test(arguments: Backend.available) func regionFilterOffersTheUsersTownshipsAndVillages(_ backend: Backend) async throws {
+        try await withServer(backend, households: 5) { client, _ in
             let b = Browser(client)
             _ = try await b.login("township")
             let page = String(buffer: try await b.request(.get, "/households").body)
@@ -216,8 +217,8 @@ struct PageTests {
         }
     }
 
-    @Test func rolesSeeOnlyWhatTheyMay() async throws {
-        try await withServer(households: 5) { client, _ in
+    @Test(arguments: Backend.available) func rolesSeeOnlyWhatTheyMay(_ backend: Backend) async throws {
+        try await withServer(backend, households: 5) { client, _ in
             let b = Browser(client)
             _ = try await b.login("auditor")
             #expect(try await b.request(.get, "/import").status == .forbidden)

@@ -1,6 +1,7 @@
 import DoudiDomain
 @testable import DoudiServer
 import DoudiStore
+import DoudiTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -16,8 +17,8 @@ struct SelfReportTests {
         #"{"name":"张三","residentId":"\#(rid)","mobile":"\#(mobile)","regionCode":"\#(region)","riskKinds":\#(kinds),"description":"住院花了很多钱","consent":\#(consent)}"#
     }
 
-    @Test func sameAnswerRegisteredOrNotAndTheLeadReachesItsVillageOnly() async throws {
-        try await withServer(households: 30) { client, services in
+    @Test(arguments: Backend.available) func sameAnswerRegisteredOrNotAndTheLeadReachesItsVillageOnly(_ backend: Backend) async throws {
+        try await withServer(backend, households: 30) { client, services in
             // A registered person of the demo village, and one nobody knows.
             let page = try await services.households.search(by: Actor.system(), region: DemoLoader.village, limit: 1)
             let registered = try #require(try await services.households.get(page.items[0].id, by: Actor.system())).members[0].member.residentID.text
@@ -58,7 +59,7 @@ struct SelfReportTests {
         (body(rid: validID("43048119850505001").text, consent: false), "consent"),
     ])
     func invalid(_ json: String, _ field: String) async throws {
-        try await withServer(households: 5) { client, _ in
+        try await withServer(.sqlite, households: 5) { client, _ in
             let r = try await client.api(.post, "/api/v1/public/self-reports", token: nil, json: json)
             #expect(r.status == .unprocessableContent)
             let e = try JSONDecoder().decode(APIError.self, from: r.body)
@@ -67,9 +68,9 @@ struct SelfReportTests {
         }
     }
 
-    @Test func behindATrustedProxyEachClientHasItsOwnLimit() async throws {
+    @Test(arguments: Backend.available) func behindATrustedProxyEachClientHasItsOwnLimit(_ backend: Backend) async throws {
         // The test transport has no peer address ("unknown"): trust it as if it were the proxy.
-        try await withServer(households: 5, config: ServerConfig(trustedProxies: ["unknown"])) { (client: any TestClientProtocol, _: Services) async throws in
+        try await withServer(backend, households: 5, config: ServerConfig(trustedProxies: ["unknown"])) { (client: any TestClientProtocol, _: Services) async throws in
             func send(_ i: Int, from address: String) async throws -> HTTPResponse.Status {
                 let body = SelfReportTests.body(rid: validID("4304811985050" + String(1000 + i)).text)
                 return try await client.execute(uri: "/api/v1/public/self-reports", method: .post,
@@ -85,8 +86,8 @@ struct SelfReportTests {
         #expect(ClientAddressMiddleware.client(peer: "5.5.5.5", forwardedFor: [], trusted: ["5.5.5.5"]) == "5.5.5.5")
     }
 
-    @Test func statusNeedsCodeAndMobileAndFloodsAreRefused() async throws {
-        try await withServer(households: 5) { client, _ in
+    @Test(arguments: Backend.available) func statusNeedsCodeAndMobileAndFloodsAreRefused(_ backend: Backend) async throws {
+        try await withServer(backend, households: 5) { client, _ in
             let rid = validID("43048119850505001").text
             let t = try JSONDecoder().decode(Tracking.self, from: try await client.api(.post, "/api/v1/public/self-reports", token: nil, json: Self.body(rid: rid)).body)
             let ok = try await client.api(.get, "/api/v1/public/self-reports/\(t.trackingCode)?mobile=13912345678", token: nil)

@@ -1,33 +1,26 @@
 import DoudiDomain
 import DoudiServer
 import DoudiStore
+import DoudiTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
 
-/// A server on a fresh SQLite file with the demo county and its users, tested through HTTP.
-func withServer(households: Int = 60, monitoring: Bool = false, config: ServerConfig = ServerConfig(), _ body: @Sendable (any TestClientProtocol, Services) async throws -> Void) async throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-srv-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
+/// A server on a fresh database of `backend` with the demo county and its users, tested through HTTP.
+func withServer(_ backend: Backend, households: Int = 60, monitoring: Bool = false, config: ServerConfig = ServerConfig(),
+                _ body: @Sendable (any TestClientProtocol, Services) async throws -> Void) async throws {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
-    let db = try await Database.open(dir.appendingPathComponent("t.sqlite").path, logger: logger)
-    // Closed on every path: a failure that throws, in the setup too, must not leave SQLite connections open
-    // (sqlite-nio stops the whole test process on a connection dropped unclosed).
-    do {
-        try await db.migrate()
+    // withFreshDatabase closes the database on every path, the setup included: sqlite-nio stops the whole test
+    // process on a connection dropped unclosed.
+    try await withFreshDatabase(backend) { db in
         _ = try await DemoLoader.loadIfEmpty(db, households: households, monitoring: monitoring)
         let services = Services(db)
         let app = try await buildApplication(services: services, config: config, logger: logger)
         try await app.test(.router) { client in try await body(client, services) }
-    } catch {
-        await db.close()
-        throw error
     }
-    await db.close()
 }
 
 struct Token: Decodable { var token: String }
@@ -55,8 +48,8 @@ extension TestClientProtocol {
 
 @Suite("HTTP API")
 struct APITests {
-    @Test func tokenThenHouseholdWithMaskedIDs() async throws {
-        try await withServer { client, services in
+    @Test(arguments: Backend.available) func tokenThenHouseholdWithMaskedIDs(_ backend: Backend) async throws {
+        try await withServer(backend) { client, services in
             let t = try await client.token("village")
             let page = try JSONDecoder().decode(APIPage.self, from: try await client.api(.get, "/api/v1/households?limit=5", token: t).body)
             #expect(page.total > 0)
@@ -74,8 +67,8 @@ struct APITests {
         }
     }
 
-    @Test func outsideTheRegionIsTheSameAsMissing() async throws {
-        try await withServer { client, services in
+    @Test(arguments: Backend.available) func outsideTheRegionIsTheSameAsMissing(_ backend: Backend) async throws {
+        try await withServer(backend) { client, services in
             let county = try await client.token("county")
             let village = try await client.token("village")
             let all = try JSONDecoder().decode(APIPage.self, from: try await client.api(.get, "/api/v1/households?limit=200", token: county).body)
@@ -90,8 +83,8 @@ struct APITests {
         }
     }
 
-    @Test func noTokenBadTokenBadJSON() async throws {
-        try await withServer { client, _ in
+    @Test(arguments: Backend.available) func noTokenBadTokenBadJSON(_ backend: Backend) async throws {
+        try await withServer(backend) { client, _ in
             #expect(try await client.api(.get, "/api/v1/households", token: nil).status == .unauthorized)
             #expect(try await client.api(.get, "/api/v1/households", token: "forged").status == .unauthorized)
             let wrong = try await client.api(.post, "/api/v1/auth/token", token: nil, json: #"{"username":"village","password":"nope-nope"}"#)
@@ -106,8 +99,8 @@ struct APITests {
         }
     }
 
-    @Test func createValidatesAndRefusesASecondHousehold() async throws {
-        try await withServer { client, _ in
+    @Test(arguments: Backend.available) func createValidatesAndRefusesASecondHousehold(_ backend: Backend) async throws {
+        try await withServer(backend) { client, _ in
             let t = try await client.token("village")
             let id = validID("43048119700101001").text
             func body(_ hid: String, _ rid: String, region: String = DemoLoader.village.description) -> String {
@@ -121,7 +114,7 @@ struct APITests {
             let created = try await client.api(.post, "/api/v1/households", token: t, json: body("N1", id))
             #expect(created.status == .created)
             let h = try JSONDecoder().decode(APIHousehold.self, from: created.body)
-            #expect(h.members[0].residentIdMasked == "430481********" + String(id.suffix(4)))
+            #expect(h.members[0].residentIdMasked == "430481**********" + String(id.suffix(2)))
             let twice = try await client.api(.post, "/api/v1/households", token: t, json: body("N2", id))
             #expect(twice.status == .conflict)
             #expect(try JSONDecoder().decode(APIError.self, from: twice.body).messageEn.contains("household N1"))
@@ -131,8 +124,8 @@ struct APITests {
         }
     }
 
-    @Test func revealIsAuditedAndOnlyForAllowedRoles() async throws {
-        try await withServer { client, _ in
+    @Test(arguments: Backend.available) func revealIsAuditedAndOnlyForAllowedRoles(_ backend: Backend) async throws {
+        try await withServer(backend) { client, _ in
             let t = try await client.token("village")
             let page = try JSONDecoder().decode(APIPage.self, from: try await client.api(.get, "/api/v1/households?limit=1", token: t).body)
             let h = try JSONDecoder().decode(APIHousehold.self, from: try await client.api(.get, "/api/v1/households/\(page.items[0].householdId)", token: t).body)
@@ -150,8 +143,8 @@ struct APITests {
         }
     }
 
-    @Test func documentHealthAndMetrics() async throws {
-        try await withServer { client, _ in
+    @Test(arguments: Backend.available) func documentHealthAndMetrics(_ backend: Backend) async throws {
+        try await withServer(backend) { client, _ in
             let doc = try await client.execute(uri: "/api/openapi.yaml", method: .get)
             #expect(doc.status == .ok)
             #expect(String(buffer: doc.body).contains("/households/{householdId}:"))

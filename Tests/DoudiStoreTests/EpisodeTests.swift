@@ -1,5 +1,6 @@
 import DoudiDomain
 import DoudiStore
+import DoudiTestSupport
 import Foundation
 import Testing
 
@@ -44,7 +45,7 @@ struct EpisodeTests {
             let s = EpisodeStore(db)
             let today = Clock.today()
             // The township cannot skip the village's steps; a cadre of another village does not see the episode.
-            await #expect(throws: StoreError.self) { try await s.act(id, .complete(note: ""), by: cast.township, today: today) }
+            #expect(await #expect(throws: StoreError.self) { try await s.act(id, .complete(note: ""), by: cast.township, today: today) }?.fields == ["step"])
             await #expect(throws: StoreError.notFound) { try await s.act(id, .complete(note: ""), by: cast.otherVillage, today: today) }
             #expect(try await s.detail(id, by: cast.otherVillage) == nil)
             let due = try #require(try await s.detail(id, by: cast.village)?.episode.stepDue)
@@ -76,9 +77,10 @@ struct EpisodeTests {
             _ = try await LeadStore(db).submit(report)
             let lead = try #require(try await LeadStore(db).leads(by: township, status: .open).first)
             let today = Clock.today()
-            await #expect(throws: StoreError.self) {
+            let early = await #expect(throws: StoreError.self) {
                 try await LeadStore(db).verify(leadID: lead.id, decision: .notConfirmed(reason: "无困难"), by: township, today: today)
             }
+            #expect(early?.fields == ["decision"])
             try await LeadStore(db).verify(leadID: lead.id, decision: .notConfirmed(reason: "无困难"), by: township, today: today.adding(days: 8))
             #expect(try await LeadStore(db).lead(lead.id, by: township)?.status == "notConfirmed")
         }
@@ -93,7 +95,7 @@ struct EpisodeTests {
             try await s.act(id, .complete(note: ""), by: cast.village, today: today)
             try await s.act(id, .startNotice(from: today, to: today.adding(days: 5)), by: cast.village, today: today)
             try await s.act(id, .objection(text: "家中有车"), by: cast.village, today: today.adding(days: 1))
-            await #expect(throws: StoreError.self) { try await s.act(id, .complete(note: ""), by: cast.village, today: today.adding(days: 6)) }
+            #expect(await #expect(throws: StoreError.self) { try await s.act(id, .complete(note: ""), by: cast.village, today: today.adding(days: 6)) }?.fields == ["notice"])
             let objection = try #require(try await s.detail(id, by: cast.village)?.objections.first)
             try await s.act(id, .resolveObjection(id: objection.id, upheld: true, text: "核实属实"), by: cast.village, today: today.adding(days: 2))
             #expect(try await s.detail(id, by: cast.village)?.episode.status == "notIdentified")
@@ -110,7 +112,7 @@ struct EpisodeTests {
             let line = try await PolicyStore(db).policy(region: Fixture.village, year: today.year).int(.monitoringLine)!
             var criteria = ClearingCriteria(monthlyIncome: Array(repeating: line + 100, count: 5), food: true, clothing: true, education: true,
                                             medical: true, housing: true, drinkingWater: true, rigidExpensesResolved: true, risksRemoved: true, noNewRisk: true)
-            await #expect(throws: StoreError.self) { try await s.proposeClearing(id, criteria: criteria, by: cast.village, today: today) }
+            #expect(await #expect(throws: StoreError.self) { try await s.proposeClearing(id, criteria: criteria, by: cast.village, today: today) }?.fields == ["monthlyIncome"])
             criteria.monthlyIncome.append(line + 100)
             try await s.proposeClearing(id, criteria: criteria, by: cast.village, today: today)
             try await s.act(id, .complete(note: ""), by: cast.village, today: today)
@@ -147,7 +149,7 @@ struct EpisodeTests {
             #expect(try await p.policy(region: RegionCode("430100000000")!, year: 2026).verification.days == 7)
             await #expect(throws: StoreError.forbidden) { try await p.set(region: Fixture.county, year: 2026, key: .noticeDays, value: "6", by: cadre) }
             await #expect(throws: StoreError.forbidden) { try await p.set(region: .country, year: 2026, key: .noticeDays, value: "6", by: countyAdmin) }
-            await #expect(throws: StoreError.self) { try await p.set(region: Fixture.county, year: 2026, key: .noticeDays, value: "3", by: countyAdmin) }
+            #expect(await #expect(throws: StoreError.self) { try await p.set(region: Fixture.county, year: 2026, key: .noticeDays, value: "3", by: countyAdmin) }?.fields == ["noticeDays"])
             try await p.set(region: Fixture.county, year: 2026, key: .verificationDays, value: "", by: countyAdmin)
             #expect(try await p.policy(region: Fixture.village, year: 2026).verification.days == 7)
             try await p.set(region: .country, year: 2026, key: .monitoringLine, value: "7800", by: admin)

@@ -1,5 +1,6 @@
 import DoudiDomain
 import DoudiStore
+import DoudiTestSupport
 import Foundation
 import Testing
 
@@ -106,10 +107,11 @@ struct ImportTests {
     func missingColumn(_ backend: Backend) async throws {
         try await withFreshDatabase(backend) { db in
             let cadre = try await Fixture.actor(db, "county", .countyOfficer, Fixture.county)
-            await #expect(throws: StoreError.self) {
+            let missing = await #expect(throws: StoreError.self) {
                 try await RegisterImporter(db).run(households: "h.csv", Array("household_id,region_code\n".utf8), members: "m.csv",
                                                    Array("resident_id,household_id,relation,labor_ability\n".utf8), by: cadre)
             }
+            #expect(missing?.fields == ["file"])
             #expect(try await HouseholdStore(db).counts() == (0, 0))
         }
     }

@@ -1,5 +1,6 @@
 import DoudiDomain
 import DoudiStore
+import DoudiTestSupport
 import Foundation
 import SQLKit
 import Testing
@@ -9,7 +10,7 @@ struct StoreTests {
     @Test("a new database knows the shipped regions and migrates once", arguments: Backend.available)
     func migrations(_ backend: Backend) async throws {
         try await withFreshDatabase(backend) { db in
-            #expect(try await db.schemaVersion() == 6)
+            #expect(try await db.schemaVersion() == 7)
             #expect(try await db.migrate().isEmpty)
             let regions = RegionStore(db)
             #expect(try await regions.region(Fixture.village)?.name == "牌楼居委会")
@@ -35,12 +36,14 @@ struct StoreTests {
             #expect(try await users.authenticate(username: "li.cadre", password: "correct horse")?.id == a.id)
             #expect(try await users.authenticate(username: "li.cadre", password: "wrong horse!") == nil)
             #expect(try await users.authenticate(username: "nobody", password: "correct horse") == nil)
-            await #expect(throws: StoreError.self) {
+            let taken = await #expect(throws: StoreError.self) {
                 try await users.add(username: "li.cadre", password: "another one", role: .auditor, region: Fixture.county, by: Fixture.system)
             }
-            await #expect(throws: StoreError.self) {
+            #expect(taken?.fields == ["username"])
+            let unknown = await #expect(throws: StoreError.self) {
                 try await users.add(username: "ghost", password: "another one", role: .auditor, region: RegionCode("430481999999")!, by: Fixture.system)
             }
+            #expect(unknown?.fields == ["region"])
             // Only an administrator whose region holds the new account's may add one.
             await #expect(throws: StoreError.forbidden) {
                 try await users.add(username: "x.y", password: "another one", role: .admin, region: Fixture.county, by: a.actor)
@@ -148,9 +151,10 @@ struct StoreTests {
             let r = try await regions.loadVillages(csv: Array(csv.utf8), file: "v.csv", by: admin)
             #expect(r.added == 1 && r.renamed == 1)
             #expect(try await regions.region(RegionCode("430481100201")!)?.name == "新村")
-            await #expect(throws: StoreError.self) {
+            let outside = await #expect(throws: StoreError.self) {
                 try await regions.loadVillages(csv: Array("code,name\n110101001001,外县村\n".utf8), file: "v.csv", by: admin)
             }
+            #expect(outside?.fields == ["v.csv:2"])
             #expect(try await regions.region(RegionCode("110101001001")!) == nil)
         }
     }

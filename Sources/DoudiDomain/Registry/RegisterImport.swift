@@ -42,15 +42,16 @@ public enum RegisterImport {
     }
 
     /// Reads a file's header or reports why it cannot be used; no row is checked when a header is wrong.
-    public static func table(_ bytes: [UInt8], file: String, required: [String]) throws(Message) -> CSVTable {
+    /// The file may be UTF-8 or GB18030/GBK, detected unless `encoding` says which.
+    public static func table(_ bytes: [UInt8], file: String, required: [String], encoding: TextEncoding? = nil) throws(Message) -> CSVTable {
         do {
-            let t = try CSVTable(bytes: bytes)
+            let t = try CSVTable(bytes: TextEncoding.decode(bytes, as: encoding).bytes)
             try t.requireColumns(required)
             return t
         } catch {
             switch error {
             case .empty: throw Message("\(file)：文件为空", "\(file): the file is empty")
-            case .notUTF8: throw Message("\(file)：不是UTF-8编码", "\(file): not UTF-8 text")
+            case .notUTF8(let line): throw Message("\(file)：第\(line)行无法识别，文件应为UTF-8或GB18030/GBK编码", "\(file): line \(line) is not text; the file must be UTF-8 or GB18030/GBK")
             case .duplicateColumn(let c): throw Message("\(file)：列“\(c)”出现两次", "\(file): column “\(c)” appears twice")
             case .missingColumns(let m):
                 throw Message("\(file)：缺少列 \(m.joined(separator: ", "))", "\(file): missing column(s) \(m.joined(separator: ", "))")
@@ -127,9 +128,8 @@ public enum RegisterImport {
                     if let id, slotOf[id] == nil { add(Entry(id: id, line: line, household: nil, inRegister: false)) }
                     reject(hFile, line, fieldCountProblem(f.count, households.header.count), household: id); return
                 }
-                guard let id = f[hc.id].utf8String, Household.idProblem(id) == nil else {
-                    reject(hFile, line, Household.idProblem("")!, household: nil); return
-                }
+                guard let id = f[hc.id].utf8String else { reject(hFile, line, undecodable("household_id"), household: nil); return }
+                if let p = Household.idProblem(id) { reject(hFile, line, p, household: nil); return }
                 if let first = slotOf[id] {
                     let firstLine = entries[first].line
                     reject(hFile, line, FieldProblem("household_id", Message("户编号\(id)在第\(firstLine)行已出现", "household id \(id) already appears on line \(firstLine)")), household: nil)
@@ -147,7 +147,7 @@ public enum RegisterImport {
                 let near = hc.nearDibao.map { flag(f[$0], "near_dibao", &problems, optional: true) } ?? false
                 let hardship = hc.extremeHardship.map { flag(f[$0], "extreme_hardship", &problems, optional: true) } ?? false
                 let income = wholeNumber(f[hc.income], "income_per_capita", &problems)
-                let address = hc.address.flatMap { f[$0].utf8String } ?? ""
+                let address = hc.address.flatMap { text(f[$0], "address", &problems) } ?? ""
                 var household: Household?
                 if let region, let status, let income, problems.isEmpty {
                     let h = Household(id: id, regionCode: region, povertyStatus: status, dibao: dibao, nearDibao: near,
@@ -340,7 +340,7 @@ public enum RegisterImport {
         } catch { problems.append(FieldProblem("resident_id", error.message)) }
         let relation = enumValue(Relation.self, f[mc.relation], "relation", &problems)
         let labor = enumValue(LaborAbility.self, f[mc.labor], "labor_ability", &problems)
-        let name = mc.name.flatMap { f[$0].utf8String } ?? ""
+        let name = mc.name.flatMap { text(f[$0], "name", &problems) } ?? ""
         let sex = given(mc.sex).flatMap { enumValue(Sex.self, $0, "sex", &problems) }
         var birth: CivilDate?
         if let b = given(mc.birthDate) {
@@ -352,7 +352,7 @@ public enum RegisterImport {
         let schooling = given(mc.schooling).flatMap { enumValue(Schooling.self, $0, "schooling", &problems) }
         let employment = given(mc.employment).flatMap { enumValue(Employment.self, $0, "employment", &problems) }
         let child = given(mc.childCategory).flatMap { enumValue(ChildCategory.self, $0, "child_category", &problems) }
-        let phone = given(mc.phone).flatMap(\.utf8String)
+        let phone = given(mc.phone).flatMap { text($0, "phone", &problems) }
         var member: Member?
         if let rid, let relation, let labor, problems.isEmpty {
             let m = Member(residentID: rid, householdID: hid, name: name, relation: relation, sex: sex, birthDate: birth,
@@ -390,6 +390,18 @@ public enum RegisterImport {
             return nil
         }
         return bytes.reduce(0) { $0 * 10 + Int($1 - 48) }
+    }
+
+    /// A field's text; a field that is not valid text is refused, never stored as something else.
+    static func text(_ bytes: ArraySlice<UInt8>, _ field: String, _ problems: inout [FieldProblem]) -> String? {
+        if let s = bytes.utf8String { return s }
+        problems.append(undecodable(field))
+        return nil
+    }
+
+    static func undecodable(_ field: String) -> FieldProblem {
+        FieldProblem(field, Message("含有无法识别的字节：文件应为UTF-8或GB18030/GBK编码（Excel“CSV”或“CSV UTF-8”）",
+                                    "holds bytes that are not text: the file must be UTF-8 or GB18030/GBK (Excel's “CSV” or “CSV UTF-8”)"))
     }
 
     static func emptyProblem(_ field: String) -> FieldProblem {

@@ -87,7 +87,7 @@ public struct ResidentID: Hashable, Comparable, Sendable, CustomStringConvertibl
     public var description: String { text }
     public var addressCode: String { String(text.prefix(6)) }
 
-    /// `430481********123X`: region of registration and last four kept, birth date hidden.
+    /// `430481**********3X`: region of registration and the last two kept; the birth date and the serial hidden.
     public var masked: String { Masking.residentID(text) }
 
 
@@ -107,11 +107,16 @@ public struct ResidentID: Hashable, Comparable, Sendable, CustomStringConvertibl
 }
 
 public enum Masking {
-    /// Keeps the 6-digit address code and the last 4 characters.
+    /// Keeps the 6-digit address code and the last 2 characters. Hidden are the birth date (8 digits) and two of
+    /// the three serial digits: with the birth year and sex shown beside it (the 17th digit's parity), some
+    /// 3,650 numbers still fit, so no page or answer that also shows those lets the number be rebuilt.
     public static func residentID(_ s: String) -> String {
-        guard s.count > 10 else { return String(repeating: "*", count: s.count) }
-        return String(s.prefix(6)) + String(repeating: "*", count: s.count - 10) + String(s.suffix(4))
+        guard s.count > 8 else { return String(repeating: "*", count: s.count) }
+        return String(s.prefix(6)) + String(repeating: "*", count: s.count - 8) + String(s.suffix(2))
     }
+
+    /// A birth date as shown beside a masked resident ID: the year only (`1985-**-**`).
+    public static func birthDate(_ d: CivilDate) -> String { "\(d.year)-**-**" }
 
     /// `138****5678`: first 3 and last 4 digits of a mobile number.
     public static func phone(_ s: String) -> String {

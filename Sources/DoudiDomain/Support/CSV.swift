@@ -1,4 +1,5 @@
-/// A byte-level reader for the register's CSV files: UTF-8, comma-separated, one header row.
+/// A byte-level reader for the register's CSV files: UTF-8 (`TextEncoding` converts others first),
+/// comma-separated, one header row.
 ///
 /// Fields may be quoted ("a,b", doubled quotes inside) since spreadsheets write them that way; a
 /// quoted field may not span lines. Works on bytes and slices, so a million rows cost no String per field.
@@ -20,6 +21,7 @@ public struct CSVTable: Sendable {
         guard let end = b.firstIndex(of: 10) ?? (b.isEmpty ? nil : b.endIndex) else { throw .empty }
         var headerLine = b[0..<end]
         if headerLine.last == 13 { headerLine = headerLine.dropLast() }
+        guard String(validating: headerLine, as: UTF8.self) != nil else { throw .notUTF8(line: 1) }
         let names = Self.split(headerLine).map { String(decoding: $0, as: UTF8.self).trimmingSpaces() }
         var seen = Set<String>()
         for n in names where !seen.insert(n).inserted { throw .duplicateColumn(n) }

@@ -28,50 +28,26 @@ struct ClientAddressMiddleware: RouterMiddleware {
     }
 }
 
-/// Limits on the public side: nothing there may be used to flood the queue or to guess codes.
-struct PublicLimits: Sendable {
-    /// Reports per client address per hour.
-    let perAddress = RateLimiter(limit: 10, window: 3_600)
-    /// Reports per resident ID per day.
-    let perPerson = RateLimiter(limit: 3, window: 86_400)
-    /// Status look-ups per client address per hour.
-    let lookups = RateLimiter(limit: 30, window: 3_600)
-}
-
 extension APIHandlers {
-    static let tooMany = error("tooMany", Message("提交过于频繁，请稍后再试", "too many requests; try again later"))
+    static let tooMany = error("tooMany", PublicLimits.tooMany)
 
     func submitSelfReport(_ input: Operations.SubmitSelfReport.Input) async throws -> Operations.SubmitSelfReport.Output {
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
-        let address = ClientAddress.current
-        guard await limits.perAddress.allow(address) else { return .tooManyRequests(.init(body: .json(Self.tooMany))) }
         let report = SelfReport(name: b.name, residentID: b.residentId, mobile: b.mobile, regionCode: b.regionCode, riskKinds: b.riskKinds,
                                 description: b.description ?? "", consent: b.consent)
-        let checked: SelfReport.Checked
-        switch report.check(today: Clock.today()) {
-        case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
-        case .success(let c): checked = c
-        }
-        guard await limits.perPerson.allow(checked.residentID.text) else { return .tooManyRequests(.init(body: .json(Self.tooMany))) }
-        // Every accepted report counts against both limits, whatever it says.
-        await limits.perAddress.fail(address)
-        await limits.perPerson.fail(checked.residentID.text)
-        do {
-            let code = try await services.leads.submit(checked)
-            return .created(.init(body: .json(.init(trackingCode: code))))
-        } catch StoreError.invalid(let p) {
-            return .unprocessableContent(.init(body: .json(Self.invalid(p))))
+        switch try await limits.submit(report, from: ClientAddress.current, leads: services.leads, today: Clock.today()) {
+        case .created(let code): return .created(.init(body: .json(.init(trackingCode: code))))
+        case .invalid(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p))))
+        case .tooMany: return .tooManyRequests(.init(body: .json(Self.tooMany)))
         }
     }
 
     func getSelfReportStatus(_ input: Operations.GetSelfReportStatus.Input) async throws -> Operations.GetSelfReportStatus.Output {
-        let address = ClientAddress.current
-        guard await limits.lookups.allow(address) else { return .tooManyRequests(.init(body: .json(Self.tooMany))) }
-        guard let status = try await services.leads.status(trackingCode: input.path.trackingCode, mobile: input.query.mobile) else {
-            await limits.lookups.fail(address)
-            return .notFound(.init(body: .json(Self.error("notFound", Message("查询码或手机号码不正确", "wrong tracking code or mobile number")))))
+        switch try await limits.lookUp(code: input.path.trackingCode, mobile: input.query.mobile, from: ClientAddress.current, leads: services.leads) {
+        case .found(let status): return .ok(.init(body: .json(.init(status: status.rawValue, statusZh: status.chinese))))
+        case .notFound: return .notFound(.init(body: .json(Self.error("notFound", Message("查询码或手机号码不正确", "wrong tracking code or mobile number")))))
+        case .tooMany: return .tooManyRequests(.init(body: .json(Self.tooMany)))
         }
-        return .ok(.init(body: .json(.init(status: status.rawValue, statusZh: status.chinese))))
     }
 
     func listLeads(_ input: Operations.ListLeads.Input) async throws -> Operations.ListLeads.Output {

@@ -47,8 +47,11 @@ struct APIHandlers: APIProtocol {
 
     func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
         guard case .json(let c) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
-        guard let account = try await services.users.authenticate(username: c.username, password: c.password) else {
-            return .unauthorized(.init(body: .json(Self.error("unauthorized", Message("用户名或密码错误", "wrong username or password")))))
+        let account: UserStore.Account
+        switch try await limits.logIn(username: c.username, password: c.password, from: ClientAddress.current, users: services.users) {
+        case .account(let a): account = a
+        case .wrong: return .unauthorized(.init(body: .json(Self.error("unauthorized", Message("用户名或密码错误", "wrong username or password")))))
+        case .tooMany: return .tooManyRequests(.init(body: .json(Self.tooMany)))
         }
         let session = try await services.users.startSession(for: account, kind: .api)
         return .ok(.init(body: .json(.init(token: session.token, expiresAt: session.expiresAt))))
@@ -207,7 +210,7 @@ struct APIHandlers: APIProtocol {
             members: h.members.map { s in
                 let m = s.member
                 return Schemas.Member(memberId: s.id, residentIdMasked: m.residentID.masked, name: m.name, relation: m.relation.rawValue,
-                                      sex: m.sex.rawValue, birthDate: m.birthDate.description, laborAbility: m.laborAbility.rawValue,
+                                      sex: m.sex.rawValue, birthYear: m.birthDate.year, laborAbility: m.laborAbility.rawValue,
                                       health: m.health.rawValue, disabilityGrade: m.disabilityGrade, schooling: m.schooling.rawValue,
                                       employment: m.employment.rawValue, phoneMasked: m.maskedPhone, childCategory: m.childCategory?.rawValue)
             })

@@ -2,6 +2,7 @@ import Crypto
 import DoudiDomain
 import Foundation
 import HummingbirdBcrypt
+import NIOPosix
 import SQLKit
 
 /// Accounts, passwords (bcrypt) and login sessions. A session token is shown once and stored only as
@@ -49,7 +50,7 @@ public struct UserStore: Sendable {
         guard actor.role.may(.manageUsers), actor.reaches(region) else { throw StoreError.forbidden }
         let problems = [Self.usernameProblem(username), Self.passwordProblem(password)].compactMap { $0 }
         if !problems.isEmpty { throw StoreError.invalid(problems) }
-        let hash = Bcrypt.hash(password, cost: Self.cost)
+        let hash = try await Self.hashing.runIfActive { Bcrypt.hash(password, cost: Self.cost) }
         return try await db.transaction { tx in
             guard try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(region.value))").first() != nil else {
                 throw StoreError.invalid([FieldProblem("region", Message("区划代码\(region)不在区划表中", "region code \(region) is not in the division table"))])
@@ -75,12 +76,20 @@ public struct UserStore: Sendable {
             try await sql.raw("SELECT id, username, password_hash, role, region, active FROM users WHERE username = \(bind: username)").first(decoding: Row.self)
         }
         let hash = row?.password_hash ?? Self.decoyHash
-        let ok = Bcrypt.verify(password, hash: hash)
+        let ok = try await Self.hashing.runIfActive { Bcrypt.verify(password, hash: hash) }
         guard ok, let account = row?.account, account.active else { return nil }
         return account
     }
 
     static let decoyHash = Bcrypt.hash("decoy-password-never-matches", cost: cost)
+
+    /// Bcrypt keeps a core busy for tens of milliseconds: on threads of its own, queued, so a burst of logins
+    /// never holds the threads that every other request shares.
+    static let hashing: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(1, ProcessInfo.processInfo.activeProcessorCount))
+        pool.start()
+        return pool
+    }()
 
     public struct Session: Sendable {
         public var token: String

@@ -92,14 +92,9 @@ public struct EpisodeStore: Sendable {
     static func open(_ tx: Tx, leadID: Int64, householdID: String, region: RegionCode, type: MonitoringType, kinds: [RiskKind],
                      foundOn: CivilDate, by actor: Actor) async throws {
         let now = Clock.nowMillis(), today = Clock.today()
-        let open = try await tx.sql.raw("""
-            SELECT id FROM episodes WHERE household_id = \(bind: householdID) AND status IN ('identifying', 'monitored', 'clearing')
-            """).first(decoding: ID.self)
-        if let open {
-            try await event(tx, open.id, region: region, kind: nil, step: nil, action: "leadAttached", note: "\(leadID)", by: actor, today: today)
-            return
-        }
         let previous = try await tx.sql.raw("SELECT MAX(id) AS id FROM episodes WHERE household_id = \(bind: householdID)").first(decoding: MaybeID.self)?.id
+        // One open episode per household is the schema's rule (episodes_one_open): of two confirmations at
+        // once, the second finds the first's episode here and joins it.
         guard let id = try await tx.sql.raw("""
             INSERT INTO episodes (household_id, region, lead_id, previous_id, monitoring_type, risk_kinds, status, procedure_kind, step,
                                   started_on, found_on, created_at, updated_at)
@@ -107,12 +102,22 @@ public struct EpisodeStore: Sendable {
                     \(bind: kinds.map(\.rawValue).joined(separator: ",")), \(bind: EpisodeStatus.identifying.rawValue),
                     \(bind: ProcedureKind.identification.rawValue), \(bind: ProcedureKind.identification.steps[0].rawValue),
                     \(bind: foundOn.description), \(bind: foundOn.description), \(bind: now), \(bind: now))
+            ON CONFLICT (household_id) WHERE \(unsafeRaw: openCondition) DO NOTHING
             RETURNING id
-            """).first(decoding: ID.self)?.id else { throw StoreError.notFound }
+            """).first(decoding: ID.self)?.id else {
+            guard let open = try await tx.sql.raw("""
+                SELECT id FROM episodes WHERE household_id = \(bind: householdID) AND \(unsafeRaw: openCondition)
+                """).first(decoding: ID.self) else { throw StoreError.notFound }
+            try await event(tx, open.id, region: region, kind: nil, step: nil, action: "leadAttached", note: "\(leadID)", by: actor, today: today)
+            return
+        }
         try await event(tx, id, region: region, kind: .identification, step: nil, action: "opened", note: "\(leadID)", by: actor, today: today)
         try await AuditLog.record(tx, actor: actor, action: "episode.open", subject: String(id), region: region, before: nil,
                                   after: ["household": householdID, "lead": String(leadID), "monitoringType": type.rawValue])
     }
+
+    /// The statuses of an episode still open, as SQL: the unique index and the queries say it the same way.
+    static let openCondition = "status IN ('identifying', 'monitored', 'clearing')"
 
     struct ID: Decodable { var id: Int64 }
     struct MaybeID: Decodable { var id: Int64? }

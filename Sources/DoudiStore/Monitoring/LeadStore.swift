@@ -146,7 +146,7 @@ public struct LeadStore: Sendable {
                 }
                 // A household already being identified, monitored or cleared gets the signal on its case file.
                 if let episode = try await tx.sql.raw("""
-                    SELECT id, region FROM episodes WHERE household_id = \(bind: f.householdID) AND status IN ('identifying', 'monitored', 'clearing') ORDER BY id LIMIT 1
+                    SELECT id, region FROM episodes WHERE household_id = \(bind: f.householdID) AND \(unsafeRaw: EpisodeStore.openCondition) ORDER BY id LIMIT 1
                     """).first(decoding: OpenEpisode.self) {
                     let region = RegionCode(value: UInt64(episode.region)) ?? actor.region
                     try await EpisodeStore.event(tx, episode.id, region: region, kind: nil, step: nil, action: "screeningUpdate", note: note, by: actor, today: Clock.today())
@@ -167,6 +167,8 @@ public struct LeadStore: Sendable {
     struct OpenLead: Decodable { var id: Int64; var details: String }
     struct OpenEpisode: Decodable { var id: Int64; var region: Int64 }
 
+    static let verifiedAlready = StoreError.invalid([FieldProblem("decision", Message("该线索已核实过", "this lead has been verified already"))])
+
     struct LeadRow: Decodable { var id: Int64; var status: String; var region: Int64; var household_id: String?; var risk_kinds: String; var created_at: Int64 }
 
     /// Records the on-the-spot verification of an open lead (R-MON-6), by a cadre whose region holds it.
@@ -177,9 +179,7 @@ public struct LeadStore: Sendable {
             guard let lead = try await tx.sql.raw("SELECT id, status, region, household_id, risk_kinds, created_at FROM leads WHERE id = \(bind: leadID) AND \(scope)").first(decoding: LeadRow.self) else {
                 throw StoreError.notFound
             }
-            guard lead.status == LeadStatus.open.rawValue else {
-                throw StoreError.invalid([FieldProblem("decision", Message("该线索已核实过", "this lead has been verified already"))])
-            }
+            guard lead.status == LeadStatus.open.rawValue else { throw Self.verifiedAlready }
             let created = Clock.day(ofMillis: lead.created_at), region = RegionCode(value: UInt64(lead.region)) ?? actor.region
             let deadline = try await PolicyStore.policy(tx.sql, region: region, year: created.year).verification
             guard deadline.mayVerify(actor.role, createdOn: created, today: today) else {
@@ -204,12 +204,15 @@ public struct LeadStore: Sendable {
                 }
                 mergedInto = target
             }
-            try await tx.sql.raw("""
+            // The status guard is in the statement: of two verifications at once, the second finds no open lead
+            // once the first has committed (PostgreSQL re-reads the row it waited for).
+            guard try await tx.sql.raw("""
                 UPDATE leads SET status = \(bind: decision.status.rawValue), monitoring_type = \(bind: type), decision_reason = \(bind: reason),
                   merged_into = \(bind: mergedInto), risk_kinds = \(bind: kinds), verified_by = \(bind: actor.username),
                   verified_at = \(bind: Clock.nowMillis()), updated_at = \(bind: Clock.nowMillis())
-                WHERE id = \(bind: leadID)
-                """).run()
+                WHERE id = \(bind: leadID) AND status = \(bind: LeadStatus.open.rawValue)
+                RETURNING id
+                """).first() != nil else { throw Self.verifiedAlready }
             try await AuditLog.record(tx, actor: actor, action: "lead.verify", subject: String(leadID),
                                       region: RegionCode(value: UInt64(lead.region)) ?? actor.region,
                                       before: ["status": lead.status, "riskKinds": lead.risk_kinds],

@@ -42,7 +42,7 @@ extension HouseholdStore {
         // 200,000 households); foreign keys are checked once, at commit.
         let pragmas = Database.sqlitePragmas + ["PRAGMA cache_size = -1048576", "PRAGMA defer_foreign_keys = ON"]
         let logger = db.logger
-        try await RawSQLite.transaction(path: db.location, pragmas: pragmas) { raw in
+        try await RawSQLite.transaction(db, pragmas: pragmas) { raw in
             let clock = ContinuousClock()
             var t0 = clock.now
             func lap(_ what: String) {

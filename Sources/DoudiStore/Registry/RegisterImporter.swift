@@ -40,13 +40,13 @@ public struct RegisterImporter: Sendable {
     }
 
     public func run(households hName: String, _ hBytes: [UInt8], members mName: String, _ mBytes: [UInt8], by actor: Actor,
-                    today: CivilDate = Clock.today(), progress: @escaping @Sendable (Phase, Int, Int) -> Void = { _, _, _ in }) async throws -> Report {
+                    encoding: TextEncoding? = nil, today: CivilDate = Clock.today(), progress: @escaping @Sendable (Phase, Int, Int) -> Void = { _, _, _ in }) async throws -> Report {
         guard actor.role.may(.importRegister) else { throw StoreError.forbidden }
         progress(.reading, 0, 2)
         let hTable: CSVTable, mTable: CSVTable
         do {
-            hTable = try RegisterImport.table(hBytes, file: hName, required: RegisterImport.householdColumns)
-            mTable = try RegisterImport.table(mBytes, file: mName, required: RegisterImport.memberColumns)
+            hTable = try RegisterImport.table(hBytes, file: hName, required: RegisterImport.householdColumns, encoding: encoding)
+            mTable = try RegisterImport.table(mBytes, file: mName, required: RegisterImport.memberColumns, encoding: encoding)
         } catch { throw StoreError.invalid([FieldProblem("file", error)]) }
 
         let clock = ContinuousClock()

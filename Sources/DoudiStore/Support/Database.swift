@@ -35,12 +35,13 @@ enum Connection: Sendable {
 }
 
 /// A small pool: each caller gets a connection to itself for the length of its work, so a transaction
-/// never interleaves with another request's statements.
+/// never interleaves with another request's statements. Callers beyond the limit wait in line, in order,
+/// without holding a thread.
 actor ConnectionPool {
     private var idle: [Connection] = []
     private var open = 0
     private let limit: Int
-    private var waiters: [CheckedContinuation<Connection, Never>] = []
+    private var waiters: [CheckedContinuation<Connection, any Error>] = []
     private let make: @Sendable () async throws -> Connection
     private var closed = false
 
@@ -56,23 +57,30 @@ actor ConnectionPool {
             open += 1
             do { return try await make() } catch { open -= 1; throw error }
         }
-        return await withCheckedContinuation { waiters.append($0) }
+        return try await withCheckedThrowingContinuation { waiters.append($0) }
     }
 
     func release(_ c: Connection) async {
-        if closed { await c.close(); return }
+        if closed { open -= 1; await c.close(); return }
         if !waiters.isEmpty { waiters.removeFirst().resume(returning: c) } else { idle.append(c) }
     }
 
-    /// A connection that failed mid-work is dropped rather than handed to the next caller.
+    /// A connection that failed mid-work is dropped rather than handed to the next caller; the next in line
+    /// gets a new one.
     func discard(_ c: Connection) async {
         open -= 1
         await c.close()
+        guard !closed, !waiters.isEmpty else { return }
+        let next = waiters.removeFirst()
+        open += 1
+        do { next.resume(returning: try await make()) } catch { open -= 1; next.resume(throwing: error) }
     }
 
     func close() async {
         closed = true
-        for c in idle { await c.close() }
+        for w in waiters { w.resume(throwing: StoreError.closed) }
+        waiters = []
+        for c in idle { open -= 1; await c.close() }
         idle = []
     }
 }
@@ -89,15 +97,24 @@ public enum StoreError: Error, Sendable, Equatable {
     case countMismatch(table: String, expected: Int, stored: Int)
 }
 
-/// The database behind Doudi: where it is, and the pool of connections to it.
+/// The database behind Doudi: where it is, and the pools of connections to it.
+///
+/// On SQLite, writes go one at a time through a single writer connection with a thread of its own, and callers
+/// queue for it without holding a thread (as GRDB's `DatabasePool` does); reads run beside it in WAL. Writers
+/// that each held one of the shared threads while waiting for SQLite's lock used to starve the writer holding
+/// it: with more writers than threads, every write stalled until the busy timeout.
 public final class Database: Sendable {
     public let engine: Engine
     public let location: String
+    /// Reads (and, on PostgreSQL, writes too).
     let pool: ConnectionPool
+    /// SQLite's one writer; PostgreSQL writes through `pool`, its rows locked by the statements themselves.
+    let writer: ConnectionPool?
+    private let writerThread: NIOThreadPool?
     let logger: Logger
 
-    private init(engine: Engine, location: String, pool: ConnectionPool, logger: Logger) {
-        self.engine = engine; self.location = location; self.pool = pool; self.logger = logger
+    private init(engine: Engine, location: String, pool: ConnectionPool, writer: ConnectionPool? = nil, writerThread: NIOThreadPool? = nil, logger: Logger) {
+        self.engine = engine; self.location = location; self.pool = pool; self.writer = writer; self.writerThread = writerThread; self.logger = logger
     }
 
     /// `location` is a file path (SQLite) or a `postgres://` URL.
@@ -118,29 +135,48 @@ public final class Database: Sendable {
             return db
         }
         let path = location
-        let pool = ConnectionPool(limit: 4) {
-            let conn = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            for pragma in Database.sqlitePragmas {
-                _ = try await conn.query(pragma, [])
+        func opener(_ threads: NIOThreadPool) -> @Sendable () async throws -> Connection {
+            {
+                let conn = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger,
+                                                           on: MultiThreadedEventLoopGroup.singleton.any())
+                for pragma in Database.sqlitePragmas {
+                    _ = try await conn.query(pragma, [])
+                }
+                return .sqlite(conn)
             }
-            return .sqlite(conn)
         }
-        let db = Database(engine: .sqlite, location: location, pool: pool, logger: logger)
-        try await db.withConnection { _ in }
+        let thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
+        let db = Database(engine: .sqlite, location: location, pool: ConnectionPool(limit: 4, make: opener(.singleton)),
+                          writer: ConnectionPool(limit: 1, make: opener(thread)), writerThread: thread, logger: logger)
+        do {
+            // The writer first: it sets WAL, which readers then find.
+            try await db.transaction { _ in }
+            try await db.withConnection { _ in }
+        } catch {
+            await db.close()
+            throw error
+        }
         return db
     }
 
-    public func close() async { await pool.close() }
+    public func close() async {
+        await writer?.close()
+        await pool.close()
+        try? await writerThread?.shutdownGracefully()
+    }
 
     /// Page cache per SQLite connection, in KiB (negative: SQLite's convention for a size, not a page count).
     static let sqliteCacheKiB = -65_536
 
     /// Every SQLite connection's settings. WAL lets readers run beside the writer; synchronous=FULL makes a
-    /// commit durable when it returns.
+    /// commit durable when it returns. The busy timeout only matters against another process (a `doudi import`
+    /// beside the server): inside one, writers queue for the writer connection.
     static let sqlitePragmas = ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
                                 "PRAGMA cache_size=\(sqliteCacheKiB)", "PRAGMA temp_store=MEMORY"]
 
-    func withConnection<T: Sendable>(_ body: (Connection) async throws -> T) async throws -> T {
+    func withConnection<T: Sendable>(from pool: ConnectionPool? = nil, _ body: (Connection) async throws -> T) async throws -> T {
+        let pool = pool ?? self.pool
         let c = try await pool.acquire()
         do {
             let r = try await body(c)
@@ -153,11 +189,26 @@ public final class Database: Sendable {
         }
     }
 
+    /// Holds SQLite's writer while `body` runs, so that a write made on a connection of its own (the bulk
+    /// path's RawSQLite) queues with the others instead of meeting them at SQLite's lock.
+    func exclusiveWrite<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        guard let writer else { return try await body() }
+        let c = try await writer.acquire()
+        do {
+            let r = try await body()
+            await writer.release(c)
+            return r
+        } catch {
+            await writer.release(c)
+            throw error
+        }
+    }
+
     /// Runs `body` in one transaction: all of it is stored, or none.
     public func transaction<T: Sendable>(_ body: (Tx) async throws -> T) async throws -> T {
-        try await withConnection { conn in
+        try await withConnection(from: writer) { conn in
             let tx = Tx(sql: conn.sql(logger), connection: conn, engine: engine, logger: logger)
-            // IMMEDIATE takes SQLite's write lock up front, so two writers wait instead of failing halfway.
+            // IMMEDIATE takes SQLite's write lock up front, so a write never fails halfway on another process's lock.
             try await tx.sql.raw(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
             do {
                 let r = try await body(tx)

@@ -139,6 +139,9 @@ extension Database {
                 ])
                 try await PolicyStore.seed(tx)
             },
+            Migration(version: 7, name: "one open monitoring episode per household") { tx in
+                try await tx.run(["CREATE UNIQUE INDEX episodes_one_open ON episodes (household_id) WHERE \(EpisodeStore.openCondition)"])
+            },
         ]
     }
 

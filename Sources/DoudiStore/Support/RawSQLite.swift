@@ -104,9 +104,10 @@ final class RawSQLite {
     }
 
     /// Runs `body` in one write transaction on a thread of its own (the calls block), committing when it
-    /// returns and rolling back when it throws.
-    static func transaction<T: Sendable>(path: String, pragmas: [String], _ body: @escaping @Sendable (RawSQLite) throws -> T) async throws -> T {
-        try await session(path: path, pragmas: pragmas, begin: "BEGIN IMMEDIATE", body)
+    /// returns and rolling back when it throws. It holds the database's writer meanwhile, so the server's
+    /// other writes wait their turn in line rather than at SQLite's lock.
+    static func transaction<T: Sendable>(_ db: Database, pragmas: [String], _ body: @escaping @Sendable (RawSQLite) throws -> T) async throws -> T {
+        try await db.exclusiveWrite { try await session(path: db.location, pragmas: pragmas, begin: "BEGIN IMMEDIATE", body) }
     }
 
     /// Runs `body` on one snapshot of the database, on a thread of its own: for large reads that would cost

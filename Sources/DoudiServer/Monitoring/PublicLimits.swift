@@ -1,0 +1,61 @@
+import DoudiDomain
+import DoudiStore
+import Foundation
+
+/// Limits on what anyone can reach without an account: nothing there may be used to flood the queue, to guess
+/// codes or to guess passwords. The page and the API call the same functions, so both count alike.
+struct PublicLimits: Sendable {
+    /// Reports per client address per hour.
+    let perAddress = RateLimiter(limit: 10, window: 3_600)
+    /// Reports per resident ID per day.
+    let perPerson = RateLimiter(limit: 3, window: 86_400)
+    /// Failed status look-ups per client address per hour.
+    let lookups = RateLimiter(limit: 30, window: 3_600)
+    /// Failed logins per client address and username per quarter hour, on the login page and the token endpoint alike.
+    let logins = RateLimiter(limit: 10, window: 900)
+
+    static let tooMany = Message("提交过于频繁，请稍后再试", "too many requests; try again later")
+
+    enum ReportOutcome { case created(trackingCode: String), invalid([FieldProblem]), tooMany }
+
+    /// A self-report from the page or the API. Every report that passes its check counts against both limits,
+    /// whatever it says; one that fails its check counts against neither.
+    func submit(_ report: SelfReport, from address: String, leads: LeadStore, today: CivilDate) async throws -> ReportOutcome {
+        guard await perAddress.take(address) else { return .tooMany }
+        let checked: SelfReport.Checked
+        switch report.check(today: today) {
+        case .failure(let p):
+            await perAddress.refund(address)
+            return .invalid(p.problems)
+        case .success(let c): checked = c
+        }
+        guard await perPerson.take(checked.residentID.text) else {
+            await perAddress.refund(address)
+            return .tooMany
+        }
+        do {
+            return .created(trackingCode: try await leads.submit(checked))
+        } catch StoreError.invalid(let p) { return .invalid(p) }
+    }
+
+    enum LookupOutcome { case found(LeadStatus), notFound, tooMany }
+
+    /// A status look-up: only those that find nothing count.
+    func lookUp(code: String, mobile: String, from address: String, leads: LeadStore) async throws -> LookupOutcome {
+        guard await lookups.take(address) else { return .tooMany }
+        guard let status = try await leads.status(trackingCode: code, mobile: mobile) else { return .notFound }
+        await lookups.refund(address)
+        return .found(status)
+    }
+
+    enum LoginOutcome { case account(UserStore.Account), wrong, tooMany }
+
+    /// A password check: only failures count.
+    func logIn(username: String, password: String, from address: String, users: UserStore) async throws -> LoginOutcome {
+        let key = "\(address)|\(username)"
+        guard await logins.take(key) else { return .tooMany }
+        guard let account = try await users.authenticate(username: username, password: password) else { return .wrong }
+        await logins.refund(key)
+        return .account(account)
+    }
+}
