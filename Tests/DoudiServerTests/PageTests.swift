@@ -36,6 +36,17 @@ final class Browser: @unchecked Sendable {
         return r
     }
 
+    /// A multipart/form-data POST, as a browser sends a form with files: (name, file name for a file, content).
+    func request(_ method: HTTPRequest.Method, _ uri: String, multipart parts: [(String, String?, String)]) async throws -> TestResponse {
+        let boundary = "----doudi"
+        var body = ""
+        for (name, file, content) in parts {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"" + (file.map { "; filename=\"\($0)\"\r\nContent-Type: text/csv" } ?? "") + "\r\n\r\n\(content)\r\n"
+        }
+        body += "--\(boundary)--\r\n"
+        return try await request(method, uri, body: ByteBuffer(string: body), contentType: "multipart/form-data; boundary=\(boundary)")
+    }
+
     static func field(_ name: String, in html: String) -> String? {
         guard let r = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
         return String(html[r.upperBound...].prefix { $0 != "\"" })
@@ -114,13 +125,7 @@ struct PageTests {
             let csrf = try #require(Browser.field("_csrf", in: page))
             let h = "household_id,region_code,poverty_status,dibao,income_per_capita\nU1,430481001001,none,0,9000\nU2,430481001001,none,0,oops\n"
             let m = "resident_id,household_id,relation,labor_ability\n\(validID("43048119600101001").text),U1,head,full\n\(validID("43048119600101003").text),U2,head,full\n"
-            let boundary = "----doudi"
-            var body = ""
-            for (name, file, content) in [("_csrf", nil, csrf), ("households", "households.csv", h), ("members", "members.csv", m)] {
-                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"" + (file.map { "; filename=\"\($0)\"\r\nContent-Type: text/csv" } ?? "") + "\r\n\r\n\(content)\r\n"
-            }
-            body += "--\(boundary)--\r\n"
-            let r = try await b.request(.post, "/import", body: ByteBuffer(string: body), contentType: "multipart/form-data; boundary=\(boundary)")
+            let r = try await b.request(.post, "/import", multipart: [("_csrf", nil, csrf), ("households", "households.csv", h), ("members", "members.csv", m)])
             let html = String(buffer: r.body)
             #expect(r.status == .ok)
             #expect(html.contains("导入1户"))

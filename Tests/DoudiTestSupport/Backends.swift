@@ -71,3 +71,9 @@ extension StoreError {
         return []
     }
 }
+
+/// How many entries the audit log holds: a write that was acknowledged adds at least one, a refused one none.
+public func auditCount(_ db: Database) async throws -> Int {
+    struct N: Decodable { var n: Int }
+    return try await db.read { sql in try await sql.raw("SELECT COUNT(*) AS n FROM audit_log").first(decoding: N.self)?.n ?? 0 }
+}

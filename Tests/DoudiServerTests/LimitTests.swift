@@ -1,0 +1,70 @@
+import DoudiDomain
+import DoudiServer
+import DoudiStore
+import DoudiTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Limits hold against a burst sent all at once, not only against requests sent one after another.
+@Suite("Rate limits under bursts")
+struct LimitTests {
+    /// The statuses of `count` requests sent at once.
+    static func burst(_ count: Int, _ send: @escaping @Sendable (Int) async throws -> HTTPResponse.Status) async throws -> [HTTPResponse.Status] {
+        try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+            for i in 0..<count { group.addTask { try await send(i) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    @Test func thirtySelfReportsAtOnceFromOneAddressMakeTenLeads() async throws {
+        try await withServer(.sqlite, households: 5, config: ServerConfig(trustedProxies: ["unknown"])) { client, services in
+            let statuses = try await Self.burst(30) { i in
+                let body = SelfReportTests.body(rid: validID("4304811985050" + String(1000 + i)).text)
+                return try await client.execute(uri: "/api/v1/public/self-reports", method: .post,
+                                                headers: [.contentType: "application/json", .init("X-Forwarded-For")!: "10.9.9.9"],
+                                                body: ByteBuffer(string: body)).status
+            }
+            #expect(statuses.filter { $0 == .created }.count == 10)
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 20)
+            #expect(try await services.leads.leads(by: Actor.system(), status: .open).count == 10)
+        }
+    }
+
+    @Test func fiveReportsAtOnceAboutOnePersonMakeThree() async throws {
+        try await withServer(.sqlite, households: 5, config: ServerConfig(trustedProxies: ["unknown"])) { client, _ in
+            let rid = validID("43048119850505001").text
+            let statuses = try await Self.burst(5) { i in
+                try await client.execute(uri: "/api/v1/public/self-reports", method: .post,
+                                         headers: [.contentType: "application/json", .init("X-Forwarded-For")!: "10.8.0.\(i)"],
+                                         body: ByteBuffer(string: SelfReportTests.body(rid: rid))).status
+            }
+            #expect(statuses.filter { $0 == .created }.count == 3)
+        }
+    }
+
+    /// Failed password attempts for one name from one address: ten, then 429, for the page and the API alike,
+    /// and the right password does not get through the limit either.
+    @Test func theTokenEndpointLimitsFailedLoginsLikeTheLoginPage() async throws {
+        try await withServer(.sqlite, households: 5) { client, _ in
+            @Sendable func token(_ password: String) async throws -> HTTPResponse.Status {
+                try await client.execute(uri: "/api/v1/auth/token", method: .post, headers: [.contentType: "application/json"],
+                                         body: ByteBuffer(string: #"{"username":"county","password":"\#(password)"}"#)).status
+            }
+            #expect(try await token(DemoLoader.password) == .ok)  // a success does not count
+            let statuses = try await Self.burst(14) { _ in try await token("guess-\(UUID().uuidString.prefix(6))") }
+            #expect(statuses.filter { $0 == .unauthorized }.count == 10)
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 4)
+            #expect(try await token(DemoLoader.password) == .tooManyRequests)
+            let answer = try await client.execute(uri: "/api/v1/auth/token", method: .post, headers: [.contentType: "application/json"],
+                                                  body: ByteBuffer(string: #"{"username":"county","password":"x"}"#))
+            #expect(try JSONDecoder().decode(APIError.self, from: answer.body).messageZh.contains("过于频繁"))
+            // The login page shares the count.
+            let page = try await Browser(client).login("county")
+            #expect(page.status == .tooManyRequests)
+            // Another name is not affected.
+            #expect(try await client.token("village") != "")
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import DoudiDomain
+import DoudiServer
+import DoudiStore
+import DoudiTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Every form any role's pages offer: refused without the session's CSRF token and with another session's,
+/// leaving no trace; sent as offered, audited when it wrote and silent when it was refused. Every write the
+/// API document lists: audited when it succeeds, not when it is refused.
+@Suite("Sweeps: CSRF on every form, an audit entry for every write")
+struct WriteSweepTests {
+    @Test("every POST form needs its own session's token; what it writes is audited, what it refuses is not", arguments: Backend.available)
+    func everyForm(_ backend: Backend) async throws {
+        try await withServer(backend, households: 60, monitoring: true) { client, services in
+            var patterns = Set<String>(), wrote = Set<String>()
+            // Cadres of the villages where an identification waits and a household is monitored, so that the
+            // case file's forms are met too.
+            var cadres: [String] = []
+            for (i, status) in [EpisodeStatus.identifying, .monitored].enumerated() {
+                let e = try #require(try await services.episodes.episodes(by: Actor.system(), statuses: [status]).first)
+                _ = try await services.users.add(username: "sweep.\(i)", password: DemoLoader.password, role: .villageCadre,
+                                                 region: RegionCode(value: UInt64(e.region))!, by: Actor.system())
+                cadres.append("sweep.\(i)")
+            }
+            for user in SweepTests.accounts + cadres {
+                let b = Browser(client), other = Browser(client)
+                _ = try await b.login(user)
+                _ = try await other.login(user)
+                let otherToken = try #require(Browser.field("_csrf", in: String(buffer: try await other.request(.get, "/households").body)))
+                var forms: [String: PageForm] = [:]
+                for page in try await crawl(b, perPattern: 2, limit: 80) {
+                    for f in PageForm.all(in: page.body) where forms[f.pattern] == nil { forms[f.pattern] = f }
+                }
+                #expect(forms["/logout"] != nil, "\(user): no logout form found")
+                for (pattern, form) in forms.sorted(by: { $0.key < $1.key }) {
+                    patterns.insert(pattern)
+                    let before = try await auditCount(services.db)
+                    var fields = form.fields
+                    fields["_csrf"] = nil
+                    let none = try await b.submit(form, fields)
+                    fields["_csrf"] = otherToken
+                    let foreign = try await b.submit(form, fields)
+                    if pattern == "/logout" {
+                        // Logging out without the token leaves the session as it was.
+                        #expect(try await b.request(.get, "/").headers[.location] != "/login", "\(user): a forged logout ended the session")
+                    } else {
+                        #expect(none.status == .forbidden, "\(user) \(form.action) without a token: \(none.status)")
+                        #expect(foreign.status == .forbidden, "\(user) \(form.action) with another session's token: \(foreign.status)")
+                    }
+                    #expect(try await auditCount(services.db) == before, "\(user) \(form.action): a refused form left an audit entry")
+                    guard pattern != "/logout" else { continue }
+                    let sent = try await b.submit(form, form.fields)
+                    let after = try await auditCount(services.db)
+                    #expect(sent.status.code < 500, "\(user) \(form.action): \(sent.status)")
+                    if sent.status.code < 400 {
+                        #expect(after > before, "\(user) \(form.action) answered \(sent.status) and left no audit entry")
+                        wrote.insert(pattern)
+                    } else {
+                        #expect(after == before, "\(user) \(form.action) answered \(sent.status) and left an audit entry")
+                    }
+                }
+            }
+            // Sent as offered, forms that need nothing more wrote: the audit side of the sweep was exercised.
+            #expect(wrote.isSuperset(of: ["/members/#/reveal", "/households/#/edit", "/episodes/#", "/policy"]), "\(wrote.sorted())")
+            // The walk met the forms that write.
+            for p in ["/households/#/edit", "/households/#/members", "/households/#/visits", "/members/#/reveal", "/leads/#", "/episodes/#", "/hotline", "/policy", "/regions", "/import"] {
+                #expect(patterns.contains(p), "no form posts to \(p)")
+            }
+        }
+    }
+
+    /// One valid and one refused request for every write of the API. A write the document lists and this table
+    /// does not is a failure: a new route comes with its audit check.
+    @Test("every API write is audited when it succeeds and leaves nothing when refused", arguments: Backend.available)
+    func everyAPIWrite(_ backend: Backend) async throws {
+        try await withServer(backend, households: 60, monitoring: true) { client, services in
+            let all = Actor.system()
+            let household = try #require(try await services.households.search(by: all, region: DemoLoader.village).items.first).id
+            let member = try #require(try await services.households.get(household, by: all)?.members.first).id
+            _ = try await services.leads.submit(try SelfReport(name: "扫", residentID: validID("43048119900101901").text, mobile: "13800000001",
+                                                               regionCode: DemoLoader.village.description, riskKinds: ["illness"], description: "", consent: true)
+                .check(today: Clock.today()).get())
+            let lead = try #require(try await services.leads.leads(by: all, status: .open).first { $0.region == Int64(DemoLoader.village.value) }).id
+            // An identification at its first step and a monitored household, each in a village with a cadre of its own.
+            let identifying = try #require(try await services.episodes.episodes(by: all, statuses: [.identifying]).first { $0.step == "pledge" })
+            let monitored = try #require(try await services.episodes.episodes(by: all, statuses: [.monitored]).first)
+            let cadres = try await [identifying.region, monitored.region].enumerated().asyncMap { i, region in
+                _ = try await services.users.add(username: "sweep.\(i)", password: "password-sweep", role: .villageCadre, region: RegionCode(value: UInt64(region))!, by: all)
+                return try await client.token("sweep.\(i)", "password-sweep")
+            }
+            let line = try await services.policy.policy(region: RegionCode(value: UInt64(monitored.region))!, year: Clock.today().year).int(.monitoringLine) ?? 10_000
+            let village = try await client.token("village"), hotline = try await client.token("hotline"), admin = try await client.token("admin")
+            func person(_ n: Int) -> String { validID("43048119910101" + String(n)).text }
+            let criteria = { (months: Int) in
+                #"{"monthlyIncome":[\#(Array(repeating: String(line + 500), count: months).joined(separator: ","))],"food":true,"clothing":true,"education":true,"medical":true,"housing":true,"drinkingWater":true,"rigidExpensesResolved":true,"risksRemoved":true,"noNewRisk":true}"#
+            }
+            // operationId: (method, path, token, valid body, refused body)
+            let table: [String: (HTTPRequest.Method, String, String?, String, String)] = [
+                "createHousehold": (.post, "/households", village, #"{"householdId":"HSW-1","regionCode":"430481001001","members":[{"residentId":"\#(person(101))","relation":"head","laborAbility":"full","name":"扫描"}]}"#,
+                                    #"{"householdId":"HSW-2","regionCode":"430481001001","members":[{"residentId":"123","relation":"head","laborAbility":"full"}]}"#),
+                "updateHousehold": (.put, "/households/\(household)", village, #"{"regionCode":"430481001001","povertyStatus":"none","address":"新地址"}"#,
+                                    #"{"regionCode":"430481001001","povertyStatus":"rich"}"#),
+                "addMember": (.post, "/households/\(household)/members", village, #"{"residentId":"\#(person(102))","relation":"child","laborAbility":"none","name":"小扫"}"#,
+                              #"{"residentId":"\#(person(103))","relation":"boss","laborAbility":"none"}"#),
+                "revealMember": (.post, "/members/\(member)/reveal", village, "", "/members/999999999/reveal"),
+                "submitSelfReport": (.post, "/public/self-reports", nil, SelfReportTests.body(rid: person(104)), SelfReportTests.body(rid: person(105), consent: false)),
+                "verifyLead": (.post, "/leads/\(lead)/verification", village, #"{"decision":"notConfirmed","reason":"收入稳定"}"#, #"{"decision":"maybe"}"#),
+                "recordHotlineCall": (.post, "/leads/hotline", hotline, #"{"caller":"王大妈","callbackNumber":"13912345678","residentId":"\#(person(106))","name":"王五","regionCode":"430481001001","riskKinds":["accident"]}"#,
+                                      #"{"caller":"王大妈","callbackNumber":"12","residentId":"\#(person(107))","name":"王五","regionCode":"430481001001","riskKinds":["accident"]}"#),
+                "recordVisit": (.post, "/households/\(household)/visits", village, #"{"date":"\#(Clock.today())","findings":"一切正常","hardship":false}"#,
+                                #"{"date":"2999-01-01","findings":"","hardship":false}"#),
+                "actOnEpisode": (.post, "/episodes/\(identifying.id)/actions", cadres[0], #"{"action":"complete","note":"已签"}"#, #"{"action":"fly"}"#),
+                "proposeClearing": (.post, "/episodes/\(monitored.id)/clearing", cadres[1], criteria(6), criteria(2)),
+                "setPolicy": (.put, "/policy", admin, #"{"region":"430481000000","year":2026,"key":"verificationDays","value":"6"}"#,
+                              #"{"region":"430481000000","year":2026,"key":"noticeDays","value":"2"}"#),
+            ]
+            // Writes that are no change to the records: a login session.
+            let notRecords: Set<String> = ["createToken"]
+            let writes = try await SweepTests.operations(client).filter { $0.method != "get" }.map(\.id)
+            #expect(writes.count >= table.count)
+            for id in writes where !notRecords.contains(id) {
+                guard let (method, path, token, valid, refused) = table[id] else { Issue.record("API write \(id) has no row in the audit sweep"); continue }
+                var before = try await auditCount(services.db)
+                // The refused body, or for reveal a member that does not exist.
+                let r = refused.hasPrefix("/") ? try await client.api(method, "/api/v1" + refused, token: token)
+                    : try await client.api(method, "/api/v1" + path, token: token, json: refused)
+                #expect((400..<500).contains(r.status.code), "\(id) refused: \(r.status)")
+                #expect(try await auditCount(services.db) == before, "\(id): a refused write left an audit entry")
+                before = try await auditCount(services.db)
+                let ok = try await client.api(method, "/api/v1" + path, token: token, json: valid.isEmpty ? nil : valid)
+                #expect((200..<300).contains(ok.status.code), "\(id): \(ok.status) \(String(buffer: ok.body).prefix(200))")
+                #expect(try await auditCount(services.db) > before, "\(id) succeeded and left no audit entry")
+            }
+        }
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        for e in self { out.append(try await transform(e)) }
+        return out
+    }
+}
