@@ -644,33 +644,3 @@ struct Strings: Sendable {
         return Table(code: code, values: entries.mapValues { $0.count > i ? $0[i] : $0[0] })
     }
 }
-
-/// A url-encoded form body, first value per name.
-struct Form: Sendable, ExpressibleByDictionaryLiteral {
-    var values: [String: String]
-    /// Every value of a name that repeats (checkboxes).
-    var all: [String: [String]] = [:]
-    init(values: [String: String]) { self.values = values }
-    init(dictionaryLiteral elements: (String, String)...) { values = Dictionary(elements, uniquingKeysWith: { a, _ in a }) }
-    subscript(_ key: String) -> String? { values[key] }
-
-    static func read(_ req: Request) async throws -> Form {
-        let buffer = try await req.body.collect(upTo: 1 << 20)
-        return parse(String(buffer: buffer))
-    }
-
-    static func parse(_ s: String) -> Form {
-        var out: [String: String] = [:]
-        var all: [String: [String]] = [:]
-        for pair in s.split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ x: Substring) -> String { x.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            let k = decode(kv[0]), v = kv.count > 1 ? decode(kv[1]) : ""
-            if out[k] == nil { out[k] = v }
-            all[k, default: []].append(v)
-        }
-        var f = Form(values: out)
-        f.all = all
-        return f
-    }
-}

@@ -90,6 +90,23 @@ struct PageTests {
         }
     }
 
+    /// A form sent in GBK (a client that ignores the page's charset) is refused, not stored with empty fields.
+    @Test func aFormThatIsNotUTF8IsRefusedWhole() async throws {
+        try await withServer(.sqlite, households: 5) { client, services in
+            let b = Browser(client)
+            _ = try await b.login("village")
+            let csrf = try #require(Browser.field("_csrf", in: String(buffer: try await b.request(.get, "/households/new").body)))
+            let before = try await auditCount(services.db)
+            let body = "_csrf=\(csrf)&householdId=G1&regionCode=430481001001&povertyStatus=none&incomePerCapita=5000&residentId=\(validID("43048119700101001").text)"
+                + "&relation=head&laborAbility=full&name=%D5%C5%C8%FD"
+            let r = try await b.request(.post, "/households/new", body: ByteBuffer(string: body), contentType: "application/x-www-form-urlencoded")
+            #expect(r.status == .badRequest)
+            #expect(String(buffer: r.body).contains("UTF-8"))
+            #expect(try await services.households.get("G1", by: Actor.system()) == nil)
+            #expect(try await auditCount(services.db) == before)
+        }
+    }
+
     @Test(arguments: Backend.available) func formsNeedTheSessionCSRFToken(_ backend: Backend) async throws {
         try await withServer(backend) { client, services in
             let b = Browser(client)

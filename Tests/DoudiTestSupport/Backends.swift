@@ -45,10 +45,17 @@ public func withFreshDatabase<T: Sendable>(_ backend: Backend, _ body: (Database
         guard let base = ProcessInfo.processInfo.environment["DOUDI_TEST_POSTGRES_URL"], !base.isEmpty else { throw PostgresMissing() }
         let name = "doudi_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let admin = try await Database.open(base, logger: logger)
-        try await admin.read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
         var c = URLComponents(string: base)!
         c.path = "/" + name
-        let db = try await Database.open(c.string!, logger: logger)
+        let db: Database
+        do {
+            try await admin.read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+            db = try await Database.open(c.string!, logger: logger)
+        } catch {
+            // A database dropped with its connections open stops the whole test process (postgres-nio).
+            await admin.close()
+            throw error
+        }
         func drop() async {
             await db.close()
             try? await admin.read { sql in try await sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
