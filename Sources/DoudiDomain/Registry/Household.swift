@@ -125,7 +125,14 @@ public struct Household: Sendable, Hashable, Codable {
         let ok = !id.isEmpty && id.utf8.count <= 40 && id.utf8.allSatisfy { b in
             (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
         }
-        return ok ? nil : FieldProblem("household_id", Message("户编号应为1至40位字母、数字、-或_", "a household id is 1 to 40 letters, digits, - or _"))
+        guard ok else { return FieldProblem("household_id", Message("户编号应为1至40位字母、数字、-或_", "a household id is 1 to 40 letters, digits, - or _")) }
+        // The id is shown in full on every page and export: one made of a person's resident ID would undo its mask.
+        let b = Array(id.utf8)
+        if b.count >= 18, (0...(b.count - 18)).contains(where: { (try? ResidentID(String(decoding: b[$0..<($0 + 18)], as: UTF8.self))) != nil }) {
+            return FieldProblem("household_id", Message("户编号不能含身份证号码（户编号在各页面和导出中完整显示）",
+                                                        "a household id must not contain a resident ID (the id is shown in full on every page and export)"))
+        }
+        return nil
     }
 }
 
