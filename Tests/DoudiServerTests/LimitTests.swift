@@ -68,3 +68,41 @@ struct LimitTests {
         }
     }
 }
+
+/// The same write sent twice at once through HTTP, as two cadres on two phones would.
+@Suite("Two requests at once")
+struct DoubleSubmitTests {
+    @Test(arguments: Backend.available)
+    func oneLeadVerifiedTwiceAndOneHouseholdConfirmedTwice(_ backend: Backend) async throws {
+        try await withServer(backend, households: 5) { client, services in
+            let village = try await services.users.authenticate(username: "village", password: DemoLoader.password)!.actor
+            let token = try await client.token("village")
+            for round in 0..<6 {
+                let person = validID("430481197002" + String(format: "%02d", round + 1) + "001")
+                let id = "HD-\(round)"
+                _ = try await services.households.create(HouseholdRecord(household: Household(id: id, regionCode: DemoLoader.village, povertyStatus: .exited, incomePerCapita: 6_000),
+                                                                         members: [Member(residentID: person, householdID: id, name: "双\(round)", relation: .head, laborAbility: .full)]), by: village)
+                for k in 0..<3 {
+                    _ = try await services.leads.submit(try SelfReport(name: "双\(round)", residentID: person.text, mobile: "1380000000\(k)", regionCode: DemoLoader.village.description,
+                                                                       riskKinds: ["illness"], description: "", consent: true).check(today: Clock.today()).get())
+                }
+                let leads = try await services.leads.leads(by: village, status: .open).filter { $0.householdID == id }.map(\.id).sorted()
+                @Sendable func verify(_ lead: Int64, _ json: String) async throws -> HTTPResponse.Status {
+                    let r = try await client.api(.post, "/api/v1/leads/\(lead)/verification", token: token, json: json)
+                    return r.status
+                }
+                // One lead, verified twice at once: one answer of 204, one of 422.
+                async let a = verify(leads[0], #"{"decision":"notConfirmed","reason":"甲"}"#)
+                async let b = verify(leads[0], #"{"decision":"notConfirmed","reason":"乙"}"#)
+                #expect(try await [a, b].map(\.code).sorted() == [204, 422])
+                // Two leads of the household, confirmed at once: both taken, one episode.
+                let confirm = #"{"decision":"confirmed","monitoringType":"unstableExited","riskKinds":["illness"]}"#
+                async let c = verify(leads[1], confirm)
+                async let d = verify(leads[2], confirm)
+                #expect(try await [c, d] == [.noContent, .noContent])
+                let episodes = try await services.episodes.episodes(by: village, statuses: [], householdID: id)
+                #expect(episodes.count == 1)
+            }
+        }
+    }
+}
