@@ -301,6 +301,17 @@ struct Pages: Sendable {
 
     // MARK: - Rendering
 
+    /// A template that is not there is an error (a 500 and a log line), never an empty page.
+    struct MissingTemplate: Error, CustomStringConvertible {
+        let name: String
+        var description: String { "no template \(name).mustache" }
+    }
+
+    func render(_ context: [String: Any], _ template: String) throws -> String {
+        guard let html = library.render(context, withTemplate: template) else { throw MissingTemplate(name: template) }
+        return html
+    }
+
     func lang(_ req: Request) -> Strings.Table { strings.table(req.cookies[Self.langCookie]?.value == "en" ? "en" : "zh") }
 
     func page(_ req: Request, _ a: UserStore.Account?, _ csrf: String, status: HTTPResponse.Status = .ok, template: String, title: String,
@@ -309,7 +320,7 @@ struct Pages: Sendable {
         var context = Self.withoutNils(data)
         context["t"] = t.values
         context["csrf"] = csrf
-        let content = library.render(context, withTemplate: template) ?? ""
+        let content = try render(context, template)
         var layout: [String: Any] = ["t": t.values, "title": title, "content": content, "lang": t.code == "en" ? "en" : "zh-Hans",
                                      "otherLang": t.code == "en" ? "zh" : "en"]
         if let a {
@@ -318,7 +329,7 @@ struct Pages: Sendable {
                               "canRegions": a.role.may(.manageRegions), "canLeads": a.role.may(.readRegister),
                               "isHotline": a.role == .hotlineOperator, "isAdmin": a.role == .admin] as [String: Any]
         }
-        let html = library.render(layout, withTemplate: "layout") ?? ""
+        let html = try render(layout, "layout")
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import DoudiServer
+
+/// The shape fails loudly: a template or a string that code or a template names, and that is not there, is
+/// caught here instead of rendering as an empty page or a bare key.
+@Suite("Templates and strings that are named exist")
+struct ShapeTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let server = root.appendingPathComponent("Sources/DoudiServer")
+    static let templates = server.appendingPathComponent("Resources/templates")
+
+    static func files(_ dir: URL, ending: String) throws -> [(name: String, text: String)] {
+        let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)
+        return try (e?.allObjects as? [URL] ?? []).filter { $0.path.hasSuffix(ending) }.map { ($0.lastPathComponent, try String(contentsOf: $0, encoding: .utf8)) }
+    }
+
+    @Test func everyTemplateNamedInCodeOrAsAPartialExists() throws {
+        let have = Set(try Self.files(Self.templates, ending: ".mustache").map { String($0.name.dropLast(".mustache".count)) })
+        var named = Set<String>()
+        for f in try Self.files(Self.server, ending: ".swift") {
+            for m in f.text.matches(of: /template: "([a-z]+)"/) { named.insert(String(m.output.1)) }
+        }
+        for f in try Self.files(Self.templates, ending: ".mustache") {
+            for m in f.text.matches(of: /\{\{>\s*([a-z]+)\s*\}\}/) { named.insert(String(m.output.1)) }
+        }
+        #expect(named.count >= 20)
+        #expect(named.subtracting(have).isEmpty, "missing templates: \(named.subtracting(have).sorted())")
+    }
+
+    @Test func everyStringNamedInCodeOrTemplatesHasChineseAndEnglish() throws {
+        let data = try Data(contentsOf: Self.server.appendingPathComponent("Resources/strings.json"))
+        let strings = try JSONDecoder().decode([String: [String]].self, from: data)
+        var named = Set<String>()
+        for f in try Self.files(Self.server, ending: ".swift") {
+            for m in f.text.matches(of: /\bt\("([A-Za-z0-9_]+)"\)/) { named.insert(String(m.output.1)) }
+        }
+        for f in try Self.files(Self.templates, ending: ".mustache") {
+            for m in f.text.matches(of: /\{\{[#^\/]?t\.([A-Za-z0-9_]+)\}\}/) { named.insert(String(m.output.1)) }
+        }
+        #expect(named.count >= 100)
+        let missing = named.filter { strings[$0] == nil }
+        #expect(missing.isEmpty, "strings named but not in strings.json: \(missing.sorted())")
+        let halfDone = named.filter { k in (strings[k]?.count ?? 0) < 2 || strings[k]!.contains { $0.isEmpty } }
+        #expect(halfDone.isEmpty, "strings without both Chinese and English: \(halfDone.sorted())")
+    }
+}
