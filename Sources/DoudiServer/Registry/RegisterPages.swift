@@ -1,0 +1,192 @@
+import DoudiAPI
+import DoudiDomain
+import DoudiStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// The register's pages: the household list, a household, the household and member forms.
+extension Pages {
+    func householdList(_ req: Request, _ a: UserStore.Account, _ csrf: String) async throws -> Response {
+        let t = lang(req)
+        guard a.role.may(.readRegister) else { return try forbidden(req, a, csrf) }
+        let q = req.uri.queryParameters
+        let text = q["q"].map(String.init) ?? ""
+        let ridText = (q["rid"].map(String.init) ?? "").trimmingCharacters(in: .whitespaces)
+        let regionText = q["region"].map(String.init) ?? ""
+        let pageNo = max(0, Int(q["page"].map(String.init) ?? "0") ?? 0)
+        var rid: ResidentID?
+        var error: String?
+        if !ridText.isEmpty {
+            do { rid = try ResidentID(ridText) } catch let problem { error = say(problem.message, t) }
+        }
+        let region = RegionCode(regionText)
+        var total = 0
+        var items: [[String: Any]] = []
+        if error == nil {
+            let page = try await services.households.search(by: a.actor, text: text, residentID: rid, region: region, limit: 50, offset: pageNo * 50)
+            total = page.total
+            let names = try await services.regions.villageLabels(page.items.compactMap { RegionCode(value: UInt64($0.region)) })
+            items = page.items.map { s in
+                ["id": s.id, "head": s.headName ?? "", "rid": s.headResidentID.map(Masking.residentID) ?? "",
+                 "region": RegionCode(value: UInt64(s.region)).flatMap { names[$0] } ?? "", "count": s.memberCount]
+            }
+        }
+        let regions = try await scopeRegions(a, selected: region)
+        func link(_ p: Int) -> String {
+            var c = URLComponents()
+            c.queryItems = [.init(name: "q", value: text), .init(name: "rid", value: ridText), .init(name: "region", value: regionText), .init(name: "page", value: String(p))]
+            return "/households?" + (c.percentEncodedQuery ?? "")
+        }
+        return try page(req, a, csrf, template: "households", title: t.t("households"), [
+            "q": text, "rid": ridText, "error": error as Any, "total": total, "items": items, "regions": regions,
+            "prev": pageNo > 0 ? link(pageNo - 1) : false, "next": (pageNo + 1) * 50 < total ? link(pageNo + 1) : false])
+    }
+
+    /// The townships and villages a user can filter by.
+    /// The townships and villages a user can filter by: those of the user's region down to two levels below it.
+    func scopeRegions(_ a: UserStore.Account, selected: RegionCode?) async throws -> [[String: Any]] {
+        let deepest = RegionCode.Level(rawValue: min(RegionCode.Level.village.rawValue, a.region.level.rawValue + 2))!
+        guard !a.region.isCountry, deepest >= .township else { return [] }
+        return try await services.regions.regions(in: a.region, levels: RegionCode.Level.township...deepest).map { r in
+            ["code": r.code.description, "name": (r.level == .village && r.code != a.region ? "— " : "") + r.name, "selected": r.code == selected]
+        }
+    }
+
+    func villages(_ a: UserStore.Account, selected: RegionCode?) async throws -> [[String: Any]] {
+        try await services.regions.villageLabels(in: a.region).prefix(5_000).map { v in
+            ["code": v.code.description, "name": v.label, "selected": v.code == selected] as [String: Any]
+        }
+    }
+
+    func householdPage(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, revealed: Int64? = nil,
+                       message: String? = nil, error: String? = nil, form: Form = [:], visitMessage: String? = nil) async throws -> Response {
+        let t = lang(req)
+        guard let h = try await services.households.get(id, by: a.actor) else { return try notFound(req, a, csrf) }
+        let en = t.code == "en"
+        func label<E: CodeNamed>(_ e: E) -> String { en ? e.rawValue : e.chinese }
+        let path = try await services.regions.path(h.household.regionCode).filter { $0.level >= .township }.map(\.name).joined(separator: " ")
+        let members: [[String: Any]] = h.members.map { s in
+            let m = s.member
+            let show = s.id == revealed
+            return ["id": s.id, "name": m.name, "relation": label(m.relation), "rid": show ? m.residentID.text : m.residentID.masked,
+                    "sex": label(m.sex), "birth": show ? m.birthDate.description : Masking.birthDate(m.birthDate), "labor": label(m.laborAbility), "health": label(m.health),
+                    "grade": m.disabilityGrade.map { String($0) } as Any, "schooling": label(m.schooling), "employment": label(m.employment),
+                    "phone": (show ? m.phone : m.maskedPhone) ?? "", "child": m.childCategory.map(label) as Any,
+                    "revealed": show, "canReveal": a.role.may(.revealPersonalData), "csrf": csrf]
+        }
+        let hh = h.household
+        return try page(req, a, csrf, template: "household", title: "\(t.t("householdId")) \(hh.id)", [
+            "h": ["id": hh.id, "region": path, "regionCode": hh.regionCode.description, "poverty": label(hh.povertyStatus),
+                  "dibao": t.t(hh.dibao ? "yes" : "no"), "nearDibao": t.t(hh.nearDibao ? "yes" : "no"),
+                  "extremeHardship": t.t(hh.extremeHardship ? "yes" : "no"), "income": hh.incomePerCapita, "address": hh.address],
+            "members": members, "canWrite": a.role.may(.writeRegister), "message": message as Any, "error": error as Any,
+            "form": form.values, "options": Self.allOptions(form, t: t), "visitMessage": visitMessage as Any,
+            "today": Clock.today().description, "kinds": try await kinds(t, region: hh.regionCode),
+            "episodes": try await services.episodes.episodes(by: a.actor, statuses: [], householdID: hh.id).map { e in
+                ["id": e.id, "status": label(EpisodeStatus(rawValue: e.status) ?? .identifying), "type": MonitoringType(rawValue: e.monitoringType).map(label) ?? e.monitoringType,
+                 "foundOn": e.foundOn.description] as [String: Any]
+            }])
+    }
+
+    static func form(_ h: Household) -> Form {
+        Form(values: ["regionCode": h.regionCode.description, "povertyStatus": h.povertyStatus.rawValue, "incomePerCapita": String(h.incomePerCapita),
+                      "address": h.address, "dibao": h.dibao ? "1" : "", "nearDibao": h.nearDibao ? "1" : "", "extremeHardship": h.extremeHardship ? "1" : ""])
+    }
+
+    func householdForm(_ req: Request, _ a: UserStore.Account, _ csrf: String, existing: StoredHousehold?, form: Form, problems: [FieldProblem],
+                       status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = lang(req)
+        guard a.role.may(.writeRegister) else { return try forbidden(req, a, csrf) }
+        var f = form.values
+        for k in ["dibao", "nearDibao", "extremeHardship"] { f[k] = form[k] == "1" ? "1" : nil }
+        let title = existing.map { "\(t.t("edit")) \($0.household.id)" } ?? t.t("newHousehold")
+        return try page(req, a, csrf, status: status, template: "householdform", title: title, [
+            "title": title, "isNew": existing == nil, "action": existing.map { "/households/\($0.household.id)/edit" } ?? "/households/new",
+            "villages": try await villages(a, selected: RegionCode(form["regionCode"] ?? "")), "form": f as [String: Any],
+            "options": Self.allOptions(form, t: t), "problems": problems.map { "\($0.field): \(say($0.message, t))" }, "hasProblems": !problems.isEmpty])
+    }
+
+    /// The household fields of a form, with every problem found: the form's own text turned into the API's
+    /// fields, then the API's checks.
+    static func household(id: String, _ form: Form, _ problems: inout [FieldProblem]) -> Household? {
+        guard RegionCode(form["regionCode"] ?? "") != nil else {
+            if let p = Household.idProblem(id) { problems.append(FieldProblem("householdId", p.message)) }
+            problems.append(FieldProblem("regionCode", Message("请选择村（社区）", "choose a village")))
+            return nil
+        }
+        let incomeText = (form["incomePerCapita"] ?? "").trimmingCharacters(in: .whitespaces)
+        let income = incomeText.isEmpty ? 0 : Int(incomeText)
+        guard let income, income >= 0 else {
+            if let p = Household.idProblem(id) { problems.append(FieldProblem("householdId", p.message)) }
+            problems.append(FieldProblem("incomePerCapita", Message("人均纯收入应为不小于0的整数", "income per capita is a whole number of yuan, 0 or more")))
+            return nil
+        }
+        let fields = Components.Schemas.HouseholdFields(
+            regionCode: form["regionCode"] ?? "", povertyStatus: form["povertyStatus"], dibao: form["dibao"] == "1", nearDibao: form["nearDibao"] == "1",
+            extremeHardship: form["extremeHardship"] == "1", incomePerCapita: income, address: form["address"] ?? "")
+        return APIHandlers.household(id: id, fields, &problems)
+    }
+
+    static func memberInput(_ form: Form) -> Components.Schemas.MemberInput {
+        .init(residentId: (form["residentId"] ?? "").trimmingCharacters(in: .whitespaces), name: form["name"], relation: form["relation"] ?? "",
+              laborAbility: form["laborAbility"] ?? "", health: form["health"], disabilityGrade: form["disabilityGrade"].flatMap { Int($0) },
+              schooling: form["schooling"], employment: form["employment"], phone: form["phone"], childCategory: form["childCategory"])
+    }
+
+    func createHousehold(_ req: Request, _ a: UserStore.Account, _ csrf: String, _ form: Form) async throws -> Response {
+        var problems: [FieldProblem] = []
+        let id = (form["householdId"] ?? "").trimmingCharacters(in: .whitespaces)
+        let household = Self.household(id: id, form, &problems)
+        let head = APIHandlers.member(Self.memberInput(form), householdID: id, index: nil, &problems)
+        if let household, let head, problems.isEmpty {
+            do {
+                let stored = try await services.households.create(HouseholdRecord(household: household, members: [head]), by: a.actor)
+                return .redirect(to: "/households/\(stored.household.id)", type: .normal)
+            } catch let e as StoreError {
+                problems = Self.problems(e)
+            }
+        }
+        return try await householdForm(req, a, csrf, existing: nil, form: form, problems: problems, status: .unprocessableContent)
+    }
+
+    static func problems(_ e: StoreError) -> [FieldProblem] {
+        switch e {
+        case .invalid(let p): p
+        case .householdExists(let id): [FieldProblem("householdId", Message("户编号\(id)已存在", "household id \(id) already exists"))]
+        case .personInOtherHousehold(let other):
+            [FieldProblem("residentId", Message("此人已登记在户\(other)中，一人只能属于一户", "this person is already registered in household \(other); a person belongs to one household only"))]
+        case .forbidden: [FieldProblem("regionCode", Message("该村不在您的辖区内或您无权修改", "that village is outside your region, or your role may not change it"))]
+        case .notFound: [FieldProblem("householdId", Message("记录不存在或不在您的辖区内", "no such record in your region"))]
+        default: [FieldProblem("", Message("保存失败", "could not save"))]
+        }
+    }
+
+    func updateHousehold(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, _ form: Form) async throws -> Response {
+        guard let existing = try await services.households.get(id, by: a.actor) else { return try notFound(req, a, csrf) }
+        var problems: [FieldProblem] = []
+        if let h = Self.household(id: id, form, &problems), problems.isEmpty {
+            do {
+                _ = try await services.households.update(h, by: a.actor)
+                return .redirect(to: "/households/\(id)", type: .normal)
+            } catch let e as StoreError { problems = Self.problems(e) }
+        }
+        return try await householdForm(req, a, csrf, existing: existing, form: form, problems: problems, status: .unprocessableContent)
+    }
+
+    func addMember(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, _ form: Form) async throws -> Response {
+        let t = lang(req)
+        var problems: [FieldProblem] = []
+        if let m = APIHandlers.member(Self.memberInput(form), householdID: id, index: nil, &problems), problems.isEmpty {
+            do {
+                _ = try await services.households.addMember(m, by: a.actor)
+                return .redirect(to: "/households/\(id)", type: .normal)
+            } catch StoreError.notFound { return try notFound(req, a, csrf) } catch let e as StoreError { problems = Self.problems(e) }
+        }
+        let text = problems.map { "\($0.field): \(say($0.message, t))" }.joined(separator: "；")
+        var r = try await householdPage(req, a, csrf, id: id, error: text, form: form)
+        r.status = .unprocessableContent
+        return r
+    }
+}
