@@ -137,3 +137,8 @@ extension Screening {
         }
     }
 }
+
+extension ScreeningSignal {
+    /// The signal's bit in a household's set of signals.
+    var bit: UInt8 { 1 << UInt8(Self.allCases.firstIndex(of: self)!) }
+}

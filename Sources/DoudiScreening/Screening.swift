@@ -17,16 +17,10 @@ public enum Screening {
         var windowEnd: Int32 { Int32(asOf.daysSinceEpoch) }
     }
 
-    /// The monitored type a listed household is proposed for (R-MON-2), in the spec's order of precedence.
-    public enum Category: String, Sendable, CaseIterable {
-        case suddenHardship, unstableExited, marginalAtRisk
-    }
-
-    /// The department signals, in the order `risk_kinds` lists them.
-    public enum Signal: String, Sendable, CaseIterable {
-        case illness, disaster, unemployment, death, disability
-        var bit: UInt8 { 1 << UInt8(Self.allCases.firstIndex(of: self)!) }
-    }
+    /// The monitored type a listed household is proposed for (R-MON-2).
+    public typealias Category = MonitoringType
+    public typealias Signal = ScreeningSignal
+    public typealias Flagged = ScreeningFinding
 
     /// The input files, by the name the spec gives them (without `.csv`).
     public enum File: String, Sendable, CaseIterable {
@@ -42,15 +36,6 @@ public enum Screening {
             }
         }
         public static var feeds: [File] { [.medical, .unemployment, .disaster, .death, .disability] }
-    }
-
-    public struct Flagged: Sendable, Hashable {
-        public var householdID: String
-        public var regionCode: String
-        public var category: Category
-        public var signals: [Signal]
-        /// `adjusted_income_per_capita` written with two decimals, rounded half away from zero.
-        public var adjusted: String
     }
 
     public struct Result: Sendable {

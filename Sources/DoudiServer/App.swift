@@ -35,6 +35,8 @@ public struct Services: Sendable {
     public let episodes: EpisodeStore
     public let policy: PolicyStore
     public let reports: ReportStore
+    /// The one clock, given with the database at start.
+    public var clock: Clock { db.clock }
     public init(_ db: Database) {
         self.db = db
         users = UserStore(db); households = HouseholdStore(db); regions = RegionStore(db)
@@ -69,7 +71,7 @@ public enum MetricsSetup {
 
 public func buildApplication(services: Services, config: ServerConfig, logger: Logger) async throws -> some ApplicationProtocol {
     let registry = MetricsSetup.registry
-    let limits = PublicLimits()
+    let limits = PublicLimits(clock: services.clock)
     let pages = try await Pages(services: services, secureCookies: config.secureCookies, limits: limits)
     let router = Router(context: DoudiContext.self)
     router.addMiddleware {

@@ -25,7 +25,7 @@ struct DatabaseOption: ParsableArguments {
     /// Opens and migrates: every command works on an up-to-date schema.
     func open(_ logger: Logger) async throws -> Database {
         let db: Database
-        do { db = try await Database.open(location, logger: logger) } catch {
+        do { db = try await Database.open(location, clock: .system, logger: logger) } catch {
             throw CLIError("无法打开数据库 \(redacted)：\(error)", "cannot open the database \(redacted): \(error)")
         }
         let applied = try await db.migrate()
@@ -236,7 +236,7 @@ struct Generate: AsyncParsableCommand {
             return
         }
         let villages = try RegionTable.shipped().map(\.code).filter { DemoLoader.county.contains($0) && $0.level == .village }
-        let demo = DemoRegister(villages: villages, today: Clock.today())
+        let demo = DemoRegister(villages: villages, today: Clock.system.today())
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var h = "household_id,region_code,poverty_status,dibao,income_per_capita\n"
         var m = "resident_id,household_id,relation,labor_ability,name,sex,phone\n"
@@ -311,17 +311,18 @@ struct Screen: AsyncParsableCommand {
                     let store = LeadStore(database)
                     let actor = Actor(userID: 0, username: "screening", role: .admin, region: scope)
                     let policy = try await PolicyStore(database).policy(region: scope, year: day.year)
-                    let register = try await store.screeningInput(by: actor)
-                    let r = try Screening.run(households: register.households, members: register.members, feedsFolder: feeds!, parameters: parameters(policy),
-                                              progress: progress)
-                    let l = try await store.recordScreening(r.flagged.map { ($0.householdID, $0.signals.map(\.rawValue), $0.category.rawValue, $0.adjusted) },
-                                                            asOf: day, by: actor)
+                    progress("register")
+                    let register = try await store.screeningRegister(by: actor)
+                    let r = try Screening.run(register: register, feedsFolder: feeds!, parameters: parameters(policy), progress: progress)
+                    progress("leads")
+                    let l = try await store.recordScreening(r.flagged, asOf: day, by: actor)
                     return (r, l)
                 }
             }
         } catch let error as Screening.InputError {
             throw CLIError(error.message.zh, error.message.en)
         }
+        progress("writing \(out)")
         if terminal { FileHandle.standardError.write(Data(String(format: "\rdone in %.2f s          \n", Date().timeIntervalSince(started)).utf8)) }
         guard FileManager.default.createFile(atPath: out, contents: Data(result.flaggedCSV)) else {
             throw CLIError("无法写入 \(out)", "cannot write \(out)")

@@ -180,5 +180,9 @@ struct SelfReportCheckTests {
         #expect(codes.allSatisfy(TrackingCode.isWellFormed))
         #expect(Set(codes).count == 1000)
         #expect(!codes.joined().contains { "01IO".contains($0) })
+        // Every symbol turns up in every position: no position is stuck or narrowed.
+        for i in 0..<10 {
+            #expect(Set(codes.map { Array($0)[i] }).count == 32, "position \(i)")
+        }
     }
 }

@@ -53,9 +53,9 @@ struct SignalKindTests {
     @Test("each department signal names a risk kind of R-MON-4", arguments: [
         ("illness", RiskKind.illness), ("disaster", .disaster), ("disability", .disability), ("unemployment", .unstableEmployment), ("death", .lackOfLabour),
     ])
-    func mapping(_ signal: String, _ kind: RiskKind) { #expect(RiskKind(screeningSignal: signal) == kind) }
+    func mapping(_ signal: String, _ kind: RiskKind) { #expect(ScreeningSignal(rawValue: signal)?.riskKind == kind) }
 
-    @Test func unknownSignalsNameNone() { #expect(RiskKind(screeningSignal: "weather") == nil) }
+    @Test func everySignalIsMapped() { #expect(Set(ScreeningSignal.allCases.map(\.riskKind)).count == ScreeningSignal.allCases.count) }
 }
 
 @Suite("CSV cells")

@@ -62,14 +62,22 @@ struct ChannelTests {
     @Test(arguments: Backend.available) func screeningTheRegisterMakesLeadsAndUpdatesOpenOnes(_ backend: Backend) async throws {
         try await withServer(backend, households: 10) { _, services in
             let store = services.leads
-            let register = try await store.screeningInput(by: Actor.system())
-            let ids = String(decoding: register.households, as: UTF8.self).split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) }
+            let register = try await store.screeningRegister(by: Actor.system())
+            let ids = register.households.map(\.id)
             #expect(ids.count == 10)
-            let flagged = [(ids[0], ["illness"], "marginalAtRisk", "5000.00"), (ids[1], ["death", "disaster"], "suddenHardship", "-10.00")]
+            #expect(register.members.count >= 10 && register.members.allSatisfy { $0.household >= 0 && $0.household < 10 })
+            let flagged = [ScreeningFinding(householdID: ids[0], regionCode: "", category: .marginalAtRisk, signals: [.illness], adjusted: "5000.00"),
+                           ScreeningFinding(householdID: ids[1], regionCode: "", category: .suddenHardship, signals: [.death, .disaster], adjusted: "-10.00")]
+            let auditBefore = try await auditCount(services.db)
             let first = try await store.recordScreening(flagged, asOf: CivilDate("2026-11-20")!, by: Actor.system("screening"))
             #expect(first.created == 2 && first.updated == 0)
+            #expect(try await auditCount(services.db) == auditBefore + 2)
+            // The lead is about the household's head.
+            let head = try #require(try await services.households.get(ids[0], by: Actor.system())?.record.head)
+            #expect(try await store.leads(by: Actor.system(), status: .open).first { $0.householdID == ids[0] }?.residentID == head.residentID.text)
             let again = try await store.recordScreening(flagged, asOf: CivilDate("2026-11-27")!, by: Actor.system("screening"))
             #expect(again.created == 0 && again.updated == 2)
+            #expect(try await auditCount(services.db) == auditBefore + 4)
             let leads = try await store.leads(by: Actor.system(), status: .open)
             #expect(leads.count == 2)
             let second = try #require(leads.first { $0.householdID == ids[1] })

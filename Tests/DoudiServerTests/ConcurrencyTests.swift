@@ -40,7 +40,7 @@ struct ConcurrencyTests {
                 _ = try await services.households.create(record, by: village)
                 preparedHouseholds.append(record.household.id)
                 let report = try SelfReport(name: "并发\(i)", residentID: person.text, mobile: "13800000000", regionCode: DemoLoader.village.description,
-                                            riskKinds: ["illness"], description: "", consent: true).check(today: Clock.today()).get()
+                                            riskKinds: ["illness"], description: "", consent: true).check(today: Clock.system.today()).get()
                 _ = try await services.leads.submit(report)
                 let lead = try #require(try await services.leads.leads(by: village, status: .open).first { $0.householdID == record.household.id }).id
                 if i % 2 == 0 {

@@ -49,7 +49,7 @@ struct EpisodeAPITests {
             #expect(try await act(village, #"{"action":"fly"}"#).status == .unprocessableContent)
             #expect(try await act(village, #"{"action":"complete","note":"已签承诺书"}"#).status == .ok)
             #expect(try await act(village, #"{"action":"complete","note":"评议通过"}"#).status == .ok)
-            let today = Clock.today()
+            let today = Clock.system.today()
             let short = try await act(village, #"{"action":"startNotice","from":"\#(today)","to":"\#(today.adding(days: 3))"}"#)
             #expect(short.status == .unprocessableContent)
             #expect(try await act(village, #"{"action":"startNotice","from":"\#(today)","to":"\#(today.adding(days: 5))"}"#).status == .ok)
@@ -103,7 +103,7 @@ struct EpisodeAPITests {
             #expect(try await client.api(.post, "/api/v1/public/self-reports", token: nil, json: body).status == .created)
             struct L: Decodable { var verifyBy: String }
             let leads = try JSONDecoder().decode([L].self, from: try await client.api(.get, "/api/v1/leads", token: village).body)
-            #expect(leads.first?.verifyBy == Clock.today().adding(days: 5).description)
+            #expect(leads.first?.verifyBy == Clock.system.today().adding(days: 5).description)
         }
     }
 
@@ -150,7 +150,7 @@ struct EpisodePageTests {
             for action in ["complete", "complete"] {
                 #expect(try await b.request(.post, "/episodes/\(eid)", form: ["_csrf": csrf, "action": action, "note": "村里办结"]).status == .seeOther)
             }
-            let today = Clock.today()
+            let today = Clock.system.today()
             #expect(try await b.request(.post, "/episodes/\(eid)", form: ["_csrf": csrf, "action": "startNotice", "from": today.description, "to": today.adding(days: 5).description]).status == .seeOther)
             let file = String(buffer: try await b.request(.get, "/episodes/\(eid)").body)
             #expect(file.contains("村级公示") && file.contains("登记异议") && file.contains("张贴公示"))

@@ -84,7 +84,7 @@ struct DoubleSubmitTests {
                                                                          members: [Member(residentID: person, householdID: id, name: "双\(round)", relation: .head, laborAbility: .full)]), by: village)
                 for k in 0..<3 {
                     _ = try await services.leads.submit(try SelfReport(name: "双\(round)", residentID: person.text, mobile: "1380000000\(k)", regionCode: DemoLoader.village.description,
-                                                                       riskKinds: ["illness"], description: "", consent: true).check(today: Clock.today()).get())
+                                                                       riskKinds: ["illness"], description: "", consent: true).check(today: Clock.system.today()).get())
                 }
                 let leads = try await services.leads.leads(by: village, status: .open).filter { $0.householdID == id }.map(\.id).sorted()
                 @Sendable func verify(_ lead: Int64, _ json: String) async throws -> HTTPResponse.Status {

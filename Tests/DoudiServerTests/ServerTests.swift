@@ -9,13 +9,13 @@ import Logging
 import Testing
 
 /// A server on a fresh database of `backend` with the demo county and its users, tested through HTTP.
-func withServer(_ backend: Backend, households: Int = 60, monitoring: Bool = false, config: ServerConfig = ServerConfig(),
+func withServer(_ backend: Backend, households: Int = 60, monitoring: Bool = false, config: ServerConfig = ServerConfig(), clock: Clock = .system,
                 _ body: @Sendable (any TestClientProtocol, Services) async throws -> Void) async throws {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     // withFreshDatabase closes the database on every path, the setup included: sqlite-nio stops the whole test
     // process on a connection dropped unclosed.
-    try await withFreshDatabase(backend) { db in
+    try await withFreshDatabase(backend, clock: clock) { db in
         _ = try await DemoLoader.loadIfEmpty(db, households: households, monitoring: monitoring)
         let services = Services(db)
         let app = try await buildApplication(services: services, config: config, logger: logger)

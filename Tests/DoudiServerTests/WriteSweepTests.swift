@@ -82,7 +82,7 @@ struct WriteSweepTests {
             let member = try #require(try await services.households.get(household, by: all)?.members.first).id
             _ = try await services.leads.submit(try SelfReport(name: "扫", residentID: validID("43048119900101901").text, mobile: "13800000001",
                                                                regionCode: DemoLoader.village.description, riskKinds: ["illness"], description: "", consent: true)
-                .check(today: Clock.today()).get())
+                .check(today: Clock.system.today()).get())
             let lead = try #require(try await services.leads.leads(by: all, status: .open).first { $0.region == Int64(DemoLoader.village.value) }).id
             // An identification at its first step and a monitored household, each in a village with a cadre of its own.
             let identifying = try #require(try await services.episodes.episodes(by: all, statuses: [.identifying]).first { $0.step == "pledge" })
@@ -91,7 +91,7 @@ struct WriteSweepTests {
                 _ = try await services.users.add(username: "sweep.\(i)", password: "password-sweep", role: .villageCadre, region: RegionCode(value: UInt64(region))!, by: all)
                 return try await client.token("sweep.\(i)", "password-sweep")
             }
-            let line = try await services.policy.policy(region: RegionCode(value: UInt64(monitored.region))!, year: Clock.today().year).int(.monitoringLine) ?? 10_000
+            let line = try await services.policy.policy(region: RegionCode(value: UInt64(monitored.region))!, year: Clock.system.today().year).int(.monitoringLine) ?? 10_000
             let village = try await client.token("village"), hotline = try await client.token("hotline"), admin = try await client.token("admin")
             func person(_ n: Int) -> String { validID("43048119910101" + String(n)).text }
             let criteria = { (months: Int) in
@@ -110,7 +110,7 @@ struct WriteSweepTests {
                 "verifyLead": (.post, "/leads/\(lead)/verification", village, #"{"decision":"notConfirmed","reason":"收入稳定"}"#, #"{"decision":"maybe"}"#),
                 "recordHotlineCall": (.post, "/leads/hotline", hotline, #"{"caller":"王大妈","callbackNumber":"13912345678","residentId":"\#(person(106))","name":"王五","regionCode":"430481001001","riskKinds":["accident"]}"#,
                                       #"{"caller":"王大妈","callbackNumber":"12","residentId":"\#(person(107))","name":"王五","regionCode":"430481001001","riskKinds":["accident"]}"#),
-                "recordVisit": (.post, "/households/\(household)/visits", village, #"{"date":"\#(Clock.today())","findings":"一切正常","hardship":false}"#,
+                "recordVisit": (.post, "/households/\(household)/visits", village, #"{"date":"\#(Clock.system.today())","findings":"一切正常","hardship":false}"#,
                                 #"{"date":"2999-01-01","findings":"","hardship":false}"#),
                 "actOnEpisode": (.post, "/episodes/\(identifying.id)/actions", cadres[0], #"{"action":"complete","note":"已签"}"#, #"{"action":"fly"}"#),
                 "proposeClearing": (.post, "/episodes/\(monitored.id)/clearing", cadres[1], criteria(6), criteria(2)),

@@ -20,7 +20,7 @@ struct EpisodeTests {
         let record = Fixture.household("H1", people: [("43048119800101001", .head, "王大"), ("43048120100101002", .child, "王小")])
         _ = try await HouseholdStore(db).create(record, by: cast.village, today: CivilDate("2026-11-01")!)
         let report = try SelfReport(name: "王大", residentID: record.members[0].residentID.text, mobile: "13812345678", regionCode: Fixture.village.description,
-                                    riskKinds: ["illness"], description: "住院", consent: true).check(today: Clock.today()).get()
+                                    riskKinds: ["illness"], description: "住院", consent: true).check(today: Clock.system.today()).get()
         _ = try await LeadStore(db).submit(report)
         let lead = try #require(try await LeadStore(db).leads(by: cast.village, status: .open).first)
         try await LeadStore(db).verify(leadID: lead.id, decision: .confirmed(.unstableExited, [.illness]), by: cast.village)
@@ -43,7 +43,7 @@ struct EpisodeTests {
         try await withFreshDatabase(backend) { db in
             let (cast, id) = try await confirmedLead(db)
             let s = EpisodeStore(db)
-            let today = Clock.today()
+            let today = Clock.system.today()
             // The township cannot skip the village's steps; a cadre of another village does not see the episode.
             #expect(await #expect(throws: StoreError.self) { try await s.act(id, .complete(note: ""), by: cast.township, today: today) }?.fields == ["step"])
             await #expect(throws: StoreError.notFound) { try await s.act(id, .complete(note: ""), by: cast.otherVillage, today: today) }
@@ -73,10 +73,10 @@ struct EpisodeTests {
             let township = try await Fixture.actor(db, "town", .townshipOfficer, Fixture.township)
             _ = try await HouseholdStore(db).create(Fixture.household("H2", people: [("43048119800101003", .head, "赵一")]), by: Fixture.system)
             let report = try SelfReport(name: "赵一", residentID: validID("43048119800101003").text, mobile: "13812345678", regionCode: Fixture.village.description,
-                                        riskKinds: ["illness"], description: "", consent: true).check(today: Clock.today()).get()
+                                        riskKinds: ["illness"], description: "", consent: true).check(today: Clock.system.today()).get()
             _ = try await LeadStore(db).submit(report)
             let lead = try #require(try await LeadStore(db).leads(by: township, status: .open).first)
-            let today = Clock.today()
+            let today = Clock.system.today()
             let early = await #expect(throws: StoreError.self) {
                 try await LeadStore(db).verify(leadID: lead.id, decision: .notConfirmed(reason: "无困难"), by: township, today: today)
             }
@@ -90,7 +90,7 @@ struct EpisodeTests {
     func objections(_ backend: Backend) async throws {
         try await withFreshDatabase(backend) { db in
             let (cast, id) = try await confirmedLead(db)
-            let s = EpisodeStore(db), today = Clock.today()
+            let s = EpisodeStore(db), today = Clock.system.today()
             try await s.act(id, .complete(note: ""), by: cast.village, today: today)
             try await s.act(id, .complete(note: ""), by: cast.village, today: today)
             try await s.act(id, .startNotice(from: today, to: today.adding(days: 5)), by: cast.village, today: today)
@@ -107,7 +107,7 @@ struct EpisodeTests {
     func clearing(_ backend: Backend) async throws {
         try await withFreshDatabase(backend) { db in
             let (cast, id) = try await confirmedLead(db)
-            let s = EpisodeStore(db), today = Clock.today()
+            let s = EpisodeStore(db), today = Clock.system.today()
             try await identify(db, cast, id, start: today)
             let line = try await PolicyStore(db).policy(region: Fixture.village, year: today.year).int(.monitoringLine)!
             var criteria = ClearingCriteria(monthlyIncome: Array(repeating: line + 100, count: 5), food: true, clothing: true, education: true,
@@ -163,7 +163,7 @@ struct EpisodeTests {
     func reports(_ backend: Backend) async throws {
         try await withFreshDatabase(backend) { db in
             let (cast, id) = try await confirmedLead(db)
-            let today = Clock.today()
+            let today = Clock.system.today()
             for (i, kind) in ["disaster", "illness"].enumerated() {
                 let report = try SelfReport(name: "李\(i)", residentID: validID("4304811990010100\(i + 3)").text, mobile: "1390000000\(i)",
                                             regionCode: (i == 0 ? Fixture.village : Fixture.otherVillage).description, riskKinds: [kind],

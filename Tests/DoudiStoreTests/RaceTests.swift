@@ -21,7 +21,7 @@ struct RaceTests {
             _ = try await HouseholdStore(db).create(Fixture.household(id, people: [(body, .head, "户主\(i)")]), by: cadre, today: CivilDate("2026-11-01")!)
             for k in 0..<leads {
                 let report = try SelfReport(name: "户主\(i)", residentID: validID(body).text, mobile: "1381234567\(k)", regionCode: Fixture.village.description,
-                                            riskKinds: ["illness"], description: "第\(k)次", consent: true).check(today: Clock.today()).get()
+                                            riskKinds: ["illness"], description: "第\(k)次", consent: true).check(today: Clock.system.today()).get()
                 _ = try await LeadStore(db).submit(report)
             }
             let mine = try await LeadStore(db).leads(by: cadre, status: .open).filter { $0.householdID == id }.map(\.id)

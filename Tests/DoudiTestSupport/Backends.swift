@@ -26,7 +26,7 @@ public struct PostgresMissing: Error, CustomStringConvertible {
 }
 
 /// A new, migrated database for one test, removed afterwards.
-public func withFreshDatabase<T: Sendable>(_ backend: Backend, _ body: (Database) async throws -> T) async throws -> T {
+public func withFreshDatabase<T: Sendable>(_ backend: Backend, clock: Clock = .system, _ body: (Database) async throws -> T) async throws -> T {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     switch backend {
@@ -34,7 +34,7 @@ public func withFreshDatabase<T: Sendable>(_ backend: Backend, _ body: (Database
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let db = try await Database.open(dir.appendingPathComponent("t.sqlite").path, logger: logger)
+        let db = try await Database.open(dir.appendingPathComponent("t.sqlite").path, clock: clock, logger: logger)
         do {
             try await db.migrate()
             let r = try await body(db)
@@ -44,13 +44,13 @@ public func withFreshDatabase<T: Sendable>(_ backend: Backend, _ body: (Database
     case .postgres:
         guard let base = ProcessInfo.processInfo.environment["DOUDI_TEST_POSTGRES_URL"], !base.isEmpty else { throw PostgresMissing() }
         let name = "doudi_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        let admin = try await Database.open(base, logger: logger)
+        let admin = try await Database.open(base, clock: clock, logger: logger)
         var c = URLComponents(string: base)!
         c.path = "/" + name
         let db: Database
         do {
             try await admin.read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
-            db = try await Database.open(c.string!, logger: logger)
+            db = try await Database.open(c.string!, clock: clock, logger: logger)
         } catch {
             // A database dropped with its connections open stops the whole test process (postgres-nio).
             await admin.close()

@@ -25,21 +25,6 @@ extension RiskKind {
     }
 }
 
-extension RiskKind {
-    /// The risk kind a department screening signal (specs/screening.md) points to: a lost job is unstable
-    /// employment, the death of a full labourer a lack of labour.
-    public init?(screeningSignal s: String) {
-        switch s {
-        case "illness": self = .illness
-        case "disaster": self = .disaster
-        case "disability": self = .disability
-        case "unemployment": self = .unstableEmployment
-        case "death": self = .lackOfLabour
-        default: return nil
-        }
-    }
-}
-
 /// 监测方式 (R-MON-5): the four channels into one lead queue.
 public enum LeadChannel: String, CodeNamed {
     case selfReport, hotline, visit, screening
@@ -123,8 +108,16 @@ public struct ProblemList: Error, Sendable, Hashable {
 /// A code the reporter keeps to follow a self-report: no 0/O or 1/I, so it survives being read out on the phone.
 public enum TrackingCode {
     static let alphabet = Array("23456789ABCDEFGHJKLMNPQRSTUVWXYZ")
+    /// Ten symbols from one 64-bit draw: the alphabet has 32 symbols, 5 bits each, so every symbol is equally likely
+    /// (a draw per symbol made screening's tens of thousands of leads wait on the system's random source).
     public static func make<G: RandomNumberGenerator>(using g: inout G) -> String {
-        String((0..<10).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &g)] })
+        var bits = g.next()
+        var out = ""
+        for _ in 0..<10 {
+            out.append(alphabet[Int(bits & 31)])
+            bits >>= 5
+        }
+        return out
     }
     public static func isWellFormed(_ s: String) -> Bool { s.count == 10 && s.allSatisfy { alphabet.contains($0) } }
 }

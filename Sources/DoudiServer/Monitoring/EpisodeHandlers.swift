@@ -14,9 +14,9 @@ extension APIHandlers {
                         noticeTo: e.noticeTo?.description, identifiedOn: e.identifiedOn?.description, clearedOn: e.clearedOn?.description)
     }
 
-    static func detail(_ d: EpisodeDetail) -> Schemas.EpisodeDetail {
+    static func detail(_ d: EpisodeDetail, today: CivilDate) -> Schemas.EpisodeDetail {
         Schemas.EpisodeDetail(
-            episode: episode(d.episode), stepDue: d.episode.stepDue?.description, overdue: d.episode.overdue(today: Clock.today()),
+            episode: episode(d.episode), stepDue: d.episode.stepDue?.description, overdue: d.episode.overdue(today: today),
             events: d.events.map { .init(at: Date(timeIntervalSince1970: Double($0.at) / 1000), day: $0.onDay.description, procedure: $0.procedureKind,
                                          step: $0.step, action: $0.action, note: $0.note, actor: $0.actor) },
             objections: d.objections.map { .init(id: $0.id, raisedOn: $0.raisedOn.description, text: $0.text, status: $0.status, resolution: $0.resolution) })
@@ -41,14 +41,14 @@ extension APIHandlers {
         let a = try caller
         do {
             guard let d = try await services.episodes.detail(input.path.episodeId, by: a.actor) else { return .notFound(.init(body: .json(Self.notFound))) }
-            return .ok(.init(body: .json(Self.detail(d))))
+            return .ok(.init(body: .json(Self.detail(d, today: services.clock.today()))))
         } catch StoreError.forbidden { return .forbidden(.init(body: .json(Self.forbidden))) }
     }
 
     /// The episode after a change, as `getEpisode` shows it.
     func episodeAfter<O: StoreRefusals>(_ id: Int64, by a: UserStore.Account, ok: (Schemas.EpisodeDetail) -> O) async throws -> O {
         guard let d = try await services.episodes.detail(id, by: a.actor) else { return .notFound(.init(body: .json(Self.notFound))) }
-        return ok(Self.detail(d))
+        return ok(Self.detail(d, today: services.clock.today()))
     }
 
     func actOnEpisode(_ input: Operations.ActOnEpisode.Input) async throws -> Operations.ActOnEpisode.Output {
@@ -89,7 +89,7 @@ extension APIHandlers {
     func getPolicy(_ input: Operations.GetPolicy.Input) async throws -> Operations.GetPolicy.Output {
         let a = try caller
         let region = input.query.region.flatMap { RegionCode($0) } ?? a.actor.region
-        let year = input.query.year ?? Clock.today().year
+        let year = input.query.year ?? services.clock.today().year
         guard a.actor.region.contains(region) else { return .forbidden(.init(body: .json(Self.forbidden))) }
         do {
             let settings = try await services.policy.settings(by: a.actor)
@@ -138,7 +138,7 @@ extension APIHandlers {
 
     func getRollup(_ input: Operations.GetRollup.Input) async throws -> Operations.GetRollup.Output {
         let a = try caller
-        var day = Clock.today()
+        var day = services.clock.today()
         if let text = input.query.day {
             guard let d = CivilDate(text) else {
                 return .badRequest(.init(body: .json(Self.error("badRequest", Message("日期应为YYYY-MM-DD", "a day is written YYYY-MM-DD"), field: "day"))))

@@ -35,7 +35,7 @@ extension APIHandlers {
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         let report = SelfReport(name: b.name, residentID: b.residentId, mobile: b.mobile, regionCode: b.regionCode, riskKinds: b.riskKinds,
                                 description: b.description ?? "", consent: b.consent)
-        switch try await limits.submit(report, from: ClientAddress.current, leads: services.leads, today: Clock.today()) {
+        switch try await limits.submit(report, from: ClientAddress.current, leads: services.leads, today: services.clock.today()) {
         case .created(let code): return .created(.init(body: .json(.init(trackingCode: code))))
         case .invalid(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p))))
         case .tooMany: return .tooManyRequests(.init(body: .json(Self.tooMany)))
@@ -61,7 +61,7 @@ extension APIHandlers {
         }
         do {
             let leads = try await services.leads.leads(by: a.actor, status: status, limit: input.query.limit ?? 100)
-            let today = Clock.today()
+            let today = services.clock.today()
             return .ok(.init(body: .json(leads.map { l in
                 Schemas.Lead(id: l.id, channel: l.channel, status: l.status, regionCode: RegionCode(value: UInt64(l.region))?.description ?? "",
                              householdId: l.householdID, registered: l.registered, residentIdMasked: Masking.residentID(l.residentID), name: l.name,
@@ -83,7 +83,7 @@ extension APIHandlers {
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         let call = HotlineCall(caller: b.caller, callbackNumber: b.callbackNumber, residentID: b.residentId, name: b.name, regionCode: b.regionCode,
                                riskKinds: b.riskKinds, notes: b.notes ?? "")
-        switch call.check(today: Clock.today()) {
+        switch call.check(today: services.clock.today()) {
         case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         case .success(let checked):
             do {
@@ -99,7 +99,7 @@ extension APIHandlers {
     func recordVisit(_ input: Operations.RecordVisit.Input) async throws -> Operations.RecordVisit.Output {
         let a = try caller
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
-        switch Visit(date: b.date, findings: b.findings, riskKinds: b.riskKinds ?? [], hardship: b.hardship).check(today: Clock.today()) {
+        switch Visit(date: b.date, findings: b.findings, riskKinds: b.riskKinds ?? [], hardship: b.hardship).check(today: services.clock.today()) {
         case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         case .success(let checked):
             do {

@@ -10,7 +10,7 @@ import Mustache
 extension Pages {
     /// The risk kinds a form offers: the catalogue of the region's policy this year, plus any already chosen.
     func kinds(_ t: Strings.Table, selected: [String] = [], region: RegionCode) async throws -> [[String: Any]] {
-        let offered = try await services.policy.policy(region: region, year: Clock.today().year).riskKinds
+        let offered = try await services.policy.policy(region: region, year: services.clock.today().year).riskKinds
         return RiskKind.allCases.filter { offered.contains($0) || selected.contains($0.rawValue) }
             .map { ["value": $0.rawValue, "label": t.code == "en" ? $0.rawValue : $0.chinese, "selected": selected.contains($0.rawValue)] }
     }
@@ -32,7 +32,7 @@ extension Pages {
              "kinds": l.riskKinds.split(separator: ",").map { k in RiskKind(rawValue: String(k)).map { en ? $0.rawValue : $0.chinese } ?? String(k) }.joined(separator: "、"),
              "status": LeadStatus(rawValue: l.status).map { en ? $0.rawValue : $0.chinese } ?? l.status,
              "due": l.status == LeadStatus.open.rawValue ? l.verification.due(createdOn: l.createdOn).description : "",
-             "overdue": l.status == LeadStatus.open.rawValue && Clock.today() > l.verification.due(createdOn: l.createdOn)] as [String: Any]
+             "overdue": l.status == LeadStatus.open.rawValue && services.clock.today() > l.verification.due(createdOn: l.createdOn)] as [String: Any]
         }])
     }
 
@@ -49,7 +49,7 @@ extension Pages {
     func recordCall(_ req: Request, _ a: UserStore.Account, _ csrf: String, _ form: Form) async throws -> Response {
         let call = HotlineCall(caller: form["caller"] ?? "", callbackNumber: form["callbackNumber"] ?? "", residentID: form["residentId"] ?? "",
                                name: form["name"] ?? "", regionCode: form["regionCode"] ?? "", riskKinds: form.all["riskKinds"] ?? [], notes: form["notes"] ?? "")
-        switch call.check(today: Clock.today()) {
+        switch call.check(today: services.clock.today()) {
         case .failure(let p): return try await hotlinePage(req, a, csrf, form: form, problems: p.problems, code: nil, status: .unprocessableContent)
         case .success(let checked):
             do {
@@ -64,7 +64,7 @@ extension Pages {
     func recordVisit(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, _ form: Form) async throws -> Response {
         let t = lang(req)
         let visit = Visit(date: form["date"] ?? "", findings: form["findings"] ?? "", riskKinds: form.all["riskKinds"] ?? [], hardship: form["hardship"] == "1")
-        switch visit.check(today: Clock.today()) {
+        switch visit.check(today: services.clock.today()) {
         case .failure(let p):
             var r = try await householdPage(req, a, csrf, id: id, error: p.problems.map { "\($0.field): \(say($0.message, t))" }.joined(separator: "；"))
             r.status = .unprocessableContent
@@ -106,7 +106,7 @@ extension Pages {
         let report = SelfReport(name: form["name"] ?? "", residentID: form["residentId"] ?? "", mobile: form["mobile"] ?? "",
                                 regionCode: form["regionCode"] ?? "", riskKinds: form.all["riskKinds"] ?? [], description: form["description"] ?? "",
                                 consent: form["consent"] == "1")
-        switch try await limits.submit(report, from: ctx.clientAddress, leads: services.leads, today: Clock.today()) {
+        switch try await limits.submit(report, from: ctx.clientAddress, leads: services.leads, today: services.clock.today()) {
         case .created(let code):
             return try page(req, nil, "", status: .created, template: "reportdone", title: t.t("reportReceived"), ["code": code])
         case .invalid(let p):

@@ -67,7 +67,7 @@ extension Pages {
         let t = lang(req)
         guard a.role.may(.readRegister) else { return try forbidden(req, a, csrf) }
         guard let id, let l = try await services.leads.lead(id, by: a.actor) else { return try notFound(req, a, csrf) }
-        let today = Clock.today(), due = l.verification.due(createdOn: l.createdOn)
+        let today = services.clock.today(), due = l.verification.due(createdOn: l.createdOn)
         let region = RegionCode(value: UInt64(l.region)) ?? .country
         let name = try await services.regions.villageLabels([region])[region] ?? region.description
         let open = l.status == LeadStatus.open.rawValue
@@ -129,20 +129,20 @@ extension Pages {
             + EpisodeStatus.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": chosen == $0.rawValue] }
             + [["value": "all", "label": t.t("all"), "selected": chosen == "all"]]
         return try page(req, a, csrf, template: "episodes", title: t.t("episodes"),
-                        ["episodes": try await episodeRows(list, t, today: Clock.today()), "statuses": options, "status": chosen])
+                        ["episodes": try await episodeRows(list, t, today: services.clock.today()), "statuses": options, "status": chosen])
     }
 
     func episodesCSV(_ req: Request, _ a: UserStore.Account, _ csrf: String) async throws -> Response {
         guard a.role.may(.readRegister) else { return try forbidden(req, a, csrf) }
         let t = strings.table("zh")
         let (chosen, statuses) = statuses(req)
-        let rows = try await episodeRows(try await services.episodes.episodes(by: a.actor, statuses: statuses, limit: 100_000), t, today: Clock.today())
+        let rows = try await episodeRows(try await services.episodes.episodes(by: a.actor, statuses: statuses, limit: 100_000), t, today: services.clock.today())
         var out = "episode_id,household_id,head,region_code,village,monitoring_type,risk_kinds,status,step,due,identified_on\n"
         for r in rows {
             out += ["id", "household", "head", "regionCode", "region", "type", "kinds", "status", "step", "due", "identifiedOn"]
                 .map { CSVCell.text("\(r[$0] ?? "")") }.joined(separator: ",") + "\n"
         }
-        return csv(out, name: "episodes-\(chosen)-\(Clock.today()).csv")
+        return csv(out, name: "episodes-\(chosen)-\(services.clock.today()).csv")
     }
 
     func episodePage(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: Int64?, problems: [FieldProblem] = [], form: Form = [:],
@@ -150,7 +150,7 @@ extension Pages {
         let t = lang(req)
         guard a.role.may(.readRegister) else { return try forbidden(req, a, csrf) }
         guard let id, let d = try await services.episodes.detail(id, by: a.actor) else { return try notFound(req, a, csrf) }
-        let e = d.episode, today = Clock.today()
+        let e = d.episode, today = services.clock.today()
         let step = e.step.flatMap(ProcedureStep.init(rawValue:))
         let running = e.status == EpisodeStatus.identifying.rawValue || e.status == EpisodeStatus.clearing.rawValue
         let canAct = running && step?.actor == a.role
@@ -234,7 +234,7 @@ extension Pages {
         let q = req.uri.queryParameters
         let regionText = form["region"] ?? q["region"].map(String.init) ?? a.region.description
         let region = regionText == RegionCode.country.description ? RegionCode.country : RegionCode(regionText) ?? a.region
-        let year = Int(form["year"] ?? q["year"].map(String.init) ?? "") ?? Clock.today().year
+        let year = Int(form["year"] ?? q["year"].map(String.init) ?? "") ?? services.clock.today().year
         guard a.region.contains(region) else { return try forbidden(req, a, csrf) }
         let settings = try await services.policy.settings(by: a.actor)
         let policy = Policy.resolve(region: region, year: year, settings: settings)
@@ -343,7 +343,7 @@ extension Pages {
     }
 
     func rollupDay(_ req: Request) -> CivilDate? {
-        guard let text = req.uri.queryParameters["day"].map(String.init), !text.isEmpty else { return Clock.today() }
+        guard let text = req.uri.queryParameters["day"].map(String.init), !text.isEmpty else { return services.clock.today() }
         return CivilDate(text)
     }
 
@@ -351,7 +351,7 @@ extension Pages {
         let t = lang(req)
         guard a.role.may(.readRegister) else { return try forbidden(req, a, csrf) }
         let day = rollupDay(req)
-        let r = try await services.reports.rollup(by: a.actor, day: day ?? Clock.today())
+        let r = try await services.reports.rollup(by: a.actor, day: day ?? services.clock.today())
         func row(_ x: Rollup.Row, _ level: String) -> [String: Any] {
             ["name": x.name, "level": level, "new": x.new, "byChannel": LeadChannel.allCases.map { x.byChannel[$0] ?? 0 }, "backlog": x.backlog, "overdue": x.overdue, "late": x.overdue > 0,
              "kinds": RiskKind.allCases.compactMap { k in x.byKind[k].map { "\(label(k, t)) \($0)" } }.joined(separator: "、")]

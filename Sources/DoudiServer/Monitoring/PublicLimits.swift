@@ -6,13 +6,20 @@ import Foundation
 /// codes or to guess passwords. The page and the API call the same functions, so both count alike.
 struct PublicLimits: Sendable {
     /// Reports per client address per hour.
-    let perAddress = RateLimiter(limit: 10, window: 3_600)
+    let perAddress: RateLimiter
     /// Reports per resident ID per day.
-    let perPerson = RateLimiter(limit: 3, window: 86_400)
+    let perPerson: RateLimiter
     /// Failed status look-ups per client address per hour.
-    let lookups = RateLimiter(limit: 30, window: 3_600)
+    let lookups: RateLimiter
     /// Failed logins per client address and username per quarter hour, on the login page and the token endpoint alike.
-    let logins = RateLimiter(limit: 10, window: 900)
+    let logins: RateLimiter
+
+    init(clock: Clock) {
+        perAddress = RateLimiter(limit: 10, seconds: 3_600, clock: clock)
+        perPerson = RateLimiter(limit: 3, seconds: 86_400, clock: clock)
+        lookups = RateLimiter(limit: 30, seconds: 3_600, clock: clock)
+        logins = RateLimiter(limit: 10, seconds: 900, clock: clock)
+    }
 
     static let tooMany = Message("提交过于频繁，请稍后再试", "too many requests; try again later")
 

@@ -104,9 +104,12 @@ struct APIHandlers: APIProtocol {
     func createHousehold(_ input: Operations.CreateHousehold.Input) async throws -> Operations.CreateHousehold.Output {
         let a = try caller
         guard case .json(let body) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
+        let today = services.clock.today()
         var problems: [FieldProblem] = []
-        let household = Self.household(id: body.value2.householdId, body.value1, &problems)
-        let members = body.value2.members.enumerated().compactMap { i, m in Self.member(m, householdID: body.value2.householdId, index: i, &problems) }
+        let household = Self.householdInput(id: body.value2.householdId, body.value1).check().problems(into: &problems)
+        let members = body.value2.members.enumerated().compactMap { i, m in
+            Self.memberInput(m).check(householdID: body.value2.householdId, today: today, prefix: "members[\(i)].").problems(into: &problems)
+        }
         guard let household, problems.isEmpty else { return .unprocessableContent(.init(body: .json(Self.invalid(problems)))) }
         do {
             let stored = try await services.households.create(HouseholdRecord(household: household, members: members), by: a.actor)
@@ -131,9 +134,10 @@ struct APIHandlers: APIProtocol {
     func updateHousehold(_ input: Operations.UpdateHousehold.Input) async throws -> Operations.UpdateHousehold.Output {
         let a = try caller
         guard case .json(let body) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
-        var problems: [FieldProblem] = []
-        guard let household = Self.household(id: input.path.householdId, body, &problems), problems.isEmpty else {
-            return .unprocessableContent(.init(body: .json(Self.invalid(problems))))
+        let household: Household
+        switch Self.householdInput(id: input.path.householdId, body).check() {
+        case .success(let h): household = h
+        case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         }
         do {
             return .ok(.init(body: .json(try await schema(try await services.households.update(household, by: a.actor)))))
@@ -143,9 +147,10 @@ struct APIHandlers: APIProtocol {
     func addMember(_ input: Operations.AddMember.Input) async throws -> Operations.AddMember.Output {
         let a = try caller
         guard case .json(let body) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
-        var problems: [FieldProblem] = []
-        guard let member = Self.member(body, householdID: input.path.householdId, index: nil, &problems), problems.isEmpty else {
-            return .unprocessableContent(.init(body: .json(Self.invalid(problems))))
+        let member: Member
+        switch Self.memberInput(body).check(householdID: input.path.householdId, today: services.clock.today()) {
+        case .success(let m): member = m
+        case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         }
         do {
             return .created(.init(body: .json(try await schema(try await services.households.addMember(member, by: a.actor)))))
@@ -216,57 +221,16 @@ struct APIHandlers: APIProtocol {
             })
     }
 
-    static func enumValue<E: CodeNamed>(_: E.Type, _ text: String?, field: String, default d: E, _ problems: inout [FieldProblem]) -> E {
-        guard let text else { return d }
-        if let v = E(rawValue: text) { return v }
-        problems.append(E.problem(field: field, text: text))
-        return d
+    static func householdInput(id: String, _ f: Schemas.HouseholdFields) -> HouseholdInput {
+        HouseholdInput(id: id, regionCode: f.regionCode, povertyStatus: f.povertyStatus, dibao: f.dibao ?? false, nearDibao: f.nearDibao ?? false,
+                       extremeHardship: f.extremeHardship ?? false, incomePerCapita: f.incomePerCapita, address: f.address ?? "")
     }
 
-    static func household(id: String, _ f: Schemas.HouseholdFields, _ problems: inout [FieldProblem]) -> Household? {
-        if let p = Household.idProblem(id) { problems.append(FieldProblem("householdId", p.message)) }
-        guard let code = RegionCode(f.regionCode) else {
-            problems.append(FieldProblem("regionCode", Message("区划代码应为12位数字", "a region code has 12 digits")))
-            return nil
-        }
-        let status = enumValue(PovertyStatus.self, f.povertyStatus, field: "povertyStatus", default: .none, &problems)
-        let h = Household(id: id, regionCode: code, povertyStatus: status, dibao: f.dibao ?? false, nearDibao: f.nearDibao ?? false,
-                          extremeHardship: f.extremeHardship ?? false, incomePerCapita: f.incomePerCapita ?? 0, address: f.address ?? "")
-        problems += h.problems().filter { $0.field != "household_id" }.map(Self.camel)
-        return h
-    }
-
-    static func member(_ m: Schemas.MemberInput, householdID: String, index: Int?, _ problems: inout [FieldProblem]) -> Member? {
-        let prefix = index.map { "members[\($0)]." } ?? ""
-        let rid: ResidentID
-        do { rid = try ResidentID(m.residentId, today: Clock.today()) } catch {
-            problems.append(FieldProblem(prefix + "residentId", error.message))
-            return nil
-        }
-        var local: [FieldProblem] = []
-        let member = Member(
-            residentID: rid, householdID: householdID, name: m.name ?? "",
-            relation: enumValue(Relation.self, m.relation, field: "relation", default: .other, &local),
-            laborAbility: enumValue(LaborAbility.self, m.laborAbility, field: "laborAbility", default: .none, &local),
-            health: enumValue(HealthStatus.self, m.health, field: "health", default: m.disabilityGrade != nil ? .disabled : .healthy, &local),
-            disabilityGrade: m.disabilityGrade,
-            schooling: enumValue(Schooling.self, m.schooling, field: "schooling", default: .notInSchool, &local),
-            employment: enumValue(Employment.self, m.employment, field: "employment", default: .notApplicable, &local),
-            phone: m.phone.flatMap { $0.isEmpty ? nil : $0 },
-            childCategory: m.childCategory.flatMap { $0.isEmpty ? nil : enumValue(ChildCategory.self, $0, field: "childCategory", default: .childInDifficulty, &local) })
-        local += member.problems(today: Clock.today()).map(camel)
-        problems += local.map { FieldProblem(prefix + $0.field, $0.message) }
-        return member
-    }
-
-    /// The API names fields in camelCase; the domain's problems use the CSV's snake_case names.
-    static func camel(_ p: FieldProblem) -> FieldProblem {
-        let parts = p.field.split(separator: "_")
-        let name = parts.enumerated().map { i, s in i == 0 ? String(s) : s.prefix(1).uppercased() + s.dropFirst() }.joined()
-        return FieldProblem(name, p.message)
+    static func memberInput(_ m: Schemas.MemberInput) -> MemberInput {
+        MemberInput(residentID: m.residentId, name: m.name, relation: m.relation, laborAbility: m.laborAbility, health: m.health,
+                    disabilityGrade: m.disabilityGrade, schooling: m.schooling, employment: m.employment, phone: m.phone, childCategory: m.childCategory)
     }
 }
-
 
 /// Outputs whose document lists all three refusals of a store call (see `APIHandlers.refusal`).
 protocol StoreRefusals {

@@ -83,7 +83,7 @@ extension Pages {
                   "extremeHardship": t.t(hh.extremeHardship ? "yes" : "no"), "income": hh.incomePerCapita, "address": hh.address],
             "members": members, "canWrite": a.role.may(.writeRegister), "message": message as Any, "error": error as Any,
             "form": form.values, "options": Self.allOptions(form, t: t), "visitMessage": visitMessage as Any,
-            "today": Clock.today().description, "kinds": try await kinds(t, region: hh.regionCode),
+            "today": services.clock.today().description, "kinds": try await kinds(t, region: hh.regionCode),
             "episodes": try await services.episodes.episodes(by: a.actor, statuses: [], householdID: hh.id).map { e in
                 ["id": e.id, "status": label(EpisodeStatus(rawValue: e.status) ?? .identifying), "type": MonitoringType(rawValue: e.monitoringType).map(label) ?? e.monitoringType,
                  "foundOn": e.foundOn.description] as [String: Any]
@@ -108,38 +108,23 @@ extension Pages {
             "options": Self.allOptions(form, t: t), "problems": problems.map { "\($0.field): \(say($0.message, t))" }, "hasProblems": !problems.isEmpty])
     }
 
-    /// The household fields of a form, with every problem found: the form's own text turned into the API's
-    /// fields, then the API's checks.
-    static func household(id: String, _ form: Form, _ problems: inout [FieldProblem]) -> Household? {
-        guard RegionCode(form["regionCode"] ?? "") != nil else {
-            if let p = Household.idProblem(id) { problems.append(FieldProblem("householdId", p.message)) }
-            problems.append(FieldProblem("regionCode", Message("请选择村（社区）", "choose a village")))
-            return nil
-        }
-        let incomeText = (form["incomePerCapita"] ?? "").trimmingCharacters(in: .whitespaces)
-        let income = incomeText.isEmpty ? 0 : Int(incomeText)
-        guard let income, income >= 0 else {
-            if let p = Household.idProblem(id) { problems.append(FieldProblem("householdId", p.message)) }
-            problems.append(FieldProblem("incomePerCapita", Message("人均纯收入应为不小于0的整数", "income per capita is a whole number of yuan, 0 or more")))
-            return nil
-        }
-        let fields = Components.Schemas.HouseholdFields(
-            regionCode: form["regionCode"] ?? "", povertyStatus: form["povertyStatus"], dibao: form["dibao"] == "1", nearDibao: form["nearDibao"] == "1",
-            extremeHardship: form["extremeHardship"] == "1", incomePerCapita: income, address: form["address"] ?? "")
-        return APIHandlers.household(id: id, fields, &problems)
+    static func householdInput(id: String, _ form: Form) -> HouseholdInput {
+        HouseholdInput(id: id, regionCode: form["regionCode"] ?? "", povertyStatus: form["povertyStatus"], dibao: form["dibao"] == "1",
+                       nearDibao: form["nearDibao"] == "1", extremeHardship: form["extremeHardship"] == "1",
+                       incomeText: form["incomePerCapita"] ?? "", address: form["address"] ?? "")
     }
 
-    static func memberInput(_ form: Form) -> Components.Schemas.MemberInput {
-        .init(residentId: (form["residentId"] ?? "").trimmingCharacters(in: .whitespaces), name: form["name"], relation: form["relation"] ?? "",
-              laborAbility: form["laborAbility"] ?? "", health: form["health"], disabilityGrade: form["disabilityGrade"].flatMap { Int($0) },
-              schooling: form["schooling"], employment: form["employment"], phone: form["phone"], childCategory: form["childCategory"])
+    static func memberInput(_ form: Form) -> MemberInput {
+        MemberInput(residentID: form["residentId"] ?? "", name: form["name"], relation: form["relation"] ?? "", laborAbility: form["laborAbility"] ?? "",
+                    health: form["health"], disabilityGrade: form["disabilityGrade"].flatMap { Int($0) }, schooling: form["schooling"],
+                    employment: form["employment"], phone: form["phone"], childCategory: form["childCategory"])
     }
 
     func createHousehold(_ req: Request, _ a: UserStore.Account, _ csrf: String, _ form: Form) async throws -> Response {
         var problems: [FieldProblem] = []
         let id = (form["householdId"] ?? "").trimmingCharacters(in: .whitespaces)
-        let household = Self.household(id: id, form, &problems)
-        let head = APIHandlers.member(Self.memberInput(form), householdID: id, index: nil, &problems)
+        let household = Self.householdInput(id: id, form).check().problems(into: &problems)
+        let head = Self.memberInput(form).check(householdID: id, today: services.clock.today()).problems(into: &problems)
         if let household, let head, problems.isEmpty {
             do {
                 let stored = try await services.households.create(HouseholdRecord(household: household, members: [head]), by: a.actor)
@@ -166,7 +151,7 @@ extension Pages {
     func updateHousehold(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, _ form: Form) async throws -> Response {
         guard let existing = try await services.households.get(id, by: a.actor) else { return try notFound(req, a, csrf) }
         var problems: [FieldProblem] = []
-        if let h = Self.household(id: id, form, &problems), problems.isEmpty {
+        if let h = Self.householdInput(id: id, form).check().problems(into: &problems) {
             do {
                 _ = try await services.households.update(h, by: a.actor)
                 return .redirect(to: "/households/\(id)", type: .normal)
@@ -178,7 +163,7 @@ extension Pages {
     func addMember(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, _ form: Form) async throws -> Response {
         let t = lang(req)
         var problems: [FieldProblem] = []
-        if let m = APIHandlers.member(Self.memberInput(form), householdID: id, index: nil, &problems), problems.isEmpty {
+        if let m = Self.memberInput(form).check(householdID: id, today: services.clock.today()).problems(into: &problems) {
             do {
                 _ = try await services.households.addMember(m, by: a.actor)
                 return .redirect(to: "/households/\(id)", type: .normal)

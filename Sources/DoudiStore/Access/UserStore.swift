@@ -60,7 +60,7 @@ public struct UserStore: Sendable {
             }
             try await tx.sql.raw("""
                 INSERT INTO users (username, password_hash, role, region, active, created_at)
-                VALUES (\(bind: username), \(bind: hash), \(bind: role.rawValue), \(bind: Int64(region.value)), 1, \(bind: Clock.nowMillis()))
+                VALUES (\(bind: username), \(bind: hash), \(bind: role.rawValue), \(bind: Int64(region.value)), 1, \(bind: tx.clock.nowMillis()))
                 """).run()
             let row = try await tx.sql.raw("SELECT id, username, password_hash, role, region, active FROM users WHERE username = \(bind: username)").first(decoding: Row.self)
             guard let account = row?.account else { throw StoreError.notFound }
@@ -101,7 +101,7 @@ public struct UserStore: Sendable {
 
     public func startSession(for account: Account, kind: SessionKind) async throws -> Session {
         let token = Self.randomToken(), csrf = Self.randomToken()
-        let now = Clock.nowMillis()
+        let now = db.clock.nowMillis()
         let expires = now + Self.sessionHours * 3_600_000
         try await db.transaction { tx in
             try await tx.sql.raw("""
@@ -126,7 +126,7 @@ public struct UserStore: Sendable {
             try await sql.raw("""
                 SELECT u.id, u.username, u.password_hash, u.role, u.region, u.active, s.csrf
                 FROM sessions s JOIN users u ON u.id = s.user_id
-                WHERE s.token_hash = \(bind: Self.digest(token)) AND s.kind = \(bind: kind.rawValue) AND s.expires_at > \(bind: Clock.nowMillis())
+                WHERE s.token_hash = \(bind: Self.digest(token)) AND s.kind = \(bind: kind.rawValue) AND s.expires_at > \(bind: db.clock.nowMillis())
                 """).first(decoding: SessionRow.self)
         }
         guard let row, let account = Row(id: row.id, username: row.username, password_hash: "", role: row.role, region: row.region, active: row.active).account,

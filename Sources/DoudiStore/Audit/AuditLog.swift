@@ -24,20 +24,39 @@ public enum AuditLog {
 
     static let columns = ["at", "actor_id", "actor", "action", "subject", "region", "before_json", "after_json"]
 
-    static func json(_ value: (any Encodable & Sendable)?) -> String? {
+    static func json(_ value: (any Encodable & Sendable)?, with encoder: JSONEncoder = encoder()) -> String? {
         guard let value else { return nil }
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? e.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+        return e
     }
 
     public static func record(_ tx: Tx, actor: Actor, action: String, subject: String, region: RegionCode,
                               before: (any Encodable & Sendable)?, after: (any Encodable & Sendable)?) async throws {
-        try await tx.sql.raw("""
-            INSERT INTO audit_log (at, actor_id, actor, action, subject, region, before_json, after_json)
-            VALUES (\(bind: Clock.nowMillis()), \(bind: actor.userID), \(bind: actor.username), \(bind: action),
-                    \(bind: subject), \(bind: Int64(region.value)), \(bind: json(before)), \(bind: json(after)))
-            """).run()
+        try await record(tx, [Pending(actor: actor, action: action, subject: subject, region: region, before: before, after: after)])
+    }
+
+    /// An entry still to be written.
+    struct Pending {
+        var actor: Actor
+        var action: String
+        var subject: String
+        var region: RegionCode
+        var before: (any Encodable & Sendable)?
+        var after: (any Encodable & Sendable)?
+    }
+
+    /// Writes many entries in a few statements (a batch of findings, an import), all stamped with one time.
+    static func record(_ tx: Tx, _ entries: [Pending]) async throws {
+        let now = tx.clock.nowMillis(), encoder = encoder()
+        try await tx.bulkInsert(table: "audit_log", columns: columns, rows: entries.map { e in
+            [.int(now), .int(e.actor.userID), .text(e.actor.username), .text(e.action), .text(e.subject), .int(Int64(e.region.value)),
+             json(e.before, with: encoder).map(BulkValue.text) ?? .null, json(e.after, with: encoder).map(BulkValue.text) ?? .null]
+        })
     }
 }
 

@@ -7,7 +7,8 @@ import SQLKit
 enum DemoMonitoring {
     struct Row: Decodable { var id: String; var region: Int64; var poverty_status: String; var resident_id: String; var name: String }
 
-    static func load(_ db: Database, today: CivilDate = Clock.today()) async throws {
+    static func load(_ db: Database, today: CivilDate? = nil) async throws {
+        let today = today ?? db.clock.today()
         let r = DemoLoader.county.subtreeRange
         let rows = try await db.read { sql in
             try await sql.raw("""

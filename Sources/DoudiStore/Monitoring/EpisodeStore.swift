@@ -91,7 +91,7 @@ public struct EpisodeStore: Sendable {
     /// A confirmed lead becomes an identification proposal, or joins the household's open episode.
     static func open(_ tx: Tx, leadID: Int64, householdID: String, region: RegionCode, type: MonitoringType, kinds: [RiskKind],
                      foundOn: CivilDate, by actor: Actor) async throws {
-        let now = Clock.nowMillis(), today = Clock.today()
+        let now = tx.clock.nowMillis(), today = tx.clock.today()
         let previous = try await tx.sql.raw("SELECT MAX(id) AS id FROM episodes WHERE household_id = \(bind: householdID)").first(decoding: MaybeID.self)?.id
         // One open episode per household is the schema's rule (episodes_one_open): of two confirmations at
         // once, the second finds the first's episode here and joins it.
@@ -124,11 +124,16 @@ public struct EpisodeStore: Sendable {
 
     static func event(_ tx: Tx, _ id: Int64, region: RegionCode, kind: ProcedureKind?, step: ProcedureStep?, action: String, note: String,
                       by actor: Actor, today: CivilDate) async throws {
-        try await tx.sql.raw("""
-            INSERT INTO episode_events (episode_id, region, at, on_day, procedure_kind, step, action, note, actor)
-            VALUES (\(bind: id), \(bind: Int64(region.value)), \(bind: Clock.nowMillis()), \(bind: today.description), \(bind: kind?.rawValue),
-                    \(bind: step?.rawValue), \(bind: action), \(bind: note), \(bind: actor.username))
-            """).run()
+        try await tx.bulkInsert(table: "episode_events", columns: eventColumns,
+                                rows: [eventRow(id, region: region, kind: kind, step: step, action: action, note: note, by: actor, today: today, at: tx.clock.nowMillis())])
+    }
+
+    static let eventColumns = ["episode_id", "region", "at", "on_day", "procedure_kind", "step", "action", "note", "actor"]
+
+    static func eventRow(_ id: Int64, region: RegionCode, kind: ProcedureKind?, step: ProcedureStep?, action: String, note: String,
+                         by actor: Actor, today: CivilDate, at: Int64) -> [BulkValue] {
+        [.int(id), .int(Int64(region.value)), .int(at), .text(today.description), kind.map { .text($0.rawValue) } ?? .null,
+         step.map { .text($0.rawValue) } ?? .null, .text(action), .text(note), .text(actor.username)]
     }
 
     /// The episodes of the actor's region with one of the statuses, newest first.
@@ -171,7 +176,8 @@ public struct EpisodeStore: Sendable {
     }
 
     /// The actor of the current step acts on it (ProcedureState.applying); the episode moves on, ends or stays.
-    public func act(_ id: Int64, _ action: ProcedureAction, by actor: Actor, today: CivilDate = Clock.today()) async throws {
+    public func act(_ id: Int64, _ action: ProcedureAction, by actor: Actor, today: CivilDate? = nil) async throws {
+        let today = today ?? db.clock.today()
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
         try await db.transaction { tx in
             guard let e = try await Self.load(tx.sql, id, actor: actor) else { throw StoreError.notFound }
@@ -190,7 +196,7 @@ public struct EpisodeStore: Sendable {
             var set: SQLQueryString = """
                 UPDATE episodes SET status = \(bind: status.rawValue), step = \(bind: ended ? nil : next.step.rawValue),
                   procedure_kind = \(bind: ended ? nil : next.kind.rawValue), notice_from = \(bind: next.noticeFrom?.description),
-                  notice_to = \(bind: next.noticeTo?.description), updated_at = \(bind: Clock.nowMillis())
+                  notice_to = \(bind: next.noticeTo?.description), updated_at = \(bind: tx.clock.nowMillis())
                 """
             if status == .monitored && state.kind == .identification { set.appendInterpolation(unsafeRaw: ", identified_on = "); set.appendInterpolation(bind: today.description) }
             if status == .cleared { set.appendInterpolation(unsafeRaw: ", cleared_on = "); set.appendInterpolation(bind: today.description) }
@@ -212,7 +218,7 @@ public struct EpisodeStore: Sendable {
                 name = upheld ? "objectionUpheld" : "objectionDismissed"; note = text
                 let changed = try await tx.sql.raw("""
                     UPDATE objections SET status = \(bind: upheld ? "upheld" : "dismissed"), resolution = \(bind: text),
-                      resolved_by = \(bind: actor.username), resolved_at = \(bind: Clock.nowMillis())
+                      resolved_by = \(bind: actor.username), resolved_at = \(bind: tx.clock.nowMillis())
                     WHERE id = \(bind: oid) AND episode_id = \(bind: id) AND status = 'open' RETURNING id
                     """).all()
                 guard !changed.isEmpty else {
@@ -228,7 +234,8 @@ public struct EpisodeStore: Sendable {
 
     /// 风险消除: the village proposes clearing a monitored household with the criteria it checked (R-MON-9);
     /// the proposal then goes through the same chain as identification (R-MON-10).
-    public func proposeClearing(_ id: Int64, criteria: ClearingCriteria, by actor: Actor, today: CivilDate = Clock.today()) async throws {
+    public func proposeClearing(_ id: Int64, criteria: ClearingCriteria, by actor: Actor, today: CivilDate? = nil) async throws {
+        let today = today ?? db.clock.today()
         guard actor.role == ProcedureStep.democraticReview.actor else { throw StoreError.forbidden }
         try await db.transaction { tx in
             guard let e = try await Self.load(tx.sql, id, actor: actor) else { throw StoreError.notFound }
@@ -248,7 +255,7 @@ public struct EpisodeStore: Sendable {
             try await tx.sql.raw("""
                 UPDATE episodes SET status = \(bind: EpisodeStatus.clearing.rawValue), procedure_kind = \(bind: ProcedureKind.clearing.rawValue),
                   step = \(bind: ProcedureKind.clearing.steps[0].rawValue), started_on = \(bind: today.description), notice_from = NULL,
-                  notice_to = NULL, criteria = \(bind: json), updated_at = \(bind: Clock.nowMillis())
+                  notice_to = NULL, criteria = \(bind: json), updated_at = \(bind: tx.clock.nowMillis())
                 WHERE id = \(bind: id)
                 """).run()
             try await Self.event(tx, id, region: e.regionCode, kind: .clearing, step: nil, action: "clearingProposed", note: json, by: actor, today: today)

@@ -66,19 +66,37 @@ public struct LeadStore: Sendable {
             """).first(decoding: Match.self)
         let region = match.flatMap { RegionCode(value: UInt64($0.region)) } ?? lead.village
         guard scope.contains(region) else { throw StoreError.forbidden }
+        return (try await write(tx, [Placed(lead: lead, householdID: match?.household_id, region: region)], by: actor)[0], region)
+    }
+
+    static let columns = ["tracking_code", "channel", "status", "region", "household_id", "resident_id", "name", "mobile", "risk_kinds",
+                          "description", "details", "created_at", "updated_at"]
+
+    /// A new lead whose place is known: the person's household (nil: not registered) and the village it belongs to.
+    struct Placed {
+        var lead: NewLead
+        var householdID: String?
+        var region: RegionCode
+    }
+
+    /// Writes open leads and their audit entries in a few statements; returns their tracking codes, in order.
+    static func write(_ tx: Tx, _ placed: [Placed], by actor: Actor) async throws -> [String] {
         var g = SystemRandomNumberGenerator()
-        let code = TrackingCode.make(using: &g)
-        let now = Clock.nowMillis()
-        let kinds = lead.riskKinds.map(\.rawValue).joined(separator: ",")
-        try await tx.sql.raw("""
-            INSERT INTO leads (tracking_code, channel, status, region, household_id, resident_id, name, mobile, risk_kinds, description, details, created_at, updated_at)
-            VALUES (\(bind: code), \(bind: lead.channel.rawValue), \(bind: LeadStatus.open.rawValue), \(bind: Int64(region.value)),
-                    \(bind: match?.household_id), \(bind: lead.person.text), \(bind: lead.name), \(bind: lead.mobile), \(bind: kinds),
-                    \(bind: lead.description), \(bind: lead.details), \(bind: now), \(bind: now))
-            """).run()
-        try await AuditLog.record(tx, actor: actor, action: "lead.\(lead.channel.rawValue)", subject: code, region: region, before: nil,
-                                  after: ["residentId": lead.person.masked, "riskKinds": kinds, "registered": match == nil ? "no" : "yes"])
-        return (code, region)
+        let now = tx.clock.nowMillis()
+        var codes: [String] = [], rows: [[BulkValue]] = [], audits: [AuditLog.Pending] = []
+        for p in placed {
+            let code = TrackingCode.make(using: &g), lead = p.lead
+            let kinds = lead.riskKinds.map(\.rawValue).joined(separator: ",")
+            codes.append(code)
+            rows.append([.text(code), .text(lead.channel.rawValue), .text(LeadStatus.open.rawValue), .int(Int64(p.region.value)),
+                         p.householdID.map(BulkValue.text) ?? .null, .text(lead.person.text), .text(lead.name), .text(lead.mobile), .text(kinds),
+                         .text(lead.description), .text(lead.details), .int(now), .int(now)])
+            audits.append(AuditLog.Pending(actor: actor, action: "lead.\(lead.channel.rawValue)", subject: code, region: p.region, before: nil,
+                                           after: ["residentId": lead.person.masked, "riskKinds": kinds, "registered": p.householdID == nil ? "no" : "yes"]))
+        }
+        try await tx.bulkInsert(table: "leads", columns: columns, rows: rows)
+        try await AuditLog.record(tx, audits)
+        return codes
     }
 
     /// Stores a self-report as an open lead. Returns the tracking code; the answer is the same whether or
@@ -120,7 +138,7 @@ public struct LeadStore: Sendable {
                 INSERT INTO visits (household_id, region, visited_on, findings, risk_kinds, hardship, lead_id, actor, created_at)
                 VALUES (\(bind: householdID), \(bind: Int64(h.household.regionCode.value)), \(bind: visit.date.description), \(bind: visit.findings),
                         \(bind: visit.riskKinds.map(\.rawValue).joined(separator: ",")), \(bind: visit.hardship ? 1 : 0), NULL, \(bind: actor.username),
-                        \(bind: Clock.nowMillis()))
+                        \(bind: tx.clock.nowMillis()))
                 """).run()
             try await AuditLog.record(tx, actor: actor, action: "visit.record", subject: householdID, region: h.household.regionCode, before: nil,
                                       after: ["date": visit.date.description, "hardship": visit.hardship ? "yes" : "no", "lead": code ?? ""])
@@ -128,51 +146,13 @@ public struct LeadStore: Sendable {
         }
     }
 
-    /// Screening's flagged households become leads; a household with an open lead already gets the new
-    /// signals added to it instead of a second lead. Returns how many leads were made and how many updated.
-    public func recordScreening(_ flagged: [(householdID: String, signals: [String], category: String, adjusted: String)], asOf: CivilDate,
-                                by actor: Actor) async throws -> (created: Int, updated: Int) {
-        try await db.transaction { tx in
-            var created = 0, updated = 0
-            for f in flagged {
-                let note = "筛查 screening \(asOf): \(f.signals.joined(separator: "|")) → \(f.category), \(f.adjusted)"
-                if let open = try await tx.sql.raw("SELECT id, details FROM leads WHERE household_id = \(bind: f.householdID) AND status = 'open' ORDER BY id LIMIT 1").first(decoding: OpenLead.self) {
-                    let details = open.details.isEmpty ? note : open.details + "\n" + note
-                    try await tx.sql.raw("UPDATE leads SET details = \(bind: details), updated_at = \(bind: Clock.nowMillis()) WHERE id = \(bind: open.id)").run()
-                    try await AuditLog.record(tx, actor: actor, action: "lead.screeningUpdate", subject: String(open.id), region: actor.region,
-                                              before: nil, after: ["note": note])
-                    updated += 1
-                    continue
-                }
-                // A household already being identified, monitored or cleared gets the signal on its case file.
-                if let episode = try await tx.sql.raw("""
-                    SELECT id, region FROM episodes WHERE household_id = \(bind: f.householdID) AND \(unsafeRaw: EpisodeStore.openCondition) ORDER BY id LIMIT 1
-                    """).first(decoding: OpenEpisode.self) {
-                    let region = RegionCode(value: UInt64(episode.region)) ?? actor.region
-                    try await EpisodeStore.event(tx, episode.id, region: region, kind: nil, step: nil, action: "screeningUpdate", note: note, by: actor, today: Clock.today())
-                    try await AuditLog.record(tx, actor: actor, action: "episode.screeningUpdate", subject: String(episode.id), region: region, before: nil, after: ["note": note])
-                    updated += 1
-                    continue
-                }
-                guard let h = try await HouseholdStore.load(tx.sql, id: f.householdID, actor: actor), let head = h.record.head ?? h.record.members.first else { continue }
-                let kinds = f.signals.compactMap(RiskKind.init(screeningSignal:))
-                _ = try await Self.insert(tx, NewLead(channel: .screening, person: head.residentID, name: head.name, mobile: head.phone ?? "",
-                                                      village: h.household.regionCode, riskKinds: kinds, description: "", details: note), by: actor)
-                created += 1
-            }
-            return (created, updated)
-        }
-    }
-
-    struct OpenLead: Decodable { var id: Int64; var details: String }
-    struct OpenEpisode: Decodable { var id: Int64; var region: Int64 }
-
     static let verifiedAlready = StoreError.invalid([FieldProblem("decision", Message("该线索已核实过", "this lead has been verified already"))])
 
     struct LeadRow: Decodable { var id: Int64; var status: String; var region: Int64; var household_id: String?; var risk_kinds: String; var created_at: Int64 }
 
     /// Records the on-the-spot verification of an open lead (R-MON-6), by a cadre whose region holds it.
-    public func verify(leadID: Int64, decision: LeadDecision, by actor: Actor, today: CivilDate = Clock.today()) async throws {
+    public func verify(leadID: Int64, decision: LeadDecision, by actor: Actor, today: CivilDate? = nil) async throws {
+        let today = today ?? db.clock.today()
         guard actor.role.may(.writeRegister) else { throw StoreError.forbidden }
         try await db.transaction { tx in
             let scope = HouseholdStore.scope(actor)
@@ -209,7 +189,7 @@ public struct LeadStore: Sendable {
             guard try await tx.sql.raw("""
                 UPDATE leads SET status = \(bind: decision.status.rawValue), monitoring_type = \(bind: type), decision_reason = \(bind: reason),
                   merged_into = \(bind: mergedInto), risk_kinds = \(bind: kinds), verified_by = \(bind: actor.username),
-                  verified_at = \(bind: Clock.nowMillis()), updated_at = \(bind: Clock.nowMillis())
+                  verified_at = \(bind: tx.clock.nowMillis()), updated_at = \(bind: tx.clock.nowMillis())
                 WHERE id = \(bind: leadID) AND status = \(bind: LeadStatus.open.rawValue)
                 RETURNING id
                 """).first() != nil else { throw Self.verifiedAlready }
@@ -222,25 +202,6 @@ public struct LeadStore: Sendable {
                 try await EpisodeStore.open(tx, leadID: leadID, householdID: hid, region: RegionCode(value: UInt64(lead.region)) ?? actor.region,
                                             type: t, kinds: k, foundOn: Clock.day(ofMillis: lead.created_at), by: actor)
             }
-        }
-    }
-
-    /// The register of the actor's region as the screening's `households.csv` and `members.csv`.
-    public func screeningInput(by actor: Actor) async throws -> (households: [UInt8], members: [UInt8]) {
-        struct H: Decodable { var id: String; var region: Int64; var poverty_status: String; var dibao: Int; var income_per_capita: Int64 }
-        struct M: Decodable { var resident_id: String; var household_id: String; var relation: String; var labor_ability: String }
-        let scope = HouseholdStore.scope(actor, column: "h.region")
-        return try await db.read { sql in
-            var h = Array("household_id,region_code,poverty_status,dibao,income_per_capita\n".utf8)
-            for r in try await sql.raw("SELECT id, region, poverty_status, dibao, income_per_capita FROM households h WHERE \(scope)").all(decoding: H.self) {
-                let code = RegionCode(value: UInt64(r.region))?.description ?? ""
-                h += "\(r.id),\(code),\(r.poverty_status),\(r.dibao),\(r.income_per_capita)\n".utf8
-            }
-            var m = Array("resident_id,household_id,relation,labor_ability\n".utf8)
-            for r in try await sql.raw("SELECT m.resident_id, m.household_id, m.relation, m.labor_ability FROM members m JOIN households h ON h.id = m.household_id WHERE \(scope)").all(decoding: M.self) {
-                m += "\(r.resident_id),\(r.household_id),\(r.relation),\(r.labor_ability)\n".utf8
-            }
-            return (h, m)
         }
     }
 

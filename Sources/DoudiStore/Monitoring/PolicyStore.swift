@@ -20,7 +20,7 @@ public struct PolicyStore: Sendable {
     ]
 
     static func seed(_ tx: Tx) async throws {
-        let now = Clock.nowMillis()
+        let now = tx.clock.nowMillis()
         for s in shipped {
             try await tx.sql.raw("""
                 INSERT INTO policy_settings (region, year, key, value, updated_by, updated_at)
@@ -89,7 +89,7 @@ public struct PolicyStore: Sendable {
             if !v.isEmpty {
                 try await tx.sql.raw("""
                     INSERT INTO policy_settings (region, year, key, value, updated_by, updated_at)
-                    VALUES (\(bind: Int64(region.value)), \(bind: year), \(bind: key.rawValue), \(bind: v), \(bind: actor.username), \(bind: Clock.nowMillis()))
+                    VALUES (\(bind: Int64(region.value)), \(bind: year), \(bind: key.rawValue), \(bind: v), \(bind: actor.username), \(bind: tx.clock.nowMillis()))
                     """).run()
             }
             try await AuditLog.record(tx, actor: actor, action: "policy.set", subject: "\(region)/\(year)/\(key.rawValue)", region: region,

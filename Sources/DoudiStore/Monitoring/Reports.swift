@@ -139,7 +139,8 @@ public struct ReportStore: Sendable {
     }
 
     /// The dashboard of `region` (the actor's own when nil; a region outside it is refused).
-    public func dashboard(by actor: Actor, region: RegionCode? = nil, days: Int = 30, today: CivilDate = Clock.today()) async throws -> Dashboard {
+    public func dashboard(by actor: Actor, region: RegionCode? = nil, days: Int = 30, today: CivilDate? = nil) async throws -> Dashboard {
+        let today = today ?? db.clock.today()
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
         let target = region ?? actor.region
         guard actor.region.contains(target) else { throw StoreError.forbidden }

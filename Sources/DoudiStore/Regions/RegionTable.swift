@@ -139,9 +139,9 @@ public struct RegionStore: Sendable {
             let old = try await tx.sql.raw("SELECT code, name FROM regions WHERE code = \(bind: Int64(region.code.value))").first(decoding: Row.self)
             if let old {
                 if old.name == name { return }
-                try await tx.sql.raw("UPDATE regions SET name = \(bind: name), updated_at = \(bind: Clock.nowMillis()) WHERE code = \(bind: old.code)").run()
+                try await tx.sql.raw("UPDATE regions SET name = \(bind: name), updated_at = \(bind: tx.clock.nowMillis()) WHERE code = \(bind: old.code)").run()
             } else {
-                try await tx.bulkInsert(table: "regions", columns: RegionTable.columns, rows: [RegionTable.row(Region(code: region.code, name: name), now: Clock.nowMillis())])
+                try await tx.bulkInsert(table: "regions", columns: RegionTable.columns, rows: [RegionTable.row(Region(code: region.code, name: name), now: tx.clock.nowMillis())])
             }
             try await AuditLog.record(tx, actor: actor, action: old == nil ? "region.add" : "region.rename", subject: region.code.description,
                                       region: region.code, before: old.map { ["name": $0.name] }, after: ["name": name])
@@ -177,7 +177,7 @@ public struct RegionStore: Sendable {
             var names: [Int64: String] = [:]
             for r in existing { names[r.code] = r.name }
             var fresh: [[BulkValue]] = []
-            let now = Clock.nowMillis()
+            let now = tx.clock.nowMillis()
             for r in regions {
                 let key = Int64(r.code.value)
                 guard let parent = r.code.parent, names[Int64(parent.value)] != nil else {

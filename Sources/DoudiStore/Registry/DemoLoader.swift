@@ -28,7 +28,7 @@ public enum DemoLoader {
         let userCount = try await UserStore(db).count()
         guard h == 0, userCount == 0 else { return [] }
         let villages = try await RegionStore(db).villageCodes(in: county).sorted().compactMap { RegionCode(value: $0) }
-        let demo = DemoRegister(villages: villages, today: Clock.today())
+        let demo = DemoRegister(villages: villages, today: db.clock.today())
         var used = Set<UInt64>()
         let records = (0..<count).map { demo.household($0, used: &used) }
         let system = Actor.system("demo")

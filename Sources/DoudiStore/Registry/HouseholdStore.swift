@@ -156,7 +156,8 @@ public struct HouseholdStore: Sendable {
 
     struct HouseholdIDRow: Decodable { var household_id: String }
 
-    public func create(_ record: HouseholdRecord, by actor: Actor, today: CivilDate = Clock.today()) async throws -> StoredHousehold {
+    public func create(_ record: HouseholdRecord, by actor: Actor, today: CivilDate? = nil) async throws -> StoredHousehold {
+        let today = today ?? db.clock.today()
         guard actor.role.may(.writeRegister), actor.reaches(record.household.regionCode) else { throw StoreError.forbidden }
         var problems = record.problems(today: today)
         if record.members.isEmpty {
@@ -171,7 +172,7 @@ public struct HouseholdStore: Sendable {
             for m in record.members {
                 if let other = try await Self.householdOf(tx.sql, m.residentID) { throw StoreError.personInOtherHousehold(householdID: other) }
             }
-            let now = Clock.nowMillis()
+            let now = tx.clock.nowMillis()
             try await tx.bulkInsert(table: "households", columns: Self.householdColumns, rows: [Self.bulkRow(record.household, now: now)])
             try await tx.bulkInsert(table: "members", columns: Self.memberColumns, rows: record.members.map { Self.bulkRow($0, region: record.household.regionCode) })
             try await AuditLog.record(tx, actor: actor, action: "household.create", subject: record.household.id,
@@ -201,7 +202,7 @@ public struct HouseholdStore: Sendable {
             try await tx.sql.raw("""
                 UPDATE households SET region = \(bind: Int64(h.regionCode.value)), poverty_status = \(bind: h.povertyStatus.rawValue),
                   dibao = \(bind: h.dibao ? 1 : 0), near_dibao = \(bind: h.nearDibao ? 1 : 0), extreme_hardship = \(bind: h.extremeHardship ? 1 : 0),
-                  income_per_capita = \(bind: h.incomePerCapita), address = \(bind: h.address), updated_at = \(bind: Clock.nowMillis())
+                  income_per_capita = \(bind: h.incomePerCapita), address = \(bind: h.address), updated_at = \(bind: tx.clock.nowMillis())
                 WHERE id = \(bind: h.id)
                 """).run()
             try await tx.sql.raw("UPDATE members SET region = \(bind: Int64(h.regionCode.value)) WHERE household_id = \(bind: h.id)").run()
@@ -213,7 +214,8 @@ public struct HouseholdStore: Sendable {
     }
 
     /// Adds a person to a household. Fails, naming the other household, when they already belong to one.
-    public func addMember(_ member: Member, by actor: Actor, today: CivilDate = Clock.today()) async throws -> StoredHousehold {
+    public func addMember(_ member: Member, by actor: Actor, today: CivilDate? = nil) async throws -> StoredHousehold {
+        let today = today ?? db.clock.today()
         guard actor.role.may(.writeRegister) else { throw StoreError.forbidden }
         return try await db.transaction { tx in
             guard let before = try await Self.load(tx.sql, id: member.householdID, actor: actor) else { throw StoreError.notFound }
@@ -222,7 +224,7 @@ public struct HouseholdStore: Sendable {
             let problems = after.problems(today: today)
             if !problems.isEmpty { throw StoreError.invalid(problems) }
             try await tx.bulkInsert(table: "members", columns: Self.memberColumns, rows: [Self.bulkRow(member, region: before.household.regionCode)])
-            try await tx.sql.raw("UPDATE households SET updated_at = \(bind: Clock.nowMillis()) WHERE id = \(bind: member.householdID)").run()
+            try await tx.sql.raw("UPDATE households SET updated_at = \(bind: tx.clock.nowMillis()) WHERE id = \(bind: member.householdID)").run()
             try await AuditLog.record(tx, actor: actor, action: "member.add", subject: member.householdID, region: before.household.regionCode,
                                       before: AuditView(before.record), after: AuditView(after))
             guard let stored = try await Self.load(tx.sql, id: member.householdID, actor: actor) else { throw StoreError.notFound }

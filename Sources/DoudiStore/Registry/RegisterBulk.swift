@@ -49,7 +49,7 @@ extension HouseholdStore {
                 logger.debug("bulk write", metadata: ["step": "\(what)", "seconds": "\(clock.now - t0)"])
                 t0 = clock.now
             }
-            let load = BulkLoad(actor: actor, source: source, before: (try raw.count("households"), try raw.count("members")))
+            let load = BulkLoad(actor: actor, source: source, before: (try raw.count("households"), try raw.count("members")), now: db.clock.nowMillis())
             let lastMember = try raw.scalar("SELECT COALESCE(MAX(id), 0) FROM members")
             guard case .households(let households) = batches.next() else { throw BulkLoad.OutOfOrder() }
             let rebuild = load.rebuildsIndexes(adding: households.count)
@@ -97,7 +97,7 @@ extension HouseholdStore {
 
     /// The PostgreSQL path of `store`: COPY in batches inside the caller's transaction.
     static func insertMany(_ tx: Tx, _ records: [HouseholdRecord], by actor: Actor, source: String) async throws {
-        let load = BulkLoad(actor: actor, source: source, before: try await counts(tx.sql))
+        let load = BulkLoad(actor: actor, source: source, before: try await counts(tx.sql), now: tx.clock.nowMillis())
         let rebuild = load.rebuildsIndexes(adding: records.count) ? try await secondaryIndexes(tx) : []
         for index in rebuild { try await tx.sql.raw("DROP INDEX \(ident: index.name)").run() }
         let batch = 20_000
@@ -139,9 +139,9 @@ extension HouseholdStore {
         let actor: Actor
         let sourceJSON: String
         let before: (households: Int, members: Int)
-        let now = Clock.nowMillis()
-        init(actor: Actor, source: String, before: (Int, Int)) {
-            self.actor = actor; self.before = before
+        let now: Int64
+        init(actor: Actor, source: String, before: (Int, Int), now: Int64) {
+            self.actor = actor; self.before = before; self.now = now
             sourceJSON = AuditLog.json(source) ?? "null"
         }
 

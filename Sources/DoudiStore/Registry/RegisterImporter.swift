@@ -40,7 +40,8 @@ public struct RegisterImporter: Sendable {
     }
 
     public func run(households hName: String, _ hBytes: [UInt8], members mName: String, _ mBytes: [UInt8], by actor: Actor,
-                    encoding: TextEncoding? = nil, today: CivilDate = Clock.today(), progress: @escaping @Sendable (Phase, Int, Int) -> Void = { _, _, _ in }) async throws -> Report {
+                    encoding: TextEncoding? = nil, today: CivilDate? = nil, progress: @escaping @Sendable (Phase, Int, Int) -> Void = { _, _, _ in }) async throws -> Report {
+        let today = today ?? db.clock.today()
         guard actor.role.may(.importRegister) else { throw StoreError.forbidden }
         progress(.reading, 0, 2)
         let hTable: CSVTable, mTable: CSVTable

@@ -112,13 +112,17 @@ public final class Database: Sendable {
     let writer: ConnectionPool?
     private let writerThread: NIOThreadPool?
     let logger: Logger
+    /// What every record is stamped with.
+    public let clock: Clock
 
-    private init(engine: Engine, location: String, pool: ConnectionPool, writer: ConnectionPool? = nil, writerThread: NIOThreadPool? = nil, logger: Logger) {
-        self.engine = engine; self.location = location; self.pool = pool; self.writer = writer; self.writerThread = writerThread; self.logger = logger
+    private init(engine: Engine, location: String, pool: ConnectionPool, writer: ConnectionPool? = nil, writerThread: NIOThreadPool? = nil,
+                 logger: Logger, clock: Clock) {
+        self.engine = engine; self.location = location; self.pool = pool; self.writer = writer; self.writerThread = writerThread
+        self.logger = logger; self.clock = clock
     }
 
     /// `location` is a file path (SQLite) or a `postgres://` URL.
-    public static func open(_ location: String, logger: Logger = Logger(label: "doudi.store")) async throws -> Database {
+    public static func open(_ location: String, clock: Clock, logger: Logger = Logger(label: "doudi.store")) async throws -> Database {
         if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
             let config: SQLPostgresConfiguration
             do { config = try SQLPostgresConfiguration(url: location) } catch { throw StoreError.badLocation(location) }
@@ -129,7 +133,7 @@ public final class Database: Sendable {
                 _ = try await conn.query("SET client_min_messages TO WARNING", logger: logger)
                 return .postgres(conn)
             }
-            let db = Database(engine: .postgres, location: location, pool: pool, logger: logger)
+            let db = Database(engine: .postgres, location: location, pool: pool, logger: logger, clock: clock)
             // Fail now, with the URL's host, rather than at the first request.
             try await db.withConnection { _ in }
             return db
@@ -148,7 +152,7 @@ public final class Database: Sendable {
         let thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
         let db = Database(engine: .sqlite, location: location, pool: ConnectionPool(limit: 4, make: opener(.singleton)),
-                          writer: ConnectionPool(limit: 1, make: opener(thread)), writerThread: thread, logger: logger)
+                          writer: ConnectionPool(limit: 1, make: opener(thread)), writerThread: thread, logger: logger, clock: clock)
         do {
             // The writer first: it sets WAL, which readers then find.
             try await db.transaction { _ in }
@@ -207,7 +211,7 @@ public final class Database: Sendable {
     /// Runs `body` in one transaction: all of it is stored, or none.
     public func transaction<T: Sendable>(_ body: (Tx) async throws -> T) async throws -> T {
         try await withConnection(from: writer) { conn in
-            let tx = Tx(sql: conn.sql(logger), connection: conn, engine: engine, logger: logger)
+            let tx = Tx(sql: conn.sql(logger), connection: conn, engine: engine, logger: logger, clock: clock)
             // IMMEDIATE takes SQLite's write lock up front, so a write never fails halfway on another process's lock.
             try await tx.sql.raw(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
             do {
@@ -267,10 +271,26 @@ public struct Tx: Sendable {
     let connection: Connection
     public let engine: Engine
     let logger: Logger
+    public let clock: Clock
 
-    /// Inserts many rows at once: multi-row INSERT statements on SQLite, COPY on PostgreSQL.
+    /// Inserts many rows at once: multi-row INSERT statements on SQLite, COPY on PostgreSQL (a few rows
+    /// there by one INSERT, which takes one round trip where COPY takes two).
     public func bulkInsert(table: String, columns: [String], rows: [[BulkValue]]) async throws {
         guard !rows.isEmpty else { return }
+        if engine == .postgres && rows.count <= 16 {
+            let insert = sql.insert(into: SQLIdentifier(table)).columns(columns.map { SQLIdentifier($0) })
+            for row in rows {
+                insert.values(row.map { v -> any SQLExpression in
+                    switch v {
+                    case .int(let i): SQLBind(i)
+                    case .text(let t): SQLBind(t)
+                    case .null: SQLLiteral.null
+                    }
+                })
+            }
+            try await insert.run()
+            return
+        }
         switch connection {
         case .sqlite(let conn):
             let perStatement = max(1, min(1_000, 30_000 / columns.count))

@@ -161,7 +161,7 @@ extension Database {
                 let rows = try await tx.sql.raw("SELECT version FROM schema_migrations WHERE version = \(bind: m.version)").all()
                 if !rows.isEmpty { return true }
                 try await m.run(tx)
-                try await tx.sql.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: m.version), \(bind: m.name), \(bind: Clock.nowMillis()))").run()
+                try await tx.sql.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: m.version), \(bind: m.name), \(bind: tx.clock.nowMillis()))").run()
                 return false
             }
             if !done { applied.append(m) }
