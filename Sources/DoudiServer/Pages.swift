@@ -55,70 +55,70 @@ struct Pages: Sendable {
             r.setCookie(Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", secure: secure(req), httpOnly: true, sameSite: .lax))
             return r
         }
-        router.get("/households") { req, _ in try await withUser(req) { a, csrf in try await householdList(req, a, csrf) } }
+        router.get("/households") { req, _ in try await withUser(req) { w in try await householdList(w) } }
         router.get("/households/new") { req, _ in
-            try await withUser(req) { a, csrf in try await householdForm(req, a, csrf, existing: nil, form: [:], problems: []) }
+            try await withUser(req) { w in try await householdForm(w, existing: nil, form: [:], problems: []) }
         }
-        router.post("/households/new") { req, _ in try await withUser(req, post: true) { a, csrf, form in try await createHousehold(req, a, csrf, form) } }
+        router.post("/households/new") { req, _ in try await withUser(req, post: true) { w, form in try await createHousehold(w, form) } }
         router.get("/households/{id}") { req, ctx in
-            try await withUser(req) { a, csrf in try await householdPage(req, a, csrf, id: ctx.parameters.get("id") ?? "") }
+            try await withUser(req) { w in try await householdPage(w, id: ctx.parameters.get("id") ?? "") }
         }
         router.get("/households/{id}/edit") { req, ctx in
-            try await withUser(req) { a, csrf in
-                guard let h = try await services.households.get(ctx.parameters.get("id") ?? "", by: a.actor) else { return try notFound(req, a, csrf) }
-                return try await householdForm(req, a, csrf, existing: h, form: Self.form(h.household), problems: [])
+            try await withUser(req) { w in
+                guard let h = try await services.households.get(ctx.parameters.get("id") ?? "", by: w.actor) else { return try w.notFound() }
+                return try await householdForm(w, existing: h, form: Self.form(h.household), problems: [])
             }
         }
         router.post("/households/{id}/edit") { req, ctx in
-            try await withUser(req, post: true) { a, csrf, form in try await updateHousehold(req, a, csrf, id: ctx.parameters.get("id") ?? "", form) }
+            try await withUser(req, post: true) { w, form in try await updateHousehold(w, id: ctx.parameters.get("id") ?? "", form) }
         }
         router.post("/households/{id}/members") { req, ctx in
-            try await withUser(req, post: true) { a, csrf, form in try await addMember(req, a, csrf, id: ctx.parameters.get("id") ?? "", form) }
+            try await withUser(req, post: true) { w, form in try await addMember(w, id: ctx.parameters.get("id") ?? "", form) }
         }
         router.post("/members/{id}/reveal") { req, ctx in
-            try await withUser(req, post: true) { a, csrf, _ in
-                guard let id = ctx.parameters.get("id", as: Int64.self) else { return try notFound(req, a, csrf) }
+            try await withUser(req, post: true) { w, _ in
+                guard let id = ctx.parameters.get("id", as: Int64.self) else { return try w.notFound() }
                 do {
-                    let m = try await services.households.reveal(memberID: id, by: a.actor)
-                    return try await householdPage(req, a, csrf, id: m.member.householdID, revealed: m.id)
-                } catch StoreError.notFound { return try notFound(req, a, csrf) } catch StoreError.forbidden { return try forbidden(req, a, csrf) }
+                    let m = try await services.households.reveal(memberID: id, by: w.actor)
+                    return try await householdPage(w, id: m.member.householdID, revealed: m.id)
+                } catch StoreError.notFound { return try w.notFound() } catch StoreError.forbidden { return try w.forbidden() }
             }
         }
         // Reloading a revealed page, or switching language on it, shows the household masked again.
         router.get("/members/{id}/reveal") { req, ctx in
-            try await withUser(req) { a, csrf in
+            try await withUser(req) { w in
                 guard let id = ctx.parameters.get("id", as: Int64.self),
-                      let hid = try await services.households.householdOf(member: id, by: a.actor) else { return try notFound(req, a, csrf) }
+                      let hid = try await services.households.householdOf(member: id, by: w.actor) else { return try w.notFound() }
                 return .redirect(to: "/households/\(hid)", type: .found)
             }
         }
-        router.get("/import") { req, _ in try await withUser(req) { a, csrf in try importPage(req, a, csrf, error: nil, report: nil) } }
-        router.post("/import") { req, ctx in try await importUpload(req, ctx) }
+        router.get("/import") { req, _ in try await withUser(req) { w in try importPage(w, error: nil, report: nil) } }
+        router.post("/import") { req, ctx in try await withUser(req) { w in try await importUpload(w, ctx) } }
         router.get("/report") { req, _ in try await reportPage(req, form: [:], problems: []) }
         router.post("/report") { req, ctx in try await submitReport(req, ctx) }
         router.get("/report/status") { req, ctx in try await reportStatus(req, ctx) }
-        router.get("/leads") { req, _ in try await withUser(req) { a, csrf in try await leadsPage(req, a, csrf) } }
-        router.get("/hotline") { req, _ in try await withUser(req) { a, csrf in try await hotlinePage(req, a, csrf, form: [:], problems: [], code: nil) } }
-        router.post("/hotline") { req, _ in try await withUser(req, post: true) { a, csrf, form in try await recordCall(req, a, csrf, form) } }
+        router.get("/leads") { req, _ in try await withUser(req) { w in try await leadsPage(w) } }
+        router.get("/hotline") { req, _ in try await withUser(req) { w in try await hotlinePage(w, form: [:], problems: [], code: nil) } }
+        router.post("/hotline") { req, _ in try await withUser(req, post: true) { w, form in try await recordCall(w, form) } }
         router.post("/households/{id}/visits") { req, ctx in
-            try await withUser(req, post: true) { a, csrf, form in try await recordVisit(req, a, csrf, id: ctx.parameters.get("id") ?? "", form) }
+            try await withUser(req, post: true) { w, form in try await recordVisit(w, id: ctx.parameters.get("id") ?? "", form) }
         }
-        router.get("/regions") { req, _ in try await withUser(req) { a, csrf in try await regionsPage(req, a, csrf) } }
+        router.get("/regions") { req, _ in try await withUser(req) { w in try await regionsPage(w) } }
         router.post("/regions") { req, _ in
-            try await withUser(req, post: true) { a, csrf, form in
-                let t = lang(req)
+            try await withUser(req, post: true) { w, form in
+                let t = w.t
                 guard let code = RegionCode(form["code"] ?? ""), code.level == .village else {
-                    return try await regionsPage(req, a, csrf, error: say(Message("请填写12位村级区划代码", "enter a 12-digit village code"), t), status: .unprocessableContent)
+                    return try await regionsPage(w, error: say(Message("请填写12位村级区划代码", "enter a 12-digit village code"), t), status: .unprocessableContent)
                 }
                 do {
-                    try await services.regions.upsert(Region(code: code, name: form["name"] ?? ""), by: a.actor)
-                    return try await regionsPage(req, a, csrf, message: "\(t.t("saved")): \(code) \(form["name"] ?? "")")
-                } catch StoreError.forbidden { return try forbidden(req, a, csrf) } catch StoreError.invalid(let p) {
-                    return try await regionsPage(req, a, csrf, error: p.map { say($0.message, t) }.joined(separator: "；"), status: .unprocessableContent)
+                    try await services.regions.upsert(Region(code: code, name: form["name"] ?? ""), by: w.actor)
+                    return try await regionsPage(w, message: "\(t.t("saved")): \(code) \(form["name"] ?? "")")
+                } catch StoreError.forbidden { return try w.forbidden() } catch StoreError.invalid(let p) {
+                    return try await regionsPage(w, error: p.map { say($0.message, t) }.joined(separator: "；"), status: .unprocessableContent)
                 }
             }
         }
-        router.get("/audit") { req, _ in try await withUser(req) { a, csrf in try await auditPage(req, a, csrf) } }
+        router.get("/audit") { req, _ in try await withUser(req) { w in try await auditPage(w) } }
         registerMonitoring(on: router)
     }
 
@@ -135,17 +135,20 @@ struct Pages: Sendable {
     func account(_ req: Request) async throws -> UserStore.Account? { try await sessionWithToken(req)?.0 }
 
     /// A page for a logged-in user; others go to the login page.
-    func withUser(_ req: Request, _ body: (UserStore.Account, String) async throws -> Response) async throws -> Response {
+    func withUser(_ req: Request, _ body: (Web) async throws -> Response) async throws -> Response {
         guard let (a, csrf, _) = try await sessionWithToken(req) else { return .redirect(to: "/login", type: .found) }
-        return try await body(a, csrf)
+        return try await body(Web(req: req, account: a, csrf: csrf, t: lang(req), pages: self))
     }
 
     /// A form post: the session's CSRF token must come back with it.
-    func withUser(_ req: Request, post: Bool, _ body: (UserStore.Account, String, Form) async throws -> Response) async throws -> Response {
-        guard let (a, csrf, _) = try await sessionWithToken(req) else { return .redirect(to: "/login", type: .found) }
-        let form = try await Form.read(req)
-        guard form["_csrf"] == csrf else { return try page(req, a, csrf, status: .forbidden, template: "message", title: lang(req).t("forbidden"), ["title": "CSRF", "text": "表单已过期，请返回重试 / The form has expired; go back and try again"]) }
-        return try await body(a, csrf, form)
+    func withUser(_ req: Request, post: Bool, _ body: (Web, Form) async throws -> Response) async throws -> Response {
+        try await withUser(req) { w in
+            let form = try await Form.read(req)
+            guard form["_csrf"] == w.csrf else {
+                return try w.message(status: .forbidden, title: "CSRF", text: "表单已过期，请返回重试 / The form has expired; go back and try again")
+            }
+            return try await body(w, form)
+        }
     }
 
     func login(_ req: Request, _ ctx: DoudiContext) async throws -> Response {

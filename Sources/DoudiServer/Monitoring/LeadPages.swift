@@ -15,16 +15,16 @@ extension Pages {
             .map { ["value": $0.rawValue, "label": t.code == "en" ? $0.rawValue : $0.chinese, "selected": selected.contains($0.rawValue)] }
     }
 
-    func leadsPage(_ req: Request, _ a: UserStore.Account, _ csrf: String) async throws -> Response {
-        let t = lang(req)
-        guard a.role.may(.readRegister) else { return try forbidden(req, a, csrf) }
-        let leads = try await services.leads.leads(by: a.actor, status: nil, limit: 200)
+    func leadsPage(_ w: Web) async throws -> Response {
+        let t = w.t
+        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        let leads = try await services.leads.leads(by: w.actor, status: nil, limit: 200)
         let names = try await services.regions.villageLabels(leads.compactMap { RegionCode(value: UInt64($0.region)) })
         let fmt = ISO8601DateFormatter()
         fmt.timeZone = TimeZone(identifier: "Asia/Shanghai")
         fmt.formatOptions = [.withFullDate]
         let en = t.code == "en"
-        return try page(req, a, csrf, template: "leads", title: t.t("leads"), ["leads": leads.map { l in
+        return try w.page(template: "leads", title: t.t("leads"), ["leads": leads.map { l in
             ["id": l.id, "at": fmt.string(from: Date(timeIntervalSince1970: Double(l.createdAt) / 1000)),
              "channel": LeadChannel(rawValue: l.channel).map { en ? $0.rawValue : $0.chinese } ?? l.channel,
              "name": l.name, "household": l.householdID as Any, "rid": Masking.residentID(l.residentID),
@@ -36,44 +36,44 @@ extension Pages {
         }])
     }
 
-    func hotlinePage(_ req: Request, _ a: UserStore.Account, _ csrf: String, form: Form, problems: [FieldProblem], code: String?,
+    func hotlinePage(_ w: Web, form: Form, problems: [FieldProblem], code: String?,
                      status: HTTPResponse.Status = .ok) async throws -> Response {
-        let t = lang(req)
-        guard a.role == .hotlineOperator || a.role.may(.writeRegister) else { return try forbidden(req, a, csrf) }
-        return try page(req, a, csrf, status: status, template: "hotline", title: t.t("hotline"), [
-            "code": code as Any, "form": code == nil ? form.values : [:], "problems": problems.map { "\($0.field): \(say($0.message, t))" },
-            "hasProblems": !problems.isEmpty, "villages": try await villages(a, selected: RegionCode(form["regionCode"] ?? "")),
-            "kinds": try await kinds(t, selected: code == nil ? form.all["riskKinds"] ?? [] : [], region: a.region)])
+        let t = w.t
+        guard w.role == .hotlineOperator || w.role.may(.writeRegister) else { return try w.forbidden() }
+        return try w.page(status: status, template: "hotline", title: t.t("hotline"), [
+            "code": code as Any, "form": code == nil ? form.values : [:], "problems": w.lines(problems),
+            "hasProblems": !problems.isEmpty, "villages": try await villages(w.account, selected: RegionCode(form["regionCode"] ?? "")),
+            "kinds": try await kinds(t, selected: code == nil ? form.all["riskKinds"] ?? [] : [], region: w.region)])
     }
 
-    func recordCall(_ req: Request, _ a: UserStore.Account, _ csrf: String, _ form: Form) async throws -> Response {
+    func recordCall(_ w: Web, _ form: Form) async throws -> Response {
         let call = HotlineCall(caller: form["caller"] ?? "", callbackNumber: form["callbackNumber"] ?? "", residentID: form["residentId"] ?? "",
                                name: form["name"] ?? "", regionCode: form["regionCode"] ?? "", riskKinds: form.all["riskKinds"] ?? [], notes: form["notes"] ?? "")
         switch call.check(today: services.clock.today()) {
-        case .failure(let p): return try await hotlinePage(req, a, csrf, form: form, problems: p.problems, code: nil, status: .unprocessableContent)
+        case .failure(let p): return try await hotlinePage(w, form: form, problems: p.problems, code: nil, status: .unprocessableContent)
         case .success(let checked):
             do {
-                let code = try await services.leads.recordCall(checked, by: a.actor)
-                return try await hotlinePage(req, a, csrf, form: [:], problems: [], code: code, status: .created)
+                let code = try await services.leads.recordCall(checked, by: w.actor)
+                return try await hotlinePage(w, form: [:], problems: [], code: code, status: .created)
             } catch let e as StoreError {
-                return try await hotlinePage(req, a, csrf, form: form, problems: Self.problems(e), code: nil, status: .unprocessableContent)
+                return try await hotlinePage(w, form: form, problems: Self.problems(e), code: nil, status: .unprocessableContent)
             }
         }
     }
 
-    func recordVisit(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, _ form: Form) async throws -> Response {
-        let t = lang(req)
+    func recordVisit(_ w: Web, id: String, _ form: Form) async throws -> Response {
+        let t = w.t
         let visit = Visit(date: form["date"] ?? "", findings: form["findings"] ?? "", riskKinds: form.all["riskKinds"] ?? [], hardship: form["hardship"] == "1")
         switch visit.check(today: services.clock.today()) {
         case .failure(let p):
-            var r = try await householdPage(req, a, csrf, id: id, error: p.problems.map { "\($0.field): \(say($0.message, t))" }.joined(separator: "；"))
+            var r = try await householdPage(w, id: id, error: w.lines(p.problems).joined(separator: "；"))
             r.status = .unprocessableContent
             return r
         case .success(let checked):
             do {
-                let code = try await services.leads.recordVisit(checked, householdID: id, by: a.actor)
-                return try await householdPage(req, a, csrf, id: id, visitMessage: code.map { "\(t.t("visitLead")) \($0)" } ?? t.t("visitSaved"))
-            } catch StoreError.notFound { return try notFound(req, a, csrf) } catch StoreError.forbidden { return try forbidden(req, a, csrf) }
+                let code = try await services.leads.recordVisit(checked, householdID: id, by: w.actor)
+                return try await householdPage(w, id: id, visitMessage: code.map { "\(t.t("visitLead")) \($0)" } ?? t.t("visitSaved"))
+            } catch StoreError.notFound { return try w.notFound() } catch StoreError.forbidden { return try w.forbidden() }
         }
     }
 

@@ -8,10 +8,10 @@ import Mustache
 
 /// The register's pages: the household list, a household, the household and member forms.
 extension Pages {
-    func householdList(_ req: Request, _ a: UserStore.Account, _ csrf: String) async throws -> Response {
-        let t = lang(req)
-        guard a.role.may(.readRegister) else { return try forbidden(req, a, csrf) }
-        let q = req.uri.queryParameters
+    func householdList(_ w: Web) async throws -> Response {
+        let t = w.t
+        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        let q = w.req.uri.queryParameters
         let text = q["q"].map(String.init) ?? ""
         let ridText = (q["rid"].map(String.init) ?? "").trimmingCharacters(in: .whitespaces)
         let regionText = q["region"].map(String.init) ?? ""
@@ -25,7 +25,7 @@ extension Pages {
         var total = 0
         var items: [[String: Any]] = []
         if error == nil {
-            let page = try await services.households.search(by: a.actor, text: text, residentID: rid, region: region, limit: 50, offset: pageNo * 50)
+            let page = try await services.households.search(by: w.actor, text: text, residentID: rid, region: region, limit: 50, offset: pageNo * 50)
             total = page.total
             let names = try await services.regions.villageLabels(page.items.compactMap { RegionCode(value: UInt64($0.region)) })
             items = page.items.map { s in
@@ -33,13 +33,13 @@ extension Pages {
                  "region": RegionCode(value: UInt64(s.region)).flatMap { names[$0] } ?? "", "count": s.memberCount]
             }
         }
-        let regions = try await scopeRegions(a, selected: region)
+        let regions = try await scopeRegions(w.account, selected: region)
         func link(_ p: Int) -> String {
             var c = URLComponents()
             c.queryItems = [.init(name: "q", value: text), .init(name: "rid", value: ridText), .init(name: "region", value: regionText), .init(name: "page", value: String(p))]
             return "/households?" + (c.percentEncodedQuery ?? "")
         }
-        return try page(req, a, csrf, template: "households", title: t.t("households"), [
+        return try w.page(template: "households", title: t.t("households"), [
             "q": text, "rid": ridText, "error": error as Any, "total": total, "items": items, "regions": regions,
             "prev": pageNo > 0 ? link(pageNo - 1) : false, "next": (pageNo + 1) * 50 < total ? link(pageNo + 1) : false])
     }
@@ -60,10 +60,10 @@ extension Pages {
         }
     }
 
-    func householdPage(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, revealed: Int64? = nil,
+    func householdPage(_ w: Web, id: String, revealed: Int64? = nil,
                        message: String? = nil, error: String? = nil, form: Form = [:], visitMessage: String? = nil) async throws -> Response {
-        let t = lang(req)
-        guard let h = try await services.households.get(id, by: a.actor) else { return try notFound(req, a, csrf) }
+        let t = w.t
+        guard let h = try await services.households.get(id, by: w.actor) else { return try w.notFound() }
         let en = t.code == "en"
         func label<E: CodeNamed>(_ e: E) -> String { en ? e.rawValue : e.chinese }
         let path = try await services.regions.path(h.household.regionCode).filter { $0.level >= .township }.map(\.name).joined(separator: " ")
@@ -74,17 +74,17 @@ extension Pages {
                     "sex": label(m.sex), "birth": show ? m.birthDate.description : Masking.birthDate(m.birthDate), "labor": label(m.laborAbility), "health": label(m.health),
                     "grade": m.disabilityGrade.map { String($0) } as Any, "schooling": label(m.schooling), "employment": label(m.employment),
                     "phone": (show ? m.phone : m.maskedPhone) ?? "", "child": m.childCategory.map(label) as Any,
-                    "revealed": show, "canReveal": a.role.may(.revealPersonalData), "csrf": csrf]
+                    "revealed": show, "canReveal": w.role.may(.revealPersonalData), "csrf": w.csrf]
         }
         let hh = h.household
-        return try page(req, a, csrf, template: "household", title: "\(t.t("householdId")) \(hh.id)", [
+        return try w.page(template: "household", title: "\(t.t("householdId")) \(hh.id)", [
             "h": ["id": hh.id, "region": path, "regionCode": hh.regionCode.description, "poverty": label(hh.povertyStatus),
                   "dibao": t.t(hh.dibao ? "yes" : "no"), "nearDibao": t.t(hh.nearDibao ? "yes" : "no"),
                   "extremeHardship": t.t(hh.extremeHardship ? "yes" : "no"), "income": hh.incomePerCapita, "address": hh.address],
-            "members": members, "canWrite": a.role.may(.writeRegister), "message": message as Any, "error": error as Any,
+            "members": members, "canWrite": w.role.may(.writeRegister), "message": message as Any, "error": error as Any,
             "form": form.values, "options": Self.allOptions(form, t: t), "visitMessage": visitMessage as Any,
             "today": services.clock.today().description, "kinds": try await kinds(t, region: hh.regionCode),
-            "episodes": try await services.episodes.episodes(by: a.actor, statuses: [], householdID: hh.id).map { e in
+            "episodes": try await services.episodes.episodes(by: w.actor, statuses: [], householdID: hh.id).map { e in
                 ["id": e.id, "status": label(EpisodeStatus(rawValue: e.status) ?? .identifying), "type": MonitoringType(rawValue: e.monitoringType).map(label) ?? e.monitoringType,
                  "foundOn": e.foundOn.description] as [String: Any]
             }])
@@ -95,17 +95,17 @@ extension Pages {
                       "address": h.address, "dibao": h.dibao ? "1" : "", "nearDibao": h.nearDibao ? "1" : "", "extremeHardship": h.extremeHardship ? "1" : ""])
     }
 
-    func householdForm(_ req: Request, _ a: UserStore.Account, _ csrf: String, existing: StoredHousehold?, form: Form, problems: [FieldProblem],
+    func householdForm(_ w: Web, existing: StoredHousehold?, form: Form, problems: [FieldProblem],
                        status: HTTPResponse.Status = .ok) async throws -> Response {
-        let t = lang(req)
-        guard a.role.may(.writeRegister) else { return try forbidden(req, a, csrf) }
+        let t = w.t
+        guard w.role.may(.writeRegister) else { return try w.forbidden() }
         var f = form.values
         for k in ["dibao", "nearDibao", "extremeHardship"] { f[k] = form[k] == "1" ? "1" : nil }
         let title = existing.map { "\(t.t("edit")) \($0.household.id)" } ?? t.t("newHousehold")
-        return try page(req, a, csrf, status: status, template: "householdform", title: title, [
+        return try w.page(status: status, template: "householdform", title: title, [
             "title": title, "isNew": existing == nil, "action": existing.map { "/households/\($0.household.id)/edit" } ?? "/households/new",
-            "villages": try await villages(a, selected: RegionCode(form["regionCode"] ?? "")), "form": f as [String: Any],
-            "options": Self.allOptions(form, t: t), "problems": problems.map { "\($0.field): \(say($0.message, t))" }, "hasProblems": !problems.isEmpty])
+            "villages": try await villages(w.account, selected: RegionCode(form["regionCode"] ?? "")), "form": f as [String: Any],
+            "options": Self.allOptions(form, t: t), "problems": w.lines(problems), "hasProblems": !problems.isEmpty])
     }
 
     static func householdInput(id: String, _ form: Form) -> HouseholdInput {
@@ -120,20 +120,20 @@ extension Pages {
                     employment: form["employment"], phone: form["phone"], childCategory: form["childCategory"])
     }
 
-    func createHousehold(_ req: Request, _ a: UserStore.Account, _ csrf: String, _ form: Form) async throws -> Response {
+    func createHousehold(_ w: Web, _ form: Form) async throws -> Response {
         var problems: [FieldProblem] = []
         let id = (form["householdId"] ?? "").trimmingCharacters(in: .whitespaces)
         let household = Self.householdInput(id: id, form).check().problems(into: &problems)
         let head = Self.memberInput(form).check(householdID: id, today: services.clock.today()).problems(into: &problems)
         if let household, let head, problems.isEmpty {
             do {
-                let stored = try await services.households.create(HouseholdRecord(household: household, members: [head]), by: a.actor)
+                let stored = try await services.households.create(HouseholdRecord(household: household, members: [head]), by: w.actor)
                 return .redirect(to: "/households/\(stored.household.id)", type: .normal)
             } catch let e as StoreError {
                 problems = Self.problems(e)
             }
         }
-        return try await householdForm(req, a, csrf, existing: nil, form: form, problems: problems, status: .unprocessableContent)
+        return try await householdForm(w, existing: nil, form: form, problems: problems, status: .unprocessableContent)
     }
 
     static func problems(_ e: StoreError) -> [FieldProblem] {
@@ -148,29 +148,28 @@ extension Pages {
         }
     }
 
-    func updateHousehold(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, _ form: Form) async throws -> Response {
-        guard let existing = try await services.households.get(id, by: a.actor) else { return try notFound(req, a, csrf) }
+    func updateHousehold(_ w: Web, id: String, _ form: Form) async throws -> Response {
+        guard let existing = try await services.households.get(id, by: w.actor) else { return try w.notFound() }
         var problems: [FieldProblem] = []
         if let h = Self.householdInput(id: id, form).check().problems(into: &problems) {
             do {
-                _ = try await services.households.update(h, by: a.actor)
+                _ = try await services.households.update(h, by: w.actor)
                 return .redirect(to: "/households/\(id)", type: .normal)
             } catch let e as StoreError { problems = Self.problems(e) }
         }
-        return try await householdForm(req, a, csrf, existing: existing, form: form, problems: problems, status: .unprocessableContent)
+        return try await householdForm(w, existing: existing, form: form, problems: problems, status: .unprocessableContent)
     }
 
-    func addMember(_ req: Request, _ a: UserStore.Account, _ csrf: String, id: String, _ form: Form) async throws -> Response {
-        let t = lang(req)
+    func addMember(_ w: Web, id: String, _ form: Form) async throws -> Response {
         var problems: [FieldProblem] = []
         if let m = Self.memberInput(form).check(householdID: id, today: services.clock.today()).problems(into: &problems) {
             do {
-                _ = try await services.households.addMember(m, by: a.actor)
+                _ = try await services.households.addMember(m, by: w.actor)
                 return .redirect(to: "/households/\(id)", type: .normal)
-            } catch StoreError.notFound { return try notFound(req, a, csrf) } catch let e as StoreError { problems = Self.problems(e) }
+            } catch StoreError.notFound { return try w.notFound() } catch let e as StoreError { problems = Self.problems(e) }
         }
-        let text = problems.map { "\($0.field): \(say($0.message, t))" }.joined(separator: "；")
-        var r = try await householdPage(req, a, csrf, id: id, error: text, form: form)
+        let text = w.lines(problems).joined(separator: "；")
+        var r = try await householdPage(w, id: id, error: text, form: form)
         r.status = .unprocessableContent
         return r
     }

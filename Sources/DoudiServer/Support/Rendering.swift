@@ -60,16 +60,6 @@ extension Pages {
         return out
     }
 
-    func notFound(_ req: Request, _ a: UserStore.Account, _ csrf: String) throws -> Response {
-        let t = lang(req)
-        return try page(req, a, csrf, status: .notFound, template: "message", title: t.t("notFound"), ["title": t.t("notFound"), "text": t.t("notFound")])
-    }
-
-    func forbidden(_ req: Request, _ a: UserStore.Account, _ csrf: String) throws -> Response {
-        let t = lang(req)
-        return try page(req, a, csrf, status: .forbidden, template: "message", title: t.t("forbidden"), ["title": t.t("forbidden"), "text": t.t("forbidden")])
-    }
-
     static func options<E: CodeNamed>(_: E.Type, selected: String?, t: Strings.Table) -> [[String: Any]] {
         E.allCases.map { e in ["value": e.rawValue, "label": t.code == "en" ? e.rawValue : e.chinese, "selected": e.rawValue == selected] }
     }

@@ -1,0 +1,51 @@
+import DoudiDomain
+import DoudiStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// One page request of a signed-in user: what every page handler is given, in place of the request, the
+/// account and the session's CSRF token passed side by side.
+struct Web: Sendable {
+    let req: Request
+    let account: UserStore.Account
+    let csrf: String
+    let t: Strings.Table
+    let pages: Pages
+
+    var actor: Actor { account.actor }
+    var role: Role { account.role }
+    var region: RegionCode { account.region }
+    var query: [String: String] {
+        var out: [String: String] = [:]
+        for (k, v) in req.uri.queryParameters { out[String(k)] = String(v) }
+        return out
+    }
+
+    func page(status: HTTPResponse.Status = .ok, template: String, title: String, _ data: [String: Any]) throws -> Response {
+        try pages.page(req, account, csrf, status: status, template: template, title: title, data)
+    }
+
+    func message(status: HTTPResponse.Status, title: String, text: String) throws -> Response {
+        try page(status: status, template: "message", title: title, ["title": title, "text": text])
+    }
+
+    func notFound() throws -> Response { try message(status: .notFound, title: t.t("notFound"), text: t.t("notFound")) }
+    func forbidden() throws -> Response { try message(status: .forbidden, title: t.t("forbidden"), text: t.t("forbidden")) }
+
+    func say(_ m: Message) -> String { t.code == "en" ? m.en : m.zh }
+
+    /// Problems as a form lists them: the field, then what is wrong with it, in the reader's language.
+    func lines(_ problems: [FieldProblem]) -> [String] { problems.map { "\($0.field): \(say($0.message))" } }
+
+    /// A page's answer to a store's refusal: not found, forbidden, or the form again with the fields at fault;
+    /// anything else is a server failure.
+    func refused(_ error: any Error, form: ([FieldProblem]) async throws -> Response) async throws -> Response {
+        switch error as? StoreError {
+        case .notFound?: try notFound()
+        case .forbidden?: try forbidden()
+        case .invalid(let p)?: try await form(p)
+        default: throw error
+        }
+    }
+}
