@@ -72,7 +72,6 @@ public enum MetricsSetup {
 public func buildApplication(services: Services, config: ServerConfig, logger: Logger) async throws -> some ApplicationProtocol {
     let registry = MetricsSetup.registry
     let limits = PublicLimits(clock: services.clock)
-    let pages = try await Pages(services: services, secureCookies: config.secureCookies, limits: limits)
     let router = Router(context: DoudiContext.self)
     router.addMiddleware {
         LogRequestsMiddleware(.info)
@@ -98,11 +97,29 @@ public func buildApplication(services: Services, config: ServerConfig, logger: L
     let api = APIHandlers(services: services, limits: limits)
     let group = router.group("api/v1")
     try api.registerHandlers(on: group, serverURL: URL(string: "/")!, middlewares: [APIAuthMiddleware(users: services.users)])
-    pages.register(on: router)
+    try await registerPages(on: router, services: services, limits: limits, secureCookies: config.secureCookies)
 
     var app = Application(router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "doudi"), logger: logger)
     app.addServices(DatabaseCloser(db: services.db))
     return app
+}
+
+/// The web shell, then each capability's pages, each given the stores it uses.
+func registerPages(on router: Router<DoudiContext>, services s: Services, limits: PublicLimits, secureCookies: Bool) async throws {
+    let web = try await WebShell(users: s.users, clock: s.clock, secureCookies: secureCookies)
+    let choices = Choices(regions: s.regions, policy: s.policy, clock: s.clock)
+    let registry = RegisterPages(web: web, households: s.households, regions: s.regions, episodes: s.episodes, choices: choices)
+    web.register(on: router)
+    AccessPages(web: web, users: s.users, limits: limits).register(on: router)
+    registry.register(on: router)
+    ImportPages(web: web, importer: s.importer).register(on: router)
+    RegionPages(web: web, regions: s.regions).register(on: router)
+    AuditPages(web: web, audit: s.audit).register(on: router)
+    LeadPages(web: web, leads: s.leads, regions: s.regions, episodes: s.episodes, choices: choices, registry: registry).register(on: router)
+    SelfReportPages(web: web, leads: s.leads, regions: s.regions, limits: limits, choices: choices).register(on: router)
+    EpisodePages(web: web, episodes: s.episodes, regions: s.regions).register(on: router)
+    PolicyPages(web: web, policy: s.policy, regions: s.regions).register(on: router)
+    ReportPages(web: web, reports: s.reports, regions: s.regions).register(on: router)
 }
 
 /// Closes the database after the server has stopped taking requests.

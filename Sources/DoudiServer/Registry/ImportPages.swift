@@ -1,13 +1,19 @@
-import DoudiAPI
 import DoudiDomain
 import DoudiStore
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Mustache
 
-/// The import page and its upload.
-extension Pages {
+/// Uploading a county's register files.
+struct ImportPages: Sendable {
+    let web: WebShell
+    let importer: RegisterImporter
+
+    func register(on router: Router<DoudiContext>) {
+        router.get("/import") { req, _ in try await web.withUser(req) { w in try importPage(w, error: nil, report: nil) } }
+        router.post("/import") { req, ctx in try await web.withUser(req) { w in try await importUpload(w, ctx) } }
+    }
+
     func importPage(_ w: Web, error: String?, report: RegisterImporter.Report?,
                     status: HTTPResponse.Status = .ok) throws -> Response {
         let t = w.t
@@ -41,7 +47,7 @@ extension Pages {
             return try importPage(w, error: w.say(missing), report: nil, status: .badRequest)
         }
         do {
-            let report = try await services.importer.run(households: h.filename ?? "households.csv", h.data, members: m.filename ?? "members.csv", m.data, by: w.actor)
+            let report = try await importer.run(households: h.filename ?? "households.csv", h.data, members: m.filename ?? "members.csv", m.data, by: w.actor)
             return try importPage(w, error: nil, report: report)
         } catch StoreError.invalid(let problems) {
             return try importPage(w, error: problems.map { w.say($0.message) }.joined(separator: "；"), report: nil, status: .unprocessableContent)

@@ -1,13 +1,58 @@
-import DoudiAPI
 import DoudiDomain
 import DoudiStore
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Mustache
 
-/// The register's pages: the household list, a household, the household and member forms.
-extension Pages {
+/// The household register: the list, a household's page, its forms, the audited reveal.
+struct RegisterPages: Sendable {
+    let web: WebShell
+    let households: HouseholdStore
+    let regions: RegionStore
+    let episodes: EpisodeStore
+    let choices: Choices
+    var clock: Clock { web.clock }
+
+    func register(on router: Router<DoudiContext>) {
+        router.get("/households") { req, _ in try await web.withUser(req) { w in try await householdList(w) } }
+        router.get("/households/new") { req, _ in
+            try await web.withUser(req) { w in try await householdForm(w, existing: nil, form: [:], problems: []) }
+        }
+        router.post("/households/new") { req, _ in try await web.withUser(req, post: true) { w, form in try await createHousehold(w, form) } }
+        router.get("/households/{id}") { req, ctx in
+            try await web.withUser(req) { w in try await householdPage(w, id: ctx.parameters.get("id") ?? "") }
+        }
+        router.get("/households/{id}/edit") { req, ctx in
+            try await web.withUser(req) { w in
+                guard let h = try await households.get(ctx.parameters.get("id") ?? "", by: w.actor) else { return try w.notFound() }
+                return try await householdForm(w, existing: h, form: Self.form(h.household), problems: [])
+            }
+        }
+        router.post("/households/{id}/edit") { req, ctx in
+            try await web.withUser(req, post: true) { w, form in try await updateHousehold(w, id: ctx.parameters.get("id") ?? "", form) }
+        }
+        router.post("/households/{id}/members") { req, ctx in
+            try await web.withUser(req, post: true) { w, form in try await addMember(w, id: ctx.parameters.get("id") ?? "", form) }
+        }
+        router.post("/members/{id}/reveal") { req, ctx in
+            try await web.withUser(req, post: true) { w, _ in
+                guard let id = ctx.parameters.get("id", as: Int64.self) else { return try w.notFound() }
+                do {
+                    let m = try await households.reveal(memberID: id, by: w.actor)
+                    return try await householdPage(w, id: m.member.householdID, revealed: m.id)
+                } catch StoreError.notFound { return try w.notFound() } catch StoreError.forbidden { return try w.forbidden() }
+            }
+        }
+        // Reloading a revealed page, or switching language on it, shows the household masked again.
+        router.get("/members/{id}/reveal") { req, ctx in
+            try await web.withUser(req) { w in
+                guard let id = ctx.parameters.get("id", as: Int64.self),
+                      let hid = try await households.householdOf(member: id, by: w.actor) else { return try w.notFound() }
+                return .redirect(to: "/households/\(hid)", type: .found)
+            }
+        }
+    }
+
     func householdList(_ w: Web) async throws -> Response {
         let t = w.t
         guard w.role.may(.readRegister) else { return try w.forbidden() }
@@ -25,9 +70,9 @@ extension Pages {
         var total = 0
         var items: [[String: Any]] = []
         if error == nil {
-            let page = try await services.households.search(by: w.actor, text: text, residentID: rid, region: region, limit: 50, offset: pageNo * 50)
+            let page = try await households.search(by: w.actor, text: text, residentID: rid, region: region, limit: 50, offset: pageNo * 50)
             total = page.total
-            let names = try await services.regions.villageLabels(page.items.compactMap { RegionCode(value: UInt64($0.region)) })
+            let names = try await regions.villageLabels(page.items.compactMap { RegionCode(value: UInt64($0.region)) })
             items = page.items.map { s in
                 ["id": s.id, "head": s.headName ?? "", "rid": s.headResidentID.map(Masking.residentID) ?? "",
                  "region": RegionCode(value: UInt64(s.region)).flatMap { names[$0] } ?? "", "count": s.memberCount]
@@ -49,24 +94,18 @@ extension Pages {
     func scopeRegions(_ a: UserStore.Account, selected: RegionCode?) async throws -> [[String: Any]] {
         let deepest = RegionCode.Level(rawValue: min(RegionCode.Level.village.rawValue, a.region.level.rawValue + 2))!
         guard !a.region.isCountry, deepest >= .township else { return [] }
-        return try await services.regions.regions(in: a.region, levels: RegionCode.Level.township...deepest).map { r in
+        return try await regions.regions(in: a.region, levels: RegionCode.Level.township...deepest).map { r in
             ["code": r.code.description, "name": (r.level == .village && r.code != a.region ? "— " : "") + r.name, "selected": r.code == selected]
-        }
-    }
-
-    func villages(_ a: UserStore.Account, selected: RegionCode?) async throws -> [[String: Any]] {
-        try await services.regions.villageLabels(in: a.region).prefix(5_000).map { v in
-            ["code": v.code.description, "name": v.label, "selected": v.code == selected] as [String: Any]
         }
     }
 
     func householdPage(_ w: Web, id: String, revealed: Int64? = nil,
                        message: String? = nil, error: String? = nil, form: Form = [:], visitMessage: String? = nil) async throws -> Response {
         let t = w.t
-        guard let h = try await services.households.get(id, by: w.actor) else { return try w.notFound() }
+        guard let h = try await households.get(id, by: w.actor) else { return try w.notFound() }
         let en = t.code == "en"
         func label<E: CodeNamed>(_ e: E) -> String { en ? e.rawValue : e.chinese }
-        let path = try await services.regions.path(h.household.regionCode).filter { $0.level >= .township }.map(\.name).joined(separator: " ")
+        let path = try await regions.path(h.household.regionCode).filter { $0.level >= .township }.map(\.name).joined(separator: " ")
         let members: [[String: Any]] = h.members.map { s in
             let m = s.member
             let show = s.id == revealed
@@ -82,9 +121,9 @@ extension Pages {
                   "dibao": t.t(hh.dibao ? "yes" : "no"), "nearDibao": t.t(hh.nearDibao ? "yes" : "no"),
                   "extremeHardship": t.t(hh.extremeHardship ? "yes" : "no"), "income": hh.incomePerCapita, "address": hh.address],
             "members": members, "canWrite": w.role.may(.writeRegister), "message": message as Any, "error": error as Any,
-            "form": form.values, "options": Self.allOptions(form, t: t), "visitMessage": visitMessage as Any,
-            "today": services.clock.today().description, "kinds": try await kinds(t, region: hh.regionCode),
-            "episodes": try await services.episodes.episodes(by: w.actor, statuses: [], householdID: hh.id).map { e in
+            "form": form.values, "options": allOptions(form, t: t), "visitMessage": visitMessage as Any,
+            "today": clock.today().description, "kinds": try await choices.kinds(t, region: hh.regionCode),
+            "episodes": try await episodes.episodes(by: w.actor, statuses: [], householdID: hh.id).map { e in
                 ["id": e.id, "status": label(EpisodeStatus(rawValue: e.status) ?? .identifying), "type": MonitoringType(rawValue: e.monitoringType).map(label) ?? e.monitoringType,
                  "foundOn": e.foundOn.description] as [String: Any]
             }])
@@ -104,8 +143,8 @@ extension Pages {
         let title = existing.map { "\(t.t("edit")) \($0.household.id)" } ?? t.t("newHousehold")
         return try w.page(status: status, template: "householdform", title: title, [
             "title": title, "isNew": existing == nil, "action": existing.map { "/households/\($0.household.id)/edit" } ?? "/households/new",
-            "villages": try await villages(w.account, selected: RegionCode(form["regionCode"] ?? "")), "form": f as [String: Any],
-            "options": Self.allOptions(form, t: t), "problems": w.lines(problems), "hasProblems": !problems.isEmpty])
+            "villages": try await choices.villages(w.account, selected: RegionCode(form["regionCode"] ?? "")), "form": f as [String: Any],
+            "options": allOptions(form, t: t), "problems": w.lines(problems), "hasProblems": !problems.isEmpty])
     }
 
     static func householdInput(id: String, _ form: Form) -> HouseholdInput {
@@ -124,10 +163,10 @@ extension Pages {
         var problems: [FieldProblem] = []
         let id = (form["householdId"] ?? "").trimmingCharacters(in: .whitespaces)
         let household = Self.householdInput(id: id, form).check().problems(into: &problems)
-        let head = Self.memberInput(form).check(householdID: id, today: services.clock.today()).problems(into: &problems)
+        let head = Self.memberInput(form).check(householdID: id, today: clock.today()).problems(into: &problems)
         if let household, let head, problems.isEmpty {
             do {
-                let stored = try await services.households.create(HouseholdRecord(household: household, members: [head]), by: w.actor)
+                let stored = try await households.create(HouseholdRecord(household: household, members: [head]), by: w.actor)
                 return .redirect(to: "/households/\(stored.household.id)", type: .normal)
             } catch let e as StoreError {
                 problems = Self.problems(e)
@@ -149,11 +188,11 @@ extension Pages {
     }
 
     func updateHousehold(_ w: Web, id: String, _ form: Form) async throws -> Response {
-        guard let existing = try await services.households.get(id, by: w.actor) else { return try w.notFound() }
+        guard let existing = try await households.get(id, by: w.actor) else { return try w.notFound() }
         var problems: [FieldProblem] = []
         if let h = Self.householdInput(id: id, form).check().problems(into: &problems) {
             do {
-                _ = try await services.households.update(h, by: w.actor)
+                _ = try await households.update(h, by: w.actor)
                 return .redirect(to: "/households/\(id)", type: .normal)
             } catch let e as StoreError { problems = Self.problems(e) }
         }
@@ -162,9 +201,9 @@ extension Pages {
 
     func addMember(_ w: Web, id: String, _ form: Form) async throws -> Response {
         var problems: [FieldProblem] = []
-        if let m = Self.memberInput(form).check(householdID: id, today: services.clock.today()).problems(into: &problems) {
+        if let m = Self.memberInput(form).check(householdID: id, today: clock.today()).problems(into: &problems) {
             do {
-                _ = try await services.households.addMember(m, by: w.actor)
+                _ = try await households.addMember(m, by: w.actor)
                 return .redirect(to: "/households/\(id)", type: .normal)
             } catch StoreError.notFound { return try w.notFound() } catch let e as StoreError { problems = Self.problems(e) }
         }

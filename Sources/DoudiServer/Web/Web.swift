@@ -11,7 +11,7 @@ struct Web: Sendable {
     let account: UserStore.Account
     let csrf: String
     let t: Strings.Table
-    let pages: Pages
+    let shell: WebShell
 
     var actor: Actor { account.actor }
     var role: Role { account.role }
@@ -23,7 +23,7 @@ struct Web: Sendable {
     }
 
     func page(status: HTTPResponse.Status = .ok, template: String, title: String, _ data: [String: Any]) throws -> Response {
-        try pages.page(req, account, csrf, status: status, template: template, title: title, data)
+        try shell.page(req, account, csrf, status: status, template: template, title: title, data)
     }
 
     func message(status: HTTPResponse.Status, title: String, text: String) throws -> Response {

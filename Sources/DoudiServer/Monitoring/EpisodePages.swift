@@ -1,0 +1,153 @@
+import DoudiDomain
+import DoudiStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The roster of monitored households, the case file with its procedure, and the village notice.
+struct EpisodePages: Sendable {
+    let web: WebShell
+    let episodes: EpisodeStore
+    let regions: RegionStore
+    var clock: Clock { web.clock }
+
+    func register(on router: Router<DoudiContext>) {
+        router.get("/episodes") { req, _ in try await web.withUser(req) { w in try await episodesPage(w) } }
+        router.get("/episodes.csv") { req, _ in try await web.withUser(req) { w in try await episodesCSV(w) } }
+        router.get("/episodes/{id}") { req, ctx in
+            try await web.withUser(req) { w in try await episodePage(w, id: ctx.parameters.get("id", as: Int64.self)) }
+        }
+        router.post("/episodes/{id}") { req, ctx in
+            try await web.withUser(req, post: true) { w, form in try await actOnEpisode(w, id: ctx.parameters.get("id", as: Int64.self), form) }
+        }
+        router.post("/episodes/{id}/clearing") { req, ctx in
+            try await web.withUser(req, post: true) { w, form in try await proposeClearing(w, id: ctx.parameters.get("id", as: Int64.self), form) }
+        }
+        router.get("/episodes/{id}/notice") { req, ctx in
+            try await web.withUser(req) { w in try await noticePage(w, id: ctx.parameters.get("id", as: Int64.self)) }
+        }
+    }
+
+    static let rosterStatuses: [EpisodeStatus] = [.identifying, .monitored, .clearing]
+
+    func statuses(_ req: Request) -> (String, [EpisodeStatus]) {
+        let s = req.uri.queryParameters["status"].map(String.init) ?? "open"
+        if let one = EpisodeStatus(rawValue: s) { return (s, [one]) }
+        return s == "all" ? ("all", []) : ("open", Self.rosterStatuses)
+    }
+
+    func episodeRows(_ list: [EpisodeSummary], _ t: Strings.Table, today: CivilDate) async throws -> [[String: Any]] {
+        let names = try await regions.villageLabels(list.map(\.regionCode))
+        return list.map { e in
+            ["id": e.id, "head": e.headName ?? e.householdID, "household": e.householdID, "region": names[e.regionCode] ?? e.regionCode.description,
+             "type": label(MonitoringType.self, e.monitoringType, t), "kinds": kindsText(e.kinds, t), "status": label(EpisodeStatus.self, e.status, t),
+             "step": label(ProcedureStep.self, e.step, t), "due": e.stepDue?.description ?? "", "overdue": e.overdue(today: today),
+             "identifiedOn": e.identifiedOn?.description ?? "", "regionCode": e.regionCode.description]
+        }
+    }
+
+    func episodesPage(_ w: Web) async throws -> Response {
+        let t = w.t
+        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        let (chosen, statuses) = statuses(w.req)
+        let list = try await episodes.episodes(by: w.actor, statuses: statuses)
+        let options: [[String: Any]] = [["value": "open", "label": "\(label(EpisodeStatus.identifying, t)) + \(label(EpisodeStatus.monitored, t)) + \(label(EpisodeStatus.clearing, t))", "selected": chosen == "open"]]
+            + EpisodeStatus.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": chosen == $0.rawValue] }
+            + [["value": "all", "label": t.t("all"), "selected": chosen == "all"]]
+        return try w.page(template: "episodes", title: t.t("episodes"),
+                        ["episodes": try await episodeRows(list, t, today: clock.today()), "statuses": options, "status": chosen])
+    }
+
+    func episodesCSV(_ w: Web) async throws -> Response {
+        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        let t = web.strings.table("zh")
+        let (chosen, statuses) = statuses(w.req)
+        let rows = try await episodeRows(try await episodes.episodes(by: w.actor, statuses: statuses, limit: 100_000), t, today: clock.today())
+        var out = "episode_id,household_id,head,region_code,village,monitoring_type,risk_kinds,status,step,due,identified_on\n"
+        for r in rows {
+            out += ["id", "household", "head", "regionCode", "region", "type", "kinds", "status", "step", "due", "identifiedOn"]
+                .map { CSVCell.text("\(r[$0] ?? "")") }.joined(separator: ",") + "\n"
+        }
+        return csvFile(out, name: "episodes-\(chosen)-\(clock.today()).csv")
+    }
+
+    func episodePage(_ w: Web, id: Int64?, problems: [FieldProblem] = [], form: Form = [:],
+                     status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = w.t
+        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        guard let id, let d = try await episodes.detail(id, by: w.actor) else { return try w.notFound() }
+        let e = d.episode, today = clock.today()
+        let step = e.step.flatMap(ProcedureStep.init(rawValue:))
+        let running = e.status == EpisodeStatus.identifying.rawValue || e.status == EpisodeStatus.clearing.rawValue
+        let canAct = running && step?.actor == w.role
+        let village = try await regions.villageLabels([e.regionCode])[e.regionCode] ?? e.regionCode.description
+        let criteria = ["food", "clothing", "education", "medical", "housing", "drinkingWater", "rigidExpensesResolved", "risksRemoved", "noNewRisk"]
+        return try w.page(status: status, template: "episode", title: t.t("caseFile"), [
+            "e": ["id": e.id, "head": e.headName ?? e.householdID, "household": e.householdID, "region": village,
+                  "type": label(MonitoringType.self, e.monitoringType, t), "kinds": kindsText(e.kinds, t), "status": label(EpisodeStatus.self, e.status, t),
+                  "foundOn": e.foundOn.description, "identifiedOn": e.identifiedOn?.description as Any, "clearedOn": e.clearedOn?.description as Any,
+                  "step": (running ? label(ProcedureStep.self, e.step, t) : nil) as Any, "procedure": label(ProcedureKind.self, e.procedureKind, t),
+                  "actor": step.map { t.code == "en" ? $0.actor.english : $0.actor.chinese } ?? "", "due": e.stepDue?.description ?? "",
+                  "overdue": e.overdue(today: today), "noticeFrom": (running ? e.noticeFrom?.description : nil) as Any,
+                  "noticeTo": e.noticeTo?.description ?? "", "previous": e.previousID as Any] as [String: Any],
+            "canAct": canAct, "isNotice": step == .publicNotice, "today": today.description, "noticeEnd": today.adding(days: d.noticeDays).description,
+            "canSettle": canAct && step == .publicNotice,
+            "canPropose": e.status == EpisodeStatus.monitored.rawValue && w.role == ProcedureStep.democraticReview.actor,
+            "criteria": criteria.map { ["key": $0, "label": t.t($0), "checked": form[$0] == "1"] as [String: Any] }, "form": form.values,
+            "objections": d.objections.map { ["id": $0.id, "raisedOn": $0.raisedOn.description, "text": $0.text, "status": t.t("obj." + $0.status),
+                                              "resolution": $0.resolution as Any, "canSettle": canAct && step == .publicNotice && $0.status == "open"] as [String: Any] },
+            "events": d.events.map { ev in
+                // The lead an event names is a link; the criteria of a clearing proposal are shown as the form had them.
+                let note = ev.action == "opened" || ev.action == "leadAttached" ? "\(t.t("lead")) \(ev.note)" : ev.action == "clearingProposed" ? "" : ev.note
+                return ["day": ev.onDay.description, "step": label(ProcedureStep.self, ev.step, t), "action": t.t("ev." + ev.action), "note": note, "actor": ev.actor] as [String: Any]
+            },
+            "problems": w.lines(problems), "hasProblems": !problems.isEmpty])
+    }
+
+    func actOnEpisode(_ w: Web, id: Int64?, _ form: Form) async throws -> Response {
+        guard let id else { return try w.notFound() }
+        let upheld: Bool? = form["upheld"].map { $0 == "1" }
+        switch ProcedureAction.parse(action: form["action"] ?? "", note: form["note"], reason: form["reason"], from: form["from"], to: form["to"],
+                                     text: form["text"], objectionID: form["objectionId"].flatMap { Int64($0) }, upheld: upheld) {
+        case .failure(let p): return try await episodePage(w, id: id, problems: p.problems, status: .unprocessableContent)
+        case .success(let action):
+            do {
+                try await episodes.act(id, action, by: w.actor)
+                return .redirect(to: "/episodes/\(id)", type: .normal)
+            } catch {
+                return try await w.refused(error) { try await episodePage(w, id: id, problems: $0, status: .unprocessableContent) }
+            }
+        }
+    }
+
+    func proposeClearing(_ w: Web, id: Int64?, _ form: Form) async throws -> Response {
+        guard let id else { return try w.notFound() }
+        let parts = (form["monthlyIncome"] ?? "").split(whereSeparator: { ",，、 ".contains($0) })
+        let income = parts.compactMap { Int($0) }
+        guard income.count == parts.count, !income.isEmpty, income.allSatisfy({ $0 >= 0 }) else {
+            return try await episodePage(w, id: id, problems: [FieldProblem("monthlyIncome", Message("请按月份填写整数金额，用逗号分隔", "give whole yuan amounts per month, separated by commas"))],
+                                         form: form, status: .unprocessableContent)
+        }
+        let c = ClearingCriteria(monthlyIncome: income, food: form["food"] == "1", clothing: form["clothing"] == "1", education: form["education"] == "1",
+                                 medical: form["medical"] == "1", housing: form["housing"] == "1", drinkingWater: form["drinkingWater"] == "1",
+                                 rigidExpensesResolved: form["rigidExpensesResolved"] == "1", risksRemoved: form["risksRemoved"] == "1", noNewRisk: form["noNewRisk"] == "1")
+        do {
+            try await episodes.proposeClearing(id, criteria: c, by: w.actor)
+            return .redirect(to: "/episodes/\(id)", type: .normal)
+        } catch {
+            return try await w.refused(error) { try await episodePage(w, id: id, problems: $0, form: form, status: .unprocessableContent) }
+        }
+    }
+
+    /// The village notice: rendered from PublicNotice only, which has no field for an ID, phone, bank account or health detail.
+    func noticePage(_ w: Web, id: Int64?) async throws -> Response {
+        let t = w.t
+        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        guard let id, let n = try await episodes.notice(id, by: w.actor) else { return try w.notFound() }
+        let identification = n.kind == .identification
+        return try w.page(template: "notice", title: t.t(identification ? "noticeTitle" : "noticeClearTitle"), [
+            "title": t.t(identification ? "noticeTitle" : "noticeClearTitle"), "body": t.t(identification ? "noticeBody" : "noticeClearBody"),
+            "n": ["village": n.village, "headName": n.headName, "type": label(n.monitoringType, t), "kinds": kindsText(n.riskKinds, t),
+                  "from": n.from.description, "to": n.to.description] as [String: Any]])
+    }
+}

@@ -1,0 +1,39 @@
+import DoudiDomain
+import DoudiStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+// How values are shown: in the reader's language, as choices of a form, as a CSV download.
+
+func options<E: CodeNamed>(_: E.Type, selected: String?, t: Strings.Table) -> [[String: Any]] {
+    E.allCases.map { e in ["value": e.rawValue, "label": t.code == "en" ? e.rawValue : e.chinese, "selected": e.rawValue == selected] }
+}
+func allOptions(_ form: Form, t: Strings.Table) -> [String: Any] {
+    ["relation": options(Relation.self, selected: form["relation"] ?? "head", t: t),
+     "laborAbility": options(LaborAbility.self, selected: form["laborAbility"] ?? "full", t: t),
+     "health": options(HealthStatus.self, selected: form["health"] ?? "healthy", t: t),
+     "schooling": options(Schooling.self, selected: form["schooling"] ?? "notInSchool", t: t),
+     "employment": options(Employment.self, selected: form["employment"] ?? "notApplicable", t: t),
+     "childCategory": options(ChildCategory.self, selected: form["childCategory"], t: t),
+     "povertyStatus": options(PovertyStatus.self, selected: form["povertyStatus"] ?? "none", t: t)]
+}
+func say(_ m: Message, _ t: Strings.Table) -> String { t.code == "en" ? m.en : m.zh }
+func label<E: CodeNamed>(_ e: E, _ t: Strings.Table) -> String { t.code == "en" ? e.rawValue : e.chinese }
+func label<E: CodeNamed>(_: E.Type, _ raw: String?, _ t: Strings.Table) -> String {
+    guard let raw else { return "" }
+    return E(rawValue: raw).map { label($0, t) } ?? raw
+}
+func kindsText(_ kinds: [RiskKind], _ t: Strings.Table) -> String { kinds.map { label($0, t) }.joined(separator: "、") }
+/// A CSV download: UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese right.
+func csvFile(_ text: String, name: String) -> Response {
+    Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store"],
+             body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + text)))
+}
+
+extension Optional {
+    func asyncMap<U>(_ f: (Wrapped) async throws -> U) async rethrows -> U? {
+        guard let v = self else { return nil }
+        return try await f(v)
+    }
+}
