@@ -2,40 +2,18 @@ import DoudiAPI
 import DoudiDomain
 import DoudiStore
 import Foundation
-import Hummingbird
 
-/// The client address of the request being handled, for the public side's rate limits.
-enum ClientAddress {
-    @TaskLocal static var current = "unknown"
-}
-
-/// Works out the client's address and sets it for everything the request runs, the OpenAPI handlers included.
-struct ClientAddressMiddleware: RouterMiddleware {
-    let trustedProxies: Set<String>
-
-    func handle(_ request: Request, context: DoudiContext, next: (Request, DoudiContext) async throws -> Response) async throws -> Response {
-        var ctx = context
-        ctx.clientAddress = Self.client(peer: context.clientAddress, forwardedFor: request.headers[values: .init("X-Forwarded-For")!], trusted: trustedProxies)
-        return try await ClientAddress.$current.withValue(ctx.clientAddress) { try await next(request, ctx) }
-    }
-
-    /// The peer, unless it is a trusted proxy: then the last address the proxy added to `X-Forwarded-For`
-    /// (earlier entries come from the client and can be forged).
-    static func client(peer: String, forwardedFor: [String], trusted: Set<String>) -> String {
-        guard trusted.contains(peer) else { return peer }
-        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return hops.last ?? peer
-    }
-}
-
-extension APIHandlers {
-    static let tooMany = error("tooMany", PublicLimits.tooMany)
+/// The lead queue, the public self-report, the hotline and visits, verification.
+struct LeadAPI: APIPart {
+    let leads: LeadStore
+    let limits: PublicLimits
+    let clock: Clock
 
     func submitSelfReport(_ input: Operations.SubmitSelfReport.Input) async throws -> Operations.SubmitSelfReport.Output {
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         let report = SelfReport(name: b.name, residentID: b.residentId, mobile: b.mobile, regionCode: b.regionCode, riskKinds: b.riskKinds,
                                 description: b.description ?? "", consent: b.consent)
-        switch try await limits.submit(report, from: ClientAddress.current, leads: services.leads, today: services.clock.today()) {
+        switch try await limits.submit(report, from: ClientAddress.current, leads: leads, today: clock.today()) {
         case .created(let code): return .created(.init(body: .json(.init(trackingCode: code))))
         case .invalid(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p))))
         case .tooMany: return .tooManyRequests(.init(body: .json(Self.tooMany)))
@@ -43,7 +21,7 @@ extension APIHandlers {
     }
 
     func getSelfReportStatus(_ input: Operations.GetSelfReportStatus.Input) async throws -> Operations.GetSelfReportStatus.Output {
-        switch try await limits.lookUp(code: input.path.trackingCode, mobile: input.query.mobile, from: ClientAddress.current, leads: services.leads) {
+        switch try await limits.lookUp(code: input.path.trackingCode, mobile: input.query.mobile, from: ClientAddress.current, leads: leads) {
         case .found(let status): return .ok(.init(body: .json(.init(status: status.rawValue, statusZh: status.chinese))))
         case .notFound: return .notFound(.init(body: .json(Self.error("notFound", Message("查询码或手机号码不正确", "wrong tracking code or mobile number")))))
         case .tooMany: return .tooManyRequests(.init(body: .json(Self.tooMany)))
@@ -60,8 +38,8 @@ extension APIHandlers {
             status = v
         }
         do {
-            let leads = try await services.leads.leads(by: a.actor, status: status, limit: input.query.limit ?? 100)
-            let today = services.clock.today()
+            let leads = try await leads.leads(by: a.actor, status: status, limit: input.query.limit ?? 100)
+            let today = clock.today()
             return .ok(.init(body: .json(leads.map { l in
                 Schemas.Lead(id: l.id, channel: l.channel, status: l.status, regionCode: RegionCode(value: UInt64(l.region))?.description ?? "",
                              householdId: l.householdID, registered: l.registered, residentIdMasked: Masking.residentID(l.residentID), name: l.name,
@@ -75,19 +53,17 @@ extension APIHandlers {
             return .forbidden(.init(body: .json(Self.forbidden)))
         }
     }
-}
 
-extension APIHandlers {
     func recordHotlineCall(_ input: Operations.RecordHotlineCall.Input) async throws -> Operations.RecordHotlineCall.Output {
         let a = try caller
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         let call = HotlineCall(caller: b.caller, callbackNumber: b.callbackNumber, residentID: b.residentId, name: b.name, regionCode: b.regionCode,
                                riskKinds: b.riskKinds, notes: b.notes ?? "")
-        switch call.check(today: services.clock.today()) {
+        switch call.check(today: clock.today()) {
         case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         case .success(let checked):
             do {
-                return .created(.init(body: .json(.init(trackingCode: try await services.leads.recordCall(checked, by: a.actor)))))
+                return .created(.init(body: .json(.init(trackingCode: try await leads.recordCall(checked, by: a.actor)))))
             } catch StoreError.forbidden {
                 return .forbidden(.init(body: .json(Self.forbidden)))
             } catch StoreError.invalid(let p) {
@@ -99,11 +75,11 @@ extension APIHandlers {
     func recordVisit(_ input: Operations.RecordVisit.Input) async throws -> Operations.RecordVisit.Output {
         let a = try caller
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
-        switch Visit(date: b.date, findings: b.findings, riskKinds: b.riskKinds ?? [], hardship: b.hardship).check(today: services.clock.today()) {
+        switch Visit(date: b.date, findings: b.findings, riskKinds: b.riskKinds ?? [], hardship: b.hardship).check(today: clock.today()) {
         case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         case .success(let checked):
             do {
-                let code = try await services.leads.recordVisit(checked, householdID: input.path.householdId, by: a.actor)
+                let code = try await leads.recordVisit(checked, householdID: input.path.householdId, by: a.actor)
                 return .created(.init(body: .json(.init(leadTrackingCode: code))))
             } catch StoreError.forbidden {
                 return .forbidden(.init(body: .json(Self.forbidden)))
@@ -112,9 +88,7 @@ extension APIHandlers {
             }
         }
     }
-}
 
-extension APIHandlers {
     func verifyLead(_ input: Operations.VerifyLead.Input) async throws -> Operations.VerifyLead.Output {
         let a = try caller
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
@@ -122,9 +96,19 @@ extension APIHandlers {
         case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         case .success(let decision):
             do {
-                try await services.leads.verify(leadID: input.path.leadId, decision: decision, by: a.actor)
+                try await leads.verify(leadID: input.path.leadId, decision: decision, by: a.actor)
                 return .noContent(.init())
             } catch { return try Self.refusal(error) }
         }
     }
+}
+
+/// The operations of this capability, as the generated protocol names them.
+extension APIHandlers {
+    func submitSelfReport(_ input: Operations.SubmitSelfReport.Input) async throws -> Operations.SubmitSelfReport.Output { try await leads.submitSelfReport(input) }
+    func getSelfReportStatus(_ input: Operations.GetSelfReportStatus.Input) async throws -> Operations.GetSelfReportStatus.Output { try await leads.getSelfReportStatus(input) }
+    func listLeads(_ input: Operations.ListLeads.Input) async throws -> Operations.ListLeads.Output { try await leads.listLeads(input) }
+    func recordHotlineCall(_ input: Operations.RecordHotlineCall.Input) async throws -> Operations.RecordHotlineCall.Output { try await leads.recordHotlineCall(input) }
+    func recordVisit(_ input: Operations.RecordVisit.Input) async throws -> Operations.RecordVisit.Output { try await leads.recordVisit(input) }
+    func verifyLead(_ input: Operations.VerifyLead.Input) async throws -> Operations.VerifyLead.Output { try await leads.verifyLead(input) }
 }

@@ -1,0 +1,86 @@
+import DoudiAPI
+import DoudiDomain
+import DoudiStore
+import Foundation
+import OpenAPIRuntime
+
+typealias Schemas = Components.Schemas
+
+/// The JSON API, as `openapi.yaml` describes it: one value the generated code registers, holding each
+/// capability's part. Each capability's folder implements its operations (`…API.swift`) with only the stores
+/// it uses; handlers translate, the stores decide.
+struct APIHandlers: APIProtocol {
+    let access: AccessAPI
+    let registry: RegisterAPI
+    let regions: RegionAPI
+    let audit: AuditAPI
+    let leads: LeadAPI
+    let episodes: EpisodeAPI
+    let policy: PolicyAPI
+    let reports: ReportAPI
+
+    init(services s: Services, limits: PublicLimits) {
+        access = AccessAPI(users: s.users, regions: s.regions, limits: limits)
+        registry = RegisterAPI(households: s.households, regions: s.regions, clock: s.clock)
+        regions = RegionAPI(regions: s.regions)
+        audit = AuditAPI(audit: s.audit)
+        leads = LeadAPI(leads: s.leads, limits: limits, clock: s.clock)
+        episodes = EpisodeAPI(episodes: s.episodes, clock: s.clock)
+        policy = PolicyAPI(policy: s.policy, clock: s.clock)
+        reports = ReportAPI(reports: s.reports, clock: s.clock)
+    }
+}
+
+/// What every capability's API part shares: the caller, the error bodies and the one mapping of a store's refusal.
+protocol APIPart: Sendable {}
+
+extension APIPart {
+    var caller: UserStore.Account {
+        get throws {
+            guard let a = APICaller.account else { throw StoreError.forbidden }
+            return a
+        }
+    }
+
+    static func error(_ code: String, _ m: Message, field: String? = nil, problems: [FieldProblem] = []) -> Schemas._Error {
+        Schemas._Error(code: code, field: field, messageZh: m.zh, messageEn: m.en,
+                       problems: problems.isEmpty ? nil : problems.map { .init(field: $0.field, messageZh: $0.message.zh, messageEn: $0.message.en) })
+    }
+
+    static var jsonExpected: Schemas._Error { error("badRequest", Message("需要JSON", "JSON expected")) }
+
+    static var notFound: Schemas._Error { error("notFound", Message("记录不存在或不在您的辖区内", "no such record in your region")) }
+
+    static var forbidden: Schemas._Error { error("forbidden", Message("您的角色无权进行此操作", "your role may not do this")) }
+
+    static func invalid(_ problems: [FieldProblem]) -> Schemas._Error {
+        let first = problems.first ?? FieldProblem("", Message("输入无效", "invalid input"))
+        return error("invalid", first.message, field: first.field, problems: problems)
+    }
+
+    /// The answer the document gives to a store's refusal: 404 for a record missing or outside the caller's
+    /// region, 403 for a role that may not, 422 for fields at fault; anything else is a server failure.
+    static func refusal<O: StoreRefusals>(_ error: any Error) throws -> O {
+        switch error as? StoreError {
+        case .notFound?: .notFound(.init(body: .json(notFound)))
+        case .forbidden?: .forbidden(.init(body: .json(forbidden)))
+        case .invalid(let p)?: .unprocessableContent(.init(body: .json(invalid(p))))
+        default: throw error
+        }
+    }
+
+    static var tooMany: Schemas._Error { error("tooMany", PublicLimits.tooMany) }
+}
+
+/// Outputs whose document lists all three refusals of a store call (see `APIHandlers.refusal`).
+protocol StoreRefusals {
+    static func notFound(_ r: Components.Responses.NotFound) -> Self
+    static func forbidden(_ r: Components.Responses.Forbidden) -> Self
+    static func unprocessableContent(_ r: Components.Responses.Invalid) -> Self
+}
+
+extension Operations.UpdateHousehold.Output: StoreRefusals {}
+extension Operations.AddMember.Output: StoreRefusals {}
+extension Operations.VerifyLead.Output: StoreRefusals {}
+extension Operations.ActOnEpisode.Output: StoreRefusals {}
+extension Operations.ProposeClearing.Output: StoreRefusals {}
