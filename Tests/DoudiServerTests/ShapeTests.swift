@@ -12,25 +12,24 @@ struct ShapeTests {
 
     static func files(_ dir: URL, ending: String) throws -> [(name: String, text: String)] {
         let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)
-        return try (e?.allObjects as? [URL] ?? []).filter { $0.path.hasSuffix(ending) }.map { ($0.lastPathComponent, try String(contentsOf: $0, encoding: .utf8)) }
+        return try (e?.allObjects as? [URL] ?? []).filter { $0.path.hasSuffix(ending) }.map { (String($0.path.dropFirst(dir.path.count + 1)), try String(contentsOf: $0, encoding: .utf8)) }
     }
 
     @Test func everyTemplateNamedInCodeOrAsAPartialExists() throws {
         let have = Set(try Self.files(Self.templates, ending: ".mustache").map { String($0.name.dropLast(".mustache".count)) })
         var named = Set<String>()
         for f in try Self.files(Self.server, ending: ".swift") {
-            for m in f.text.matches(of: /template: "([a-z]+)"/) { named.insert(String(m.output.1)) }
+            for m in f.text.matches(of: #/template: "([a-z\/]+)"/#) { named.insert(String(m.output.1)) }
         }
         for f in try Self.files(Self.templates, ending: ".mustache") {
-            for m in f.text.matches(of: /\{\{>\s*([a-z]+)\s*\}\}/) { named.insert(String(m.output.1)) }
+            for m in f.text.matches(of: #/\{\{>\s*([a-z\/]+)\s*\}\}/#) { named.insert(String(m.output.1)) }
         }
         #expect(named.count >= 20)
         #expect(named.subtracting(have).isEmpty, "missing templates: \(named.subtracting(have).sorted())")
     }
 
     @Test func everyStringNamedInCodeOrTemplatesHasChineseAndEnglish() throws {
-        let data = try Data(contentsOf: Self.server.appendingPathComponent("Resources/strings.json"))
-        let strings = try JSONDecoder().decode([String: [String]].self, from: data)
+        let strings = try Strings(directory: Self.server.appendingPathComponent("Resources/strings")).entries
         var named = Set<String>()
         for f in try Self.files(Self.server, ending: ".swift") {
             for m in f.text.matches(of: /\bt\("([A-Za-z0-9_]+)"\)/) { named.insert(String(m.output.1)) }
@@ -40,8 +39,17 @@ struct ShapeTests {
         }
         #expect(named.count >= 100)
         let missing = named.filter { strings[$0] == nil }
-        #expect(missing.isEmpty, "strings named but not in strings.json: \(missing.sorted())")
+        #expect(missing.isEmpty, "strings named but in no Resources/strings/*.json: \(missing.sorted())")
         let halfDone = named.filter { k in (strings[k]?.count ?? 0) < 2 || strings[k]!.contains { $0.isEmpty } }
         #expect(halfDone.isEmpty, "strings without both Chinese and English: \(halfDone.sorted())")
+    }
+
+    @Test func aStringInTwoFilesStopsTheStart() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-strings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data(#"{"save": ["保存", "Save"]}"#.utf8).write(to: dir.appendingPathComponent("a.json"))
+        try Data(#"{"save": ["存", "Keep"]}"#.utf8).write(to: dir.appendingPathComponent("b.json"))
+        #expect(throws: Strings.Repeated.self) { try Strings(directory: dir) }
     }
 }

@@ -45,7 +45,7 @@ struct AccessPages: Sendable {
 
     func loginPage(_ req: Request, error: String?, username: String, status: HTTPResponse.Status = .ok) async throws -> Response {
         let pre = req.cookies[WebShell.preCookie]?.value ?? UUID().uuidString
-        var r = try web.page(req, nil, "", status: status, template: "login", title: web.lang(req).t("login"), ["error": error as Any, "username": username, "preCsrf": pre])
+        var r = try web.page(req, nil, "", status: status, template: "access/login", title: web.lang(req).t("login"), ["error": error as Any, "username": username, "preCsrf": pre])
         r.setCookie(Cookie(name: WebShell.preCookie, value: pre, path: "/login", secure: web.secure(req), httpOnly: true, sameSite: .strict))
         return r
     }

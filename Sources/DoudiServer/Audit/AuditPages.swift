@@ -21,7 +21,7 @@ struct AuditPages: Sendable {
         let entries = try await audit.search(by: w.actor, actorName: actor, action: action, subject: subject, limit: 200)
         let fmt = ISO8601DateFormatter()
         fmt.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        return try w.page(template: "audit", title: t.t("audit"), [
+        return try w.page(template: "audit/audit", title: t.t("audit"), [
             "actor": actor, "action": action, "subject": subject,
             "entries": entries.map { e in
                 ["at": fmt.string(from: Date(timeIntervalSince1970: Double(e.at) / 1000)), "actor": e.actor, "action": e.action,

@@ -54,7 +54,7 @@ struct EpisodePages: Sendable {
         let options: [[String: Any]] = [["value": "open", "label": "\(label(EpisodeStatus.identifying, t)) + \(label(EpisodeStatus.monitored, t)) + \(label(EpisodeStatus.clearing, t))", "selected": chosen == "open"]]
             + EpisodeStatus.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": chosen == $0.rawValue] }
             + [["value": "all", "label": t.t("all"), "selected": chosen == "all"]]
-        return try w.page(template: "episodes", title: t.t("episodes"),
+        return try w.page(template: "monitoring/episodes", title: t.t("episodes"),
                         ["episodes": try await episodeRows(list, t, today: clock.today()), "statuses": options, "status": chosen])
     }
 
@@ -82,7 +82,7 @@ struct EpisodePages: Sendable {
         let canAct = running && step?.actor == w.role
         let village = try await regions.villageLabels([e.regionCode])[e.regionCode] ?? e.regionCode.description
         let criteria = ["food", "clothing", "education", "medical", "housing", "drinkingWater", "rigidExpensesResolved", "risksRemoved", "noNewRisk"]
-        return try w.page(status: status, template: "episode", title: t.t("caseFile"), [
+        return try w.page(status: status, template: "monitoring/episode", title: t.t("caseFile"), [
             "e": ["id": e.id, "head": e.headName ?? e.householdID, "household": e.householdID, "region": village,
                   "type": label(MonitoringType.self, e.monitoringType, t), "kinds": kindsText(e.kinds, t), "status": label(EpisodeStatus.self, e.status, t),
                   "foundOn": e.foundOn.description, "identifiedOn": e.identifiedOn?.description as Any, "clearedOn": e.clearedOn?.description as Any,
@@ -145,7 +145,7 @@ struct EpisodePages: Sendable {
         guard w.role.may(.readRegister) else { return try w.forbidden() }
         guard let id, let n = try await episodes.notice(id, by: w.actor) else { return try w.notFound() }
         let identification = n.kind == .identification
-        return try w.page(template: "notice", title: t.t(identification ? "noticeTitle" : "noticeClearTitle"), [
+        return try w.page(template: "monitoring/notice", title: t.t(identification ? "noticeTitle" : "noticeClearTitle"), [
             "title": t.t(identification ? "noticeTitle" : "noticeClearTitle"), "body": t.t(identification ? "noticeBody" : "noticeClearBody"),
             "n": ["village": n.village, "headName": n.headName, "type": label(n.monitoringType, t), "kinds": kindsText(n.riskKinds, t),
                   "from": n.from.description, "to": n.to.description] as [String: Any]])

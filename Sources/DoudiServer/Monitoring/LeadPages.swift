@@ -38,7 +38,7 @@ struct LeadPages: Sendable {
         fmt.timeZone = TimeZone(identifier: "Asia/Shanghai")
         fmt.formatOptions = [.withFullDate]
         let en = t.code == "en"
-        return try w.page(template: "leads", title: t.t("leads"), ["leads": leads.map { l in
+        return try w.page(template: "monitoring/leads", title: t.t("leads"), ["leads": leads.map { l in
             ["id": l.id, "at": fmt.string(from: Date(timeIntervalSince1970: Double(l.createdAt) / 1000)),
              "channel": LeadChannel(rawValue: l.channel).map { en ? $0.rawValue : $0.chinese } ?? l.channel,
              "name": l.name, "household": l.householdID as Any, "rid": Masking.residentID(l.residentID),
@@ -54,7 +54,7 @@ struct LeadPages: Sendable {
                      status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = w.t
         guard w.role == .hotlineOperator || w.role.may(.writeRegister) else { return try w.forbidden() }
-        return try w.page(status: status, template: "hotline", title: t.t("hotline"), [
+        return try w.page(status: status, template: "monitoring/hotline", title: t.t("hotline"), [
             "code": code as Any, "form": code == nil ? form.values : [:], "problems": w.lines(problems),
             "hasProblems": !problems.isEmpty, "villages": try await choices.villages(w.account, selected: RegionCode(form["regionCode"] ?? "")),
             "kinds": try await choices.kinds(t, selected: code == nil ? form.all["riskKinds"] ?? [] : [], region: w.region)])
@@ -102,7 +102,7 @@ struct LeadPages: Sendable {
         let escalation = l.verification.escalation(createdOn: l.createdOn, today: today)
         let kinds = l.riskKinds.split(separator: ",").compactMap { RiskKind(rawValue: String($0)) }
         let episode = open ? nil : try await episodes.episodes(by: w.actor, statuses: [], householdID: l.householdID ?? "-").first(where: { $0.leadID == l.id })?.id
-        return try w.page(status: status, template: "lead", title: t.t("verifyLead"), [
+        return try w.page(status: status, template: "monitoring/lead", title: t.t("verifyLead"), [
             "l": ["id": l.id, "channel": label(LeadChannel.self, l.channel, t), "name": l.name, "household": l.householdID as Any,
                   "rid": Masking.residentID(l.residentID), "region": name, "kinds": kindsText(kinds, t), "description": l.description,
                   "status": label(LeadStatus.self, l.status, t), "open": open, "due": due.description, "overdue": today > due,

@@ -30,7 +30,7 @@ struct PolicyPages: Sendable {
         let sources = policy.sources
         let sourceNames = try await regions.villageLabels(sources.values.map(\.region).filter { !$0.isCountry })
         let regionName = region.isCountry ? "全国 / China" : try await regions.region(region)?.name ?? region.description
-        return try w.page(status: status, template: "policy", title: t.t("policy"), [
+        return try w.page(status: status, template: "monitoring/policy", title: t.t("policy"), [
             "region": region.description, "year": year, "regionName": regionName, "message": message as Any,
             "values": PolicyKey.allCases.map { k in
                 let s = sources[k]

@@ -32,7 +32,7 @@ struct SelfReportPages: Sendable {
         } else {
             data["townships"] = try await regions.townshipsWithVillages().map { ["code": $0.code.description, "name": $0.name] }
         }
-        var r = try web.page(req, nil, "", status: status, template: "report", title: t.t("selfReport"), data)
+        var r = try web.page(req, nil, "", status: status, template: "monitoring/report", title: t.t("selfReport"), data)
         r.setCookie(Cookie(name: WebShell.preCookie, value: pre, path: "/report", secure: web.secure(req), httpOnly: true, sameSite: .strict))
         return r
     }
@@ -48,7 +48,7 @@ struct SelfReportPages: Sendable {
                                 consent: form["consent"] == "1")
         switch try await limits.submit(report, from: ctx.clientAddress, leads: leads, today: clock.today()) {
         case .created(let code):
-            return try web.page(req, nil, "", status: .created, template: "reportdone", title: t.t("reportReceived"), ["code": code])
+            return try web.page(req, nil, "", status: .created, template: "monitoring/reportdone", title: t.t("reportReceived"), ["code": code])
         case .invalid(let p):
             return try await reportPage(req, form: form, problems: p, status: .unprocessableContent)
         case .tooMany:
@@ -66,9 +66,9 @@ struct SelfReportPages: Sendable {
             case .found(let status): data["status"] = t.code == "en" ? status.rawValue : status.chinese
             case .notFound: data["error"] = t.t("notFoundCode")
             case .tooMany:
-                return try web.page(req, nil, "", status: .tooManyRequests, template: "reportstatus", title: t.t("checkStatus"), ["error": t.t("tooMany")])
+                return try web.page(req, nil, "", status: .tooManyRequests, template: "monitoring/reportstatus", title: t.t("checkStatus"), ["error": t.t("tooMany")])
             }
         }
-        return try web.page(req, nil, "", template: "reportstatus", title: t.t("checkStatus"), data)
+        return try web.page(req, nil, "", template: "monitoring/reportstatus", title: t.t("checkStatus"), data)
     }
 }

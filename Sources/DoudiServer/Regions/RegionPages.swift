@@ -40,7 +40,7 @@ struct RegionPages: Sendable {
             let villages = try await regions.children(of: tw.code)
             out.append(["code": tw.code.description, "name": tw.name, "villages": villages.map { ["code": $0.code.description, "name": $0.name] }])
         }
-        return try w.page(status: status, template: "regions", title: t.t("regions"),
+        return try w.page(status: status, template: "regions/regions", title: t.t("regions"),
                         ["townships": out, "message": message as Any, "error": error as Any])
     }
 }

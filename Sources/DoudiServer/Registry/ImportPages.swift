@@ -28,7 +28,7 @@ struct ImportPages: Sendable {
                 "more": report.rejections.count > shown.count ? "\(report.rejections.count - shown.count)" : false,
             ] as [String: Any]
         }
-        return try w.page(status: status, template: "import", title: t.t("import"), data)
+        return try w.page(status: status, template: "registry/import", title: t.t("import"), data)
     }
 
     /// The upload is multipart, not a plain form: the CSRF token comes as one of its parts.

@@ -84,7 +84,7 @@ struct RegisterPages: Sendable {
             c.queryItems = [.init(name: "q", value: text), .init(name: "rid", value: ridText), .init(name: "region", value: regionText), .init(name: "page", value: String(p))]
             return "/households?" + (c.percentEncodedQuery ?? "")
         }
-        return try w.page(template: "households", title: t.t("households"), [
+        return try w.page(template: "registry/households", title: t.t("households"), [
             "q": text, "rid": ridText, "error": error as Any, "total": total, "items": items, "regions": regions,
             "prev": pageNo > 0 ? link(pageNo - 1) : false, "next": (pageNo + 1) * 50 < total ? link(pageNo + 1) : false])
     }
@@ -116,7 +116,7 @@ struct RegisterPages: Sendable {
                     "revealed": show, "canReveal": w.role.may(.revealPersonalData), "csrf": w.csrf]
         }
         let hh = h.household
-        return try w.page(template: "household", title: "\(t.t("householdId")) \(hh.id)", [
+        return try w.page(template: "registry/household", title: "\(t.t("householdId")) \(hh.id)", [
             "h": ["id": hh.id, "region": path, "regionCode": hh.regionCode.description, "poverty": label(hh.povertyStatus),
                   "dibao": t.t(hh.dibao ? "yes" : "no"), "nearDibao": t.t(hh.nearDibao ? "yes" : "no"),
                   "extremeHardship": t.t(hh.extremeHardship ? "yes" : "no"), "income": hh.incomePerCapita, "address": hh.address],
@@ -141,7 +141,7 @@ struct RegisterPages: Sendable {
         var f = form.values
         for k in ["dibao", "nearDibao", "extremeHardship"] { f[k] = form[k] == "1" ? "1" : nil }
         let title = existing.map { "\(t.t("edit")) \($0.household.id)" } ?? t.t("newHousehold")
-        return try w.page(status: status, template: "householdform", title: title, [
+        return try w.page(status: status, template: "registry/householdform", title: title, [
             "title": title, "isNew": existing == nil, "action": existing.map { "/households/\($0.household.id)/edit" } ?? "/households/new",
             "villages": try await choices.villages(w.account, selected: RegionCode(form["regionCode"] ?? "")), "form": f as [String: Any],
             "options": allOptions(form, t: t), "problems": w.lines(problems), "hasProblems": !problems.isEmpty])

@@ -57,7 +57,7 @@ struct ReportPages: Sendable {
         let regionName = d.region.isCountry ? "全国 / China" : try await regions.region(d.region)?.name ?? d.region.description
         let up = d.region != w.region ? d.region.parent.map { w.region.contains($0) ? $0 : w.region } ?? w.region : nil
         func counts(_ c: [Dashboard.Count], _ label: (Dashboard.Count) -> String) -> [[String: Any]] { c.map { ["key": $0.key, "label": label($0), "count": $0.count] } }
-        return try w.page(template: "dashboard", title: t.t("dashboard"), [
+        return try w.page(template: "reports/dashboard", title: t.t("dashboard"), [
             "region": d.region.description, "regionName": regionName, "up": up?.description as Any,
             "upName": try await up.asyncMap { try await regions.region($0)?.name ?? $0.description } ?? "",
             "monitored": d.monitored, "identifying": d.identifying, "clearing": d.clearing,
@@ -107,7 +107,7 @@ struct ReportPages: Sendable {
         var total = row(r.total, "total")
         total["name"] = "\(t.t("sum")) · \(r.total.name)"
         rows.append(total)
-        return try w.page(status: day == nil ? .badRequest : .ok, template: "rollup", title: t.t("rollup"), [
+        return try w.page(status: day == nil ? .badRequest : .ok, template: "reports/rollup", title: t.t("rollup"), [
             "day": r.day.description, "regionName": r.total.name, "rows": rows,
             "channels": LeadChannel.allCases.map { label($0, t) },
             "error": (day == nil ? say(Message("日期应为YYYY-MM-DD", "a day is written YYYY-MM-DD"), t) : nil) as Any])

@@ -25,7 +25,7 @@ struct WebShell: Sendable {
         self.clock = clock
         self.secureCookies = secureCookies
         library = try await MustacheLibrary(directory: base.appendingPathComponent("templates").path)
-        strings = try Strings(Data(contentsOf: base.appendingPathComponent("strings.json")))
+        strings = try Strings(directory: base.appendingPathComponent("strings"))
         css = ByteBuffer(bytes: try Data(contentsOf: base.appendingPathComponent("static/app.css")))
     }
 
