@@ -20,128 +20,22 @@ extension Database {
 
     static func migrations(_ db: Database) -> [Migration] {
         let id = db.serialKey
+        // One ordered list of versions; each capability keeps its own steps (`…Schema`) in its folder.
         return [
             Migration(version: 1, name: "register, users, sessions, audit log") { tx in
-                try await tx.run([
-                    """
-                    CREATE TABLE regions (
-                      code BIGINT PRIMARY KEY, name TEXT NOT NULL, level INTEGER NOT NULL, parent BIGINT,
-                      updated_at BIGINT NOT NULL DEFAULT 0)
-                    """,
-                    "CREATE INDEX regions_parent ON regions (parent)",
-                    """
-                    CREATE TABLE users (
-                      id \(id), username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, role TEXT NOT NULL,
-                      region BIGINT NOT NULL, active INTEGER NOT NULL DEFAULT 1, created_at BIGINT NOT NULL)
-                    """,
-                    """
-                    CREATE TABLE sessions (
-                      token_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users (id), kind TEXT NOT NULL,
-                      csrf TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
-                    """,
-                    """
-                    CREATE TABLE households (
-                      id TEXT PRIMARY KEY, region BIGINT NOT NULL, poverty_status TEXT NOT NULL,
-                      dibao INTEGER NOT NULL, near_dibao INTEGER NOT NULL, extreme_hardship INTEGER NOT NULL,
-                      income_per_capita BIGINT NOT NULL, address TEXT NOT NULL, created_at BIGINT NOT NULL,
-                      updated_at BIGINT NOT NULL)
-                    """,
-                    "CREATE INDEX households_region ON households (region)",  // secondary indexes: see HouseholdStore.insertMany
-                    """
-                    CREATE TABLE members (
-                      id \(id), resident_id TEXT NOT NULL,
-                      household_id TEXT NOT NULL REFERENCES households (id), region BIGINT NOT NULL,
-                      name TEXT NOT NULL, relation TEXT NOT NULL, sex TEXT NOT NULL, birth_date TEXT NOT NULL,
-                      labor_ability TEXT NOT NULL, health TEXT NOT NULL, disability_grade INTEGER,
-                      schooling TEXT NOT NULL, employment TEXT NOT NULL, phone TEXT, child_category TEXT)
-                    """,
-                    // A person belongs to one household only: the register's own guarantee, beside the checks.
-                    "CREATE UNIQUE INDEX members_resident ON members (resident_id)",
-                    "CREATE INDEX members_household ON members (household_id)",
-                    """
-                    CREATE TABLE audit_log (
-                      id \(id), at BIGINT NOT NULL, actor_id BIGINT NOT NULL, actor TEXT NOT NULL,
-                      action TEXT NOT NULL, subject TEXT NOT NULL, region BIGINT NOT NULL,
-                      before_json TEXT, after_json TEXT)
-                    """,
-                    "CREATE INDEX audit_region_at ON audit_log (region, at)",
-                ])
+                try await tx.run(RegionSchema.v1(id) + AccessSchema.v1(id) + RegistrySchema.v1(id) + AuditSchema.v1(id))
             },
             Migration(version: 2, name: "shipped division table (2023 to townships, villages of 430481)") { tx in
                 try await RegionTable.loadShipped(tx)
             },
-            Migration(version: 3, name: "leads: one queue for the four channels") { tx in
-                try await tx.run([
-                    """
-                    CREATE TABLE leads (
-                      id \(id), tracking_code TEXT NOT NULL UNIQUE, channel TEXT NOT NULL, status TEXT NOT NULL,
-                      region BIGINT NOT NULL, household_id TEXT, resident_id TEXT NOT NULL, name TEXT NOT NULL,
-                      mobile TEXT NOT NULL, risk_kinds TEXT NOT NULL, description TEXT NOT NULL,
-                      created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
-                    """,
-                    "CREATE INDEX leads_region_status ON leads (region, status)",
-                    "CREATE INDEX leads_resident ON leads (resident_id)",
-                ])
-            },
-            Migration(version: 4, name: "hotline and visit channels; lead details") { tx in
-                try await tx.run([
-                    "ALTER TABLE leads ADD COLUMN details TEXT NOT NULL DEFAULT ''",
-                    "CREATE INDEX leads_household_status ON leads (household_id, status)",
-                    """
-                    CREATE TABLE visits (
-                      id \(id), household_id TEXT NOT NULL REFERENCES households (id), region BIGINT NOT NULL,
-                      visited_on TEXT NOT NULL, findings TEXT NOT NULL, risk_kinds TEXT NOT NULL, hardship INTEGER NOT NULL,
-                      lead_id BIGINT, actor TEXT NOT NULL, created_at BIGINT NOT NULL)
-                    """,
-                    "CREATE INDEX visits_household ON visits (household_id)",
-                ])
-            },
-            Migration(version: 5, name: "weekly verification of leads") { tx in
-                try await tx.run([
-                    "ALTER TABLE leads ADD COLUMN monitoring_type TEXT",
-                    "ALTER TABLE leads ADD COLUMN decision_reason TEXT",
-                    "ALTER TABLE leads ADD COLUMN merged_into BIGINT",
-                    "ALTER TABLE leads ADD COLUMN verified_by TEXT",
-                    "ALTER TABLE leads ADD COLUMN verified_at BIGINT",
-                ])
-            },
+            Migration(version: 3, name: "leads: one queue for the four channels") { tx in try await tx.run(MonitoringSchema.v3(id)) },
+            Migration(version: 4, name: "hotline and visit channels; lead details") { tx in try await tx.run(MonitoringSchema.v4(id)) },
+            Migration(version: 5, name: "weekly verification of leads") { tx in try await tx.run(MonitoringSchema.v5(id)) },
             Migration(version: 6, name: "policy parameters; monitoring episodes, identification and clearing") { tx in
-                try await tx.run([
-                    """
-                    CREATE TABLE policy_settings (
-                      region BIGINT NOT NULL, year INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
-                      updated_by TEXT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (region, year, key))
-                    """,
-                    """
-                    CREATE TABLE episodes (
-                      id \(id), household_id TEXT NOT NULL REFERENCES households (id), region BIGINT NOT NULL,
-                      lead_id BIGINT, previous_id BIGINT, monitoring_type TEXT NOT NULL, risk_kinds TEXT NOT NULL,
-                      status TEXT NOT NULL, procedure_kind TEXT, step TEXT, started_on TEXT NOT NULL,
-                      notice_from TEXT, notice_to TEXT, found_on TEXT NOT NULL, identified_on TEXT, cleared_on TEXT,
-                      criteria TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
-                    """,
-                    "CREATE INDEX episodes_region_status ON episodes (region, status)",
-                    "CREATE INDEX episodes_household ON episodes (household_id)",
-                    """
-                    CREATE TABLE episode_events (
-                      id \(id), episode_id BIGINT NOT NULL REFERENCES episodes (id), region BIGINT NOT NULL,
-                      at BIGINT NOT NULL, on_day TEXT NOT NULL, procedure_kind TEXT, step TEXT, action TEXT NOT NULL,
-                      note TEXT NOT NULL, actor TEXT NOT NULL)
-                    """,
-                    "CREATE INDEX episode_events_episode ON episode_events (episode_id)",
-                    """
-                    CREATE TABLE objections (
-                      id \(id), episode_id BIGINT NOT NULL REFERENCES episodes (id), raised_on TEXT NOT NULL,
-                      text TEXT NOT NULL, status TEXT NOT NULL, resolution TEXT, recorded_by TEXT NOT NULL,
-                      resolved_by TEXT, resolved_at BIGINT)
-                    """,
-                    "CREATE INDEX objections_episode ON objections (episode_id)",
-                ])
+                try await tx.run(MonitoringSchema.v6(id))
                 try await PolicyStore.seed(tx)
             },
-            Migration(version: 7, name: "one open monitoring episode per household") { tx in
-                try await tx.run(["CREATE UNIQUE INDEX episodes_one_open ON episodes (household_id) WHERE \(EpisodeStore.openCondition)"])
-            },
+            Migration(version: 7, name: "one open monitoring episode per household") { tx in try await tx.run(MonitoringSchema.v7(id)) },
         ]
     }
 

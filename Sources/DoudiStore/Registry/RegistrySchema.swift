@@ -1,0 +1,27 @@
+/// The register's schema steps, in the order `Database.migrations` applies them.
+enum RegistrySchema {
+    /// Version 1: households and members.
+    static func v1(_ id: String) -> [String] {
+        [
+            """
+            CREATE TABLE households (
+              id TEXT PRIMARY KEY, region BIGINT NOT NULL, poverty_status TEXT NOT NULL,
+              dibao INTEGER NOT NULL, near_dibao INTEGER NOT NULL, extreme_hardship INTEGER NOT NULL,
+              income_per_capita BIGINT NOT NULL, address TEXT NOT NULL, created_at BIGINT NOT NULL,
+              updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX households_region ON households (region)",  // secondary indexes: see HouseholdStore.insertMany
+            """
+            CREATE TABLE members (
+              id \(id), resident_id TEXT NOT NULL,
+              household_id TEXT NOT NULL REFERENCES households (id), region BIGINT NOT NULL,
+              name TEXT NOT NULL, relation TEXT NOT NULL, sex TEXT NOT NULL, birth_date TEXT NOT NULL,
+              labor_ability TEXT NOT NULL, health TEXT NOT NULL, disability_grade INTEGER,
+              schooling TEXT NOT NULL, employment TEXT NOT NULL, phone TEXT, child_category TEXT)
+            """,
+            // A person belongs to one household only: the register's own guarantee, beside the checks.
+            "CREATE UNIQUE INDEX members_resident ON members (resident_id)",
+            "CREATE INDEX members_household ON members (household_id)",
+        ]
+    }
+}
