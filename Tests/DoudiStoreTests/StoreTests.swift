@@ -96,12 +96,12 @@ struct StoreTests {
             let store = HouseholdStore(db)
             let cadre = try await Fixture.actor(db, "cadre", .villageCadre, Fixture.village)
             _ = try await store.create(Fixture.household("H1", people: [("43048119700101001", .head, "王强")]), by: cadre)
-            await #expect(throws: StoreError.personInOtherHousehold(householdID: "H1")) {
+            await #expect(throws: HouseholdStore.elsewhere("H1")) {
                 try await store.create(Fixture.household("H2", people: [("43048119700101001", .head, "王强")]), by: cadre)
             }
             _ = try await store.create(Fixture.household("H2", people: [("43048119800101003", .head, "赵六")]), by: cadre)
             let again = Member(residentID: validID("43048119700101001"), householdID: "H2", name: "王强", relation: .other, laborAbility: .full)
-            await #expect(throws: StoreError.personInOtherHousehold(householdID: "H1")) { try await store.addMember(again, by: cadre) }
+            await #expect(throws: HouseholdStore.elsewhere("H1")) { try await store.addMember(again, by: cadre) }
             let child = Member(residentID: validID("43048120150101007"), householdID: "H2", name: "赵小", relation: .child, laborAbility: .none, childCategory: .leftBehindChild)
             #expect(try await store.addMember(child, by: cadre).members.count == 2)
             #expect(try await store.counts() == (2, 3))

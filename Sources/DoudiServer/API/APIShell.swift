@@ -53,6 +53,8 @@ extension APIPart {
 
     static var forbidden: Schemas._Error { error("forbidden", Message("您的角色无权进行此操作", "your role may not do this")) }
 
+    static func conflict(_ p: FieldProblem) -> Schemas._Error { error("conflict", p.message, field: p.field) }
+
     static func invalid(_ problems: [FieldProblem]) -> Schemas._Error {
         let first = problems.first ?? FieldProblem("", Message("输入无效", "invalid input"))
         return error("invalid", first.message, field: first.field, problems: problems)

@@ -54,10 +54,7 @@ struct RegisterAPI: APIPart {
             switch e {
             case .forbidden: return .forbidden(.init(body: .json(Self.forbidden)))
             case .invalid(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p))))
-            case .householdExists(let id):
-                return .conflict(.init(body: .json(Self.error("conflict", Message("户编号\(id)已存在", "household id \(id) already exists"), field: "householdId"))))
-            case .personInOtherHousehold(let other):
-                return .conflict(.init(body: .json(Self.personConflict(other))))
+            case .conflict(let p): return .conflict(.init(body: .json(Self.conflict(p))))
             default: throw e
             }
         }
@@ -94,8 +91,8 @@ struct RegisterAPI: APIPart {
         }
         do {
             return .created(.init(body: .json(try await schema(try await households.addMember(member, by: a.actor)))))
-        } catch StoreError.personInOtherHousehold(let other) {
-            return .conflict(.init(body: .json(Self.personConflict(other))))
+        } catch StoreError.conflict(let p) {
+            return .conflict(.init(body: .json(Self.conflict(p))))
         } catch { return try Self.refusal(error) }
     }
 
@@ -111,9 +108,6 @@ struct RegisterAPI: APIPart {
         }
     }
 
-    static func personConflict(_ other: String) -> Schemas._Error {
-        error("conflict", Message("此人已登记在户\(other)中，一人只能属于一户", "this person is already registered in household \(other); a person belongs to one household only"), field: "residentId")
-    }
 
     func schema(_ h: StoredHousehold) async throws -> Schemas.Household {
         let path = try await regions.path(h.household.regionCode)

@@ -178,9 +178,7 @@ struct RegisterPages: Sendable {
     static func problems(_ e: StoreError) -> [FieldProblem] {
         switch e {
         case .invalid(let p): p
-        case .householdExists(let id): [FieldProblem("householdId", Message("户编号\(id)已存在", "household id \(id) already exists"))]
-        case .personInOtherHousehold(let other):
-            [FieldProblem("residentId", Message("此人已登记在户\(other)中，一人只能属于一户", "this person is already registered in household \(other); a person belongs to one household only"))]
+        case .conflict(let p): [p]
         case .forbidden: [FieldProblem("regionCode", Message("该村不在您的辖区内或您无权修改", "that village is outside your region, or your role may not change it"))]
         case .notFound: [FieldProblem("householdId", Message("记录不存在或不在您的辖区内", "no such record in your region"))]
         default: [FieldProblem("", Message("保存失败", "could not save"))]

@@ -45,6 +45,7 @@ struct Web: Sendable {
         case .notFound?: try notFound()
         case .forbidden?: try forbidden()
         case .invalid(let p)?: try await form(p)
+        case .conflict(let p)?: try await form([p])
         default: throw error
         }
     }

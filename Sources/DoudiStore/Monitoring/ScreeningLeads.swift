@@ -157,13 +157,9 @@ extension LeadStore {
                 q.appendInterpolation(unsafeRaw: " WHERE id IN ("); q.appendInterpolation(binds: batch.map(\.id)); q.appendInterpolation(unsafeRaw: ")")
                 try await tx.sql.raw(q).run()
             }
-            db.logger.debug("screening leads", metadata: ["step": "looked up", "fresh": "\(fresh.count)"])
             try await tx.bulkInsert(table: "episode_events", columns: EpisodeStore.eventColumns, rows: events)
             try await AuditLog.record(tx, audits)
-            db.logger.debug("screening leads", metadata: ["step": "audit written"])
             _ = try await LeadStore.write(tx, fresh, by: actor)
-            db.logger.debug("screening leads", metadata: ["step": "leads written"])
-            defer { db.logger.debug("screening leads", metadata: ["step": "committing"]) }
             return (fresh.count, leadUpdates.count + events.count)
         }
     }

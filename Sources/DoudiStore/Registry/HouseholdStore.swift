@@ -32,6 +32,17 @@ public struct HouseholdSummary: Sendable, Hashable, Decodable {
 /// The register. Every query carries the actor's region subtree: a household outside it is, to that
 /// actor, a household that does not exist.
 public struct HouseholdStore: Sendable {
+    /// A household id already in the register.
+    public static func taken(_ id: String) -> StoreError {
+        .conflict(FieldProblem("householdId", Message("户编号\(id)已存在", "household id \(id) already exists")))
+    }
+
+    /// A person already in another household: one person belongs to one household only.
+    public static func elsewhere(_ other: String) -> StoreError {
+        .conflict(FieldProblem("residentId", Message("此人已登记在户\(other)中，一人只能属于一户",
+                                                     "this person is already registered in household \(other); a person belongs to one household only")))
+    }
+
     let db: Database
     public init(_ db: Database) { self.db = db }
 
@@ -167,10 +178,10 @@ public struct HouseholdStore: Sendable {
         return try await db.transaction { tx in
             try await Self.requireVillage(tx.sql, record.household.regionCode)
             if try await tx.sql.raw("SELECT id FROM households WHERE id = \(bind: record.household.id)").first() != nil {
-                throw StoreError.householdExists(record.household.id)
+                throw Self.taken(record.household.id)
             }
             for m in record.members {
-                if let other = try await Self.householdOf(tx.sql, m.residentID) { throw StoreError.personInOtherHousehold(householdID: other) }
+                if let other = try await Self.householdOf(tx.sql, m.residentID) { throw Self.elsewhere(other) }
             }
             let now = tx.clock.nowMillis()
             try await tx.bulkInsert(table: "households", columns: Self.householdColumns, rows: [Self.bulkRow(record.household, now: now)])
@@ -219,7 +230,7 @@ public struct HouseholdStore: Sendable {
         guard actor.role.may(.writeRegister) else { throw StoreError.forbidden }
         return try await db.transaction { tx in
             guard let before = try await Self.load(tx.sql, id: member.householdID, actor: actor) else { throw StoreError.notFound }
-            if let other = try await Self.householdOf(tx.sql, member.residentID) { throw StoreError.personInOtherHousehold(householdID: other) }
+            if let other = try await Self.householdOf(tx.sql, member.residentID) { throw Self.elsewhere(other) }
             let after = HouseholdRecord(household: before.household, members: before.record.members + [member])
             let problems = after.problems(today: today)
             if !problems.isEmpty { throw StoreError.invalid(problems) }

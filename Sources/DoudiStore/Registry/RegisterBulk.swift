@@ -135,6 +135,8 @@ extension HouseholdStore {
     /// What both backends' bulk paths share: the decision to rebuild indexes, the audit rows, the count check.
     struct BulkLoad {
         struct OutOfOrder: Error {}
+        /// The stored rows are not the rows written: the whole load is rolled back.
+        struct CountMismatch: Error, Equatable { var table: String; var expected: Int; var stored: Int }
 
         let actor: Actor
         let sourceJSON: String
@@ -158,10 +160,10 @@ extension HouseholdStore {
         func check(after: (households: Int, members: Int), _ taken: [HouseholdRecord]) throws {
             let members = taken.reduce(0) { $0 + $1.members.count }
             if after.households - before.households != taken.count {
-                throw StoreError.countMismatch(table: "households", expected: taken.count, stored: after.households - before.households)
+                throw CountMismatch(table: "households", expected: taken.count, stored: after.households - before.households)
             }
             if after.members - before.members != members {
-                throw StoreError.countMismatch(table: "members", expected: members, stored: after.members - before.members)
+                throw CountMismatch(table: "members", expected: members, stored: after.members - before.members)
             }
         }
     }

@@ -85,16 +85,19 @@ actor ConnectionPool {
     }
 }
 
+/// What every store may answer instead of a result. A capability's own refusals are one of these with its own
+/// words (a household id taken is a `conflict` on `householdId`), so pages and the API map them once.
 public enum StoreError: Error, Sendable, Equatable {
     case closed
     case badLocation(String)
+    /// No such record in the caller's region.
     case notFound
+    /// The caller's role may not.
     case forbidden
-    /// A person already belongs to another household.
-    case personInOtherHousehold(householdID: String)
-    case householdExists(String)
+    /// Fields at fault.
     case invalid([DoudiDomain.FieldProblem])
-    case countMismatch(table: String, expected: Int, stored: Int)
+    /// The record clashes with one already stored (a key taken, a person in another household).
+    case conflict(DoudiDomain.FieldProblem)
 }
 
 /// The database behind Doudi: where it is, and the pools of connections to it.
