@@ -81,10 +81,10 @@ struct ChannelTests {
             let leads = try await store.leads(by: Actor.system(), status: .open)
             #expect(leads.count == 2)
             let second = try #require(leads.first { $0.householdID == ids[1] })
-            #expect(second.riskKinds == "lackOfLabour,disaster")
+            #expect(second.riskKinds == [.lackOfLabour, .disaster])
             #expect(second.details.contains("2026-11-20") && second.details.contains("2026-11-27"))
             // Once confirmed, the household is being identified: a new signal goes on its case file, not into a new lead.
-            let cadre = Actor(userID: 0, username: "cadre", role: .villageCadre, region: RegionCode(value: UInt64(second.region))!)
+            let cadre = Actor(userID: 0, username: "cadre", role: .villageCadre, region: second.region)
             try await store.verify(leadID: second.id, decision: .confirmed(.suddenHardship, [.disaster]), by: cadre)
             let third = try await store.recordScreening([flagged[1]], asOf: CivilDate("2026-12-04")!, by: Actor.system("screening"))
             #expect(third.created == 0 && third.updated == 1)

@@ -120,7 +120,7 @@ struct ConcurrencyTests {
             for (id, address) in addresses { #expect(try await services.households.get(id, by: village)?.household.address == address) }
             let verified = tallies.flatMap(\.verified)
             #expect(Set(verified) == Set(openLeads))
-            for lead in verified { #expect(try await services.leads.lead(lead, by: village)?.status == "notConfirmed") }
+            for lead in verified { #expect(try await services.leads.lead(lead, by: village)?.status == .notConfirmed) }
             let steps = tallies.reduce(into: [Int64: Int]()) { $0.merge($1.steps) { a, b in a + b } }
             #expect(steps.count == episodes.count && steps.values.allSatisfy { $0 == 2 })
             for (episode, _) in steps { #expect(try await services.episodes.detail(episode, by: village)?.episode.step == "publicNotice") }

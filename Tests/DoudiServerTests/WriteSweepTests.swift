@@ -83,7 +83,7 @@ struct WriteSweepTests {
             _ = try await services.leads.submit(try SelfReport(name: "扫", residentID: validID("43048119900101901").text, mobile: "13800000001",
                                                                regionCode: DemoLoader.village.description, riskKinds: ["illness"], description: "", consent: true)
                 .check(today: Clock.system.today()).get())
-            let lead = try #require(try await services.leads.leads(by: all, status: .open).first { $0.region == Int64(DemoLoader.village.value) }).id
+            let lead = try #require(try await services.leads.leads(by: all, status: .open).first { $0.region == DemoLoader.village }).id
             // An identification at its first step and a monitored household, each in a village with a cadre of its own.
             let identifying = try #require(try await services.episodes.episodes(by: all, statuses: [.identifying]).first { $0.step == "pledge" })
             let monitored = try #require(try await services.episodes.episodes(by: all, statuses: [.monitored]).first)

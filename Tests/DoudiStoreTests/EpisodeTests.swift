@@ -82,7 +82,7 @@ struct EpisodeTests {
             }
             #expect(early?.fields == ["decision"])
             try await LeadStore(db).verify(leadID: lead.id, decision: .notConfirmed(reason: "无困难"), by: township, today: today.adding(days: 8))
-            #expect(try await LeadStore(db).lead(lead.id, by: township)?.status == "notConfirmed")
+            #expect(try await LeadStore(db).lead(lead.id, by: township)?.status == .notConfirmed)
         }
     }
 

@@ -41,12 +41,12 @@ struct LeadAPI: APIPart {
             let leads = try await leads.leads(by: a.actor, status: status, limit: input.query.limit ?? 100)
             let today = clock.today()
             return .ok(.init(body: .json(leads.map { l in
-                Schemas.Lead(id: l.id, channel: l.channel, status: l.status, regionCode: RegionCode(value: UInt64(l.region))?.description ?? "",
+                Schemas.Lead(id: l.id, channel: l.channel.rawValue, status: l.status.rawValue, regionCode: l.region.description,
                              householdId: l.householdID, registered: l.registered, residentIdMasked: Masking.residentID(l.residentID), name: l.name,
-                             mobileMasked: Masking.phone(l.mobile), riskKinds: l.riskKinds.split(separator: ",").map(String.init),
-                             description: l.description, details: l.details.isEmpty ? nil : l.details, monitoringType: l.monitoringType,
+                             mobileMasked: Masking.phone(l.mobile), riskKinds: l.riskKinds.map(\.rawValue),
+                             description: l.description, details: l.details.isEmpty ? nil : l.details, monitoringType: l.monitoringType?.rawValue,
                              verifyBy: l.verification.due(createdOn: l.createdOn).description,
-                             escalation: l.status == LeadStatus.open.rawValue ? l.verification.escalation(createdOn: l.createdOn, today: today).rawValue : nil,
+                             escalation: l.isOpen ? l.verification.escalation(createdOn: l.createdOn, today: today).rawValue : nil,
                              createdAt: Date(timeIntervalSince1970: Double(l.createdAt) / 1000))
             })))
         } catch StoreError.forbidden {

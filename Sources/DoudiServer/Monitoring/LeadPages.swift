@@ -33,20 +33,19 @@ struct LeadPages: Sendable {
         let t = w.t
         guard w.role.may(.readRegister) else { return try w.forbidden() }
         let leads = try await leads.leads(by: w.actor, status: nil, limit: 200)
-        let names = try await regions.villageLabels(leads.compactMap { RegionCode(value: UInt64($0.region)) })
+        let names = try await regions.villageLabels(leads.map(\.region))
         let fmt = ISO8601DateFormatter()
         fmt.timeZone = TimeZone(identifier: "Asia/Shanghai")
         fmt.formatOptions = [.withFullDate]
-        let en = t.code == "en"
         return try w.page(template: "monitoring/leads", title: t.t("leads"), ["leads": leads.map { l in
             ["id": l.id, "at": fmt.string(from: Date(timeIntervalSince1970: Double(l.createdAt) / 1000)),
-             "channel": LeadChannel(rawValue: l.channel).map { en ? $0.rawValue : $0.chinese } ?? l.channel,
+             "channel": label(l.channel, t),
              "name": l.name, "household": l.householdID as Any, "rid": Masking.residentID(l.residentID),
-             "region": RegionCode(value: UInt64(l.region)).flatMap { names[$0] } ?? "",
-             "kinds": l.riskKinds.split(separator: ",").map { k in RiskKind(rawValue: String(k)).map { en ? $0.rawValue : $0.chinese } ?? String(k) }.joined(separator: "、"),
-             "status": LeadStatus(rawValue: l.status).map { en ? $0.rawValue : $0.chinese } ?? l.status,
-             "due": l.status == LeadStatus.open.rawValue ? l.verification.due(createdOn: l.createdOn).description : "",
-             "overdue": l.status == LeadStatus.open.rawValue && clock.today() > l.verification.due(createdOn: l.createdOn)] as [String: Any]
+             "region": names[l.region] ?? "",
+             "kinds": kindsText(l.riskKinds, t),
+             "status": label(l.status, t),
+             "due": l.isOpen ? l.verification.due(createdOn: l.createdOn).description : "",
+             "overdue": l.isOpen && clock.today() > l.verification.due(createdOn: l.createdOn)] as [String: Any]
         }])
     }
 
@@ -96,16 +95,16 @@ struct LeadPages: Sendable {
         guard w.role.may(.readRegister) else { return try w.forbidden() }
         guard let id, let l = try await leads.lead(id, by: w.actor) else { return try w.notFound() }
         let today = clock.today(), due = l.verification.due(createdOn: l.createdOn)
-        let region = RegionCode(value: UInt64(l.region)) ?? .country
+        let region = l.region
         let name = try await regions.villageLabels([region])[region] ?? region.description
-        let open = l.status == LeadStatus.open.rawValue
+        let open = l.isOpen
         let escalation = l.verification.escalation(createdOn: l.createdOn, today: today)
-        let kinds = l.riskKinds.split(separator: ",").compactMap { RiskKind(rawValue: String($0)) }
+        let kinds = l.riskKinds
         let episode = open ? nil : try await episodes.episodes(by: w.actor, statuses: [], householdID: l.householdID ?? "-").first(where: { $0.leadID == l.id })?.id
         return try w.page(status: status, template: "monitoring/lead", title: t.t("verifyLead"), [
-            "l": ["id": l.id, "channel": label(LeadChannel.self, l.channel, t), "name": l.name, "household": l.householdID as Any,
+            "l": ["id": l.id, "channel": label(l.channel, t), "name": l.name, "household": l.householdID as Any,
                   "rid": Masking.residentID(l.residentID), "region": name, "kinds": kindsText(kinds, t), "description": l.description,
-                  "status": label(LeadStatus.self, l.status, t), "open": open, "due": due.description, "overdue": today > due,
+                  "status": label(l.status, t), "open": open, "due": due.description, "overdue": today > due,
                   "escalation": escalation == .county ? t.t("county") : t.t("townshipLevel")] as [String: Any],
             "canVerify": open && l.verification.mayVerify(w.role, createdOn: l.createdOn, today: today), "types": options(MonitoringType.self, selected: nil, t: t),
             "kinds": try await choices.kinds(t, selected: kinds.map(\.rawValue), region: region),

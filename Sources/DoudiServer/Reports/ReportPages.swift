@@ -53,7 +53,7 @@ struct ReportPages: Sendable {
         let t = w.t
         guard w.role.may(.readRegister) else { return try w.forbidden() }
         let d = try await reports.dashboard(by: w.actor, region: requestedRegion(w))
-        let names = try await regions.villageLabels(d.overdueVerifications.compactMap { RegionCode(value: UInt64($0.region)) } + d.overdueSteps.map(\.regionCode))
+        let names = try await regions.villageLabels(d.overdueVerifications.map(\.region) + d.overdueSteps.map(\.regionCode))
         let regionName = d.region.isCountry ? "全国 / China" : try await regions.region(d.region)?.name ?? d.region.description
         let up = d.region != w.region ? d.region.parent.map { w.region.contains($0) ? $0 : w.region } ?? w.region : nil
         func counts(_ c: [Dashboard.Count], _ label: (Dashboard.Count) -> String) -> [[String: Any]] { c.map { ["key": $0.key, "label": label($0), "count": $0.count] } }
@@ -68,7 +68,7 @@ struct ReportPages: Sendable {
             "byType": counts(d.byType) { label(MonitoringType.self, $0.key, t) }, "byKind": counts(d.byKind) { label(RiskKind.self, $0.key, t) },
             "byRegion": counts(d.byChildRegion) { $0.label.isEmpty ? $0.key : $0.label },
             "overdueLeads": d.overdueVerifications.map { l in
-                let r = RegionCode(value: UInt64(l.region)) ?? .country
+                let r = l.region
                 return ["id": l.id, "name": l.name, "region": names[r] ?? r.description, "due": l.verification.due(createdOn: l.createdOn).description] as [String: Any]
             },
             "overdueSteps": d.overdueSteps.map { e in

@@ -2,26 +2,30 @@ import DoudiDomain
 import Foundation
 import SQLKit
 
-/// A lead (线索) as the queue shows it.
+/// A lead (线索) as the queue shows it, its columns decoded once here.
 public struct LeadSummary: Sendable, Hashable, Decodable {
     public var id: Int64
-    public var channel: String
-    public var status: String
-    public var region: Int64
+    public var channel: LeadChannel
+    public var status: LeadStatus
+    public var region: RegionCode
     public var householdID: String?
     public var residentID: String
     public var name: String
     public var mobile: String
-    public var riskKinds: String
+    public var riskKinds: [RiskKind]
     public var description: String
     public var details: String
     public var createdAt: Int64
-    public var monitoringType: String?
+    public var monitoringType: MonitoringType?
     /// From the policy of the lead's region and year (PolicyKey.verificationDays).
     public var verification = VerificationDeadline()
 
     /// The day the lead was filed, in China's time zone: deadlines count from it.
     public var createdOn: CivilDate { Clock.day(ofMillis: createdAt) }
+
+    /// False when the person is not in the register yet: the lead waits in the "not registered" queue.
+    public var registered: Bool { householdID != nil }
+    public var isOpen: Bool { status == .open }
 
     enum CodingKeys: String, CodingKey {
         case id, channel, status, region, name, mobile, description, details
@@ -29,8 +33,36 @@ public struct LeadSummary: Sendable, Hashable, Decodable {
         case monitoringType = "monitoring_type"
     }
 
-    /// False when the person is not in the register yet: the lead waits in the "not registered" queue.
-    public var registered: Bool { householdID != nil }
+    /// A stored value no type knows is an error, not a guess: the store wrote every one of them.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func known<E: RawRepresentable>(_: E.Type, _ key: CodingKeys) throws -> E where E.RawValue == String {
+            let raw = try c.decode(String.self, forKey: key)
+            guard let v = E(rawValue: raw) else { throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "unknown \(key.rawValue) \(raw)") }
+            return v
+        }
+        id = try c.decode(Int64.self, forKey: .id)
+        channel = try known(LeadChannel.self, .channel)
+        status = try known(LeadStatus.self, .status)
+        let code = try c.decode(Int64.self, forKey: .region)
+        guard let r = RegionCode(value: UInt64(code)) else { throw DecodingError.dataCorruptedError(forKey: .region, in: c, debugDescription: "region \(code)") }
+        region = r
+        householdID = try c.decodeIfPresent(String.self, forKey: .householdID)
+        residentID = try c.decode(String.self, forKey: .residentID)
+        name = try c.decode(String.self, forKey: .name)
+        mobile = try c.decode(String.self, forKey: .mobile)
+        riskKinds = try c.decode(String.self, forKey: .riskKinds).split(separator: ",").map { k in
+            guard let kind = RiskKind(rawValue: String(k)) else { throw DecodingError.dataCorruptedError(forKey: .riskKinds, in: c, debugDescription: "risk kind \(k)") }
+            return kind
+        }
+        description = try c.decode(String.self, forKey: .description)
+        details = try c.decode(String.self, forKey: .details)
+        createdAt = try c.decode(Int64.self, forKey: .createdAt)
+        monitoringType = try c.decodeIfPresent(String.self, forKey: .monitoringType).map { raw in
+            guard let t = MonitoringType(rawValue: raw) else { throw DecodingError.dataCorruptedError(forKey: .monitoringType, in: c, debugDescription: "type \(raw)") }
+            return t
+        }
+    }
 }
 
 /// The lead queue. Every channel adds to it; cadres see the leads of their region.
@@ -227,7 +259,7 @@ public struct LeadStore: Sendable {
             var leads = try await sql.raw(q).all(decoding: LeadSummary.self)
             let book = try await PolicyStore.book(sql)
             for i in leads.indices {
-                leads[i].verification = book.policy(region: RegionCode(value: UInt64(leads[i].region)) ?? .country, year: leads[i].createdOn.year).verification
+                leads[i].verification = book.policy(region: leads[i].region, year: leads[i].createdOn.year).verification
             }
             return leads
         }

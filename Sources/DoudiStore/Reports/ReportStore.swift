@@ -69,7 +69,7 @@ public struct Dashboard: Sendable {
             }.joined(separator: "\n") + "\n"
         case "overdue":
             "kind,id,region_code,name,step,due\n"
-                + overdueVerifications.map { l in ["verification", String(l.id), RegionCode(value: UInt64(l.region))?.description ?? "", CSVCell.text(l.name), "verification", l.verification.due(createdOn: l.createdOn).description].joined(separator: ",") + "\n" }.joined()
+                + overdueVerifications.map { l in ["verification", String(l.id), l.region.description, CSVCell.text(l.name), "verification", l.verification.due(createdOn: l.createdOn).description].joined(separator: ",") + "\n" }.joined()
                 + overdueSteps.map { e in ["step", String(e.id), e.regionCode.description, CSVCell.text(e.headName ?? ""), e.step ?? "", e.stepDue?.description ?? ""].joined(separator: ",") + "\n" }.joined()
         default: nil
         }
