@@ -32,6 +32,12 @@ public enum Role: String, CodeNamed {
 /// What a role may do. The region subtree limits every one of these further.
 public enum Permission: Sendable, Hashable {
     case readRegister, writeRegister, importRegister, revealPersonalData, readAudit, manageUsers, manageRegions
+    /// Recording a hotline call as a lead.
+    case recordCalls
+    /// Setting policy parameters (monitoring line, deadlines …) for a region and year.
+    case setPolicy
+    /// Proposing that a monitored household's risk is cleared (R-MON-10): the village, which holds the review.
+    case proposeClearing
 }
 
 extension Role {
@@ -46,8 +52,12 @@ extension Role {
             [.villageCadre, .townshipOfficer, .countyOfficer, .hotlineOperator, .childDirector, .admin].contains(self)
         case .readAudit:
             self == .auditor || self == .admin
-        case .manageUsers, .manageRegions:
+        case .manageUsers, .manageRegions, .setPolicy:
             self == .admin
+        case .recordCalls:
+            self == .hotlineOperator || may(.writeRegister)
+        case .proposeClearing:
+            self == ProcedureStep.democraticReview.actor
         }
     }
 }

@@ -92,7 +92,7 @@ struct EpisodePages: Sendable {
                   "noticeTo": e.noticeTo?.description ?? "", "previous": e.previousID as Any] as [String: Any],
             "canAct": canAct, "isNotice": step == .publicNotice, "today": today.description, "noticeEnd": today.adding(days: d.noticeDays).description,
             "canSettle": canAct && step == .publicNotice,
-            "canPropose": e.status == EpisodeStatus.monitored.rawValue && w.role == ProcedureStep.democraticReview.actor,
+            "canPropose": e.status == EpisodeStatus.monitored.rawValue && w.role.may(.proposeClearing),
             "criteria": criteria.map { ["key": $0, "label": t.t($0), "checked": form[$0] == "1"] as [String: Any] }, "form": form.values,
             "objections": d.objections.map { ["id": $0.id, "raisedOn": $0.raisedOn.description, "text": $0.text, "status": t.t("obj." + $0.status),
                                               "resolution": $0.resolution as Any, "canSettle": canAct && step == .publicNotice && $0.status == "open"] as [String: Any] },

@@ -52,7 +52,7 @@ struct LeadPages: Sendable {
     func hotlinePage(_ w: Web, form: Form, problems: [FieldProblem], code: String?,
                      status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = w.t
-        guard w.role == .hotlineOperator || w.role.may(.writeRegister) else { return try w.forbidden() }
+        guard w.role.may(.recordCalls) else { return try w.forbidden() }
         return try w.page(status: status, template: "monitoring/hotline", title: t.t("hotline"), [
             "code": code as Any, "form": code == nil ? form.values : [:], "problems": w.lines(problems),
             "hasProblems": !problems.isEmpty, "villages": try await choices.villages(w.account, selected: RegionCode(form["regionCode"] ?? "")),

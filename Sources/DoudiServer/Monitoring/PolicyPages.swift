@@ -38,7 +38,7 @@ struct PolicyPages: Sendable {
                 let value = k == .riskKinds ? kindsText(policy.riskKinds, t) : policy.values[k] ?? "—"
                 return ["key": k.rawValue, "label": t.code == "en" ? k.english : k.chinese, "value": value, "source": from] as [String: Any]
             },
-            "canSet": w.role == .admin, "keys": PolicyKey.allCases.map { ["value": $0.rawValue, "label": t.code == "en" ? $0.english : $0.chinese, "selected": form["key"] == $0.rawValue] as [String: Any] },
+            "canSet": w.role.may(.setPolicy), "keys": PolicyKey.allCases.map { ["value": $0.rawValue, "label": t.code == "en" ? $0.english : $0.chinese, "selected": form["key"] == $0.rawValue] as [String: Any] },
             "form": form.values, "problems": w.lines(problems), "hasProblems": !problems.isEmpty])
     }
 

@@ -236,7 +236,7 @@ public struct EpisodeStore: Sendable {
     /// the proposal then goes through the same chain as identification (R-MON-10).
     public func proposeClearing(_ id: Int64, criteria: ClearingCriteria, by actor: Actor, today: CivilDate? = nil) async throws {
         let today = today ?? db.clock.today()
-        guard actor.role == ProcedureStep.democraticReview.actor else { throw StoreError.forbidden }
+        guard actor.role.may(.proposeClearing) else { throw StoreError.forbidden }
         try await db.transaction { tx in
             guard let e = try await Self.load(tx.sql, id, actor: actor) else { throw StoreError.notFound }
             guard e.status == EpisodeStatus.monitored.rawValue else {

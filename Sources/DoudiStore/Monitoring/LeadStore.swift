@@ -143,7 +143,7 @@ public struct LeadStore: Sendable {
 
     /// A hotline operator records a call as a lead inside the operator's region.
     public func recordCall(_ call: HotlineCall.Checked, by actor: Actor) async throws -> String {
-        guard actor.role == .hotlineOperator || actor.role.may(.writeRegister) else { throw StoreError.forbidden }
+        guard actor.role.may(.recordCalls) else { throw StoreError.forbidden }
         return try await db.transaction { tx in
             try await Self.insert(tx, NewLead(channel: .hotline, person: call.residentID, name: call.name, mobile: call.callbackNumber,
                                               village: call.village, riskKinds: call.riskKinds, description: call.notes,

@@ -69,7 +69,7 @@ public struct PolicyStore: Sendable {
     /// Sets one value for a region from a year on (an administrator, inside their region); an empty value
     /// removes the region's own setting so the inherited one applies again.
     public func set(region: RegionCode, year: Int, key: PolicyKey, value: String, by actor: Actor) async throws {
-        guard actor.role == .admin else { throw StoreError.forbidden }
+        guard actor.role.may(.setPolicy) else { throw StoreError.forbidden }
         guard actor.region.contains(region) else { throw StoreError.forbidden }
         let v = value.trimmingCharacters(in: .whitespaces)
         guard (2000...2100).contains(year) else {

@@ -1,0 +1,22 @@
+import DoudiDomain
+import Testing
+
+/// Each permission is one rule: the roles that hold it, and no other.
+@Suite("Who may do what")
+struct RoleTests {
+    @Test("the roles holding each permission", arguments: [
+        (Permission.readRegister, Set(Role.allCases).subtracting([.volunteerOrgAdmin])),
+        (.writeRegister, [.villageCadre, .townshipOfficer, .countyOfficer, .admin]),
+        (.importRegister, [.villageCadre, .townshipOfficer, .countyOfficer, .admin]),
+        (.revealPersonalData, [.villageCadre, .townshipOfficer, .countyOfficer, .hotlineOperator, .childDirector, .admin]),
+        (.readAudit, [.auditor, .admin]),
+        (.manageUsers, [.admin]),
+        (.manageRegions, [.admin]),
+        (.setPolicy, [.admin]),
+        (.recordCalls, [.hotlineOperator, .villageCadre, .townshipOfficer, .countyOfficer, .admin]),
+        (.proposeClearing, [.villageCadre]),
+    ] as [(Permission, Set<Role>)])
+    func holders(_ p: Permission, _ roles: Set<Role>) {
+        #expect(Set(Role.allCases.filter { $0.may(p) }) == roles)
+    }
+}
