@@ -5,15 +5,18 @@ import Foundation
 extension Screening {
     /// Runs the screening over a folder holding the seven CSV files of the spec.
     public static func run(folder: String, parameters: Parameters, progress: @Sendable (String) -> Void = { _ in }) throws(InputError) -> Result {
-        var files: [File: MappedFile] = [:]
-        for f in File.allCases {
+        try run(files: map(File.allCases, in: folder), parameters: parameters, progress: progress)
+    }
+
+    /// The files of a folder, mapped into memory.
+    static func map(_ files: [File], in folder: String) throws(InputError) -> [File: MappedFile] {
+        var out: [File: MappedFile] = [:]
+        for f in files {
             let path = folder + "/" + f.rawValue + ".csv"
-            guard let m = MappedFile(path: path) else {
-                throw InputError(message: Message("无法读取 \(path)", "cannot read \(path)"))
-            }
-            files[f] = m
+            guard let m = MappedFile(path: path) else { throw InputError(message: Message("无法读取 \(path)", "cannot read \(path)")) }
+            out[f] = m
         }
-        return try run(files: files, parameters: parameters, progress: progress)
+        return out
     }
 
     /// Runs the screening over in-memory files (tests).

@@ -41,12 +41,7 @@ extension Screening {
     /// Runs the screening over a register read from the database, with the feeds of a folder.
     public static func run(register: ScreeningRegister, feedsFolder: String, parameters: Parameters,
                            progress: @Sendable (String) -> Void = { _ in }) throws(InputError) -> Result {
-        var files: [File: MappedFile] = [:]
-        for f in File.feeds {
-            let path = feedsFolder + "/" + f.rawValue + ".csv"
-            guard let m = MappedFile(path: path) else { throw InputError(message: Message("无法读取 \(path)", "cannot read \(path)")) }
-            files[f] = m
-        }
+        let files = try map(File.feeds, in: feedsFolder)
         progress("people")
         var rejected: [File: [Int]] = [:]
         for f in File.allCases { rejected[f] = [] }

@@ -18,7 +18,7 @@ func allOptions(_ form: Form, t: Strings.Table) -> [String: Any] {
      "childCategory": options(ChildCategory.self, selected: form["childCategory"], t: t),
      "povertyStatus": options(PovertyStatus.self, selected: form["povertyStatus"] ?? "none", t: t)]
 }
-func say(_ m: Message, _ t: Strings.Table) -> String { t.code == "en" ? m.en : m.zh }
+func say(_ m: Message, _ t: Strings.Table) -> String { t.say(m) }
 func label<E: CodeNamed>(_ e: E, _ t: Strings.Table) -> String { t.code == "en" ? e.rawValue : e.chinese }
 func label<E: CodeNamed>(_: E.Type, _ raw: String?, _ t: Strings.Table) -> String {
     guard let raw else { return "" }

@@ -1,3 +1,4 @@
+import DoudiDomain
 import Foundation
 
 /// The zh / en strings: one file per capability in `Resources/strings/` (`shell.json` for what all share),
@@ -10,6 +11,8 @@ struct Strings: Sendable {
         let code: String
         let values: [String: String]
         func t(_ key: String) -> String { values[key] ?? key }
+        /// A message's words in this table's language.
+        func say(_ m: Message) -> String { code == "en" ? m.en : m.zh }
     }
 
     struct Repeated: Error, CustomStringConvertible {

@@ -16,11 +16,6 @@ struct Web: Sendable {
     var actor: Actor { account.actor }
     var role: Role { account.role }
     var region: RegionCode { account.region }
-    var query: [String: String] {
-        var out: [String: String] = [:]
-        for (k, v) in req.uri.queryParameters { out[String(k)] = String(v) }
-        return out
-    }
 
     func page(status: HTTPResponse.Status = .ok, template: String, title: String, _ data: [String: Any]) throws -> Response {
         try shell.page(req, account, csrf, status: status, template: template, title: title, data)
@@ -33,7 +28,7 @@ struct Web: Sendable {
     func notFound() throws -> Response { try message(status: .notFound, title: t.t("notFound"), text: t.t("notFound")) }
     func forbidden() throws -> Response { try message(status: .forbidden, title: t.t("forbidden"), text: t.t("forbidden")) }
 
-    func say(_ m: Message) -> String { t.code == "en" ? m.en : m.zh }
+    func say(_ m: Message) -> String { t.say(m) }
 
     /// Problems as a form lists them: the field, then what is wrong with it, in the reader's language.
     func lines(_ problems: [FieldProblem]) -> [String] { problems.map { "\($0.field): \(say($0.message))" } }

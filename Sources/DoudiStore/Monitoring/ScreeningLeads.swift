@@ -17,7 +17,9 @@ extension LeadStore {
         let within = "region BETWEEN \(Int64(r.lowerBound)) AND \(Int64(r.upperBound))"
         let households = "SELECT id, region, poverty_status, dibao, income_per_capita FROM households WHERE \(within)"
         let members = "SELECT resident_id, household_id, labor_ability FROM members WHERE \(within)"
-        let countHouseholds = "SELECT COUNT(*) FROM households WHERE \(within)", countMembers = "SELECT COUNT(*) FROM members WHERE \(within)"
+        // Households are counted through their region index; members (no such index) are not counted, which
+        // would read the whole table once more: room for four per household, and arrays grow past it.
+        let countHouseholds = "SELECT COUNT(*) FROM households WHERE \(within)"
         switch db.engine {
         case .sqlite:
             async let h = RawSQLite.read(path: db.location) { raw in
@@ -27,7 +29,7 @@ extension LeadStore {
                 return rows
             }
             async let m = RawSQLite.read(path: db.location) { raw in
-                var rows = MemberRows(capacity: Int(try raw.scalar(countMembers)))
+                var rows = MemberRows(capacity: 4 * Int(try raw.scalar(countHouseholds)))
                 let s = try raw.prepare(members)
                 while try s.step() { rows.add(residentID: s.text(0) ?? "", householdID: s.text(1) ?? "", labor: s.text(2) ?? "") }
                 return rows
@@ -45,7 +47,7 @@ extension LeadStore {
             }
             async let m = db.withConnection { conn in
                 guard case .postgres(let pg) = conn else { throw StoreError.closed }
-                var rows = MemberRows(capacity: try await pg.count(countMembers, db.logger))
+                var rows = MemberRows(capacity: 4 * (try await pg.count(countHouseholds, db.logger)))
                 for try await row in try await pg.query(PostgresQuery(unsafeSQL: members), logger: db.logger) {
                     var c = row.makeIterator()
                     rows.add(residentID: c.text(), householdID: c.text(), labor: c.text())
@@ -123,12 +125,16 @@ extension LeadStore {
                     SELECT id, household_id, region FROM episodes
                     WHERE household_id IN (\(binds: ids)) AND \(unsafeRaw: EpisodeStore.openCondition) AND \(within) ORDER BY id DESC
                     """).all(decoding: OpenEpisode.self) { episodes[e.household_id] = e }
-                // The person a new lead is about: the head, or, in a household without one, its first member.
-                for m in try await tx.sql.raw("""
-                    SELECT household_id, resident_id, name, phone, region FROM members
-                    WHERE household_id IN (\(binds: ids)) AND relation = 'head' AND \(within)
-                    """).all(decoding: Person.self) { heads[m.household_id] = m }
-                let headless = ids.filter { heads[$0] == nil && leads[$0] == nil && episodes[$0] == nil }
+                // The person a new lead is about, for households with neither: the head, or in a household
+                // without one, its first member.
+                let unfollowed = ids.filter { leads[$0] == nil && episodes[$0] == nil }
+                if !unfollowed.isEmpty {
+                    for m in try await tx.sql.raw("""
+                        SELECT household_id, resident_id, name, phone, region FROM members
+                        WHERE household_id IN (\(binds: unfollowed)) AND relation = 'head' AND \(within)
+                        """).all(decoding: Person.self) { heads[m.household_id] = m }
+                }
+                let headless = unfollowed.filter { heads[$0] == nil }
                 if !headless.isEmpty {
                     for m in try await tx.sql.raw("""
                         SELECT household_id, resident_id, name, phone, region FROM members
