@@ -54,7 +54,7 @@ struct ChannelTests {
             #expect(leads.map(\.channel) == ["visit"] && leads[0].householdId == id)
             // A household outside the cadre's village is one that does not exist.
             let county = try await services.households.search(by: Actor.system(), limit: 200).items
-            let far = try #require(county.first { $0.region != Int64(DemoLoader.village.value) }).id
+            let far = try #require(county.first { $0.region != DemoLoader.village }).id
             #expect(try await client.api(.post, "/api/v1/households/\(far)/visits", token: t, json: #"{"date":"2026-11-01","findings":"x","hardship":false}"#).status == .notFound)
         }
     }
@@ -90,7 +90,7 @@ struct ChannelTests {
             #expect(third.created == 0 && third.updated == 1)
             let episode = try #require(try await services.episodes.episodes(by: cadre, statuses: [.identifying]).first)
             let events = try #require(try await services.episodes.detail(episode.id, by: cadre)).events
-            #expect(events.last?.action == "screeningUpdate" && events.last?.note.contains("2026-12-04") == true)
+            #expect(events.last?.action == .screeningUpdate && events.last?.note.contains("2026-12-04") == true)
             #expect(try await store.leads(by: Actor.system(), status: .open).count == 1)
         }
     }
@@ -104,7 +104,7 @@ struct VerificationAPITests {
         try await withServer(backend, households: 30) { client, services in
             let cadre = try await client.token("village")
             let items = try await services.households.search(by: Actor.system(), region: DemoLoader.village, limit: 30).items
-            let none = try #require(items.first { $0.povertyStatus == "none" }).id
+            let none = try #require(items.first { $0.povertyStatus == .none }).id
             func report(_ rid: String) async throws {
                 let body = #"{"name":"张三","residentId":"\#(rid)","mobile":"13912345678","regionCode":"430481001001","riskKinds":["illness"],"description":"","consent":true}"#
                 #expect(try await client.api(.post, "/api/v1/public/self-reports", token: nil, json: body).status == .created)

@@ -123,7 +123,7 @@ struct ConcurrencyTests {
             for lead in verified { #expect(try await services.leads.lead(lead, by: village)?.status == .notConfirmed) }
             let steps = tallies.reduce(into: [Int64: Int]()) { $0.merge($1.steps) { a, b in a + b } }
             #expect(steps.count == episodes.count && steps.values.allSatisfy { $0 == 2 })
-            for (episode, _) in steps { #expect(try await services.episodes.detail(episode, by: village)?.episode.step == "publicNotice") }
+            for (episode, _) in steps { #expect(try await services.episodes.detail(episode, by: village)?.episode.step == .publicNotice) }
         }
     }
 

@@ -20,7 +20,7 @@ struct APIEpisodeDetail: Decodable {
 /// A confirmed lead on a registered household of the demo village, through the public self-report.
 func confirmedEpisode(_ client: any TestClientProtocol, _ services: Services) async throws -> (householdID: String, episodeID: Int64) {
     let items = try await services.households.search(by: Actor.system(), region: DemoLoader.village, limit: 60).items
-    let hid = try #require(items.first { $0.povertyStatus == "none" }).id
+    let hid = try #require(items.first { $0.povertyStatus == .none }).id
     let person = try #require(try await services.households.get(hid, by: Actor.system())).members[0].member.residentID.text
     let body = #"{"name":"张三","residentId":"\#(person)","mobile":"13912345678","regionCode":"430481001001","riskKinds":["illness"],"description":"住院","consent":true}"#
     #expect(try await client.api(.post, "/api/v1/public/self-reports", token: nil, json: body).status == .created)
@@ -129,7 +129,7 @@ struct EpisodePageTests {
     @Test(arguments: Backend.available) func aCadreVerifiesALeadAndWalksTheVillageStepsInTheBrowser(_ backend: Backend) async throws {
         try await withServer(backend, households: 40) { client, services in
             let items = try await services.households.search(by: Actor.system(), region: DemoLoader.village, limit: 60).items
-            let hid = try #require(items.first { $0.povertyStatus != "notExited" }).id
+            let hid = try #require(items.first { $0.povertyStatus != .notExited }).id
             let person = try #require(try await services.households.get(hid, by: Actor.system())).members[0].member
             let body = #"{"name":"李四","residentId":"\#(person.residentID.text)","mobile":"13912345678","regionCode":"430481001001","riskKinds":["disaster"],"description":"房屋受损","consent":true}"#
             #expect(try await client.api(.post, "/api/v1/public/self-reports", token: nil, json: body).status == .created)

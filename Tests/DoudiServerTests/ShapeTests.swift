@@ -44,6 +44,16 @@ struct ShapeTests {
         #expect(halfDone.isEmpty, "strings without both Chinese and English: \(halfDone.sorted())")
     }
 
+    @Test func everyMessageIsWrittenOnceInTheSources() throws {
+        var seen: [String: [String]] = [:]
+        for f in try Self.files(Self.root.appendingPathComponent("Sources"), ending: ".swift") {
+            for m in f.text.matches(of: /Message\("((?:[^"\\]|\\.)*)"/) { seen[String(m.output.1), default: []].append(f.name) }
+        }
+        #expect(seen.count >= 100)
+        let repeated = seen.filter { $0.value.count > 1 }
+        #expect(repeated.isEmpty, "messages written more than once (put them in Messages.swift): \(repeated)")
+    }
+
     @Test func aStringInTwoFilesStopsTheStart() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-strings-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

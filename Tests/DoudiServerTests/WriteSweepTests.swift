@@ -22,7 +22,7 @@ struct WriteSweepTests {
             for (i, status) in [EpisodeStatus.identifying, .monitored].enumerated() {
                 let e = try #require(try await services.episodes.episodes(by: Actor.system(), statuses: [status]).first)
                 _ = try await services.users.add(username: "sweep.\(i)", password: DemoLoader.password, role: .villageCadre,
-                                                 region: RegionCode(value: UInt64(e.region))!, by: Actor.system())
+                                                 region: e.regionCode, by: Actor.system())
                 cadres.append("sweep.\(i)")
             }
             for user in SweepTests.accounts + cadres {
@@ -85,13 +85,13 @@ struct WriteSweepTests {
                 .check(today: Clock.system.today()).get())
             let lead = try #require(try await services.leads.leads(by: all, status: .open).first { $0.region == DemoLoader.village }).id
             // An identification at its first step and a monitored household, each in a village with a cadre of its own.
-            let identifying = try #require(try await services.episodes.episodes(by: all, statuses: [.identifying]).first { $0.step == "pledge" })
+            let identifying = try #require(try await services.episodes.episodes(by: all, statuses: [.identifying]).first { $0.step == .pledge })
             let monitored = try #require(try await services.episodes.episodes(by: all, statuses: [.monitored]).first)
-            let cadres = try await [identifying.region, monitored.region].enumerated().asyncMap { i, region in
-                _ = try await services.users.add(username: "sweep.\(i)", password: "password-sweep", role: .villageCadre, region: RegionCode(value: UInt64(region))!, by: all)
+            let cadres = try await [identifying.regionCode, monitored.regionCode].enumerated().asyncMap { i, region in
+                _ = try await services.users.add(username: "sweep.\(i)", password: "password-sweep", role: .villageCadre, region: region, by: all)
                 return try await client.token("sweep.\(i)", "password-sweep")
             }
-            let line = try await services.policy.policy(region: RegionCode(value: UInt64(monitored.region))!, year: Clock.system.today().year).int(.monitoringLine) ?? 10_000
+            let line = try await services.policy.policy(region: monitored.regionCode, year: Clock.system.today().year).int(.monitoringLine) ?? 10_000
             let village = try await client.token("village"), hotline = try await client.token("hotline"), admin = try await client.token("admin")
             func person(_ n: Int) -> String { validID("43048119910101" + String(n)).text }
             let criteria = { (months: Int) in

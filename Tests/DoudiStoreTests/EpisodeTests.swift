@@ -55,7 +55,7 @@ struct EpisodeTests {
             #expect(roster.map(\.householdID) == ["H1"])
             #expect(roster.first?.identifiedOn == today.adding(days: 7))
             let d = try #require(try await s.detail(id, by: cast.county))
-            #expect(d.events.map(\.action) == ["opened", "completed", "completed", "noticePosted", "completed", "completed", "completed"])
+            #expect(d.events.map(\.action) == [.opened, .completed, .completed, .noticePosted, .completed, .completed, .completed])
             #expect(d.events.last?.actor == "cty")
             // A second confirmed lead on the same household joins the open episode.
             let report = try SelfReport(name: "王小", residentID: validID("43048120100101002").text, mobile: "13812345678", regionCode: Fixture.village.description,
@@ -98,7 +98,7 @@ struct EpisodeTests {
             #expect(await #expect(throws: StoreError.self) { try await s.act(id, .complete(note: ""), by: cast.village, today: today.adding(days: 6)) }?.fields == ["notice"])
             let objection = try #require(try await s.detail(id, by: cast.village)?.objections.first)
             try await s.act(id, .resolveObjection(id: objection.id, upheld: true, text: "核实属实"), by: cast.village, today: today.adding(days: 2))
-            #expect(try await s.detail(id, by: cast.village)?.episode.status == "notIdentified")
+            #expect(try await s.detail(id, by: cast.village)?.episode.status == .notIdentified)
             #expect(try await s.episodes(by: cast.county, statuses: [.monitored]).isEmpty)
         }
     }
@@ -121,8 +121,8 @@ struct EpisodeTests {
             try await s.act(id, .complete(note: ""), by: cast.township, today: today.adding(days: 6))
             try await s.act(id, .complete(note: ""), by: cast.county, today: today.adding(days: 7))
             let cleared = try #require(try await s.detail(id, by: cast.village))
-            #expect(cleared.episode.status == "cleared" && cleared.episode.clearedOn == today.adding(days: 7))
-            #expect(cleared.events.contains { $0.action == "clearingProposed" })
+            #expect(cleared.episode.status == .cleared && cleared.episode.clearedOn == today.adding(days: 7))
+            #expect(cleared.events.contains { $0.action == .clearingProposed })
             #expect(try await s.episodes(by: cast.county, statuses: [.monitored, .clearing]).isEmpty)
             // Identified again later: a new episode linked to the old one.
             let report = try SelfReport(name: "王大", residentID: validID("43048119800101001").text, mobile: "13812345678", regionCode: Fixture.village.description,
@@ -131,7 +131,7 @@ struct EpisodeTests {
             let lead = try #require(try await LeadStore(db).leads(by: cast.village, status: .open).first)
             try await LeadStore(db).verify(leadID: lead.id, decision: .confirmed(.suddenHardship, [.disaster]), by: cast.village)
             let all = try await s.episodes(by: cast.village, statuses: [], householdID: "H1")
-            #expect(all.count == 2 && all[0].previousID == id && all[0].status == "identifying")
+            #expect(all.count == 2 && all[0].previousID == id && all[0].status == .identifying)
         }
     }
 

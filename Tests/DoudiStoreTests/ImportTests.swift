@@ -125,7 +125,7 @@ struct ImportTests {
             #expect(r.importedHouseholds > 0)
             #expect(r.leftOutHouseholds > 0)
             let stored = try await HouseholdStore(db).search(by: Actor.system(), limit: 200).items
-            #expect(stored.allSatisfy { $0.region == Int64(Fixture.village.value) })
+            #expect(stored.allSatisfy { $0.region == Fixture.village })
         }
     }
 }

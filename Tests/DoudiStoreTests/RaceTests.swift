@@ -57,7 +57,7 @@ struct RaceTests {
                 let episodes = try await EpisodeStore(db).episodes(by: cadre, statuses: [], householdID: h.household)
                 #expect(episodes.count == 1)
                 let episode = try #require(episodes.first)
-                let events = try #require(try await EpisodeStore(db).detail(episode.id, by: cadre)).events.map(\.action)
+                let events = try #require(try await EpisodeStore(db).detail(episode.id, by: cadre)).events.map(\.action.rawValue)
                 #expect(events.sorted() == ["leadAttached", "opened"])
             }
         }

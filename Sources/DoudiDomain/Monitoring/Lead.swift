@@ -85,7 +85,7 @@ public struct SelfReport: Sendable, Hashable {
         }
         let village = RegionCode(regionCode)
         if village?.level != .village {
-            problems.append(FieldProblem("regionCode", Message("请选择所在的村（社区）", "choose your village")))
+            problems.append(FieldProblem("regionCode", .chooseYourVillage))
         }
         let kinds = RiskKind.parse(riskKinds, required: true, &problems)
         if description.count > Self.maxDescription {
@@ -162,7 +162,7 @@ public struct HotlineCall: Sendable, Hashable {
             problems.append(FieldProblem("name", Message("请填写困难群众姓名（不超过50个字）", "enter the person's name, at most 50 characters")))
         }
         let village = RegionCode(regionCode)
-        if village?.level != .village { problems.append(FieldProblem("regionCode", Message("请选择村（社区）", "choose a village"))) }
+        if village?.level != .village { problems.append(FieldProblem("regionCode", .chooseVillage)) }
         let kinds = RiskKind.parse(riskKinds, required: true, &problems)
         if notes.count > 1_000 { problems.append(FieldProblem("notes", Message("记录不能超过1000个字", "the notes are longer than 1000 characters"))) }
         guard problems.isEmpty, let rid, let village else { return .failure(ProblemList(problems)) }
@@ -192,7 +192,7 @@ public struct Visit: Sendable, Hashable {
     public func check(today: CivilDate) -> Result<Checked, ProblemList> {
         var problems: [FieldProblem] = []
         let day = CivilDate(date)
-        if day == nil { problems.append(FieldProblem("date", Message("日期应为YYYY-MM-DD格式的真实日期", "a date is a real day written YYYY-MM-DD"))) }
+        if day == nil { problems.append(FieldProblem("date", .realDay)) }
         else if day! > today { problems.append(FieldProblem("date", Message("走访日期不能晚于今天", "a visit cannot be dated after today"))) }
         let text = findings.trimmingSpaces()
         if text.isEmpty || text.count > 1_000 {

@@ -138,9 +138,9 @@ public enum RegisterImport {
                 var problems: [FieldProblem] = []
                 let region = RegionCode(digits: f[hc.region])
                 if region == nil {
-                    problems.append(FieldProblem("region_code", Message("区划代码应为12位数字", "a region code has 12 digits")))
+                    problems.append(FieldProblem("region_code", .regionCodeDigits))
                 } else if !register.knownRegion(region!) {
-                    problems.append(FieldProblem("region_code", Message("区划代码\(region!)不在区划表中", "region code \(region!) is not in the division table")))
+                    problems.append(FieldProblem("region_code", .regionNotInTable(region!)))
                 }
                 let status = enumValue(PovertyStatus.self, f[hc.status], "poverty_status", &problems)
                 let dibao = flag(f[hc.dibao], "dibao", &problems)
@@ -345,7 +345,7 @@ public enum RegisterImport {
         var birth: CivilDate?
         if let b = given(mc.birthDate) {
             birth = CivilDate(String(decoding: b, as: UTF8.self))
-            if birth == nil { problems.append(FieldProblem("birth_date", Message("日期应为YYYY-MM-DD格式的真实日期", "a date is a real day written YYYY-MM-DD"))) }
+            if birth == nil { problems.append(FieldProblem("birth_date", .realDay)) }
         }
         let health = given(mc.health).flatMap { enumValue(HealthStatus.self, $0, "health", &problems) }
         let grade = given(mc.disabilityGrade).flatMap { wholeNumber($0, "disability_grade", &problems) }

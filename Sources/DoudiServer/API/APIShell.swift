@@ -49,7 +49,7 @@ extension APIPart {
 
     static var jsonExpected: Schemas._Error { error("badRequest", Message("需要JSON", "JSON expected")) }
 
-    static var notFound: Schemas._Error { error("notFound", Message("记录不存在或不在您的辖区内", "no such record in your region")) }
+    static var notFound: Schemas._Error { error("notFound", .notInYourRegion) }
 
     static var forbidden: Schemas._Error { error("forbidden", Message("您的角色无权进行此操作", "your role may not do this")) }
 

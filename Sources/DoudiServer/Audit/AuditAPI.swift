@@ -14,7 +14,7 @@ struct AuditAPI: APIPart {
                                                           subject: input.query.subject, limit: input.query.limit ?? 100)
             return .ok(.init(body: .json(entries.map { e in
                 Schemas.AuditEntry(id: e.id, at: Date(timeIntervalSince1970: Double(e.at) / 1000), actor: e.actor, action: e.action,
-                                   subject: e.subject, regionCode: RegionCode(value: UInt64(e.region))?.description ?? "000000000000",
+                                   subject: e.subject, regionCode: e.region.description,
                                    before: e.beforeJSON, after: e.afterJSON)
             })))
         } catch StoreError.forbidden {

@@ -68,8 +68,8 @@ struct EpisodeAPI: APIPart {
 
     static func episode(_ e: EpisodeSummary) -> Schemas.Episode {
         Schemas.Episode(id: e.id, householdId: e.householdID, headName: e.headName, regionCode: e.regionCode.description, leadId: e.leadID,
-                        previousEpisodeId: e.previousID, monitoringType: e.monitoringType, riskKinds: e.kinds.map(\.rawValue), status: e.status,
-                        procedure: e.procedureKind, step: e.step, stepActor: e.step.flatMap(ProcedureStep.init(rawValue:))?.actor.rawValue,
+                        previousEpisodeId: e.previousID, monitoringType: e.monitoringType.rawValue, riskKinds: e.riskKinds.map(\.rawValue), status: e.status.rawValue,
+                        procedure: e.procedureKind?.rawValue, step: e.step?.rawValue, stepActor: e.step?.actor.rawValue,
                         startedOn: e.startedOn.description, foundOn: e.foundOn.description, noticeFrom: e.noticeFrom?.description,
                         noticeTo: e.noticeTo?.description, identifiedOn: e.identifiedOn?.description, clearedOn: e.clearedOn?.description)
     }
@@ -77,9 +77,9 @@ struct EpisodeAPI: APIPart {
     static func detail(_ d: EpisodeDetail, today: CivilDate) -> Schemas.EpisodeDetail {
         Schemas.EpisodeDetail(
             episode: episode(d.episode), stepDue: d.episode.stepDue?.description, overdue: d.episode.overdue(today: today),
-            events: d.events.map { .init(at: Date(timeIntervalSince1970: Double($0.at) / 1000), day: $0.onDay.description, procedure: $0.procedureKind,
-                                         step: $0.step, action: $0.action, note: $0.note, actor: $0.actor) },
-            objections: d.objections.map { .init(id: $0.id, raisedOn: $0.raisedOn.description, text: $0.text, status: $0.status, resolution: $0.resolution) })
+            events: d.events.map { .init(at: Date(timeIntervalSince1970: Double($0.at) / 1000), day: $0.onDay.description, procedure: $0.procedureKind?.rawValue,
+                                         step: $0.step?.rawValue, action: $0.action.rawValue, note: $0.note, actor: $0.actor) },
+            objections: d.objections.map { .init(id: $0.id, raisedOn: $0.raisedOn.description, text: $0.text, status: $0.status.rawValue, resolution: $0.resolution) })
     }
 
     /// The episode after a change, as `getEpisode` shows it.

@@ -40,8 +40,8 @@ struct EpisodePages: Sendable {
         let names = try await regions.villageLabels(list.map(\.regionCode))
         return list.map { e in
             ["id": e.id, "head": e.headName ?? e.householdID, "household": e.householdID, "region": names[e.regionCode] ?? e.regionCode.description,
-             "type": label(MonitoringType.self, e.monitoringType, t), "kinds": kindsText(e.kinds, t), "status": label(EpisodeStatus.self, e.status, t),
-             "step": label(ProcedureStep.self, e.step, t), "due": e.stepDue?.description ?? "", "overdue": e.overdue(today: today),
+             "type": label(e.monitoringType, t), "kinds": kindsText(e.riskKinds, t), "status": label(e.status, t),
+             "step": label(e.step, t), "due": e.stepDue?.description ?? "", "overdue": e.overdue(today: today),
              "identifiedOn": e.identifiedOn?.description ?? "", "regionCode": e.regionCode.description]
         }
     }
@@ -77,29 +77,28 @@ struct EpisodePages: Sendable {
         guard w.role.may(.readRegister) else { return try w.forbidden() }
         guard let id, let d = try await episodes.detail(id, by: w.actor) else { return try w.notFound() }
         let e = d.episode, today = clock.today()
-        let step = e.step.flatMap(ProcedureStep.init(rawValue:))
-        let running = e.status == EpisodeStatus.identifying.rawValue || e.status == EpisodeStatus.clearing.rawValue
+        let step = e.step, running = e.running
         let canAct = running && step?.actor == w.role
         let village = try await regions.villageLabels([e.regionCode])[e.regionCode] ?? e.regionCode.description
         let criteria = ["food", "clothing", "education", "medical", "housing", "drinkingWater", "rigidExpensesResolved", "risksRemoved", "noNewRisk"]
         return try w.page(status: status, template: "monitoring/episode", title: t.t("caseFile"), [
             "e": ["id": e.id, "head": e.headName ?? e.householdID, "household": e.householdID, "region": village,
-                  "type": label(MonitoringType.self, e.monitoringType, t), "kinds": kindsText(e.kinds, t), "status": label(EpisodeStatus.self, e.status, t),
+                  "type": label(e.monitoringType, t), "kinds": kindsText(e.riskKinds, t), "status": label(e.status, t),
                   "foundOn": e.foundOn.description, "identifiedOn": e.identifiedOn?.description as Any, "clearedOn": e.clearedOn?.description as Any,
-                  "step": (running ? label(ProcedureStep.self, e.step, t) : nil) as Any, "procedure": label(ProcedureKind.self, e.procedureKind, t),
+                  "step": (running ? label(e.step, t) : nil) as Any, "procedure": label(e.procedureKind, t),
                   "actor": step.map { t.code == "en" ? $0.actor.english : $0.actor.chinese } ?? "", "due": e.stepDue?.description ?? "",
                   "overdue": e.overdue(today: today), "noticeFrom": (running ? e.noticeFrom?.description : nil) as Any,
                   "noticeTo": e.noticeTo?.description ?? "", "previous": e.previousID as Any] as [String: Any],
             "canAct": canAct, "isNotice": step == .publicNotice, "today": today.description, "noticeEnd": today.adding(days: d.noticeDays).description,
             "canSettle": canAct && step == .publicNotice,
-            "canPropose": e.status == EpisodeStatus.monitored.rawValue && w.role.may(.proposeClearing),
+            "canPropose": e.status == .monitored && w.role.may(.proposeClearing),
             "criteria": criteria.map { ["key": $0, "label": t.t($0), "checked": form[$0] == "1"] as [String: Any] }, "form": form.values,
-            "objections": d.objections.map { ["id": $0.id, "raisedOn": $0.raisedOn.description, "text": $0.text, "status": t.t("obj." + $0.status),
-                                              "resolution": $0.resolution as Any, "canSettle": canAct && step == .publicNotice && $0.status == "open"] as [String: Any] },
+            "objections": d.objections.map { ["id": $0.id, "raisedOn": $0.raisedOn.description, "text": $0.text, "status": t.t("obj." + $0.status.rawValue),
+                                              "resolution": $0.resolution as Any, "canSettle": canAct && step == .publicNotice && $0.status == .open] as [String: Any] },
             "events": d.events.map { ev in
                 // The lead an event names is a link; the criteria of a clearing proposal are shown as the form had them.
-                let note = ev.action == "opened" || ev.action == "leadAttached" ? "\(t.t("lead")) \(ev.note)" : ev.action == "clearingProposed" ? "" : ev.note
-                return ["day": ev.onDay.description, "step": label(ProcedureStep.self, ev.step, t), "action": t.t("ev." + ev.action), "note": note, "actor": ev.actor] as [String: Any]
+                let note = ev.action == .opened || ev.action == .leadAttached ? "\(t.t("lead")) \(ev.note)" : ev.action == .clearingProposed ? "" : ev.note
+                return ["day": ev.onDay.description, "step": label(ev.step, t), "action": t.t("ev." + ev.action.rawValue), "note": note, "actor": ev.actor] as [String: Any]
             },
             "problems": w.lines(problems), "hasProblems": !problems.isEmpty])
     }

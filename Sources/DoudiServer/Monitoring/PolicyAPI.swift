@@ -34,7 +34,7 @@ struct PolicyAPI: APIPart {
             return .unprocessableContent(.init(body: .json(Self.invalid([PolicyKey.problem(field: "key", text: b.key)]))))
         }
         guard let region = b.region == RegionCode.country.description ? RegionCode.country : RegionCode(b.region) else {
-            return .unprocessableContent(.init(body: .json(Self.invalid([FieldProblem("region", Message("区划代码应为12位数字", "a region code has 12 digits"))]))))
+            return .unprocessableContent(.init(body: .json(Self.invalid([FieldProblem("region", .regionCodeDigits)]))))
         }
         do {
             try await policy.set(region: region, year: b.year, key: key, value: b.value, by: a.actor)

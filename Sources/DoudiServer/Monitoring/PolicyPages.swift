@@ -46,7 +46,7 @@ struct PolicyPages: Sendable {
         let t = w.t
         let regionText = (form["region"] ?? "").trimmingCharacters(in: .whitespaces)
         guard let region = regionText == RegionCode.country.description ? RegionCode.country : RegionCode(regionText) else {
-            return try await policyPage(w, form: form, problems: [FieldProblem("region", Message("区划代码应为12位数字", "a region code has 12 digits"))], status: .unprocessableContent)
+            return try await policyPage(w, form: form, problems: [FieldProblem("region", .regionCodeDigits)], status: .unprocessableContent)
         }
         guard let key = PolicyKey(rawValue: form["key"] ?? "") else {
             return try await policyPage(w, form: form, problems: [PolicyKey.problem(field: "key", text: form["key"] ?? "")], status: .unprocessableContent)

@@ -20,19 +20,18 @@ struct RegisterAPI: APIPart {
         var region: RegionCode?
         if let text = input.query.regionCode {
             guard let c = RegionCode(text) else {
-                return .badRequest(.init(body: .json(Self.error("badRequest", Message("区划代码应为12位数字", "a region code has 12 digits"), field: "regionCode"))))
+                return .badRequest(.init(body: .json(Self.error("badRequest", .regionCodeDigits, field: "regionCode"))))
             }
             region = c
         }
         guard a.role.may(.readRegister) else { return .ok(.init(body: .json(.init(total: 0, items: [])))) }
         let page = try await households.search(by: a.actor, text: input.query.q, residentID: rid, region: region,
                                                         limit: input.query.limit ?? 50, offset: input.query.offset ?? 0)
-        let names = try await regions.villageLabels(page.items.compactMap { RegionCode(value: UInt64($0.region)) })
+        let names = try await regions.villageLabels(page.items.map(\.region))
         let items = page.items.map { s in
-            let code = RegionCode(value: UInt64(s.region)) ?? .country
-            return Schemas.HouseholdSummary(householdId: s.id, regionCode: code.description, regionName: names[code] ?? "",
-                                            headName: s.headName ?? "", headResidentIdMasked: s.headResidentID.map(Masking.residentID),
-                                            memberCount: s.memberCount, povertyStatus: s.povertyStatus, dibao: s.dibao == 1)
+            Schemas.HouseholdSummary(householdId: s.id, regionCode: s.region.description, regionName: names[s.region] ?? "",
+                                     headName: s.headName ?? "", headResidentIdMasked: s.headResidentID.map(Masking.residentID),
+                                     memberCount: s.memberCount, povertyStatus: s.povertyStatus.rawValue, dibao: s.dibao)
         }
         return .ok(.init(body: .json(.init(total: page.total, items: items))))
     }

@@ -72,10 +72,10 @@ struct RegisterPages: Sendable {
         if error == nil {
             let page = try await households.search(by: w.actor, text: text, residentID: rid, region: region, limit: 50, offset: pageNo * 50)
             total = page.total
-            let names = try await regions.villageLabels(page.items.compactMap { RegionCode(value: UInt64($0.region)) })
+            let names = try await regions.villageLabels(page.items.map(\.region))
             items = page.items.map { s in
                 ["id": s.id, "head": s.headName ?? "", "rid": s.headResidentID.map(Masking.residentID) ?? "",
-                 "region": RegionCode(value: UInt64(s.region)).flatMap { names[$0] } ?? "", "count": s.memberCount]
+                 "region": names[s.region] ?? "", "count": s.memberCount]
             }
         }
         let regions = try await scopeRegions(w.account, selected: region)
@@ -124,7 +124,7 @@ struct RegisterPages: Sendable {
             "form": form.values, "options": allOptions(form, t: t), "visitMessage": visitMessage as Any,
             "today": clock.today().description, "kinds": try await choices.kinds(t, region: hh.regionCode),
             "episodes": try await episodes.episodes(by: w.actor, statuses: [], householdID: hh.id).map { e in
-                ["id": e.id, "status": label(EpisodeStatus(rawValue: e.status) ?? .identifying), "type": MonitoringType(rawValue: e.monitoringType).map(label) ?? e.monitoringType,
+                ["id": e.id, "status": label(e.status), "type": label(e.monitoringType),
                  "foundOn": e.foundOn.description] as [String: Any]
             }])
     }
@@ -180,7 +180,7 @@ struct RegisterPages: Sendable {
         case .invalid(let p): p
         case .conflict(let p): [p]
         case .forbidden: [FieldProblem("regionCode", Message("该村不在您的辖区内或您无权修改", "that village is outside your region, or your role may not change it"))]
-        case .notFound: [FieldProblem("householdId", Message("记录不存在或不在您的辖区内", "no such record in your region"))]
+        case .notFound: [FieldProblem("householdId", .notInYourRegion)]
         default: [FieldProblem("", Message("保存失败", "could not save"))]
         }
     }

@@ -13,7 +13,7 @@ struct ReportAPI: APIPart {
         var day = clock.today()
         if let text = input.query.day {
             guard let d = CivilDate(text) else {
-                return .badRequest(.init(body: .json(Self.error("badRequest", Message("日期应为YYYY-MM-DD", "a day is written YYYY-MM-DD"), field: "day"))))
+                return .badRequest(.init(body: .json(Self.error("badRequest", .dayFormat, field: "day"))))
             }
             day = d
         }
@@ -28,7 +28,7 @@ struct ReportAPI: APIPart {
         var region: RegionCode?
         if let text = input.query.region {
             guard let r = RegionCode(text) else {
-                return .badRequest(.init(body: .json(Self.error("badRequest", Message("区划代码应为12位数字", "a region code has 12 digits"), field: "region"))))
+                return .badRequest(.init(body: .json(Self.error("badRequest", .regionCodeDigits, field: "region"))))
             }
             region = r
         }

@@ -65,7 +65,7 @@ struct ReportPages: Sendable {
             "leadsLate": !d.overdueVerifications.isEmpty, "stepsLate": !d.overdueSteps.isEmpty,
             "chart": Self.chart(d.leadsPerDay, t),
             "legend": LeadChannel.allCases.enumerated().map { ["index": $0.offset, "label": label($0.element, t)] as [String: Any] },
-            "byType": counts(d.byType) { label(MonitoringType.self, $0.key, t) }, "byKind": counts(d.byKind) { label(RiskKind.self, $0.key, t) },
+            "byType": counts(d.byType) { label(MonitoringType(rawValue: $0.key), t) }, "byKind": counts(d.byKind) { label(RiskKind(rawValue: $0.key), t) },
             "byRegion": counts(d.byChildRegion) { $0.label.isEmpty ? $0.key : $0.label },
             "overdueLeads": d.overdueVerifications.map { l in
                 let r = l.region
@@ -73,7 +73,7 @@ struct ReportPages: Sendable {
             },
             "overdueSteps": d.overdueSteps.map { e in
                 ["id": e.id, "name": e.headName ?? e.householdID, "region": names[e.regionCode] ?? e.regionCode.description,
-                 "step": label(ProcedureStep.self, e.step, t), "due": e.stepDue?.description ?? ""] as [String: Any]
+                 "step": label(e.step, t), "due": e.stepDue?.description ?? ""] as [String: Any]
             }])
     }
 
@@ -110,7 +110,7 @@ struct ReportPages: Sendable {
         return try w.page(status: day == nil ? .badRequest : .ok, template: "reports/rollup", title: t.t("rollup"), [
             "day": r.day.description, "regionName": r.total.name, "rows": rows,
             "channels": LeadChannel.allCases.map { label($0, t) },
-            "error": (day == nil ? say(Message("日期应为YYYY-MM-DD", "a day is written YYYY-MM-DD"), t) : nil) as Any])
+            "error": (day == nil ? say(.dayFormat, t) : nil) as Any])
     }
 
     func rollupCSV(_ w: Web) async throws -> Response {

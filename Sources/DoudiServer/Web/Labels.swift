@@ -20,10 +20,7 @@ func allOptions(_ form: Form, t: Strings.Table) -> [String: Any] {
 }
 func say(_ m: Message, _ t: Strings.Table) -> String { t.say(m) }
 func label<E: CodeNamed>(_ e: E, _ t: Strings.Table) -> String { t.code == "en" ? e.rawValue : e.chinese }
-func label<E: CodeNamed>(_: E.Type, _ raw: String?, _ t: Strings.Table) -> String {
-    guard let raw else { return "" }
-    return E(rawValue: raw).map { label($0, t) } ?? raw
-}
+func label<E: CodeNamed>(_ e: E?, _ t: Strings.Table) -> String { e.map { label($0, t) } ?? "" }
 func kindsText(_ kinds: [RiskKind], _ t: Strings.Table) -> String { kinds.map { label($0, t) }.joined(separator: "、") }
 /// A CSV download: UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese right.
 func csvFile(_ text: String, name: String) -> Response {

@@ -53,7 +53,7 @@ public struct UserStore: Sendable {
         let hash = try await Self.hashing.runIfActive { Bcrypt.hash(password, cost: Self.cost) }
         return try await db.transaction { tx in
             guard try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(region.value))").first() != nil else {
-                throw StoreError.invalid([FieldProblem("region", Message("区划代码\(region)不在区划表中", "region code \(region) is not in the division table"))])
+                throw StoreError.invalid([FieldProblem("region", .regionNotInTable(region))])
             }
             guard try await tx.sql.raw("SELECT id FROM users WHERE username = \(bind: username)").first() == nil else {
                 throw StoreError.invalid([FieldProblem("username", Message("用户名\(username)已存在", "username \(username) is taken"))])

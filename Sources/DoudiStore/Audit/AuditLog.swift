@@ -6,19 +6,31 @@ import SQLKit
 /// after). Storage writes an entry in the same transaction as the change it describes, so neither exists
 /// without the other. Nothing updates or deletes these rows.
 public enum AuditLog {
-    public struct Entry: Sendable, Codable, Hashable {
+    public struct Entry: Sendable, Decodable, Hashable {
         public var id: Int64
         public var at: Int64
         public var actor: String
         public var action: String
         public var subject: String
-        public var region: Int64
+        public var region: RegionCode
         public var beforeJSON: String?
         public var afterJSON: String?
 
         enum CodingKeys: String, CodingKey {
             case id, at, actor, action, subject, region
             case beforeJSON = "before_json", afterJSON = "after_json"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(Int64.self, forKey: .id)
+            at = try c.decode(Int64.self, forKey: .at)
+            actor = try c.decode(String.self, forKey: .actor)
+            action = try c.decode(String.self, forKey: .action)
+            subject = try c.decode(String.self, forKey: .subject)
+            region = try c.region(forKey: .region)
+            beforeJSON = try c.decodeIfPresent(String.self, forKey: .beforeJSON)
+            afterJSON = try c.decodeIfPresent(String.self, forKey: .afterJSON)
         }
     }
 

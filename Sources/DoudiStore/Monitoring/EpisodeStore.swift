@@ -2,80 +2,6 @@ import DoudiDomain
 import Foundation
 import SQLKit
 
-/// A monitoring episode as lists show it.
-public struct EpisodeSummary: Sendable, Hashable, Decodable {
-    public var id: Int64
-    public var householdID: String
-    public var region: Int64
-    public var leadID: Int64?
-    public var previousID: Int64?
-    public var monitoringType: String
-    public var riskKinds: String
-    public var status: String
-    public var procedureKind: String?
-    public var step: String?
-    public var startedOn: CivilDate
-    public var noticeFrom: CivilDate?
-    public var noticeTo: CivilDate?
-    public var foundOn: CivilDate
-    public var identifiedOn: CivilDate?
-    public var clearedOn: CivilDate?
-    public var headName: String?
-    /// The deadline of the current step while a procedure runs, from the policy of the episode's region and
-    /// of the year it started; set by the store.
-    public var stepDue: CivilDate?
-
-    public func overdue(today: CivilDate) -> Bool { stepDue.map { today > $0 } ?? false }
-
-    enum CodingKeys: String, CodingKey {
-        case id, region, status, step
-        case householdID = "household_id", leadID = "lead_id", previousID = "previous_id", monitoringType = "monitoring_type"
-        case riskKinds = "risk_kinds", procedureKind = "procedure_kind", startedOn = "started_on", noticeFrom = "notice_from"
-        case noticeTo = "notice_to", foundOn = "found_on", identifiedOn = "identified_on", clearedOn = "cleared_on", headName = "head_name"
-    }
-
-    public var regionCode: RegionCode { RegionCode(value: UInt64(region)) ?? .country }
-    public var kinds: [RiskKind] { riskKinds.split(separator: ",").compactMap { RiskKind(rawValue: String($0)) } }
-
-    mutating func setStepDue(_ book: PolicyBook) {
-        stepDue = try? step.flatMap(ProcedureStep.init(rawValue:))?.due(startedOn: startedOn, policy: book.policy(region: regionCode, year: startedOn.year))
-    }
-
-    func state(unresolved: Int) -> ProcedureState? {
-        guard let kind = procedureKind.flatMap(ProcedureKind.init(rawValue:)), let step = step.flatMap(ProcedureStep.init(rawValue:)) else { return nil }
-        return ProcedureState(kind: kind, step: step, startedOn: startedOn, noticeFrom: noticeFrom, noticeTo: noticeTo, unresolvedObjections: unresolved)
-    }
-}
-
-/// One line of an episode's timeline.
-public struct EpisodeEvent: Sendable, Hashable, Decodable {
-    public var at: Int64
-    public var onDay: CivilDate
-    public var procedureKind: String?
-    public var step: String?
-    public var action: String
-    public var note: String
-    public var actor: String
-    enum CodingKeys: String, CodingKey { case at, step, action, note, actor, onDay = "on_day", procedureKind = "procedure_kind" }
-}
-
-public struct ObjectionRecord: Sendable, Hashable, Decodable {
-    public var id: Int64
-    public var raisedOn: CivilDate
-    public var text: String
-    public var status: String
-    public var resolution: String?
-    enum CodingKeys: String, CodingKey { case id, text, status, resolution, raisedOn = "raised_on" }
-}
-
-/// An episode with its timeline, objections and the deadline of its current step.
-public struct EpisodeDetail: Sendable {
-    public var episode: EpisodeSummary
-    public var events: [EpisodeEvent]
-    public var objections: [ObjectionRecord]
-    public var noticeDays: Int
-}
-
 /// Monitoring episodes: identification (R-MON-7), the roster, risk clearing (R-MON-9/10).
 public struct EpisodeStore: Sendable {
     let db: Database
@@ -108,10 +34,10 @@ public struct EpisodeStore: Sendable {
             guard let open = try await tx.sql.raw("""
                 SELECT id FROM episodes WHERE household_id = \(bind: householdID) AND \(unsafeRaw: openCondition)
                 """).first(decoding: ID.self) else { throw StoreError.notFound }
-            try await event(tx, open.id, region: region, kind: nil, step: nil, action: "leadAttached", note: "\(leadID)", by: actor, today: today)
+            try await event(tx, open.id, region: region, kind: nil, step: nil, action: .leadAttached, note: "\(leadID)", by: actor, today: today)
             return
         }
-        try await event(tx, id, region: region, kind: .identification, step: nil, action: "opened", note: "\(leadID)", by: actor, today: today)
+        try await event(tx, id, region: region, kind: .identification, step: nil, action: .opened, note: "\(leadID)", by: actor, today: today)
         try await AuditLog.record(tx, actor: actor, action: "episode.open", subject: String(id), region: region, before: nil,
                                   after: ["household": householdID, "lead": String(leadID), "monitoringType": type.rawValue])
     }
@@ -122,7 +48,7 @@ public struct EpisodeStore: Sendable {
     struct ID: Decodable { var id: Int64 }
     struct MaybeID: Decodable { var id: Int64? }
 
-    static func event(_ tx: Tx, _ id: Int64, region: RegionCode, kind: ProcedureKind?, step: ProcedureStep?, action: String, note: String,
+    static func event(_ tx: Tx, _ id: Int64, region: RegionCode, kind: ProcedureKind?, step: ProcedureStep?, action: EpisodeEventKind, note: String,
                       by actor: Actor, today: CivilDate) async throws {
         try await tx.bulkInsert(table: "episode_events", columns: eventColumns,
                                 rows: [eventRow(id, region: region, kind: kind, step: step, action: action, note: note, by: actor, today: today, at: tx.clock.nowMillis())])
@@ -130,10 +56,10 @@ public struct EpisodeStore: Sendable {
 
     static let eventColumns = ["episode_id", "region", "at", "on_day", "procedure_kind", "step", "action", "note", "actor"]
 
-    static func eventRow(_ id: Int64, region: RegionCode, kind: ProcedureKind?, step: ProcedureStep?, action: String, note: String,
+    static func eventRow(_ id: Int64, region: RegionCode, kind: ProcedureKind?, step: ProcedureStep?, action: EpisodeEventKind, note: String,
                          by actor: Actor, today: CivilDate, at: Int64) -> [BulkValue] {
         [.int(id), .int(Int64(region.value)), .int(at), .text(today.description), kind.map { .text($0.rawValue) } ?? .null,
-         step.map { .text($0.rawValue) } ?? .null, .text(action), .text(note), .text(actor.username)]
+         step.map { .text($0.rawValue) } ?? .null, .text(action.rawValue), .text(note), .text(actor.username)]
     }
 
     /// The episodes of the actor's region with one of the statuses, newest first.
@@ -181,8 +107,7 @@ public struct EpisodeStore: Sendable {
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
         try await db.transaction { tx in
             guard let e = try await Self.load(tx.sql, id, actor: actor) else { throw StoreError.notFound }
-            guard let state = e.state(unresolved: try await Self.unresolved(tx.sql, id)), EpisodeStatus(rawValue: e.status)?.isOpen == true,
-                  e.status != EpisodeStatus.monitored.rawValue else {
+            guard let state = e.state(unresolved: try await Self.unresolved(tx.sql, id)), e.running else {
                 throw StoreError.invalid([FieldProblem("step", Message("此户当前没有进行中的程序", "no procedure is under way for this household"))])
             }
             let policy = try await PolicyStore.policy(tx.sql, region: e.regionCode, year: e.startedOn.year)
@@ -203,21 +128,21 @@ public struct EpisodeStore: Sendable {
             set.appendInterpolation(unsafeRaw: " WHERE id = "); set.appendInterpolation(bind: id)
             try await tx.sql.raw(set).run()
 
-            let name: String, note: String
+            let name: EpisodeEventKind, note: String
             switch action {
-            case .complete(let n): name = "completed"; note = n
-            case .reject(let r): name = "rejected"; note = r
-            case .startNotice(let from, let to): name = "noticePosted"; note = "\(from)/\(to)"
+            case .complete(let n): name = .completed; note = n
+            case .reject(let r): name = .rejected; note = r
+            case .startNotice(let from, let to): name = .noticePosted; note = "\(from)/\(to)"
             case .objection(let text):
-                name = "objection"; note = text
+                name = .objection; note = text
                 try await tx.sql.raw("""
                     INSERT INTO objections (episode_id, raised_on, text, status, recorded_by)
-                    VALUES (\(bind: id), \(bind: today.description), \(bind: text), 'open', \(bind: actor.username))
+                    VALUES (\(bind: id), \(bind: today.description), \(bind: text), \(bind: ObjectionStatus.open.rawValue), \(bind: actor.username))
                     """).run()
             case .resolveObjection(let oid, let upheld, let text):
-                name = upheld ? "objectionUpheld" : "objectionDismissed"; note = text
+                name = upheld ? .objectionUpheld : .objectionDismissed; note = text
                 let changed = try await tx.sql.raw("""
-                    UPDATE objections SET status = \(bind: upheld ? "upheld" : "dismissed"), resolution = \(bind: text),
+                    UPDATE objections SET status = \(bind: (upheld ? ObjectionStatus.upheld : .dismissed).rawValue), resolution = \(bind: text),
                       resolved_by = \(bind: actor.username), resolved_at = \(bind: tx.clock.nowMillis())
                     WHERE id = \(bind: oid) AND episode_id = \(bind: id) AND status = 'open' RETURNING id
                     """).all()
@@ -226,8 +151,8 @@ public struct EpisodeStore: Sendable {
                 }
             }
             try await Self.event(tx, id, region: e.regionCode, kind: state.kind, step: state.step, action: name, note: note, by: actor, today: today)
-            try await AuditLog.record(tx, actor: actor, action: "episode.\(name)", subject: String(id), region: e.regionCode,
-                                      before: ["status": e.status, "step": e.step ?? ""],
+            try await AuditLog.record(tx, actor: actor, action: "episode.\(name.rawValue)", subject: String(id), region: e.regionCode,
+                                      before: ["status": e.status.rawValue, "step": e.step?.rawValue ?? ""],
                                       after: ["status": status.rawValue, "step": ended ? "" : next.step.rawValue, "note": note])
         }
     }
@@ -239,7 +164,7 @@ public struct EpisodeStore: Sendable {
         guard actor.role.may(.proposeClearing) else { throw StoreError.forbidden }
         try await db.transaction { tx in
             guard let e = try await Self.load(tx.sql, id, actor: actor) else { throw StoreError.notFound }
-            guard e.status == EpisodeStatus.monitored.rawValue else {
+            guard e.status == .monitored else {
                 throw StoreError.invalid([FieldProblem("status", Message("只有监测中的户可以申请风险消除", "only a monitored household can be proposed for clearing"))])
             }
             struct L: Decodable { var labor_ability: String }
@@ -258,19 +183,18 @@ public struct EpisodeStore: Sendable {
                   notice_to = NULL, criteria = \(bind: json), updated_at = \(bind: tx.clock.nowMillis())
                 WHERE id = \(bind: id)
                 """).run()
-            try await Self.event(tx, id, region: e.regionCode, kind: .clearing, step: nil, action: "clearingProposed", note: json, by: actor, today: today)
+            try await Self.event(tx, id, region: e.regionCode, kind: .clearing, step: nil, action: .clearingProposed, note: json, by: actor, today: today)
             try await AuditLog.record(tx, actor: actor, action: "episode.clearingProposed", subject: String(id), region: e.regionCode,
-                                      before: ["status": e.status], after: ["status": EpisodeStatus.clearing.rawValue, "criteria": json])
+                                      before: ["status": e.status.rawValue], after: ["status": EpisodeStatus.clearing.rawValue, "criteria": json])
         }
     }
 
     /// The village notice of an episode whose notice is posted: only what PublicNotice may show.
     public func notice(_ id: Int64, by actor: Actor) async throws -> PublicNotice? {
         guard let d = try await detail(id, by: actor), let from = d.episode.noticeFrom, let to = d.episode.noticeTo,
-              let kind = d.episode.procedureKind.flatMap(ProcedureKind.init(rawValue:)),
-              let type = MonitoringType(rawValue: d.episode.monitoringType) else { return nil }
+              let kind = d.episode.procedureKind else { return nil }
         let village = try await RegionStore(db).villageLabels([d.episode.regionCode])[d.episode.regionCode] ?? ""
-        return PublicNotice(kind: kind, headName: d.episode.headName ?? "", village: village, monitoringType: type, riskKinds: d.episode.kinds,
+        return PublicNotice(kind: kind, headName: d.episode.headName ?? "", village: village, monitoringType: d.episode.monitoringType, riskKinds: d.episode.riskKinds,
                             from: from, to: to)
     }
 }

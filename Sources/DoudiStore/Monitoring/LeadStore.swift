@@ -33,35 +33,21 @@ public struct LeadSummary: Sendable, Hashable, Decodable {
         case monitoringType = "monitoring_type"
     }
 
-    /// A stored value no type knows is an error, not a guess: the store wrote every one of them.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        func known<E: RawRepresentable>(_: E.Type, _ key: CodingKeys) throws -> E where E.RawValue == String {
-            let raw = try c.decode(String.self, forKey: key)
-            guard let v = E(rawValue: raw) else { throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "unknown \(key.rawValue) \(raw)") }
-            return v
-        }
         id = try c.decode(Int64.self, forKey: .id)
-        channel = try known(LeadChannel.self, .channel)
-        status = try known(LeadStatus.self, .status)
-        let code = try c.decode(Int64.self, forKey: .region)
-        guard let r = RegionCode(value: UInt64(code)) else { throw DecodingError.dataCorruptedError(forKey: .region, in: c, debugDescription: "region \(code)") }
-        region = r
+        channel = try c.known(LeadChannel.self, forKey: .channel)
+        status = try c.known(LeadStatus.self, forKey: .status)
+        region = try c.region(forKey: .region)
         householdID = try c.decodeIfPresent(String.self, forKey: .householdID)
         residentID = try c.decode(String.self, forKey: .residentID)
         name = try c.decode(String.self, forKey: .name)
         mobile = try c.decode(String.self, forKey: .mobile)
-        riskKinds = try c.decode(String.self, forKey: .riskKinds).split(separator: ",").map { k in
-            guard let kind = RiskKind(rawValue: String(k)) else { throw DecodingError.dataCorruptedError(forKey: .riskKinds, in: c, debugDescription: "risk kind \(k)") }
-            return kind
-        }
+        riskKinds = try c.riskKinds(forKey: .riskKinds)
         description = try c.decode(String.self, forKey: .description)
         details = try c.decode(String.self, forKey: .details)
         createdAt = try c.decode(Int64.self, forKey: .createdAt)
-        monitoringType = try c.decodeIfPresent(String.self, forKey: .monitoringType).map { raw in
-            guard let t = MonitoringType(rawValue: raw) else { throw DecodingError.dataCorruptedError(forKey: .monitoringType, in: c, debugDescription: "type \(raw)") }
-            return t
-        }
+        monitoringType = try c.knownIfPresent(MonitoringType.self, forKey: .monitoringType)
     }
 }
 
@@ -90,7 +76,7 @@ public struct LeadStore: Sendable {
     /// `scope`: the actor may only file leads that land inside it.
     static func insert(_ tx: Tx, _ lead: NewLead, by actor: Actor, scope: RegionCode = .country) async throws -> (code: String, region: RegionCode) {
         guard try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(lead.village.value))").first() != nil else {
-            throw StoreError.invalid([FieldProblem("regionCode", Message("请选择所在的村（社区）", "choose your village"))])
+            throw StoreError.invalid([FieldProblem("regionCode", .chooseYourVillage)])
         }
         let match = try await tx.sql.raw("""
             SELECT m.household_id, h.region FROM members m JOIN households h ON h.id = m.household_id
@@ -180,7 +166,17 @@ public struct LeadStore: Sendable {
 
     static let verifiedAlready = StoreError.invalid([FieldProblem("decision", Message("该线索已核实过", "this lead has been verified already"))])
 
-    struct LeadRow: Decodable { var id: Int64; var status: String; var region: Int64; var household_id: String?; var risk_kinds: String; var created_at: Int64 }
+    /// The fields a verification reads, decoded once.
+    struct LeadRow: Decodable {
+        var id: Int64; var status: LeadStatus; var region: RegionCode; var householdID: String?; var riskKinds: [RiskKind]; var createdAt: Int64
+        enum CodingKeys: String, CodingKey { case id, status, region, householdID = "household_id", riskKinds = "risk_kinds", createdAt = "created_at" }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(Int64.self, forKey: .id); status = try c.known(LeadStatus.self, forKey: .status)
+            region = try c.region(forKey: .region); householdID = try c.decodeIfPresent(String.self, forKey: .householdID)
+            riskKinds = try c.riskKinds(forKey: .riskKinds); createdAt = try c.decode(Int64.self, forKey: .createdAt)
+        }
+    }
 
     /// Records the on-the-spot verification of an open lead (R-MON-6), by a cadre whose region holds it.
     public func verify(leadID: Int64, decision: LeadDecision, by actor: Actor, today: CivilDate? = nil) async throws {
@@ -191,22 +187,22 @@ public struct LeadStore: Sendable {
             guard let lead = try await tx.sql.raw("SELECT id, status, region, household_id, risk_kinds, created_at FROM leads WHERE id = \(bind: leadID) AND \(scope)").first(decoding: LeadRow.self) else {
                 throw StoreError.notFound
             }
-            guard lead.status == LeadStatus.open.rawValue else { throw Self.verifiedAlready }
-            let created = Clock.day(ofMillis: lead.created_at), region = RegionCode(value: UInt64(lead.region)) ?? actor.region
+            guard lead.status == .open else { throw Self.verifiedAlready }
+            let created = Clock.day(ofMillis: lead.createdAt), region = lead.region
             let deadline = try await PolicyStore.policy(tx.sql, region: region, year: created.year).verification
             guard deadline.mayVerify(actor.role, createdOn: created, today: today) else {
                 throw StoreError.invalid([FieldProblem("decision", Message("核实期限（\(deadline.due(createdOn: created))）内由村干部入户核实；逾期后由乡镇督办，再逾期由县级督办",
                                                                            "the village cadre verifies by \(deadline.due(createdOn: created)); once overdue the township takes it up, then the county"))])
             }
-            var type: String?, reason: String?, mergedInto: Int64?, kinds = lead.risk_kinds
+            var type: String?, reason: String?, mergedInto: Int64?, kinds = lead.riskKinds
             switch decision {
             case .confirmed(let t, let k):
-                guard let hid = lead.household_id, let h = try await HouseholdStore.load(tx.sql, id: hid, actor: actor) else {
+                guard let hid = lead.householdID, let h = try await HouseholdStore.load(tx.sql, id: hid, actor: actor) else {
                     throw StoreError.invalid([FieldProblem("decision", Message("此人尚未登记，请先登记其家庭再确认", "the person is not registered: register the household before confirming"))])
                 }
                 if let p = t.problem(for: h.household.povertyStatus) { throw StoreError.invalid([p]) }
                 type = t.rawValue
-                kinds = k.map(\.rawValue).joined(separator: ",")
+                kinds = k
             case .notConfirmed(let r):
                 reason = r
             case .merged(let target):
@@ -220,19 +216,19 @@ public struct LeadStore: Sendable {
             // once the first has committed (PostgreSQL re-reads the row it waited for).
             guard try await tx.sql.raw("""
                 UPDATE leads SET status = \(bind: decision.status.rawValue), monitoring_type = \(bind: type), decision_reason = \(bind: reason),
-                  merged_into = \(bind: mergedInto), risk_kinds = \(bind: kinds), verified_by = \(bind: actor.username),
+                  merged_into = \(bind: mergedInto), risk_kinds = \(bind: kinds.map(\.rawValue).joined(separator: ",")), verified_by = \(bind: actor.username),
                   verified_at = \(bind: tx.clock.nowMillis()), updated_at = \(bind: tx.clock.nowMillis())
                 WHERE id = \(bind: leadID) AND status = \(bind: LeadStatus.open.rawValue)
                 RETURNING id
                 """).first() != nil else { throw Self.verifiedAlready }
             try await AuditLog.record(tx, actor: actor, action: "lead.verify", subject: String(leadID),
-                                      region: RegionCode(value: UInt64(lead.region)) ?? actor.region,
-                                      before: ["status": lead.status, "riskKinds": lead.risk_kinds],
-                                      after: ["status": decision.status.rawValue, "monitoringType": type ?? "", "riskKinds": kinds,
+                                      region: region,
+                                      before: ["status": lead.status.rawValue, "riskKinds": lead.riskKinds.map(\.rawValue).joined(separator: ",")],
+                                      after: ["status": decision.status.rawValue, "monitoringType": type ?? "", "riskKinds": kinds.map(\.rawValue).joined(separator: ","),
                                               "reason": reason ?? "", "mergedInto": mergedInto.map(String.init) ?? ""])
-            if case .confirmed(let t, let k) = decision, let hid = lead.household_id {
-                try await EpisodeStore.open(tx, leadID: leadID, householdID: hid, region: RegionCode(value: UInt64(lead.region)) ?? actor.region,
-                                            type: t, kinds: k, foundOn: Clock.day(ofMillis: lead.created_at), by: actor)
+            if case .confirmed(let t, let k) = decision, let hid = lead.householdID {
+                try await EpisodeStore.open(tx, leadID: leadID, householdID: hid, region: region,
+                                            type: t, kinds: k, foundOn: created, by: actor)
             }
         }
     }

@@ -82,7 +82,7 @@ public struct PolicyStore: Sendable {
         try await db.transaction { tx in
             let known = try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(region.value))").first() != nil
             guard region.isCountry || known else {
-                throw StoreError.invalid([FieldProblem("region", Message("区划代码\(region)不在区划表中", "region code \(region) is not in the division table"))])
+                throw StoreError.invalid([FieldProblem("region", .regionNotInTable(region))])
             }
             let old = try await tx.sql.raw("SELECT region, year, key, value FROM policy_settings WHERE region = \(bind: Int64(region.value)) AND year = \(bind: year) AND key = \(bind: key.rawValue)").first(decoding: Row.self)
             try await tx.sql.raw("DELETE FROM policy_settings WHERE region = \(bind: Int64(region.value)) AND year = \(bind: year) AND key = \(bind: key.rawValue)").run()

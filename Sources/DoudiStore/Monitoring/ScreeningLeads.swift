@@ -148,7 +148,7 @@ extension LeadStore {
                         audits.append(.init(actor: actor, action: "lead.screeningUpdate", subject: String(l.id), region: l.regionCode ?? actor.region, before: nil, after: ["note": note]))
                     } else if let e = episodes[f.householdID] {
                         let region = RegionCode(value: UInt64(e.region)) ?? actor.region
-                        events.append(EpisodeStore.eventRow(e.id, region: region, kind: nil, step: nil, action: "screeningUpdate", note: note, by: actor, today: today, at: now))
+                        events.append(EpisodeStore.eventRow(e.id, region: region, kind: nil, step: nil, action: .screeningUpdate, note: note, by: actor, today: today, at: now))
                         audits.append(.init(actor: actor, action: "episode.screeningUpdate", subject: String(e.id), region: region, before: nil, after: ["note": note]))
                     } else if let h = heads[f.householdID], let person = try? ResidentID(h.resident_id), let region = RegionCode(value: UInt64(h.region)) {
                         fresh.append(.init(lead: NewLead(channel: .screening, person: person, name: h.name, mobile: h.phone ?? "", village: region,

@@ -14,11 +14,12 @@ public struct StoredHousehold: Sendable, Hashable {
     public var record: HouseholdRecord { HouseholdRecord(household: household, members: members.map(\.member)) }
 }
 
+/// A household as the register's search lists it, decoded once.
 public struct HouseholdSummary: Sendable, Hashable, Decodable {
     public var id: String
-    public var region: Int64
-    public var povertyStatus: String
-    public var dibao: Int
+    public var region: RegionCode
+    public var povertyStatus: PovertyStatus
+    public var dibao: Bool
     public var headName: String?
     public var headResidentID: String?
     public var memberCount: Int
@@ -26,6 +27,17 @@ public struct HouseholdSummary: Sendable, Hashable, Decodable {
     enum CodingKeys: String, CodingKey {
         case id, region, dibao
         case povertyStatus = "poverty_status", headName = "head_name", headResidentID = "head_resident_id", memberCount = "member_count"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        region = try c.region(forKey: .region)
+        povertyStatus = try c.known(PovertyStatus.self, forKey: .povertyStatus)
+        dibao = try c.flag(forKey: .dibao)
+        headName = try c.decodeIfPresent(String.self, forKey: .headName)
+        headResidentID = try c.decodeIfPresent(String.self, forKey: .headResidentID)
+        memberCount = try c.decode(Int.self, forKey: .memberCount)
     }
 }
 

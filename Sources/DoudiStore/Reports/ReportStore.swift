@@ -70,7 +70,7 @@ public struct Dashboard: Sendable {
         case "overdue":
             "kind,id,region_code,name,step,due\n"
                 + overdueVerifications.map { l in ["verification", String(l.id), l.region.description, CSVCell.text(l.name), "verification", l.verification.due(createdOn: l.createdOn).description].joined(separator: ",") + "\n" }.joined()
-                + overdueSteps.map { e in ["step", String(e.id), e.regionCode.description, CSVCell.text(e.headName ?? ""), e.step ?? "", e.stepDue?.description ?? ""].joined(separator: ",") + "\n" }.joined()
+                + overdueSteps.map { e in ["step", String(e.id), e.regionCode.description, CSVCell.text(e.headName ?? ""), e.step?.rawValue ?? "", e.stepDue?.description ?? ""].joined(separator: ",") + "\n" }.joined()
         default: nil
         }
     }
@@ -86,7 +86,17 @@ public struct ReportStore: Sendable {
 
     static func startMillis(_ day: CivilDate) -> Int64 { Int64(day.daysSinceEpoch) * 86_400_000 - 8 * 3_600_000 }
 
-    struct LeadRow: Decodable { var region: Int64; var channel: String; var risk_kinds: String; var created_at: Int64; var verified_at: Int64?; var status: String }
+    /// A lead as the counts need it, decoded once.
+    struct LeadRow: Decodable {
+        var region: RegionCode; var channel: LeadChannel; var riskKinds: [RiskKind]; var createdAt: Int64; var verifiedAt: Int64?; var status: LeadStatus
+        enum CodingKeys: String, CodingKey { case region, channel, status, riskKinds = "risk_kinds", createdAt = "created_at", verifiedAt = "verified_at" }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            region = try c.region(forKey: .region); channel = try c.known(LeadChannel.self, forKey: .channel)
+            riskKinds = try c.riskKinds(forKey: .riskKinds); createdAt = try c.decode(Int64.self, forKey: .createdAt)
+            verifiedAt = try c.decodeIfPresent(Int64.self, forKey: .verifiedAt); status = try c.known(LeadStatus.self, forKey: .status)
+        }
+    }
     struct NameRow: Decodable { var code: Int64; var name: String }
 
     public func rollup(by actor: Actor, day: CivilDate) async throws -> Rollup {
@@ -106,17 +116,17 @@ public struct ReportStore: Sendable {
         let name = Dictionary(names.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         var villages: [RegionCode: Rollup.Row] = [:]
         for l in rows {
-            guard let code = RegionCode(value: UInt64(l.region)) else { continue }
-            var row = villages[code] ?? Rollup.Row(region: code, name: name[l.region] ?? code.description)
-            if l.created_at >= start {
+            let code = l.region
+            var row = villages[code] ?? Rollup.Row(region: code, name: name[Int64(code.value)] ?? code.description)
+            if l.createdAt >= start {
                 row.new += 1
-                if let c = LeadChannel(rawValue: l.channel) { row.byChannel[c, default: 0] += 1 }
-                for k in l.risk_kinds.split(separator: ",") { if let kind = RiskKind(rawValue: String(k)) { row.byKind[kind, default: 0] += 1 } }
+                row.byChannel[l.channel, default: 0] += 1
+                for kind in l.riskKinds { row.byKind[kind, default: 0] += 1 }
             }
-            let openAtEnd = l.verified_at.map { $0 >= end } ?? (l.status == LeadStatus.open.rawValue)
+            let openAtEnd = l.verifiedAt.map { $0 >= end } ?? (l.status == .open)
             if openAtEnd {
                 row.backlog += 1
-                let created = Clock.day(ofMillis: l.created_at)
+                let created = Clock.day(ofMillis: l.createdAt)
                 if day > book.policy(region: code, year: created.year).verification.due(createdOn: created) { row.overdue += 1 }
             }
             villages[code] = row
@@ -146,12 +156,12 @@ public struct ReportStore: Sendable {
         guard actor.region.contains(target) else { throw StoreError.forbidden }
         let viewer = Actor(userID: actor.userID, username: actor.username, role: actor.role, region: target)
         let episodes = try await EpisodeStore(db).episodes(by: viewer, statuses: [.identifying, .monitored, .clearing], limit: 1_000_000)
-        let roster = episodes.filter { EpisodeStatus(rawValue: $0.status)?.onRoster == true }
-        var byType: [String: Int] = [:], byKind: [String: Int] = [:], byChild: [UInt64: Int] = [:]
+        let roster = episodes.filter { $0.status.onRoster }
+        var byType: [MonitoringType: Int] = [:], byKind: [RiskKind: Int] = [:], byChild: [UInt64: Int] = [:]
         let childLevel: RegionCode.Level? = target.isCountry ? .province : RegionCode.Level(rawValue: target.level.rawValue + 1)
         for e in roster {
             byType[e.monitoringType, default: 0] += 1
-            for k in e.kinds { byKind[k.rawValue, default: 0] += 1 }
+            for k in e.riskKinds { byKind[k, default: 0] += 1 }
             if let childLevel { byChild[e.regionCode.truncated(to: childLevel).value, default: 0] += 1 }
         }
         let r = target.subtreeRange
@@ -170,20 +180,20 @@ public struct ReportStore: Sendable {
                 """).all(decoding: LeadRow.self)
         }
         var perDay: [Int: [LeadChannel: Int]] = [:]
-        for l in leadRows { if let c = LeadChannel(rawValue: l.channel) { perDay[Clock.day(ofMillis: l.created_at).daysSinceEpoch, default: [:]][c, default: 0] += 1 } }
+        for l in leadRows { perDay[Clock.day(ofMillis: l.createdAt).daysSinceEpoch, default: [:]][l.channel, default: 0] += 1 }
         let open = try await LeadStore(db).leads(by: viewer, status: .open, limit: 100_000)
         let overdueLeads = open.filter { today > $0.verification.due(createdOn: $0.createdOn) }
         let overdueSteps = episodes.filter { $0.overdue(today: today) }
         return Dashboard(
             region: target, today: today, monitored: roster.count,
-            byType: MonitoringType.allCases.map { Dashboard.Count(key: $0.rawValue, label: $0.chinese, count: byType[$0.rawValue] ?? 0) },
-            byKind: RiskKind.allCases.map { Dashboard.Count(key: $0.rawValue, label: $0.chinese, count: byKind[$0.rawValue] ?? 0) }.filter { $0.count > 0 },
+            byType: MonitoringType.allCases.map { Dashboard.Count(key: $0.rawValue, label: $0.chinese, count: byType[$0] ?? 0) },
+            byKind: RiskKind.allCases.map { Dashboard.Count(key: $0.rawValue, label: $0.chinese, count: byKind[$0] ?? 0) }.filter { $0.count > 0 },
             byChildRegion: byChild.keys.sorted().map { c in
                 Dashboard.Count(key: (RegionCode(value: c) ?? .country).description, label: childNames[Int64(c)] ?? "", count: byChild[c] ?? 0)
             },
             leadsPerDay: (0..<days).map { i in let d = first.adding(days: i); return (d, perDay[d.daysSinceEpoch] ?? [:]) },
             overdueVerifications: overdueLeads, overdueSteps: overdueSteps,
-            identifying: episodes.filter { $0.status == EpisodeStatus.identifying.rawValue }.count,
-            clearing: episodes.filter { $0.status == EpisodeStatus.clearing.rawValue }.count)
+            identifying: episodes.filter { $0.status == .identifying }.count,
+            clearing: episodes.filter { $0.status == .clearing }.count)
     }
 }

@@ -1,0 +1,14 @@
+/// The messages more than one capability or face says, each written once.
+/// A message only one place says stays beside the rule it explains.
+extension Message {
+    public static let regionCodeDigits = Message("区划代码应为12位数字", "a region code has 12 digits")
+    public static let notInYourRegion = Message("记录不存在或不在您的辖区内", "no such record in your region")
+    public static let dayFormat = Message("日期应为YYYY-MM-DD", "a day is written YYYY-MM-DD")
+    public static let realDay = Message("日期应为YYYY-MM-DD格式的真实日期", "a date is a real day written YYYY-MM-DD")
+    public static let chooseYourVillage = Message("请选择所在的村（社区）", "choose your village")
+    public static let chooseVillage = Message("请选择村（社区）", "choose a village")
+
+    public static func regionNotInTable(_ region: RegionCode) -> Message {
+        Message("区划代码\(region)不在区划表中", "region code \(region) is not in the division table")
+    }
+}
