@@ -6,7 +6,8 @@ import Testing
 /// caught here instead of rendering as an empty page or a bare key.
 @Suite("Templates and strings that are named exist")
 struct ShapeTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    // Tests/DoudiServerTests/Shell/ShapeTests.swift: four levels up is the package.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let server = root.appendingPathComponent("Sources/DoudiServer")
     static let templates = server.appendingPathComponent("Resources/templates")
 
