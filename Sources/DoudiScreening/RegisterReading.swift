@@ -55,13 +55,16 @@ extension Screening {
         var odd: [String: UInt64] = [:]
         var size = [Int32](repeating: 0, count: h.count)
         var without = 0
-        for p in m {
-            var id = p.residentID
-            let key = id.withUTF8 { u in u.residentKey(Field(start: 0, end: u.count)) } ?? oddKey(id, &odd)
-            keys.append(key)
-            if p.household >= 0 && Int(p.household) < h.count {
-                size[Int(p.household)] += 1
-                aux.append(p.household << 1 | (p.laborAbility == .full ? 1 : 0))
+        m.residentIDBytes.withUnsafeBufferPointer { ids in
+            for i in m.indices {
+                let r = m.residentIDRange(i)
+                keys.append(ids.residentKey(Field(start: r.lowerBound, end: r.upperBound)) ?? oddKey(String(decoding: ids[r], as: UTF8.self), &odd))
+            }
+        }
+        for (household, labour) in zip(m.households, m.labour) {
+            if household >= 0 && Int(household) < h.count {
+                size[Int(household)] += 1
+                aux.append(household << 1 | (labour == .full ? 1 : 0))
             } else {
                 without += 1
                 aux.append(-1)

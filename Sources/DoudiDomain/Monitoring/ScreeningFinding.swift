@@ -61,7 +61,42 @@ public struct ScreeningRegister: Sendable {
         }
     }
 
+    /// The members in columns: a county's millions of people as a few arrays (resident IDs side by side in one
+    /// byte array), not millions of strings, each allocated, filled and freed on its own.
+    public struct Members: Sendable, RandomAccessCollection, ExpressibleByArrayLiteral {
+        public private(set) var residentIDBytes: [UInt8] = []
+        /// Where each resident ID ends in `residentIDBytes`; it starts where the one before ends.
+        public private(set) var residentIDEnds: [Int] = []
+        /// Each member's household, its index in `households` (-1: none).
+        public var households: [Int32] = []
+        public private(set) var labour: [LaborAbility] = []
+
+        public init(capacity: Int = 0) {
+            residentIDBytes.reserveCapacity(capacity * 18); residentIDEnds.reserveCapacity(capacity)
+            households.reserveCapacity(capacity); labour.reserveCapacity(capacity)
+        }
+        public init(arrayLiteral members: Member...) { self.init(capacity: members.count); for m in members { append(m) } }
+
+        public mutating func append(residentID: some Collection<UInt8>, household: Int32, laborAbility: LaborAbility) {
+            residentIDBytes.append(contentsOf: residentID); residentIDEnds.append(residentIDBytes.count)
+            households.append(household); labour.append(laborAbility)
+        }
+        public mutating func append(contentsOf other: Members) {
+            let offset = residentIDBytes.count
+            residentIDBytes += other.residentIDBytes; residentIDEnds += other.residentIDEnds.map { $0 + offset }
+            households += other.households; labour += other.labour
+        }
+        public mutating func append(_ m: Member) { append(residentID: Array(m.residentID.utf8), household: m.household, laborAbility: m.laborAbility) }
+
+        public func residentIDRange(_ i: Int) -> Range<Int> { (i == 0 ? 0 : residentIDEnds[i - 1])..<residentIDEnds[i] }
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { residentIDEnds.count }
+        public subscript(i: Int) -> Member {
+            Member(residentID: String(decoding: residentIDBytes[residentIDRange(i)], as: UTF8.self), household: households[i], laborAbility: labour[i])
+        }
+    }
+
     public var households: [Household]
-    public var members: [Member]
-    public init(households: [Household] = [], members: [Member] = []) { self.households = households; self.members = members }
+    public var members: Members
+    public init(households: [Household] = [], members: Members = []) { self.households = households; self.members = members }
 }

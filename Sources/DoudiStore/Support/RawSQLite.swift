@@ -90,6 +90,12 @@ final class RawSQLite {
             return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
         }
 
+        /// The bytes of column `i` of the current row as text, valid only inside `body` (empty for NULL).
+        func withText<R>(_ i: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            let p = sqlite_nio_sqlite3_column_text(handle, i)
+            return body(UnsafeBufferPointer(start: p, count: p == nil ? 0 : Int(sqlite_nio_sqlite3_column_bytes(handle, i))))
+        }
+
         /// Column `i` of the current row as an integer, or nil for NULL.
         func int(_ i: Int32) -> Int64? {
             sqlite_nio_sqlite3_column_type(handle, i) == SQLITE_NULL ? nil : sqlite_nio_sqlite3_column_int64(handle, i)
