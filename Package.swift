@@ -37,6 +37,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "CPrefetch"),
+        // The system's OpenSSL, for SM3, SM4 and HMAC-SM3 (see ../shared/notes/xlsx-and-gm-crypto.md).
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(
+            name: "DoudiCrypto",
+            dependencies: ["CLibCrypto"],
+            swiftSettings: strict
+        ),
         .target(
             name: "DoudiScreening",
             dependencies: ["DoudiDomain", "CPrefetch"],
@@ -96,6 +103,11 @@ let package = Package(
         .testTarget(
             name: "DoudiDomainTests",
             dependencies: ["DoudiDomain", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DoudiCryptoTests",
+            dependencies: ["DoudiCrypto"],
             swiftSettings: strict
         ),
         .testTarget(
