@@ -96,6 +96,16 @@ struct APITests {
                 let e = try JSONDecoder().decode(APIError.self, from: r.body)
                 #expect(e.code == "badRequest" && !e.messageZh.isEmpty && !e.messageEn.isEmpty)
             }
+            // Found by fuzzing (Schemathesis): an unreadable parameter is a 400 that says what was wrong, not "malformed JSON".
+            for (method, path, said) in [(HTTPRequest.Method.get, "/api/v1/episodes/9223372036854775808", "a value in the path or query"),
+                                         (.post, "/api/v1/members/99999999999999999999/reveal", "a value in the path or query"),
+                                         (.get, "/api/v1/audit?limit=null", "a value in the path or query"),
+                                         (.get, "/api/v1/public/self-reports/ABCDEFGHJK", "missing query parameter mobile")] {
+                let r = try await client.api(method, path, token: t)
+                #expect(r.status == .badRequest, "\(path)")
+                let e = try JSONDecoder().decode(APIError.self, from: r.body)
+                #expect(e.messageEn.contains(said) && !e.messageZh.contains("JSON"), "\(path): \(e.messageEn)")
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end checks of the `doudi` binary as a newcomer and a county would use it: the command line
 # (help, migrate, user add, import with its report and exit codes, re-run), then `serve --demo` over
-# HTTP, the browser journey (Chromium, when installed), and a clean stop on SIGTERM.
+# HTTP, the browser journey (Chromium), fuzzing the API (Schemathesis), and a clean stop on SIGTERM.
 # Usage: Tests/e2e/run.sh [path/to/doudi]    (default .build/debug/doudi)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -70,6 +70,19 @@ elif [ -n "${SKIP_BROWSER:-}" ]; then
   echo "skip browser journey (SKIP_BROWSER is set)"
 else
   fail=$((fail + 1)); echo "FAIL browser journey: chromium, chromedriver or selenium is missing (scripts/install-test-deps.sh installs them; SKIP_BROWSER=1 skips on purpose)"
+fi
+# Fuzzing the API against its own document (Schemathesis), bounded: no 5xx, every answer's status, content type
+# and body as the document says. A fixed seed: the same cases each run, so a failure can be replayed.
+if [ -z "${SKIP_FUZZ:-}" ] && command -v st >/dev/null; then
+  for who in county village; do
+    t=$(curl -sf -X POST "$base/api/v1/auth/token" -H 'content-type: application/json' -d "{\"username\":\"$who\",\"password\":\"doudi-demo-2026\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    check "fuzzing the API as $who: no 5xx, every answer as documented" st run "$base/api/openapi.yaml" --url "$base/api/v1" -H "Authorization: Bearer $t" \
+      --max-examples 20 --seed 10 --workers 2 --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance
+  done
+elif [ -n "${SKIP_FUZZ:-}" ]; then
+  echo "skip fuzzing (SKIP_FUZZ is set)"
+else
+  fail=$((fail + 1)); echo "FAIL fuzzing: schemathesis is missing (scripts/install-test-deps.sh installs it; SKIP_FUZZ=1 skips on purpose)"
 fi
 kill -TERM $server; wait $server; code=$?; echo "server exit status $code" >> "$work/log"
 check "SIGTERM stops the server cleanly" test "$code" = 0

@@ -30,24 +30,38 @@ struct APIAuthMiddleware: ServerMiddleware {
         } catch let error as ServerError {
             // The generated code throws these for a body or parameter it cannot read.
             let status = error.httpStatus
-            if status.kind == .clientError {
-                return Self.error(status, code: "badRequest", Message("请求无法读取：\(Self.reason(error))", "the request could not be read: \(Self.reason(error))"))
-            }
+            if status.kind == .clientError { return Self.error(status, code: "badRequest", Self.reason(error)) }
             throw error
         }
     }
 
-    static func reason(_ e: ServerError) -> String {
+    /// What could not be read, as specifically as the generated code says it: a JSON field, a missing
+    /// parameter, or a parameter of the path or query whose value is not of its type.
+    static func reason(_ e: ServerError) -> Message {
+        func unreadable(_ zh: String, _ en: String) -> Message { Message("请求无法读取：\(zh)", "the request could not be read: \(en)") }
+        let said = String(describing: e.underlyingError)
+        // The runtime's own words for a missing parameter (its error type is not public).
+        for (prefix, zh, en) in [("Missing required query parameter named: ", "缺少查询参数", "missing query parameter"),
+                                 ("Missing required path parameter named: ", "缺少路径参数", "missing path parameter"),
+                                 ("Missing required header field named: ", "缺少请求头", "missing header")] where said.hasPrefix(prefix) {
+            let name = said.dropFirst(prefix.count)
+            return unreadable("\(zh) \(name)", "\(en) \(name)")
+        }
         if let d = e.underlyingError as? DecodingError {
             switch d {
-            case .keyNotFound(let k, _): return "missing field \(k.stringValue)"
+            case .keyNotFound(let k, _): return unreadable("缺少字段 \(k.stringValue)", "missing field \(k.stringValue)")
             case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
                 let path = c.codingPath.map(\.stringValue).joined(separator: ".")
-                return path.isEmpty ? "malformed JSON" : "wrong value for \(path)"
-            @unknown default: return "malformed JSON"
+                if !path.isEmpty { return unreadable("字段 \(path) 的值不正确", "wrong value for \(path)") }
+                // No field named: the JSON body itself, or else a value in the path or query.
+                if e.request.headerFields[.contentType]?.contains("json") == true {
+                    return unreadable("JSON 格式不正确", "malformed JSON")
+                }
+                return unreadable("路径或查询参数的值不正确（如数字超出范围）", "a value in the path or query is not of its type (a number out of range, say)")
+            @unknown default: break
             }
         }
-        return String(describing: e.underlyingError).prefix(200).description
+        return unreadable(String(said.prefix(200)), String(said.prefix(200)))
     }
 
     static func error(_ status: HTTPResponse.Status, code: String, _ m: Message, field: String? = nil) -> (HTTPResponse, HTTPBody?) {
