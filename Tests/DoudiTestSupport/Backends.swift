@@ -84,3 +84,34 @@ public func auditCount(_ db: Database) async throws -> Int {
     struct N: Decodable { var n: Int }
     return try await db.read { sql in try await sql.raw("SELECT COUNT(*) AS n FROM audit_log").first(decoding: N.self)?.n ?? 0 }
 }
+
+/// Where a restore may go: a SQLite path not yet created, or a new PostgreSQL database with no tables; removed
+/// afterwards.
+public func withEmptyLocation<T: Sendable>(_ backend: Backend, _ body: (String) async throws -> T) async throws -> T {
+    switch backend {
+    case .sqlite:
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return try await body(dir.appendingPathComponent("r.sqlite").path)
+    case .postgres:
+        guard let base = ProcessInfo.processInfo.environment["DOUDI_TEST_POSTGRES_URL"], !base.isEmpty else { throw PostgresMissing() }
+        let name = "doudi_e_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let admin = try await Database.open(base, clock: .system, logger: logger)
+        var c = URLComponents(string: base)!
+        c.path = "/" + name
+        do {
+            try await admin.read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+            let r = try await body(c.string!)
+            try? await admin.read { sql in try await sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
+            await admin.close()
+            return r
+        } catch {
+            try? await admin.read { sql in try await sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
+            await admin.close()
+            throw error
+        }
+    }
+}

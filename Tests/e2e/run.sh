@@ -71,6 +71,8 @@ elif [ -n "${SKIP_BROWSER:-}" ]; then
 else
   fail=$((fail + 1)); echo "FAIL browser journey: chromium, chromedriver or selenium is missing (scripts/install-test-deps.sh installs them; SKIP_BROWSER=1 skips on purpose)"
 fi
+check "backup while the server runs, restore into a new file: the same households" sh -c "'$bin' backup --database demo/doudi.sqlite --out demo.bak >/dev/null && '$bin' restore --database restored.sqlite --from demo.bak >/dev/null && test \$(python3 -c \"import sqlite3; print(sqlite3.connect('restored.sqlite').execute('SELECT COUNT(*) FROM households').fetchone()[0])\") = \$(python3 -c \"import sqlite3; print(sqlite3.connect('demo/doudi.sqlite').execute('SELECT COUNT(*) FROM households').fetchone()[0])\")"
+check "restore refuses a database that is not empty" sh -c "! '$bin' restore --database restored.sqlite --from demo.bak"
 # Fuzzing the API against its own document (Schemathesis), bounded: no 5xx, every answer's status, content type
 # and body as the document says. A fixed seed: the same cases each run, so a failure can be replayed.
 if [ -z "${SKIP_FUZZ:-}" ] && command -v st >/dev/null; then
@@ -108,10 +110,13 @@ import json, sys
 print(next(i["householdId"] for i in json.load(sys.stdin)["items"] if i["regionCode"] == "430481001002"))')
   check "postgres: 404 for a household outside the region, 200 for the county" sh -c "test $(code "$ptoken" "$base/api/v1/households/$pelsewhere") = 404 && test $(code "$pcounty" "$base/api/v1/households/$pelsewhere") = 200"
   check "postgres: a self-report is taken" sh -c "curl -s -o /dev/null -w '%{http_code}' -X POST $base/api/v1/public/self-reports -H 'content-type: application/json' -d '{\"name\":\"李四\",\"residentId\":\"11010519491231002X\",\"mobile\":\"13912345678\",\"regionCode\":\"430481001001\",\"riskKinds\":[\"illness\"],\"description\":\"\",\"consent\":true}' | grep -q 201"
+  pgr=$(pgdb restore)
+  check "postgres: backup (pg_dump) while the server runs, restore into a new database: the same households" sh -c "'$bin' backup --database '$pgs' --out pg.bak >/dev/null && '$bin' restore --database '$pgr' --from pg.bak >/dev/null && test \$(psql -Atqc 'SELECT COUNT(*) FROM households' '$pgr') = \$(psql -Atqc 'SELECT COUNT(*) FROM households' '$pgs')"
   kill -TERM $server; wait $server; code=$?
   check "postgres: SIGTERM stops the server cleanly" test "$code" = 0
   server=
-  psql -q "$DOUDI_TEST_POSTGRES_URL" -c "DROP DATABASE IF EXISTS doudi_e2e_import_$$ WITH (FORCE)" -c "DROP DATABASE IF EXISTS doudi_e2e_serve_$$ WITH (FORCE)" >/dev/null 2>&1
+  psql -q "$DOUDI_TEST_POSTGRES_URL" -c "DROP DATABASE IF EXISTS doudi_e2e_import_$$ WITH (FORCE)" -c "DROP DATABASE IF EXISTS doudi_e2e_serve_$$ WITH (FORCE)" \
+    -c "DROP DATABASE IF EXISTS doudi_e2e_restore_$$ WITH (FORCE)" >/dev/null 2>&1
 elif [ "${DOUDI_TEST_REQUIRE_POSTGRES:-}" = 1 ]; then
   fail=$((fail + 1)); echo "FAIL postgres: DOUDI_TEST_REQUIRE_POSTGRES is set but DOUDI_TEST_POSTGRES_URL is not"
 fi

@@ -15,9 +15,9 @@ final class RawSQLite {
         var description: String { "SQLite \(code): \(message)" }
     }
 
-    init(path: String) throws {
+    init(path: String, create: Bool = false) throws {
         var h: OpaquePointer?
-        let rc = sqlite_nio_sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE, nil)
+        let rc = sqlite_nio_sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE | (create ? SQLITE_OPEN_CREATE : 0), nil)
         guard rc == SQLITE_OK, let h else {
             let message = h.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "cannot open \(path)"
             sqlite_nio_sqlite3_close(h)
@@ -32,6 +32,23 @@ final class RawSQLite {
     private func check(_ rc: Int32) throws {
         guard rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW else {
             throw Failure(code: rc, message: String(cString: sqlite_nio_sqlite3_errmsg(handle)))
+        }
+    }
+
+    /// Copies this whole database into `destination` in one step of SQLite's online backup: one read
+    /// snapshot of the source (in WAL mode writers go on meanwhile), the destination replaced page by page.
+    func backup(into destination: RawSQLite) throws {
+        guard let b = sqlite_nio_sqlite3_backup_init(destination.handle, "main", handle, "main") else {
+            throw Failure(code: sqlite_nio_sqlite3_errcode(destination.handle), message: String(cString: sqlite_nio_sqlite3_errmsg(destination.handle)))
+        }
+        var rc: Int32
+        repeat {
+            rc = sqlite_nio_sqlite3_backup_step(b, -1)
+            if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { usleep(20_000) }
+        } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+        let finished = sqlite_nio_sqlite3_backup_finish(b)
+        guard rc == SQLITE_DONE, finished == SQLITE_OK else {
+            throw Failure(code: rc == SQLITE_DONE ? finished : rc, message: String(cString: sqlite_nio_sqlite3_errmsg(destination.handle)))
         }
     }
 
