@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "DoudiStore",
             dependencies: [
-                "DoudiDomain",
+                "DoudiDomain", "DoudiCrypto",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),

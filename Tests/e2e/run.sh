@@ -73,6 +73,8 @@ else
 fi
 check "backup while the server runs, restore into a new file: the same households" sh -c "'$bin' backup --database demo/doudi.sqlite --out demo.bak >/dev/null && '$bin' restore --database restored.sqlite --from demo.bak >/dev/null && test \$(python3 -c \"import sqlite3; print(sqlite3.connect('restored.sqlite').execute('SELECT COUNT(*) FROM households').fetchone()[0])\") = \$(python3 -c \"import sqlite3; print(sqlite3.connect('demo/doudi.sqlite').execute('SELECT COUNT(*) FROM households').fetchone()[0])\")"
 check "restore refuses a database that is not empty" sh -c "! '$bin' restore --database restored.sqlite --from demo.bak"
+check "audit verify: the restored chain holds" sh -c "'$bin' audit verify --database restored.sqlite | grep -q 'chain holds'"
+check "audit verify: an edited entry breaks the chain, exit 1, its id printed" sh -c "python3 -c \"import sqlite3; c=sqlite3.connect('restored.sqlite'); c.execute('UPDATE audit_log SET actor = ? WHERE id = 5', ('x',)); c.commit()\" && ! '$bin' audit verify --database restored.sqlite > verify.txt; grep -q 'breaks at entry 5' verify.txt"
 # Fuzzing the API against its own document (Schemathesis), bounded: no 5xx, every answer's status, content type
 # and body as the document says. A fixed seed: the same cases each run, so a failure can be replayed.
 if [ -z "${SKIP_FUZZ:-}" ] && command -v st >/dev/null; then
@@ -112,6 +114,7 @@ print(next(i["householdId"] for i in json.load(sys.stdin)["items"] if i["regionC
   check "postgres: a self-report is taken" sh -c "curl -s -o /dev/null -w '%{http_code}' -X POST $base/api/v1/public/self-reports -H 'content-type: application/json' -d '{\"name\":\"李四\",\"residentId\":\"11010519491231002X\",\"mobile\":\"13912345678\",\"regionCode\":\"430481001001\",\"riskKinds\":[\"illness\"],\"description\":\"\",\"consent\":true}' | grep -q 201"
   pgr=$(pgdb restore)
   check "postgres: backup (pg_dump) while the server runs, restore into a new database: the same households" sh -c "'$bin' backup --database '$pgs' --out pg.bak >/dev/null && '$bin' restore --database '$pgr' --from pg.bak >/dev/null && test \$(psql -Atqc 'SELECT COUNT(*) FROM households' '$pgr') = \$(psql -Atqc 'SELECT COUNT(*) FROM households' '$pgs')"
+  check "postgres: audit verify on the restored database" sh -c "'$bin' audit verify --database '$pgr' | grep -q 'chain holds'"
   kill -TERM $server; wait $server; code=$?
   check "postgres: SIGTERM stops the server cleanly" test "$code" = 0
   server=

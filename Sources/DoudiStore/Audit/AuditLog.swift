@@ -65,9 +65,10 @@ public enum AuditLog {
     /// Writes many entries in a few statements (a batch of findings, an import), all stamped with one time.
     static func record(_ tx: Tx, _ entries: [Pending]) async throws {
         let now = tx.clock.nowMillis(), encoder = encoder()
-        try await tx.bulkInsert(table: "audit_log", columns: columns, rows: entries.map { e in
-            [.int(now), .int(e.actor.userID), .text(e.actor.username), .text(e.action), .text(e.subject), .int(Int64(e.region.value)),
-             json(e.before, with: encoder).map(BulkValue.text) ?? .null, json(e.after, with: encoder).map(BulkValue.text) ?? .null]
+        var chain = try await AuditChain.start(tx)
+        try await tx.bulkInsert(table: "audit_log", columns: columns + AuditChain.columns, rows: entries.map { e in
+            chain.link([.int(now), .int(e.actor.userID), .text(e.actor.username), .text(e.action), .text(e.subject), .int(Int64(e.region.value)),
+                        json(e.before, with: encoder).map(BulkValue.text) ?? .null, json(e.after, with: encoder).map(BulkValue.text) ?? .null])
         })
     }
 }

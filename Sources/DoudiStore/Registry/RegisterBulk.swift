@@ -67,10 +67,12 @@ extension HouseholdStore {
                     for c in candidates { try m.run { write(c.member, region: c.region, to: &$0) } }
                 case .verdict(let taken):
                     lap("members")
-                    let a = try raw.prepare(insertSQL("audit_log", AuditLog.columns))
+                    let a = try raw.prepare(insertSQL("audit_log", AuditLog.columns + AuditChain.columns))
+                    var chain = try AuditChain(head: (try raw.rows("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").first?.first ?? nil) ?? "")
                     // In region order: the audit log's index on (region, at) then grows in a few places, not at random.
                     for i in taken.indices.sorted(by: { taken[$0].household.regionCode.value < taken[$1].household.regionCode.value }) {
-                        try a.run { load.writeAudit(taken[i], to: &$0) }
+                        let row = chain.link(load.auditRow(taken[i]))
+                        try a.run { $0.values(row) }
                     }
                     lap("audit entries")
                     // Rows written so far never name one person twice (the check hands over a person's first
@@ -101,11 +103,12 @@ extension HouseholdStore {
         let rebuild = load.rebuildsIndexes(adding: records.count) ? try await secondaryIndexes(tx) : []
         for index in rebuild { try await tx.sql.raw("DROP INDEX \(ident: index.name)").run() }
         let batch = 20_000
+        var chain = try await AuditChain.start(tx)
         for start in stride(from: 0, to: records.count, by: batch) {
             let slice = records[start..<min(start + batch, records.count)]
             try await tx.bulkInsert(table: "households", columns: householdColumns, rows: slice.map { bulkRow($0.household, now: load.now) })
             try await tx.bulkInsert(table: "members", columns: memberColumns, rows: slice.flatMap { r in r.members.map { bulkRow($0, region: r.household.regionCode) } })
-            try await tx.bulkInsert(table: "audit_log", columns: AuditLog.columns, rows: slice.map(load.auditRow))
+            try await tx.bulkInsert(table: "audit_log", columns: AuditLog.columns + AuditChain.columns, rows: slice.map { chain.link(load.auditRow($0)) })
         }
         for index in rebuild { try await tx.sql.raw(SQLQueryString(index.ddl)).run() }
         try load.check(after: try await counts(tx.sql), records)

@@ -252,6 +252,9 @@ protocol RowWriter {
 extension RowWriter {
     mutating func int(_ v: Int64?) { if let v { int(v) } else { null() } }
     mutating func text(_ v: String?) { if let v { text(v) } else { null() } }
+    mutating func values(_ row: [BulkValue]) {
+        for v in row { switch v { case .int(let i): int(i); case .text(let t): text(t); case .null: null() } }
+    }
     mutating func flag(_ v: Bool) { int(v ? 1 : 0) }
 }
 

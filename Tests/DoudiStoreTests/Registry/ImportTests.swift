@@ -56,6 +56,9 @@ struct ImportTests {
             let some = try await store.search(by: cadre, limit: 1).items[0].id
             let one = try #require(try await store.get(some, by: cadre))
             #expect(one.members.allSatisfy { $0.member.sex == $0.member.residentID.sex })
+            // The bulk path's audit entries are links of the chain like any other.
+            let verdict = try await AuditStore(db).verify()
+            #expect(verdict.firstBroken == nil && verdict.entries >= 298)
 
             let again = try await importer.run(households: "households.csv", Array(h.utf8), members: "members.csv", Array(m.utf8), by: cadre)
             #expect(again.importedHouseholds == 0)

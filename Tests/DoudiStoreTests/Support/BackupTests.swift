@@ -41,7 +41,9 @@ struct BackupTests {
                 try await Backup.restore(from: file, into: location)
                 let restored = try await Database.open(location, clock: .system, logger: .init(label: "test"))
                 let (leads, audited) = try await Self.counts(restored)
+                let chain = try await AuditStore(restored).verify()
                 await restored.close()
+                #expect(chain.firstBroken == nil && chain.entries >= leads, "the restored audit log is an unbroken chain")
                 #expect(leads >= acknowledged && leads <= 200)
                 #expect(audited == leads, "each lead with its audit entry, nothing half-written")
                 await #expect(throws: Backup.Failure.self) { try await Backup.restore(from: file, into: location) }

@@ -1,0 +1,84 @@
+import DoudiCrypto
+import DoudiDomain
+import Foundation
+import SQLKit
+
+/// The audit log as a chain (MLPS level 3 asks for the integrity of audit records): each entry carries the SM3
+/// hash of the entry before it (`prev_hash`) and its own (`hash`, over that and its content). Editing, deleting
+/// or reordering entries breaks the chain at the first entry touched, and `verify` names it. Deleting the newest
+/// entries leaves a shorter chain that still holds: the head printed on the daily report (an anchor kept outside)
+/// shows that. Appending needs the head to stay put until commit: SQLite's one writer keeps it; on PostgreSQL a
+/// transaction-scoped advisory lock does, so transactions that audit commit one after another.
+struct AuditChain {
+    static let columns = ["prev_hash", "hash"]
+    static let lockKey: Int64 = 0x646F_7564_6961_7564  // "doudiaud"
+
+    private(set) var head: String
+    private let sm3: SM3
+
+    init(head: String) throws { self.head = head; sm3 = try SM3() }
+
+    /// Takes the head for this transaction (and, on PostgreSQL, holds it until commit).
+    static func start(_ tx: Tx) async throws -> AuditChain {
+        if tx.engine == .postgres { try await tx.sql.raw("SELECT pg_advisory_xact_lock(\(bind: lockKey))").run() }
+        let last = try await tx.textRows("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", []).first?.first ?? nil
+        return try AuditChain(head: last ?? "")
+    }
+
+    /// A row in `AuditLog.columns` order, with its two links added.
+    mutating func link(_ row: [BulkValue]) -> [BulkValue] {
+        let previous = head
+        head = Self.hash(sm3, previous: previous, row)
+        return row + [.text(previous), .text(head)]
+    }
+
+    /// Each value tagged with its kind and length, so that no two different rows read the same.
+    static func hash(_ sm3: SM3, previous: String, _ row: [BulkValue]) -> String {
+        var text = previous + "\n"
+        for v in row {
+            switch v {
+            case .int(let i): text += "i\(i);"
+            case .text(let t): text += "t\(t.utf8.count):\(t);"
+            case .null: text += "n;"
+            }
+        }
+        return sm3.hash(Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension AuditStore {
+    /// Where the chain first breaks, or nil when it holds (and the number of entries it covers).
+    public struct Verdict: Sendable, Equatable {
+        public var entries: Int
+        public var firstBroken: Int64?
+        public var head: String
+    }
+
+    /// Walks the whole log in id order, recomputing every link.
+    public func verify() async throws -> Verdict {
+        struct Row: Decodable {
+            var id: Int64; var at: Int64; var actor_id: Int64; var actor: String; var action: String; var subject: String; var region: Int64
+            var before_json: String?; var after_json: String?; var prev_hash: String?; var hash: String?
+        }
+        let sm3 = try SM3()
+        var expected = "", count = 0, after: Int64 = -1
+        while true {
+            let rows = try await db.read { sql in
+                try await sql.raw("""
+                    SELECT id, at, actor_id, actor, action, subject, region, before_json, after_json, prev_hash, hash
+                    FROM audit_log WHERE id > \(bind: after) ORDER BY id LIMIT 10000
+                    """).all(decoding: Row.self)
+            }
+            guard let last = rows.last else { return Verdict(entries: count, firstBroken: nil, head: expected) }
+            for r in rows {
+                let content: [BulkValue] = [.int(r.at), .int(r.actor_id), .text(r.actor), .text(r.action), .text(r.subject), .int(r.region),
+                                            r.before_json.map(BulkValue.text) ?? .null, r.after_json.map(BulkValue.text) ?? .null]
+                let own = AuditChain.hash(sm3, previous: expected, content)
+                guard r.prev_hash == expected, r.hash == own else { return Verdict(entries: count, firstBroken: r.id, head: expected) }
+                expected = own
+                count += 1
+            }
+            after = last.id
+        }
+    }
+}
