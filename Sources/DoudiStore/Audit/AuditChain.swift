@@ -25,11 +25,34 @@ struct AuditChain {
         return try AuditChain(head: last ?? "")
     }
 
-    /// A row in `AuditLog.columns` order, with its two links added.
-    mutating func link(_ row: [BulkValue]) -> [BulkValue] {
+    /// The links of the next entry, whose content is `row` in `AuditLog.columns` order.
+    mutating func advance(_ row: [BulkValue]) -> (previous: String, hash: String) {
         let previous = head
         head = Self.hash(sm3, previous: previous, row)
-        return row + [.text(previous), .text(head)]
+        return (previous, head)
+    }
+
+    /// A row in `AuditLog.columns` order, with its two links added.
+    mutating func link(_ row: [BulkValue]) -> [BulkValue] {
+        let (previous, hash) = advance(row)
+        return row + [.text(previous), .text(hash)]
+    }
+
+    /// An entry as stored, read back by the migration that links an existing log and by `verify`.
+    struct Stored: Decodable {
+        var id: Int64; var at: Int64; var actor_id: Int64; var actor: String; var action: String; var subject: String; var region: Int64
+        var before_json: String?; var after_json: String?; var prev_hash: String?; var hash: String?
+        /// Its content in `AuditLog.columns` order, as it was hashed when written.
+        var content: [BulkValue] {
+            [.int(at), .int(actor_id), .text(actor), .text(action), .text(subject), .int(region),
+             before_json.map(BulkValue.text) ?? .null, after_json.map(BulkValue.text) ?? .null]
+        }
+        static func page(_ sql: any SQLDatabase, after id: Int64) async throws -> [Stored] {
+            try await sql.raw("""
+                SELECT id, at, actor_id, actor, action, subject, region, before_json, after_json, prev_hash, hash
+                FROM audit_log WHERE id > \(bind: id) ORDER BY id LIMIT 5000
+                """).all(decoding: Stored.self)
+        }
     }
 
     /// Each value tagged with its kind and length, so that no two different rows read the same.
@@ -56,24 +79,13 @@ extension AuditStore {
 
     /// Walks the whole log in id order, recomputing every link.
     public func verify() async throws -> Verdict {
-        struct Row: Decodable {
-            var id: Int64; var at: Int64; var actor_id: Int64; var actor: String; var action: String; var subject: String; var region: Int64
-            var before_json: String?; var after_json: String?; var prev_hash: String?; var hash: String?
-        }
         let sm3 = try SM3()
         var expected = "", count = 0, after: Int64 = -1
         while true {
-            let rows = try await db.read { sql in
-                try await sql.raw("""
-                    SELECT id, at, actor_id, actor, action, subject, region, before_json, after_json, prev_hash, hash
-                    FROM audit_log WHERE id > \(bind: after) ORDER BY id LIMIT 10000
-                    """).all(decoding: Row.self)
-            }
+            let rows = try await db.read { sql in try await AuditChain.Stored.page(sql, after: after) }
             guard let last = rows.last else { return Verdict(entries: count, firstBroken: nil, head: expected) }
             for r in rows {
-                let content: [BulkValue] = [.int(r.at), .int(r.actor_id), .text(r.actor), .text(r.action), .text(r.subject), .int(r.region),
-                                            r.before_json.map(BulkValue.text) ?? .null, r.after_json.map(BulkValue.text) ?? .null]
-                let own = AuditChain.hash(sm3, previous: expected, content)
+                let own = AuditChain.hash(sm3, previous: expected, r.content)
                 guard r.prev_hash == expected, r.hash == own else { return Verdict(entries: count, firstBroken: r.id, head: expected) }
                 expected = own
                 count += 1

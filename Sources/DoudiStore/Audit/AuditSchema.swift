@@ -19,19 +19,13 @@ enum AuditSchema {
         var chain = try AuditChain(head: "")
         var after: Int64 = -1
         while true {
-            let rows = try await tx.textRows("""
-                SELECT CAST(id AS TEXT), CAST(at AS TEXT), CAST(actor_id AS TEXT), actor, action, subject, CAST(region AS TEXT), before_json, after_json
-                FROM audit_log WHERE id > CAST(? AS BIGINT) ORDER BY id LIMIT 5000
-                """, [String(after)])
-            guard !rows.isEmpty else { return }
+            let rows = try await AuditChain.Stored.page(tx.sql, after: after)
+            guard let last = rows.last else { return }
             for r in rows {
-                let id = Int64(r[0] ?? "") ?? 0
-                let linked = chain.link([.int(Int64(r[1] ?? "") ?? 0), .int(Int64(r[2] ?? "") ?? 0), .text(r[3] ?? ""), .text(r[4] ?? ""),
-                                         .text(r[5] ?? ""), .int(Int64(r[6] ?? "") ?? 0), r[7].map(BulkValue.text) ?? .null, r[8].map(BulkValue.text) ?? .null])
-                guard case .text(let previous) = linked[8], case .text(let hash) = linked[9] else { continue }
-                try await tx.sql.raw("UPDATE audit_log SET prev_hash = \(bind: previous), hash = \(bind: hash) WHERE id = \(bind: id)").run()
-                after = id
+                let (previous, hash) = chain.advance(r.content)
+                try await tx.sql.raw("UPDATE audit_log SET prev_hash = \(bind: previous), hash = \(bind: hash) WHERE id = \(bind: r.id)").run()
             }
+            after = last.id
         }
     }
 }

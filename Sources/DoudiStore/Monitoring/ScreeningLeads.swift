@@ -30,15 +30,15 @@ extension LeadStore {
             for batch in stride(from: 0, to: updated.count, by: 5000).map({ updated[$0..<min($0 + 5000, updated.count)] }) {
                 for d in try await tx.sql.raw("SELECT id, details FROM leads WHERE id IN (\(binds: Array(batch)))").all(decoding: LeadDetails.self) { details[d.id] = d.details }
             }
+            let r = actor.region.subtreeRange
+            let people = "SELECT household_id, resident_id, name, phone, CAST(region AS TEXT) FROM members WHERE region BETWEEN \(r.lowerBound) AND \(r.upperBound) AND household_id IN "
+            func marks(_ n: Int) -> String { "(" + Array(repeating: "?", count: n).joined(separator: ",") + ")" }
             for batch in stride(from: 0, to: findings.count, by: 5000).map({ findings[$0..<min($0 + 5000, findings.count)] }) {
                 let ids = batch.map(\.householdID)
                 var heads: [String: Person] = [:]
                 // The person a new lead is about, for households with neither: the head, or in a household
                 // without one, its first member.
                 let unfollowed = ids.filter { leads[$0] == nil && episodes[$0] == nil }
-                let r = actor.region.subtreeRange
-                let people = "SELECT household_id, resident_id, name, phone, CAST(region AS TEXT) FROM members WHERE region BETWEEN \(r.lowerBound) AND \(r.upperBound) AND household_id IN "
-                func marks(_ n: Int) -> String { "(" + Array(repeating: "?", count: n).joined(separator: ",") + ")" }
                 if !unfollowed.isEmpty {
                     for m in try await tx.textRows(people + marks(unfollowed.count) + " AND relation = 'head'", unfollowed) {
                         if let p = Person(m) { heads[p.household_id] = p }
