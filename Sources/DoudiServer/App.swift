@@ -70,6 +70,14 @@ public enum MetricsSetup {
 }
 
 public func buildApplication(services: Services, config: ServerConfig, logger: Logger) async throws -> some ApplicationProtocol {
+    let router = try await buildRouter(services: services, config: config)
+    var app = Application(router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "doudi"), logger: logger)
+    app.addServices(DatabaseCloser(db: services.db))
+    return app
+}
+
+/// Every route Doudi answers; the access matrix test walks `routes` of this.
+public func buildRouter(services: Services, config: ServerConfig) async throws -> Router<DoudiContext> {
     let registry = MetricsSetup.registry
     let limits = PublicLimits(clock: services.clock)
     let router = Router(context: DoudiContext.self)
@@ -98,10 +106,7 @@ public func buildApplication(services: Services, config: ServerConfig, logger: L
     let group = router.group("api/v1")
     try api.registerHandlers(on: group, serverURL: URL(string: "/")!, middlewares: [APIAuthMiddleware(users: services.users)])
     try await registerPages(on: router, services: services, limits: limits, secureCookies: config.secureCookies)
-
-    var app = Application(router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "doudi"), logger: logger)
-    app.addServices(DatabaseCloser(db: services.db))
-    return app
+    return router
 }
 
 /// The web shell, then each capability's pages, each given the stores it uses.

@@ -120,6 +120,7 @@ struct EpisodePages: Sendable {
     }
 
     func proposeClearing(_ w: Web, id: Int64?, _ form: Form) async throws -> Response {
+        guard w.role.may(.proposeClearing) else { return try w.forbidden() }
         guard let id else { return try w.notFound() }
         let parts = (form["monthlyIncome"] ?? "").split(whereSeparator: { ",，、 ".contains($0) })
         let income = parts.compactMap { Int($0) }

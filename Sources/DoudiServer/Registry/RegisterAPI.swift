@@ -11,6 +11,7 @@ struct RegisterAPI: APIPart {
 
     func listHouseholds(_ input: Operations.ListHouseholds.Input) async throws -> Operations.ListHouseholds.Output {
         let a = try caller
+        guard a.role.may(.readRegister) else { return .forbidden(.init(body: .json(Self.forbidden))) }
         var rid: ResidentID?
         if let text = input.query.residentId, !text.isEmpty {
             do { rid = try ResidentID(text) } catch {
@@ -24,7 +25,6 @@ struct RegisterAPI: APIPart {
             }
             region = c
         }
-        guard a.role.may(.readRegister) else { return .ok(.init(body: .json(.init(total: 0, items: [])))) }
         let page = try await households.search(by: a.actor, text: input.query.q, residentID: rid, region: region,
                                                         limit: input.query.limit ?? 50, offset: input.query.offset ?? 0)
         let names = try await regions.villageLabels(page.items.map(\.region))
@@ -61,6 +61,7 @@ struct RegisterAPI: APIPart {
 
     func getHousehold(_ input: Operations.GetHousehold.Input) async throws -> Operations.GetHousehold.Output {
         let a = try caller
+        guard a.role.may(.readRegister) else { return .forbidden(.init(body: .json(Self.forbidden))) }
         guard let h = try await households.get(input.path.householdId, by: a.actor) else {
             return .notFound(.init(body: .json(Self.notFound)))
         }

@@ -24,6 +24,7 @@ struct RegisterPages: Sendable {
         }
         router.get("/households/{id}/edit") { req, ctx in
             try await web.withUser(req) { w in
+                guard w.role.may(.writeRegister) else { return try w.forbidden() }
                 guard let h = try await households.get(ctx.parameters.get("id") ?? "", by: w.actor) else { return try w.notFound() }
                 return try await householdForm(w, existing: h, form: Self.form(h.household), problems: [])
             }
@@ -46,6 +47,7 @@ struct RegisterPages: Sendable {
         // Reloading a revealed page, or switching language on it, shows the household masked again.
         router.get("/members/{id}/reveal") { req, ctx in
             try await web.withUser(req) { w in
+                guard w.role.may(.readRegister) else { return try w.forbidden() }
                 guard let id = ctx.parameters.get("id", as: Int64.self),
                       let hid = try await households.householdOf(member: id, by: w.actor) else { return try w.notFound() }
                 return .redirect(to: "/households/\(hid)", type: .found)
@@ -102,6 +104,7 @@ struct RegisterPages: Sendable {
     func householdPage(_ w: Web, id: String, revealed: Int64? = nil,
                        message: String? = nil, error: String? = nil, form: Form = [:], visitMessage: String? = nil) async throws -> Response {
         let t = w.t
+        guard w.role.may(.readRegister) else { return try w.forbidden() }
         guard let h = try await households.get(id, by: w.actor) else { return try w.notFound() }
         let en = t.code == "en"
         func label<E: CodeNamed>(_ e: E) -> String { en ? e.rawValue : e.chinese }
@@ -186,6 +189,7 @@ struct RegisterPages: Sendable {
     }
 
     func updateHousehold(_ w: Web, id: String, _ form: Form) async throws -> Response {
+        guard w.role.may(.writeRegister) else { return try w.forbidden() }
         guard let existing = try await households.get(id, by: w.actor) else { return try w.notFound() }
         var problems: [FieldProblem] = []
         if let h = Self.householdInput(id: id, form).check().problems(into: &problems) {
@@ -198,6 +202,7 @@ struct RegisterPages: Sendable {
     }
 
     func addMember(_ w: Web, id: String, _ form: Form) async throws -> Response {
+        guard w.role.may(.writeRegister) else { return try w.forbidden() }
         var problems: [FieldProblem] = []
         if let m = Self.memberInput(form).check(householdID: id, today: clock.today()).problems(into: &problems) {
             do {

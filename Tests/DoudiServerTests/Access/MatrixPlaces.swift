@@ -1,0 +1,169 @@
+import DoudiDomain
+import DoudiServer
+import DoudiStore
+import DoudiTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The records the access matrix asks about: the same set in four villages at growing distance from the demo
+/// village, so that every account has one place inside its subtree and one just outside it.
+struct MatrixPlace: Sendable {
+    var village: RegionCode
+    var household: String
+    var headName: String
+    var member: Int64
+    /// A lead already verified: a second verification is refused after the scope check, whoever sends it.
+    var lead: Int64
+    /// An identification at its public notice, posted today: completing it early is refused after the scope check.
+    var episode: Int64
+
+    /// What only this place's pages would show.
+    var markers: [String] { [household, headName] }
+
+    /// 牌楼居委会 (every account's own), 南正居委会 (same street), 车站居委会 (next street), a village of 常宁市.
+    static let villages = ["430481001001", "430481001002", "430481002001", "430482001001"].map { RegionCode($0)! }
+
+    static func make(_ services: Services) async throws -> [MatrixPlace] {
+        let system = Actor.system("matrix")
+        // 常宁市 has townships in the shipped table but no villages: one is added, as an administrator would.
+        try await services.regions.upsert(Region(code: villages[3], name: "界外村"), by: system)
+        let today = services.clock.today()
+        var out: [MatrixPlace] = []
+        for (i, village) in villages.enumerated() {
+            let id = "AM-\(i)", name = "矩阵户主\(i)"
+            let head = validID("43048119600101" + String(format: "%03d", 100 + i))
+            _ = try await services.households.create(HouseholdRecord(
+                household: Household(id: id, regionCode: village, povertyStatus: .exited, incomePerCapita: 6_000),
+                members: [Member(residentID: head, householdID: id, name: name, relation: .head, laborAbility: .full)]), by: system)
+            let member = try #require(try await services.households.get(id, by: system)?.members.first).id
+            for _ in 0..<2 {
+                _ = try await services.leads.submit(try SelfReport(name: name, residentID: head.text, mobile: "13800000000", regionCode: village.description,
+                                                                   riskKinds: ["illness"], description: "", consent: true).check(today: today).get())
+            }
+            let leads = try await services.leads.leads(by: system, status: .open).filter { $0.householdID == id }.map(\.id).sorted()
+            let cadre = Actor(userID: 0, username: "matrix", role: .villageCadre, region: village)
+            try await services.leads.verify(leadID: leads[0], decision: .confirmed(.unstableExited, [.illness]), by: cadre)
+            try await services.leads.verify(leadID: leads[1], decision: .notConfirmed(reason: "重复"), by: cadre)
+            let episode = try #require(try await services.episodes.episodes(by: system, statuses: [.identifying], householdID: id).first).id
+            try await services.db.transaction { tx in
+                try await tx.sql.raw("""
+                    UPDATE episodes SET step = \(bind: ProcedureStep.publicNotice.rawValue), notice_from = \(bind: today.description),
+                      notice_to = \(bind: today.adding(days: 6).description) WHERE id = \(bind: episode)
+                    """).run()
+            }
+            out.append(MatrixPlace(village: village, household: id, headName: name, member: member, lead: leads[1], episode: episode))
+        }
+        return out
+    }
+
+    /// The nearest place outside `region`, or nil for an account that reaches all four.
+    static func outside(_ region: RegionCode, in places: [MatrixPlace]) -> MatrixPlace? {
+        places.first { !region.contains($0.village) }
+    }
+}
+
+/// One account the matrix speaks for: a role (or nobody), its page session and its API token.
+struct MatrixCaller {
+    var column: String
+    var region: RegionCode?
+    var browser: Browser
+    var csrf: String
+    var token: String?
+
+    static func all(_ client: any TestClientProtocol) async throws -> [MatrixCaller] {
+        var out = [MatrixCaller(column: "anonymous", region: nil, browser: Browser(client), csrf: "", token: nil)]
+        for role in Role.allCases {
+            let user = try #require(DemoLoader.users.first { $0.role == role })
+            let b = Browser(client)
+            _ = try await b.login(user.username)
+            let csrf = try #require(Browser.field("_csrf", in: String(buffer: try await b.request(.get, "/households").body)))
+            out.append(MatrixCaller(column: role.rawValue, region: user.region, browser: b, csrf: csrf, token: try await client.token(user.username)))
+        }
+        return out
+    }
+}
+
+/// Turns a route of the router into a request about one place: its path with the place's records, and a body
+/// that passes every input check, so the answer says what access decided (or, once past it, what the record's
+/// state allows: a verified lead, a notice not yet over).
+struct MatrixRequest {
+    var method: HTTPRequest.Method
+    var uri: String
+    var form: [String: String]?
+    var json: String?
+    var multipart: Bool = false
+
+    /// Routes whose answer does not depend on a place: the rest are asked inside and outside.
+    /// (Writes that name a region in their body count as scoped.)
+    static func isScoped(_ method: HTTPRequest.Method, _ path: String) -> Bool {
+        path.contains("{") && !path.contains("{trackingCode}")
+            || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy"].contains(path)
+    }
+
+    static func make(_ method: HTTPRequest.Method, _ path: String, place p: MatrixPlace, serial n: Int, noticeDays: Int, csrf: String) -> MatrixRequest {
+        let id = { (s: String) in
+            s.replacingOccurrences(of: "{householdId}", with: p.household).replacingOccurrences(of: "{memberId}", with: String(p.member))
+                .replacingOccurrences(of: "{leadId}", with: String(p.lead)).replacingOccurrences(of: "{episodeId}", with: String(p.episode))
+                .replacingOccurrences(of: "{regionCode}", with: p.village.description).replacingOccurrences(of: "{trackingCode}", with: "ZZZZZZZZ")
+        }
+        var uri = id(path)
+        if let r = uri.range(of: "{id}") {
+            let record = path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
+                : path.hasPrefix("/leads") ? String(p.lead) : String(p.episode)
+            uri.replaceSubrange(r, with: record)
+        }
+        if path == "/api/v1/public/self-reports/{trackingCode}" || path == "/report/status" { uri += "?code=ZZZZZZZZ&mobile=13800000000" }
+        let person = freshID(n).text, village = p.village.description, year = String(Clock.system.today().year)
+        let visit = ["date": Clock.system.today().description, "findings": "正常", "hardship": "0"]
+        let household = ["householdId": "AMN-\(n)", "regionCode": village, "povertyStatus": "none", "residentId": person, "name": "新户\(n)", "relation": "head", "laborAbility": "full"]
+        let call = ["caller": "来电人", "callbackNumber": "13912345678", "residentId": person, "name": "热线\(n)", "regionCode": village, "riskKinds": "accident"]
+        let policy = ["region": village, "year": year, "key": "noticeDays", "value": String(noticeDays)]
+        var r = MatrixRequest(method: method, uri: uri)
+        switch (method, path) {
+        case (.post, "/households/new"): r.form = household
+        case (.post, "/households/{id}/edit"): r.form = ["regionCode": village, "povertyStatus": "exited", "incomePerCapita": "6000"]
+        case (.post, "/households/{id}/members"): r.form = ["residentId": person, "name": "新成员\(n)", "relation": "child", "laborAbility": "none"]
+        case (.post, "/households/{id}/visits"): r.form = visit
+        case (.post, "/leads/{id}"): r.form = ["decision": "notConfirmed", "reason": "再核"]
+        case (.post, "/hotline"): r.form = call
+        case (.post, "/episodes/{id}"): r.form = ["action": "complete", "note": "公示结束"]
+        case (.post, "/episodes/{id}/clearing"): r.form = ["monthlyIncome": "1", "food": "1"]
+        case (.post, "/policy"): r.form = policy
+        case (.post, "/regions"): r.form = ["code": village, "name": "同名\(n)"]
+        case (.post, "/login"): r.form = ["username": "nobody", "password": "wrong-password"]
+        case (.post, "/report"): r.form = ["name": "某", "residentId": person, "mobile": "13800000000", "regionCode": village, "riskKinds": "illness"]
+        case (.post, "/import"): r.multipart = true
+        case (.post, "/api/v1/auth/token"): r.json = #"{"username":"nobody","password":"wrong-password"}"#
+        case (.post, "/api/v1/households"):
+            r.json = #"{"householdId":"AMN-\#(n)","regionCode":"\#(village)","members":[{"residentId":"\#(person)","relation":"head","laborAbility":"full","name":"新户\#(n)"}]}"#
+        case (.put, "/api/v1/households/{householdId}"): r.json = #"{"regionCode":"\#(village)","povertyStatus":"exited","incomePerCapita":6000}"#
+        case (.post, "/api/v1/households/{householdId}/members"): r.json = #"{"residentId":"\#(person)","relation":"child","laborAbility":"none","name":"新成员\#(n)"}"#
+        case (.post, "/api/v1/households/{householdId}/visits"): r.json = #"{"date":"\#(Clock.system.today())","findings":"正常","hardship":false}"#
+        case (.post, "/api/v1/leads/{leadId}/verification"): r.json = #"{"decision":"notConfirmed","reason":"再核"}"#
+        case (.post, "/api/v1/leads/hotline"):
+            r.json = #"{"caller":"来电人","callbackNumber":"13912345678","residentId":"\#(person)","name":"热线\#(n)","regionCode":"\#(village)","riskKinds":["accident"]}"#
+        case (.post, "/api/v1/episodes/{episodeId}/actions"): r.json = #"{"action":"complete","note":"公示结束"}"#
+        case (.post, "/api/v1/episodes/{episodeId}/clearing"): r.json = #"{"monthlyIncome":[1],"food":true,"clothing":true,"education":true,"medical":true,"housing":true,"drinkingWater":true,"rigidExpensesResolved":true,"risksRemoved":true,"noNewRisk":true}"#
+        case (.put, "/api/v1/policy"): r.json = #"{"region":"\#(village)","year":\#(year),"key":"noticeDays","value":"\#(noticeDays)"}"#
+        case (.post, "/api/v1/public/self-reports"): r.json = #"{"name":"某","residentId":"\#(person)","mobile":"13800000000","regionCode":"\#(village)","riskKinds":["illness"],"consent":false}"#
+        default: break
+        }
+        if r.form != nil || (method == .post && !path.hasPrefix("/api/")) { r.form = (r.form ?? [:]).merging(["_csrf": csrf]) { a, _ in a } }
+        return r
+    }
+
+    /// Resident IDs no one holds yet, one per request that registers somebody.
+    static func freshID(_ n: Int) -> ResidentID {
+        validID("4304811970" + String(format: "%02d%02d%03d", 1 + n / 900 % 12, 1 + n / 10_800 % 28, 100 + n % 900))
+    }
+
+    func send(_ caller: MatrixCaller) async throws -> TestResponse {
+        if uri.hasPrefix("/api/") {
+            return try await caller.browser.client.api(method, uri, token: caller.token, json: json)
+        }
+        if multipart { return try await caller.browser.request(method, uri, multipart: [("_csrf", nil, caller.csrf)]) }
+        return try await caller.browser.request(method, uri, form: form)
+    }
+}
