@@ -124,7 +124,7 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     SelfReportPages(web: web, leads: s.leads, regions: s.regions, limits: limits, choices: choices).register(on: router)
     EpisodePages(web: web, episodes: s.episodes, regions: s.regions).register(on: router)
     PolicyPages(web: web, policy: s.policy, regions: s.regions).register(on: router)
-    ReportPages(web: web, reports: s.reports, regions: s.regions).register(on: router)
+    ReportPages(web: web, reports: s.reports, regions: s.regions, audit: s.audit).register(on: router)
 }
 
 /// Closes the database after the server has stopped taking requests.

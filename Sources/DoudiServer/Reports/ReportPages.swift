@@ -9,6 +9,8 @@ struct ReportPages: Sendable {
     let web: WebShell
     let reports: ReportStore
     let regions: RegionStore
+    /// The audit chain's head, printed on the roll-up as the day's anchor.
+    let audit: AuditStore
     var clock: Clock { web.clock }
 
     func register(on router: Router<DoudiContext>) {
@@ -109,7 +111,7 @@ struct ReportPages: Sendable {
         rows.append(total)
         return try w.page(status: day == nil ? .badRequest : .ok, template: "reports/rollup", title: t.t("rollup"), [
             "day": r.day.description, "regionName": r.total.name, "rows": rows,
-            "channels": LeadChannel.allCases.map { label($0, t) },
+            "channels": LeadChannel.allCases.map { label($0, t) }, "anchor": try await audit.head()?.description as Any,
             "error": (day == nil ? say(.dayFormat, t) : nil) as Any])
     }
 

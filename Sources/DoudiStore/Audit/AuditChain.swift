@@ -38,6 +38,22 @@ struct AuditChain {
         return row + [.text(previous), .text(hash)]
     }
 
+    /// Links the whole log afresh, in id order, as it stands (what a version-8 migration does to an older log,
+    /// and what someone rewriting the log would do: anchors kept outside catch that).
+    static func relink(_ sql: any SQLDatabase) async throws {
+        var chain = try AuditChain(head: "")
+        var after: Int64 = -1
+        while true {
+            let rows = try await Stored.page(sql, after: after)
+            guard let last = rows.last else { return }
+            for r in rows {
+                let (previous, hash) = chain.advance(r.content)
+                try await sql.raw("UPDATE audit_log SET prev_hash = \(bind: previous), hash = \(bind: hash) WHERE id = \(bind: r.id)").run()
+            }
+            after = last.id
+        }
+    }
+
     /// An entry as stored, read back by the migration that links an existing log and by `verify`.
     struct Stored: Decodable {
         var id: Int64; var at: Int64; var actor_id: Int64; var actor: String; var action: String; var subject: String; var region: Int64
@@ -77,18 +93,49 @@ extension AuditStore {
         public var head: String
     }
 
-    /// Walks the whole log in id order, recomputing every link.
-    public func verify() async throws -> Verdict {
+    /// An entry's hash as kept outside the system (the daily roll-up prints the newest): a log rewritten and
+    /// re-hashed from before that entry on verifies as a chain, and still fails its anchor.
+    public struct Anchor: Sendable, Hashable, CustomStringConvertible {
+        public var entry: Int64
+        public var hash: String
+        public init(entry: Int64, hash: String) { self.entry = entry; self.hash = hash }
+        /// `1234:9f…` as `doudi audit head` prints it and `doudi audit verify --anchor` takes it.
+        public init?(_ text: String) {
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let id = Int64(parts[0]), parts[1].utf8.count == 64, parts[1].allSatisfy(\.isHexDigit) else { return nil }
+            self.init(entry: id, hash: parts[1].lowercased())
+        }
+        public var description: String { "\(entry):\(hash)" }
+    }
+
+    /// The newest entry, or nil for an empty log.
+    public func head() async throws -> Anchor? {
+        struct Row: Decodable { var id: Int64; var hash: String? }
+        let row = try await db.read { sql in try await sql.raw("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").first(decoding: Row.self) }
+        return row.map { Anchor(entry: $0.id, hash: $0.hash ?? "") }
+    }
+
+    /// Walks the whole log in id order, recomputing every link; each anchor's entry must be there with its hash.
+    public func verify(anchors: [Anchor] = []) async throws -> Verdict {
         let sm3 = try SM3()
+        let kept = Dictionary(anchors.map { ($0.entry, $0.hash) }, uniquingKeysWith: { a, _ in a })
         var expected = "", count = 0, after: Int64 = -1
         while true {
             let rows = try await db.read { sql in try await AuditChain.Stored.page(sql, after: after) }
-            guard let last = rows.last else { return Verdict(entries: count, firstBroken: nil, head: expected) }
+            guard let last = rows.last else {
+                // An anchored entry the walk never met: the log was cut, or renumbered.
+                let missing = kept.keys.filter { $0 > after }.min()
+                return Verdict(entries: count, firstBroken: missing, head: expected)
+            }
             for r in rows {
                 let own = AuditChain.hash(sm3, previous: expected, r.content)
-                guard r.prev_hash == expected, r.hash == own else { return Verdict(entries: count, firstBroken: r.id, head: expected) }
+                let anchored = kept[r.id].map { $0 == own } ?? true
+                let skipped = kept.keys.filter { $0 > after && $0 < r.id }.min()
+                if let skipped { return Verdict(entries: count, firstBroken: skipped, head: expected) }
+                guard r.prev_hash == expected, r.hash == own, anchored else { return Verdict(entries: count, firstBroken: r.id, head: expected) }
                 expected = own
                 count += 1
+                after = r.id
             }
             after = last.id
         }

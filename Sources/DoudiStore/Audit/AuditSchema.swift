@@ -16,16 +16,6 @@ enum AuditSchema {
     /// Version 8: the chain (`AuditChain`); entries written before it are linked in id order as they stand.
     static func v8(_ tx: Tx) async throws {
         try await tx.run(["ALTER TABLE audit_log ADD COLUMN prev_hash TEXT", "ALTER TABLE audit_log ADD COLUMN hash TEXT"])
-        var chain = try AuditChain(head: "")
-        var after: Int64 = -1
-        while true {
-            let rows = try await AuditChain.Stored.page(tx.sql, after: after)
-            guard let last = rows.last else { return }
-            for r in rows {
-                let (previous, hash) = chain.advance(r.content)
-                try await tx.sql.raw("UPDATE audit_log SET prev_hash = \(bind: previous), hash = \(bind: hash) WHERE id = \(bind: r.id)").run()
-            }
-            after = last.id
-        }
+        try await AuditChain.relink(tx.sql)
     }
 }

@@ -182,6 +182,9 @@ struct EpisodePageTests {
             #expect(kinds.contains("day,selfReport,hotline,visit,screening,total"))
             let rollup = String(buffer: try await b.request(.get, "/rollup").body)
             #expect(rollup.contains("蔡子池街道") && rollup.contains("合计"))
+            // The day's anchor: the audit chain's head as the roll-up was drawn (viewing it writes no entry).
+            let head = try #require(try await services.audit.head())
+            #expect(rollup.contains("<code>\(head)</code>"), "the roll-up does not print the chain's head \(head)")
             #expect(try await b.request(.get, "/rollup?day=nope").status == .badRequest)
             let rcsv = String(buffer: try await b.request(.get, "/rollup.csv").body)
             #expect(rcsv.contains("township,430481001000,蔡子池街道,1,1,0,0,0"))

@@ -1,5 +1,5 @@
 import DoudiDomain
-import DoudiStore
+@testable import DoudiStore
 import DoudiTestSupport
 import Foundation
 import SQLKit
@@ -7,7 +7,9 @@ import Testing
 
 @Suite("The audit chain: an edit, a deletion, a reordering is caught at the first entry touched, on each backend")
 struct AuditChainTests {
-    enum Tamper: String, CaseIterable, Sendable { case none, edit, editAndRehash, delete, reorder }
+    /// (`rewrite`: an entry edited and the whole chain re-hashed; `truncate`: the newest entries removed. Both
+    /// leave a chain that holds, and both are caught by the head kept before.)
+    enum Tamper: String, CaseIterable, Sendable { case none, edit, editAndRehash, delete, reorder, rewrite, truncate }
 
     struct ID: Decodable { var id: Int64 }
 
@@ -27,6 +29,8 @@ struct AuditChainTests {
             let holds = try await AuditStore(db).verify()
             #expect(holds.firstBroken == nil && holds.entries == ids.count && holds.head.count == 64)
 
+            let anchor = try #require(try await AuditStore(db).head())
+            #expect(anchor.entry == ids.last && anchor.hash == holds.head)
             let third = ids[2], fourth = ids[3]
             try await db.transaction { tx in
                 switch tamper {
@@ -43,11 +47,24 @@ struct AuditChainTests {
                     try await tx.sql.raw("UPDATE audit_log SET id = -1 WHERE id = \(bind: third)").run()
                     try await tx.sql.raw("UPDATE audit_log SET id = \(bind: third) WHERE id = \(bind: fourth)").run()
                     try await tx.sql.raw("UPDATE audit_log SET id = \(bind: fourth) WHERE id = -1").run()
+                case .rewrite:
+                    try await tx.sql.raw("UPDATE audit_log SET actor = 'someone.else' WHERE id = \(bind: third)").run()
+                    try await AuditChain.relink(tx.sql)
+                case .truncate:
+                    try await tx.sql.raw("DELETE FROM audit_log WHERE id >= \(bind: third)").run()
                 }
             }
             let verdict = try await AuditStore(db).verify()
+            let anchored = try await AuditStore(db).verify(anchors: [anchor])
             switch tamper {
-            case .none: #expect(verdict.firstBroken == nil)
+            case .rewrite, .truncate:
+                #expect(verdict.firstBroken == nil, "without an anchor, a chain re-hashed or cut short holds")
+                #expect(anchored.firstBroken == anchor.entry, "the head kept outside no longer matches")
+                return
+            default: #expect(anchored.firstBroken == verdict.firstBroken)
+            }
+            switch tamper {
+            case .none, .rewrite, .truncate: #expect(verdict.firstBroken == nil)
             case .edit, .reorder: #expect(verdict.firstBroken == third)
             case .editAndRehash, .delete: #expect(verdict.firstBroken == (tamper == .delete ? fourth : third))
             }
