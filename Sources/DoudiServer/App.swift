@@ -116,6 +116,7 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     let registry = RegisterPages(web: web, households: s.households, regions: s.regions, episodes: s.episodes, choices: choices)
     web.register(on: router)
     AccessPages(web: web, users: s.users, limits: limits).register(on: router)
+    UserPages(web: web, users: s.users, regions: s.regions).register(on: router)
     registry.register(on: router)
     ImportPages(web: web, importer: s.importer).register(on: router)
     RegionPages(web: web, regions: s.regions).register(on: router)

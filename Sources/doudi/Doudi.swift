@@ -167,30 +167,6 @@ func readFile(_ path: String) throws -> [UInt8] {
     return [UInt8](d)
 }
 
-struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self])
-
-    struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an account with a role and a region subtree.")
-        @OptionGroup var db: DatabaseOption
-        @Option var username: String
-        @Option var password: String
-        @Option(help: ArgumentHelp("One of: \(Role.codeNames.joined(separator: ", "))")) var role: String
-        @Option(help: "12-digit region code: the root of the account's subtree.") var region: String
-
-        func run() async throws {
-            guard let r = Role(rawValue: role) else {
-                throw CLIError("未知角色 \(role)（可选：\(Role.codeNames.joined(separator: "、"))）", "unknown role \(role) (one of \(Role.codeNames.joined(separator: ", ")))")
-            }
-            guard let code = RegionCode(region) else { throw CLIError("区划代码应为12位数字", "a region code has 12 digits") }
-            try await db.with(makeLogger("doudi")) { database in
-                let a = try await UserStore(database).add(username: username, password: password, role: r, region: code, by: Actor.system("cli"))
-                print("已创建用户 \(a.username)（\(r.chinese)，\(code)）/ created user \(a.username) (\(r.rawValue), \(code))")
-            }
-        }
-    }
-}
-
 struct RegionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "regions", abstract: "The division table.", subcommands: [Load.self])
 

@@ -24,6 +24,6 @@ enum Fixture {
     }
 
     static func actor(_ db: Database, _ name: String, _ role: Role, _ region: RegionCode) async throws -> Actor {
-        try await UserStore(db).add(username: name, password: "password-\(name)", role: role, region: region, by: system).actor
+        try await UserStore(db).add(username: name, password: "fixture-pass-2026", role: role, region: region, by: system).actor
     }
 }

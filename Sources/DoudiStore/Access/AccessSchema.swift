@@ -15,4 +15,14 @@ enum AccessSchema {
             """,
         ]
     }
+
+    /// Version 9: accounts lock after repeated wrong passwords; sessions end after a spell of inactivity.
+    static func v9() -> [String] {
+        [
+            "ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE users ADD COLUMN locked_until BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE sessions ADD COLUMN last_seen BIGINT NOT NULL DEFAULT 0",
+            "UPDATE sessions SET last_seen = created_at",
+        ]
+    }
 }

@@ -12,6 +12,11 @@ public struct UserStore: Sendable {
     public init(_ db: Database) { self.db = db }
 
     public static let sessionHours: Int64 = 12
+    /// A session not used for this long ends (a phone left on a table in the village office).
+    public static let idleMinutes: Int64 = 120
+    /// Wrong passwords in a row that lock an account, and for how long.
+    public static let maxFailures = 5
+    public static let lockMinutes: Int64 = 15
     /// bcrypt's work factor: about 60 ms a check on this machine kind.
     static let cost: UInt8 = 10
 
@@ -26,6 +31,7 @@ public struct UserStore: Sendable {
 
     struct Row: Decodable {
         var id: Int64; var username: String; var password_hash: String; var role: String; var region: Int64; var active: Int
+        var failed_logins: Int? = nil; var locked_until: Int64? = nil
         var account: Account? {
             guard let role = Role(rawValue: role) else { return nil }
             let code = region == 0 ? RegionCode.country : RegionCode(value: UInt64(region))
@@ -40,15 +46,29 @@ public struct UserStore: Sendable {
         return ok ? nil : FieldProblem("username", Message("用户名应为3至64位字母、数字、.、-或_", "a username is 3 to 64 letters, digits, ., - or _"))
     }
 
-    public static func passwordProblem(_ p: String) -> FieldProblem? {
-        (8...200).contains(p.count) ? nil : FieldProblem("password", Message("密码应为8至200个字符", "a password has 8 to 200 characters"))
+    /// GB/T 22239 asks for passwords of some complexity: 10 to 200 characters of at least two kinds (letters,
+    /// digits, other signs), not the username, not one of the passwords every list of guesses starts with.
+    public static func passwordProblem(_ p: String, username: String = "") -> FieldProblem? {
+        guard (10...200).contains(p.count) else { return FieldProblem("password", Message("密码应为10至200个字符", "a password has 10 to 200 characters")) }
+        let kinds = [p.contains(where: \.isLetter), p.contains(where: \.isNumber), p.contains(where: { !$0.isLetter && !$0.isNumber })].filter { $0 }.count
+        guard kinds >= 2 else {
+            return FieldProblem("password", Message("密码应至少包含字母、数字、符号中的两类", "a password mixes at least two of letters, digits and other signs"))
+        }
+        let lower = p.lowercased()
+        if !username.isEmpty, lower.contains(username.lowercased()) {
+            return FieldProblem("password", Message("密码不能包含用户名", "a password may not contain the username"))
+        }
+        if ["password123", "1234567890", "qwertyuiop", "admin12345", "a123456789", "1qaz2wsx3edc", "doudi12345"].contains(lower) {
+            return FieldProblem("password", Message("密码过于常见，请换一个", "that password is among the most guessed; choose another"))
+        }
+        return nil
     }
 
     /// Creates an account; `by` must be an administrator whose region holds the new account's region.
     @discardableResult
     public func add(username: String, password: String, role: Role, region: RegionCode, by actor: Actor) async throws -> Account {
         guard actor.role.may(.manageUsers), actor.reaches(region) else { throw StoreError.forbidden }
-        let problems = [Self.usernameProblem(username), Self.passwordProblem(password)].compactMap { $0 }
+        let problems = [Self.usernameProblem(username), Self.passwordProblem(password, username: username)].compactMap { $0 }
         if !problems.isEmpty { throw StoreError.invalid(problems) }
         let hash = try await Self.hashing.runIfActive { Bcrypt.hash(password, cost: Self.cost) }
         return try await db.transaction { tx in
@@ -70,15 +90,42 @@ public struct UserStore: Sendable {
         }
     }
 
-    /// The account for a username and password, or nil. Takes as long for an unknown name as for a wrong password.
+    /// The account for a username and password, or nil: a wrong password, an unknown name, a disabled or a
+    /// locked account all look alike, and take as long. `maxFailures` wrong passwords in a row lock the account
+    /// for `lockMinutes` (audited), whoever sends them from wherever.
     public func authenticate(username: String, password: String) async throws -> Account? {
         let row = try await db.read { sql in
-            try await sql.raw("SELECT id, username, password_hash, role, region, active FROM users WHERE username = \(bind: username)").first(decoding: Row.self)
+            try await sql.raw("""
+                SELECT id, username, password_hash, role, region, active, failed_logins, locked_until FROM users WHERE username = \(bind: username)
+                """).first(decoding: Row.self)
         }
         let hash = row?.password_hash ?? Self.decoyHash
         let ok = try await Self.hashing.runIfActive { Bcrypt.verify(password, hash: hash) }
-        guard ok, let account = row?.account, account.active else { return nil }
+        guard let row, let account = row.account else { return nil }
+        let now = db.clock.nowMillis()
+        if (row.locked_until ?? 0) > now { return nil }
+        guard ok else {
+            try await recordFailure(account, now: now)
+            return nil
+        }
+        guard account.active else { return nil }
+        if (row.failed_logins ?? 0) > 0 {
+            try await db.transaction { tx in try await tx.sql.raw("UPDATE users SET failed_logins = 0 WHERE id = \(bind: account.id)").run() }
+        }
         return account
+    }
+
+    private func recordFailure(_ account: Account, now: Int64) async throws {
+        struct N: Decodable { var failed_logins: Int }
+        try await db.transaction { tx in
+            let n = try await tx.sql.raw("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = \(bind: account.id) RETURNING failed_logins")
+                .first(decoding: N.self)?.failed_logins ?? 0
+            guard n >= Self.maxFailures else { return }
+            let until = now + Self.lockMinutes * 60_000
+            try await tx.sql.raw("UPDATE users SET failed_logins = 0, locked_until = \(bind: until) WHERE id = \(bind: account.id)").run()
+            try await AuditLog.record(tx, actor: Actor.system("login"), action: "user.locked", subject: account.username, region: account.region,
+                                      before: nil, after: ["failures": String(n), "until": String(until)])
+        }
     }
 
     static let decoyHash = Bcrypt.hash("decoy-password-never-matches", cost: cost)
@@ -105,8 +152,8 @@ public struct UserStore: Sendable {
         let expires = now + Self.sessionHours * 3_600_000
         try await db.transaction { tx in
             try await tx.sql.raw("""
-                INSERT INTO sessions (token_hash, user_id, kind, csrf, created_at, expires_at)
-                VALUES (\(bind: Self.digest(token)), \(bind: account.id), \(bind: kind.rawValue), \(bind: csrf), \(bind: now), \(bind: expires))
+                INSERT INTO sessions (token_hash, user_id, kind, csrf, created_at, expires_at, last_seen)
+                VALUES (\(bind: Self.digest(token)), \(bind: account.id), \(bind: kind.rawValue), \(bind: csrf), \(bind: now), \(bind: expires), \(bind: now))
                 """).run()
             try await tx.sql.raw("DELETE FROM sessions WHERE expires_at < \(bind: now)").run()
             try await AuditLog.record(tx, actor: account.actor, action: "session.start", subject: kind.rawValue, region: account.region, before: nil, after: nil)
@@ -116,21 +163,27 @@ public struct UserStore: Sendable {
 
     struct SessionRow: Decodable {
         var id: Int64; var username: String; var password_hash: String; var role: String; var region: Int64; var active: Int
-        var csrf: String
+        var csrf: String; var last_seen: Int64
     }
 
     /// The account behind a live token of this kind, and the session's CSRF secret.
     public func session(token: String, kind: SessionKind) async throws -> (Account, csrf: String)? {
         guard !token.isEmpty, token.utf8.count <= 100 else { return nil }
+        let now = db.clock.nowMillis(), digest = Self.digest(token)
         let row = try await db.read { sql in
             try await sql.raw("""
-                SELECT u.id, u.username, u.password_hash, u.role, u.region, u.active, s.csrf
+                SELECT u.id, u.username, u.password_hash, u.role, u.region, u.active, s.csrf, s.last_seen
                 FROM sessions s JOIN users u ON u.id = s.user_id
-                WHERE s.token_hash = \(bind: Self.digest(token)) AND s.kind = \(bind: kind.rawValue) AND s.expires_at > \(bind: db.clock.nowMillis())
+                WHERE s.token_hash = \(bind: digest) AND s.kind = \(bind: kind.rawValue) AND s.expires_at > \(bind: now)
+                  AND s.last_seen > \(bind: now - Self.idleMinutes * 60_000)
                 """).first(decoding: SessionRow.self)
         }
         guard let row, let account = Row(id: row.id, username: row.username, password_hash: "", role: row.role, region: row.region, active: row.active).account,
               account.active else { return nil }
+        // Marked as used at most once a minute: a write per request would cost more than the idle limit is worth.
+        if now - row.last_seen > 60_000 {
+            try await db.transaction { tx in try await tx.sql.raw("UPDATE sessions SET last_seen = \(bind: now) WHERE token_hash = \(bind: digest)").run() }
+        }
         return (account, row.csrf)
     }
 

@@ -18,6 +18,8 @@ struct MatrixPlace: Sendable {
     var lead: Int64
     /// An identification at its public notice, posted today: completing it early is refused after the scope check.
     var episode: Int64
+    /// A village cadre's account there.
+    var account: Int64
 
     /// What only this place's pages would show.
     var markers: [String] { [household, headName] }
@@ -53,7 +55,8 @@ struct MatrixPlace: Sendable {
                       notice_to = \(bind: today.adding(days: 6).description) WHERE id = \(bind: episode)
                     """).run()
             }
-            out.append(MatrixPlace(village: village, household: id, headName: name, member: member, lead: leads[1], episode: episode))
+            let account = try await services.users.add(username: "matrix.\(i)", password: "matrix-pass-2026", role: .villageCadre, region: village, by: system).id
+            out.append(MatrixPlace(village: village, household: id, headName: name, member: member, lead: leads[1], episode: episode, account: account))
         }
         return out
     }
@@ -111,7 +114,7 @@ struct MatrixRequest {
         var uri = id(path)
         if let r = uri.range(of: "{id}") {
             let record = path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
-                : path.hasPrefix("/leads") ? String(p.lead) : String(p.episode)
+                : path.hasPrefix("/leads") ? String(p.lead) : path.hasPrefix("/users") ? String(p.account) : String(p.episode)
             uri.replaceSubrange(r, with: record)
         }
         if path == "/api/v1/public/self-reports/{trackingCode}" || path == "/report/status" { uri += "?code=ZZZZZZZZ&mobile=13800000000" }
@@ -132,6 +135,7 @@ struct MatrixRequest {
         case (.post, "/episodes/{id}/clearing"): r.form = ["monthlyIncome": "1", "food": "1"]
         case (.post, "/policy"): r.form = policy
         case (.post, "/regions"): r.form = ["code": village, "name": "同名\(n)"]
+        case (.post, "/users/{id}"): r.form = ["change": "endSessions"]
         case (.post, "/login"): r.form = ["username": "nobody", "password": "wrong-password"]
         case (.post, "/report"): r.form = ["name": "某", "residentId": person, "mobile": "13800000000", "regionCode": village, "riskKinds": "illness"]
         case (.post, "/import"): r.multipart = true

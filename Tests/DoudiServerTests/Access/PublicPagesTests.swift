@@ -5,16 +5,7 @@ import DoudiTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Synchronization
 import Testing
-
-/// A clock the test moves on, so that the public pages' hourly limits let a long series through.
-final class MovableClock: Sendable {
-    let start = Clock.system.nowMillis()
-    let offset = Mutex<Int64>(0)
-    var clock: Clock { Clock { [self] in start + offset.withLock { $0 } } }
-    func advance(hours: Int64) { offset.withLock { $0 += hours * 3_600_000 } }
-}
 
 @Suite("Access: the public pages tell nobody whether a person is in the register")
 struct PublicPagesTests {
