@@ -85,6 +85,7 @@ public func buildRouter(services: Services, config: ServerConfig) async throws -
         LogRequestsMiddleware(.info)
         MetricsMiddleware()
         SecurityHeadersMiddleware()
+        UnavailableMiddleware()
         ClientAddressMiddleware(trustedProxies: config.trustedProxies)
     }
     router.get("/healthz") { _, _ -> Response in

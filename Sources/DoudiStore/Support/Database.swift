@@ -32,6 +32,30 @@ enum Connection: Sendable {
         case .postgres(let c): try? await c.close()
         }
     }
+
+    var id: ObjectIdentifier {
+        switch self {
+        case .sqlite(let c): ObjectIdentifier(c)
+        case .postgres(let c): ObjectIdentifier(c)
+        }
+    }
+
+    /// A PostgreSQL connection whose server went away (restarted, stopped): never handed out again.
+    var isClosed: Bool {
+        if case .postgres(let c) = self { return c.isClosed }
+        return false
+    }
+
+    /// Whether `error` says the connection, rather than the statement, failed: the connection is dropped, and
+    /// the caller told the database is unavailable. Operator intervention (57…, a server shutting down) and
+    /// connection exceptions (08…) come as server errors; the rest as the client's own connection codes.
+    static func lost(_ error: any Error) -> Bool {
+        if error is ChannelError || error is IOError { return true }
+        guard let e = error as? PSQLError else { return false }
+        guard e.code == .server else { return true }
+        let state = e.serverInfo?[.sqlState] ?? ""
+        return state.hasPrefix("57") || state.hasPrefix("08")
+    }
 }
 
 /// A small pool: each caller gets a connection to itself for the length of its work, so a transaction
@@ -39,6 +63,8 @@ enum Connection: Sendable {
 /// without holding a thread.
 actor ConnectionPool {
     private var idle: [Connection] = []
+    /// Connections handed out and not yet back: closed at once when the server is found gone.
+    private var lent: [ObjectIdentifier: Connection] = [:]
     private var open = 0
     private let limit: Int
     private var waiters: [CheckedContinuation<Connection, any Error>] = []
@@ -52,28 +78,47 @@ actor ConnectionPool {
 
     func acquire() async throws -> Connection {
         if closed { throw StoreError.closed }
-        if let c = idle.popLast() { return c }
+        while let c = idle.popLast() {
+            if !c.isClosed { return lend(c) }
+            open -= 1
+            await c.close()
+        }
         if open < limit {
             open += 1
-            do { return try await make() } catch { open -= 1; throw error }
+            do { return lend(try await make()) } catch { open -= 1; throw error }
         }
         return try await withCheckedThrowingContinuation { waiters.append($0) }
     }
 
+    private func lend(_ c: Connection) -> Connection {
+        lent[c.id] = c
+        return c
+    }
+
     func release(_ c: Connection) async {
+        lent[c.id] = nil
         if closed { open -= 1; await c.close(); return }
-        if !waiters.isEmpty { waiters.removeFirst().resume(returning: c) } else { idle.append(c) }
+        if !waiters.isEmpty { waiters.removeFirst().resume(returning: lend(c)) } else { idle.append(c) }
     }
 
     /// A connection that failed mid-work is dropped rather than handed to the next caller; the next in line
-    /// gets a new one.
-    func discard(_ c: Connection) async {
+    /// gets a new one. When the server itself went away (`serverGone`), every other connection is closed too:
+    /// idle ones would fail their next caller, and a statement sent on one as the server stopped can wait for
+    /// an answer for ever (postgres-nio); closed, it fails, and its caller is told to come back.
+    func discard(_ c: Connection, serverGone: Bool = false) async {
+        lent[c.id] = nil
         open -= 1
         await c.close()
+        if serverGone {
+            open -= idle.count
+            let others = idle + Array(lent.values)
+            idle = []
+            for o in others { Task { await o.close() } }
+        }
         guard !closed, !waiters.isEmpty else { return }
         let next = waiters.removeFirst()
         open += 1
-        do { next.resume(returning: try await make()) } catch { open -= 1; next.resume(throwing: error) }
+        do { next.resume(returning: lend(try await make())) } catch { open -= 1; next.resume(throwing: error) }
     }
 
     func close() async {
@@ -98,6 +143,8 @@ public enum StoreError: Error, Sendable, Equatable {
     case invalid([DoudiDomain.FieldProblem])
     /// The record clashes with one already stored (a key taken, a person in another household).
     case conflict(DoudiDomain.FieldProblem)
+    /// The database server cannot be reached or is shutting down: try again shortly (HTTP 503).
+    case unavailable
 }
 
 /// The database behind Doudi: where it is, and the pools of connections to it.
@@ -184,13 +231,22 @@ public final class Database: Sendable {
 
     func withConnection<T: Sendable>(from pool: ConnectionPool? = nil, _ body: (Connection) async throws -> T) async throws -> T {
         let pool = pool ?? self.pool
-        let c = try await pool.acquire()
+        let c: Connection
+        do { c = try await pool.acquire() } catch StoreError.closed { throw StoreError.closed } catch {
+            // No new connection: the server is down or refuses (PostgreSQL stopped, restarting).
+            throw StoreError.unavailable
+        }
         do {
             let r = try await body(c)
             await pool.release(c)
             return r
         } catch {
-            // A statement error leaves the connection usable; anything else may not.
+            // A statement error leaves the connection usable; a lost connection is dropped, and the caller is
+            // told to come back shortly rather than that something broke.
+            if Connection.lost(error) || c.isClosed {
+                await pool.discard(c, serverGone: true)
+                throw StoreError.unavailable
+            }
             if error is SQLiteError || error is PSQLError { await pool.release(c) } else { await pool.discard(c) }
             throw error
         }
@@ -222,7 +278,9 @@ public final class Database: Sendable {
                 try await tx.sql.raw("COMMIT").run()
                 return r
             } catch {
-                try? await tx.sql.raw("ROLLBACK").run()
+                // On a connection the server has closed, a ROLLBACK would wait for ever (postgres-nio queues it);
+                // the server rolled the transaction back when the connection went.
+                if !Connection.lost(error) && !conn.isClosed { try? await tx.sql.raw("ROLLBACK").run() }
                 throw error
             }
         }

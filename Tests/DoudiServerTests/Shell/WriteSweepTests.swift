@@ -66,7 +66,7 @@ struct WriteSweepTests {
             // Sent as offered, forms that need nothing more wrote: the audit side of the sweep was exercised.
             #expect(wrote.isSuperset(of: ["/members/#/reveal", "/households/#/edit", "/episodes/#", "/policy"]), "\(wrote.sorted())")
             // The walk met the forms that write.
-            for p in ["/households/#/edit", "/households/#/members", "/households/#/visits", "/members/#/reveal", "/leads/#", "/episodes/#", "/hotline", "/policy", "/regions", "/import"] {
+            for p in ["/households/#/edit", "/households/#/members", "/households/#/visits", "/members/#/reveal", "/leads/#", "/episodes/#", "/hotline", "/policy", "/regions", "/import", "/users/#"] {
                 #expect(patterns.contains(p), "no form posts to \(p)")
             }
         }
