@@ -96,6 +96,10 @@ public func buildRouter(services: Services, config: ServerConfig) async throws -
             return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
         }
     }
+    // Alive, without asking the database (/healthz asks it): for a supervisor, and the load benchmark's no-op route.
+    router.get("/livez") { _, _ -> Response in
+        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+    }
     router.get("/metrics") { _, _ -> Response in
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))

@@ -120,11 +120,32 @@ public struct LeadStore: Sendable {
     /// Stores a self-report as an open lead. Returns the tracking code; the answer is the same whether or
     /// not the person is registered.
     public func submit(_ report: SelfReport.Checked) async throws -> String {
-        try await db.transaction { tx in
-            try await Self.insert(tx, NewLead(channel: .selfReport, person: report.residentID, name: report.name, mobile: report.mobile,
-                                              village: report.village, riskKinds: report.riskKinds, description: report.description, details: ""),
-                                  by: Self.publicActor).code
+        // The public page is where load comes from: reports that arrive together share one commit.
+        let group = db.groupCommits.named("selfReports") { GroupCommit<NewLead, String>(db, write: Self.insertMany) }
+        return try await group.submit(NewLead(channel: .selfReport, person: report.residentID, name: report.name, mobile: report.mobile,
+                                              village: report.village, riskKinds: report.riskKinds, description: report.description, details: ""))
+    }
+
+    /// `insert` for many public leads at once, in four statements: villages, households matched, leads, audit.
+    static func insertMany(_ tx: Tx, _ leads: [NewLead]) async throws -> [Result<String, any Error>] {
+        struct Code: Decodable { var code: Int64 }
+        struct Person: Decodable { var resident_id: String; var household_id: String; var region: Int64 }
+        let villages = Set(leads.map { Int64($0.village.value) })
+        let known = Set(try await tx.sql.raw("SELECT code FROM regions WHERE code IN (\(binds: Array(villages)))").all(decoding: Code.self).map(\.code))
+        let people = Array(Set(leads.map(\.person.text)))
+        let matched = Dictionary(try await tx.sql.raw("""
+            SELECT m.resident_id, m.household_id, h.region FROM members m JOIN households h ON h.id = m.household_id
+            WHERE m.resident_id IN (\(binds: people))
+            """).all(decoding: Person.self).map { ($0.resident_id, $0) }, uniquingKeysWith: { a, _ in a })
+        var placed: [Placed] = [], slots: [Int?] = []
+        for lead in leads {
+            guard known.contains(Int64(lead.village.value)) else { slots.append(nil); continue }
+            let m = matched[lead.person.text]
+            slots.append(placed.count)
+            placed.append(Placed(lead: lead, householdID: m?.household_id, region: m.flatMap { RegionCode(value: UInt64($0.region)) } ?? lead.village))
         }
+        let codes = try await write(tx, placed, by: publicActor)
+        return slots.map { $0.map { .success(codes[$0]) } ?? .failure(StoreError.invalid([FieldProblem("regionCode", .chooseYourVillage)])) }
     }
 
     /// A hotline operator records a call as a lead inside the operator's region.

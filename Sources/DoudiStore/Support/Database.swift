@@ -164,6 +164,8 @@ public final class Database: Sendable {
     let logger: Logger
     /// What every record is stamped with.
     public let clock: Clock
+    /// Writes of one kind that arrive together share a commit (self-reports).
+    let groupCommits = GroupCommits()
 
     private init(engine: Engine, location: String, pool: ConnectionPool, writer: ConnectionPool? = nil, writerThread: NIOThreadPool? = nil,
                  logger: Logger, clock: Clock) {
