@@ -134,7 +134,11 @@ public struct HouseholdStore: Sendable {
                        limit: Int = 50, offset: Int = 0) async throws -> (total: Int, items: [HouseholdSummary]) {
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
         var filter: SQLQueryString = "\(Self.scope(actor, column: "h.region"))"
-        if let region {
+        if let region, region.level == .village {
+            // One village: an equality, so that the index hands its households over in the list's order.
+            filter.appendInterpolation(unsafeRaw: " AND h.region = ")
+            filter.appendInterpolation(bind: Int64(region.value))
+        } else if let region {
             let r = region.subtreeRange
             filter.appendInterpolation(unsafeRaw: " AND h.region BETWEEN ")
             filter.appendInterpolation(bind: Int64(r.lowerBound))

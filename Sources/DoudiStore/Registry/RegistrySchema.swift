@@ -24,4 +24,10 @@ enum RegistrySchema {
             "CREATE INDEX members_household ON members (household_id)",
         ]
     }
+
+    /// Version 10: a village's households in the order its list shows them (newest change first), so a page of
+    /// a village of 1,000,000 households is read, not sorted.
+    static func v10() -> [String] {
+        ["DROP INDEX households_region", "CREATE INDEX households_region ON households (region, updated_at DESC, id)"]
+    }
 }

@@ -38,6 +38,7 @@ extension Database {
             Migration(version: 7, name: "one open monitoring episode per household") { tx in try await tx.run(MonitoringSchema.v7(id)) },
             Migration(version: 8, name: "the audit log as a chain of SM3 hashes") { tx in try await AuditSchema.v8(tx) },
             Migration(version: 9, name: "account lockout; idle sessions end") { tx in try await tx.run(AccessSchema.v9()) },
+            Migration(version: 10, name: "households listed by village in their order") { tx in try await tx.run(RegistrySchema.v10()) },
         ]
     }
 
