@@ -97,6 +97,7 @@ let package = Package(
                 "DoudiDomain", "DoudiStore", "DoudiServer", "DoudiScreening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

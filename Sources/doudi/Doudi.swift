@@ -3,6 +3,7 @@ import DoudiDomain
 import DoudiScreening
 import DoudiServer
 import DoudiStore
+import ServiceLifecycle
 import Foundation
 import Hummingbird
 import Logging
@@ -101,7 +102,11 @@ struct Serve: AsyncParsableCommand {
         let app = try await buildApplication(services: Services(database), config: ServerConfig(host: host, port: port, secureCookies: secureCookies,
                                                                                                       trustedProxies: Set(trustedProxy)), logger: logger)
         say("Doudi: http://\(host):\(port)/")
-        try await app.runService()
+        // SIGTERM waits for requests in flight, but not for ever: after 20 s they are cancelled, and the process ends.
+        var config = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        config.maximumGracefulShutdownDuration = .seconds(20)
+        config.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: config).run()
         }
     }
 }

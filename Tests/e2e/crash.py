@@ -252,6 +252,11 @@ if args.pg_data:
         failed = True
 
 server.send_signal(signal.SIGTERM)
-server.wait()
+try:
+    server.wait(timeout=40)
+except subprocess.TimeoutExpired:
+    print("FAIL the server did not stop within 40 s of SIGTERM")
+    server.kill()
+    failed = True
 print(f"crash: {kills} kills survived" if not failed else "crash: FAILED")
 sys.exit(1 if failed else 0)

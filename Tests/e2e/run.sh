@@ -95,7 +95,7 @@ check "SIGTERM stops the server cleanly" test "$code" = 0
 server=
 # Crash safety: SIGKILL in the middle of a burst of self-reports, household edits and identification steps,
 # three times; every acknowledged write is there after each restart and the audit chain verifies.
-check "crash safety on SQLite: three SIGKILLs under load, nothing acknowledged lost, nothing half-written" python3 "$root/Tests/e2e/crash.py" "$bin" --database "$work/crash.sqlite" --rounds 3
+check "crash safety on SQLite: three SIGKILLs under load, nothing acknowledged lost, nothing half-written" timeout 600 python3 "$root/Tests/e2e/crash.py" "$bin" --database "$work/crash.sqlite" --rounds 3
 
 # The same binary on PostgreSQL: import with its report and re-run, then serve --demo with scope and a self-report.
 if [ -n "${DOUDI_TEST_POSTGRES_URL:-}" ]; then
@@ -127,7 +127,7 @@ print(next(i["householdId"] for i in json.load(sys.stdin)["items"] if i["regionC
   # is gone, never a crash, serving again by itself.
   crashpg=/tmp/doudi-pg-crash-$$
   if DOUDI_PG_PORT=54339 DOUDI_PG_DATA=$crashpg "$root/scripts/start-postgres.sh" >/dev/null 2>>"$work/log"; then
-    check "postgres: crash safety, and the database stopped and started under load" python3 "$root/Tests/e2e/crash.py" "$bin" \
+    check "postgres: crash safety, and the database stopped and started under load" timeout 600 python3 "$root/Tests/e2e/crash.py" "$bin" \
       --database "postgres://doudi@127.0.0.1:54339/doudi_test?sslmode=disable" --rounds 2 --pg-data "$crashpg"
     pgctl=$(ls /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -n 1)
     if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$pgctl -D $crashpg stop -m fast" >/dev/null 2>&1; else "$pgctl" -D "$crashpg" stop -m fast >/dev/null 2>&1; fi

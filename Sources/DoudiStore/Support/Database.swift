@@ -115,10 +115,20 @@ actor ConnectionPool {
             idle = []
             for o in others { Task { await o.close() } }
         }
-        guard !closed, !waiters.isEmpty else { return }
-        let next = waiters.removeFirst()
-        open += 1
-        do { next.resume(returning: lend(try await make())) } catch { open -= 1; next.resume(throwing: error) }
+        await refill()
+    }
+
+    /// Serves those waiting in line with new connections while there is room: room freed by dropped
+    /// connections must not leave anyone waiting for a release that may never come.
+    private func refill() async {
+        while !closed, !waiters.isEmpty, open < limit {
+            let next = waiters.removeFirst()
+            open += 1
+            do { next.resume(returning: lend(try await make())) } catch {
+                open -= 1
+                next.resume(throwing: error)
+            }
+        }
     }
 
     func close() async {
