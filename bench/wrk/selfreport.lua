@@ -27,8 +27,9 @@ function request()
   return wrk.format("POST", "/api/v1/public/self-reports", headers, body)
 end
 
+-- Beside this script: the result line shared with the other scripts.
+local report = dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "result.lua")
+
 function done(summary, latency, requests)
-  io.write(string.format('RESULT {"requests":%d,"seconds":%.3f,"non2xx":%d,"errors":%d,"p50ms":%.2f,"p99ms":%.2f,"maxms":%.2f}\n',
-    summary.requests, summary.duration / 1e6, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+  report(summary, latency)
 end
