@@ -32,7 +32,13 @@ struct UserPages: Sendable {
     func usersPage(_ w: Web, message: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = w.t
         guard w.role.may(.manageUsers) else { return try w.forbidden() }
-        let list = try await users.accounts(by: w.actor)
+        // A county has an account per village cadre: found by part of a name and by role, 200 at most shown.
+        let q = w.req.uri.queryParameters
+        let text = (q["q"].map(String.init) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let role = q["role"].flatMap { Role(rawValue: String($0)) }
+        let all = try await users.accounts(by: w.actor)
+        let matching = all.filter { (text.isEmpty || $0.account.username.lowercased().contains(text)) && (role == nil || $0.account.role == role) }
+        let list = Array(matching.prefix(200))
         let names = try await regions.villageLabels(list.map(\.account.region))
         let fmt = ISO8601DateFormatter()
         fmt.timeZone = TimeZone(identifier: "Asia/Shanghai")
@@ -50,6 +56,9 @@ struct UserPages: Sendable {
                          "state": !a.active ? t.t("state_disabled") : l.lockedUntil.map { "\(t.t("state_locked")) \(fmt.string(from: Date(timeIntervalSince1970: Double($0) / 1000)))" } ?? t.t("state_active"),
                          "sessions": l.sessions, "actions": actions])
         }
-        return try w.page(status: status, template: "access/users", title: t.t("users"), ["rows": rows, "message": message as Any, "error": error as Any])
+        let roles = Role.allCases.map { ["code": $0.rawValue, "name": t.code == "en" ? $0.english : $0.chinese, "selected": $0 == role] as [String: Any] }
+        return try w.page(status: status, template: "access/users", title: t.t("users"), [
+            "rows": rows, "message": message as Any, "error": error as Any, "q": q["q"].map(String.init) ?? "", "roles": roles,
+            "total": matching.count, "more": matching.count > list.count])
     }
 }

@@ -21,6 +21,11 @@ struct AccountPagesTests {
             _ = try await admin.login("admin")
             let page = String(buffer: try await admin.request(.get, "/users").body)
             #expect(page.contains("账户管理") && page.contains("村干部") && page.contains("牌楼居委会"))
+            // Found by part of a name, or by role.
+            let found = String(buffer: try await admin.request(.get, "/users?q=VILL").body)
+            #expect(found.contains("<td>village</td>") && !found.contains("<td>county</td>") && found.contains("共 1"))
+            let auditors = String(buffer: try await admin.request(.get, "/users?role=auditor").body)
+            #expect(auditors.contains("<td>auditor</td>") && !auditors.contains("<td>village</td>"))
             let id = try #require(try await services.users.accountID(username: "village"))
             #expect(page.contains("action=\"/users/\(id)\"") && page.contains("结束会话"))
             let csrf = try #require(Browser.field("_csrf", in: page))
