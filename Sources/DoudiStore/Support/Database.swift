@@ -67,12 +67,18 @@ actor ConnectionPool {
     private var lent: [ObjectIdentifier: Connection] = [:]
     private var open = 0
     private let limit: Int
-    private var waiters: [CheckedContinuation<Connection, any Error>] = []
+    private var waiters: [(id: Int, continuation: CheckedContinuation<Connection, any Error>)] = []
+    private var lastWaiter = 0
+    /// How long a caller may wait in line before it is told the database is unavailable (nil: as long as it
+    /// takes). On PostgreSQL, connections held by statements the stopped server never answers must not keep
+    /// every later request waiting: each gets its 503 instead.
+    private let waitLimit: Duration?
     private let make: @Sendable () async throws -> Connection
     private var closed = false
 
-    init(limit: Int, make: @escaping @Sendable () async throws -> Connection) {
+    init(limit: Int, waitLimit: Duration? = nil, make: @escaping @Sendable () async throws -> Connection) {
         self.limit = limit
+        self.waitLimit = waitLimit
         self.make = make
     }
 
@@ -87,7 +93,20 @@ actor ConnectionPool {
             open += 1
             do { return lend(try await make()) } catch { open -= 1; throw error }
         }
-        return try await withCheckedThrowingContinuation { waiters.append($0) }
+        lastWaiter += 1
+        let id = lastWaiter
+        if let waitLimit {
+            Task { [weak self] in
+                try? await Task.sleep(for: waitLimit)
+                await self?.expire(id)
+            }
+        }
+        return try await withCheckedThrowingContinuation { waiters.append((id, $0)) }
+    }
+
+    private func expire(_ id: Int) {
+        guard let i = waiters.firstIndex(where: { $0.id == id }) else { return }
+        waiters.remove(at: i).continuation.resume(throwing: StoreError.unavailable)
     }
 
     private func lend(_ c: Connection) -> Connection {
@@ -98,7 +117,7 @@ actor ConnectionPool {
     func release(_ c: Connection) async {
         lent[c.id] = nil
         if closed { open -= 1; await c.close(); return }
-        if !waiters.isEmpty { waiters.removeFirst().resume(returning: lend(c)) } else { idle.append(c) }
+        if !waiters.isEmpty { waiters.removeFirst().continuation.resume(returning: lend(c)) } else { idle.append(c) }
     }
 
     /// A connection that failed mid-work is dropped rather than handed to the next caller; the next in line
@@ -122,7 +141,7 @@ actor ConnectionPool {
     /// connections must not leave anyone waiting for a release that may never come.
     private func refill() async {
         while !closed, !waiters.isEmpty, open < limit {
-            let next = waiters.removeFirst()
+            let next = waiters.removeFirst().continuation
             open += 1
             do { next.resume(returning: lend(try await make())) } catch {
                 open -= 1
@@ -133,7 +152,7 @@ actor ConnectionPool {
 
     func close() async {
         closed = true
-        for w in waiters { w.resume(throwing: StoreError.closed) }
+        for w in waiters { w.continuation.resume(throwing: StoreError.closed) }
         waiters = []
         for c in idle { open -= 1; await c.close() }
         idle = []
@@ -189,7 +208,7 @@ public final class Database: Sendable {
             let config: SQLPostgresConfiguration
             do { config = try SQLPostgresConfiguration(url: location) } catch { throw StoreError.badLocation(location) }
             let core = config.coreConfiguration
-            let pool = ConnectionPool(limit: 8) {
+            let pool = ConnectionPool(limit: 8, waitLimit: .seconds(5)) {
                 let conn = try await PostgresConnection.connect(configuration: core, id: Int.random(in: 1...Int.max), logger: logger)
                 // Quiet NOTICEs such as "relation already exists" from IF NOT EXISTS.
                 _ = try await conn.query("SET client_min_messages TO WARNING", logger: logger)
