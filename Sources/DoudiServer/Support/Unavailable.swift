@@ -1,3 +1,4 @@
+import DoudiDomain
 import DoudiStore
 import Foundation
 import HTTPTypes
@@ -7,7 +8,7 @@ import OpenAPIRuntime
 /// While the database is unreachable (PostgreSQL stopped or restarting), every request that needs it gets 503
 /// with Retry-After, in both languages, instead of a server error; the pool makes new connections once it is back.
 struct UnavailableMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var message: String { "数据库暂时无法连接，请稍后重试 / The database is unreachable for the moment; try again shortly" }
+    static let message = Message("数据库暂时无法连接，请稍后重试", "The database is unreachable for the moment; try again shortly")
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -15,7 +16,7 @@ struct UnavailableMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             guard Self.isUnavailable(error) else { throw error }
             let api = request.uri.path.hasPrefix("/api/")
-            let body = api ? #"{"code":"unavailable","messageZh":"数据库暂时无法连接，请稍后重试","messageEn":"The database is unreachable for the moment; try again shortly"}"#
+            let body = api ? #"{"code":"unavailable","messageZh":"\#(Self.message.zh)","messageEn":"\#(Self.message.en)"}"#
                 : "<!doctype html><meta charset=\"utf-8\"><title>503</title><p>\(Self.message)</p>"
             return Response(status: .serviceUnavailable,
                             headers: [.contentType: api ? "application/json; charset=utf-8" : "text/html; charset=utf-8", .retryAfter: "5", .cacheControl: "no-store"],
