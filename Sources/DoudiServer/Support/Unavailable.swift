@@ -8,7 +8,7 @@ import OpenAPIRuntime
 /// While the database is unreachable (PostgreSQL stopped or restarting), every request that needs it gets 503
 /// with Retry-After, in both languages, instead of a server error; the pool makes new connections once it is back.
 struct UnavailableMiddleware<Context: RequestContext>: RouterMiddleware {
-    static let message = Message("数据库暂时无法连接，请稍后重试", "The database is unreachable for the moment; try again shortly")
+    static var message: Message { Message("数据库暂时无法连接，请稍后重试", "The database is unreachable for the moment; try again shortly") }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
