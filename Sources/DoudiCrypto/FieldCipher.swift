@@ -20,6 +20,9 @@ public final class FieldCipher {
     private let sm4: SM4
     private let mac: HMACSM3
     private let indexMAC: HMACSM3
+    /// IVs drawn 256 at a time: a generator call per value costs more than sealing it.
+    private var ivs: [UInt8] = []
+    private var ivAt = 0
 
     public init(_ keys: Keys) throws(GMCryptoError) {
         sm4 = try SM4(key: keys.encryption)
@@ -29,7 +32,9 @@ public final class FieldCipher {
     }
 
     public func seal(_ plain: some Collection<UInt8>) -> [UInt8] {
-        let iv = randomBytes(16)
+        if ivAt == ivs.count { ivs = randomBytes(16 * 256); ivAt = 0 }
+        let iv = Array(ivs[ivAt..<ivAt + 16])
+        ivAt += 16
         let body = iv + sm4.ctr(iv: iv, plain)
         return body + mac.mac(body)
     }

@@ -85,10 +85,13 @@ extension Screening {
 
         let totals = Slots<Totals?>(count: workers, initial: nil)
         let firstLines = lineStarts
-        let frozenPeople = register.people, frozenOdd = register.odd
+        let frozenPeople = register.people, frozenOdd = register.odd, blindKey = register.blindKey
         let start = p.windowStart, end = p.windowEnd
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var t = Totals(households: nh)
+            // A register with sealed resident IDs: each feed row's ID through the blind index, once per person.
+            let blind = blindKey?()
+            var blindSeen: [UInt64: UInt64] = [:]
             var fields: [Field] = []
             fields.reserveCapacity(16)
             // Rows are looked up sixteen at a time, their slots fetched first: the table is far larger than
@@ -133,7 +136,15 @@ extension Screening {
                         amount = g
                     default: break
                     }
-                    guard let key = b.residentKey(rid) ?? frozenOdd[b.string(rid)] else { t.unmatched[task.file, default: 0] += 1; return }
+                    let key: UInt64
+                    if let blind {
+                        if let plain = b.residentKey(rid) {
+                            if let k = blindSeen[plain] { key = k } else { key = blind(b.string(rid)); blindSeen[plain] = key }
+                        } else { key = blind(b.string(rid)) }
+                    } else {
+                        guard let k = b.residentKey(rid) ?? frozenOdd[b.string(rid)] else { t.unmatched[task.file, default: 0] += 1; return }
+                        key = k
+                    }
                     frozenPeople.prefetch(key)
                     batch.append((key, amount, day >= start && day <= end))
                     if batch.count == 16 { flush(task.file) }

@@ -12,6 +12,8 @@ extension Screening {
         /// Each person's resident key: the household's index << 1 | 1 for a full labourer (-1: no household).
         var people: PartitionedKeyIndex
         var odd: [String: UInt64]
+        /// Feeds' resident IDs to keys through the blind index (a register from the database), per thread.
+        var blindKey: (@Sendable () -> (String) -> UInt64)? = nil
         var names: Names
         var householdsRead: Int
         var membersWithoutHousehold: Int
@@ -58,7 +60,11 @@ extension Screening {
         m.residentIDBytes.withUnsafeBufferPointer { ids in
             for i in m.indices {
                 let r = m.residentIDRange(i)
-                keys.append(ids.residentKey(Field(start: r.lowerBound, end: r.upperBound)) ?? oddKey(String(decoding: ids[r], as: UTF8.self), &odd))
+                if register.blindKey != nil {
+                    keys.append(ScreeningRegister.key(blindIndex: ids[r]) ?? oddKey(String(decoding: ids[r], as: UTF8.self), &odd))
+                } else {
+                    keys.append(ids.residentKey(Field(start: r.lowerBound, end: r.upperBound)) ?? oddKey(String(decoding: ids[r], as: UTF8.self), &odd))
+                }
             }
         }
         for (household, labour) in zip(m.households, m.labour) {
@@ -76,8 +82,8 @@ extension Screening {
             throw InputError(message: Message("登记册中 resident_id 重复：\(rid)", "the register repeats resident_id \(rid)"))
         }
         let status: [UInt8] = h.map { switch $0.povertyStatus { case .none: 0; case .exited: 1; case .notExited: 2 } }
-        return Loaded(status: status, income: h.map(\.incomePerCapita), size: size, people: people, odd: odd, names: .typed(h),
-                      householdsRead: h.count, membersWithoutHousehold: without)
+        return Loaded(status: status, income: h.map(\.incomePerCapita), size: size, people: people, odd: odd, blindKey: register.blindKey,
+                      names: .typed(h), householdsRead: h.count, membersWithoutHousehold: without)
     }
 
     static func readRegister(_ files: [File: MappedFile], rejected: inout [File: [Int]], progress: @Sendable (String) -> Void) throws(InputError) -> Loaded {

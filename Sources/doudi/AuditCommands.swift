@@ -26,7 +26,7 @@ struct AuditCommand: AsyncParsableCommand {
                 }
                 kept.append(a)
             }
-            let verdict = try await db.with(makeLogger("doudi")) { database in try await AuditStore(database).verify(anchors: kept) }
+            let verdict = try await db.with(makeLogger("doudi"), keys: .none) { database in try await AuditStore(database).verify(anchors: kept) }
             if let broken = verdict.firstBroken {
                 print("审计链在第\(broken)条记录处断开（之前\(verdict.entries)条完好）\nthe audit chain breaks at entry \(broken) (\(verdict.entries) entries before it hold)")
                 throw ExitCode(1)
@@ -42,7 +42,7 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOption
 
         func run() async throws {
-            guard let head = try await db.with(makeLogger("doudi"), { database in try await AuditStore(database).head() }) else {
+            guard let head = try await db.with(makeLogger("doudi"), keys: .none, { database in try await AuditStore(database).head() }) else {
                 print("审计日志为空 / the audit log is empty")
                 return
             }

@@ -14,7 +14,7 @@ struct Doudi: AsyncParsableCommand {
         commandName: "doudi",
         abstract: "兜底 Doudi: the register, early warning and assistance of a county's safety net.",
         subcommands: [Serve.self, Migrate.self, Import.self, UserCommand.self, RegionsCommand.self, Screen.self, Generate.self,
-                      BackupCommand.self, RestoreCommand.self, AuditCommand.self])
+                      BackupCommand.self, RestoreCommand.self, AuditCommand.self, KeysCommand.self])
 }
 
 /// `--database` on every command; `DOUDI_DATABASE` when not given; `doudi.sqlite` in the working directory by default.
@@ -22,22 +22,55 @@ struct DatabaseOption: ParsableArguments {
     @Option(name: .long, help: "A SQLite file path or a postgres:// URL (default: $DOUDI_DATABASE, else doudi.sqlite).")
     var database: String?
 
+    @Option(name: .long, help: "The key file that seals resident IDs and phones (default: $DOUDI_KEY_FILE, else the SQLite file's path + .key, or doudi.key for PostgreSQL). Made on first use, mode 0600; keep a copy apart from the backups.")
+    var keyFile: String?
+
     var location: String { database ?? ProcessInfo.processInfo.environment["DOUDI_DATABASE"] ?? "doudi.sqlite" }
 
+    var keyPath: String {
+        if let keyFile { return keyFile }
+        if let env = ProcessInfo.processInfo.environment["DOUDI_KEY_FILE"], !env.isEmpty { return env }
+        return location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") ? "doudi.key" : location + ".key"
+    }
+
+    /// What a command needs of the key file: made if missing (most), given (a restore: the backup holds no
+    /// key), or none at all (the audit chain, which reads nothing sealed: the schema is then not migrated, as a
+    /// migration may seal).
+    enum KeyUse { case create, existing, none }
+
+    /// The key file, made when there is none yet and `use` allows (never printed: only its path).
+    func keys(_ use: KeyUse) throws -> FieldSecrets.Source {
+        if use == .none { return .fixed(.generate()) }
+        do {
+            if use == .existing {
+                _ = try KeyFile.load(keyPath)
+            } else if try KeyFile.loadOrCreate(keyPath).created {
+                FileHandle.standardError.write(Data("已创建新的密钥文件 \(keyPath)（权限 0600），请另行妥善备份。\nA new key file was created at \(keyPath) (mode 0600): keep a copy in a safe place, apart from the backups.\n".utf8))
+            }
+        } catch let p as KeyFile.Problem { throw CLIError(p.zh, p.en) }
+        return .file(keyPath)
+    }
+
     /// Opens and migrates: every command works on an up-to-date schema.
-    func open(_ logger: Logger) async throws -> Database {
+    func open(_ logger: Logger, keys use: KeyUse = .create) async throws -> Database {
+        let source = try keys(use)
         let db: Database
-        do { db = try await Database.open(location, clock: .system, logger: logger) } catch {
+        do { db = try await Database.open(location, clock: .system, keys: source, logger: logger) } catch {
             throw CLIError("无法打开数据库 \(redacted)：\(error)", "cannot open the database \(redacted): \(error)")
         }
-        let applied = try await db.migrate()
+        if use == .none { return db }
+        let applied: [Migration]
+        do { applied = try await db.migrate() } catch let p as KeyFile.Problem {
+            await db.close()
+            throw CLIError(p.zh, p.en)
+        }
         for m in applied { logger.info("migrated", metadata: ["version": "\(m.version)", "name": "\(m.name)"]) }
         return db
     }
 
     /// Opens, migrates, runs `body`, and closes the database whatever happens.
-    func with<T>(_ logger: Logger, _ body: (Database) async throws -> T) async throws -> T {
-        let db = try await open(logger)
+    func with<T>(_ logger: Logger, keys use: KeyUse = .create, _ body: (Database) async throws -> T) async throws -> T {
+        let db = try await open(logger, keys: use)
         do {
             let r = try await body(db)
             await db.close()

@@ -26,7 +26,9 @@ public struct PostgresMissing: Error, CustomStringConvertible {
 }
 
 /// A new, migrated database for one test, removed afterwards.
-public func withFreshDatabase<T: Sendable>(_ backend: Backend, clock: Clock = .system, _ body: (Database) async throws -> T) async throws -> T {
+/// `migrate`: false leaves the schema empty (a test of the migrations themselves).
+public func withFreshDatabase<T: Sendable>(_ backend: Backend, clock: Clock = .system, keys: FieldSecrets.Source = .fixed(.generate()),
+                                           migrate: Bool = true, _ body: (Database) async throws -> T) async throws -> T {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     switch backend {
@@ -34,9 +36,9 @@ public func withFreshDatabase<T: Sendable>(_ backend: Backend, clock: Clock = .s
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doudi-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let db = try await Database.open(dir.appendingPathComponent("t.sqlite").path, clock: clock, logger: logger)
+        let db = try await Database.open(dir.appendingPathComponent("t.sqlite").path, clock: clock, keys: keys, logger: logger)
         do {
-            try await db.migrate()
+            if migrate { try await db.migrate() }
             let r = try await body(db)
             await db.close()
             return r
@@ -44,13 +46,13 @@ public func withFreshDatabase<T: Sendable>(_ backend: Backend, clock: Clock = .s
     case .postgres:
         guard let base = ProcessInfo.processInfo.environment["DOUDI_TEST_POSTGRES_URL"], !base.isEmpty else { throw PostgresMissing() }
         let name = "doudi_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        let admin = try await Database.open(base, clock: clock, logger: logger)
+        let admin = try await Database.open(base, clock: clock, keys: keys, logger: logger)
         var c = URLComponents(string: base)!
         c.path = "/" + name
         let db: Database
         do {
             try await admin.read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
-            db = try await Database.open(c.string!, clock: clock, logger: logger)
+            db = try await Database.open(c.string!, clock: clock, keys: keys, logger: logger)
         } catch {
             // A database dropped with its connections open stops the whole test process (postgres-nio).
             await admin.close()
@@ -62,7 +64,7 @@ public func withFreshDatabase<T: Sendable>(_ backend: Backend, clock: Clock = .s
             await admin.close()
         }
         do {
-            try await db.migrate()
+            if migrate { try await db.migrate() }
             let r = try await body(db)
             await drop()
             return r
@@ -99,7 +101,7 @@ public func withEmptyLocation<T: Sendable>(_ backend: Backend, _ body: (String) 
         let name = "doudi_e_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let admin = try await Database.open(base, clock: .system, logger: logger)
+        let admin = try await Database.open(base, clock: .system, keys: .fixed(.generate()), logger: logger)
         var c = URLComponents(string: base)!
         c.path = "/" + name
         do {

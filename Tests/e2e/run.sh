@@ -17,6 +17,7 @@ check() { # name, then a command that must succeed
 
 check "help lists serve, migrate, import, user" sh -c "'$bin' --help | grep -q serve && '$bin' --help | grep -q migrate && '$bin' --help | grep -q import && '$bin' --help | grep -q user"
 check "migrate creates doudi.sqlite in the working directory" sh -c "'$bin' migrate | grep -q 'schema version' && test -f doudi.sqlite"
+check "the key file is made beside the database, readable by its owner only" sh -c "test \$(stat -c %a doudi.sqlite.key) = 600"
 check "user add with a role and region" "$bin" user add --username county.li --password 'long-enough-1' --role countyOfficer --region 430481000000
 check "user add refuses an unknown role" sh -c "! '$bin' user add --username x.y --password 'long-enough-1' --role chief --region 430481000000"
 check "user add refuses an unknown region" sh -c "! '$bin' user add --username x.z --password 'long-enough-1' --role auditor --region 430481999999"
@@ -29,6 +30,12 @@ check "import runs, exits 0 with rejected rows, writes the report" sh -c "'$bin'
 check "report names file, line, field" sh -c "grep -q '^m.csv,4,resident_id,' report.csv && grep -q '^h.csv,6,region_code,' report.csv"
 check "summary on standard output" grep -q '导入298户' out.txt
 check "re-running the same import changes nothing and says so" sh -c "'$bin' import --households data/h.csv --members data/m.csv | grep -q 'did not change'"
+check "no resident ID or phone of the import in the clear in the database file" python3 -c "
+import csv, os
+rows = list(csv.DictReader(open('data/m.csv', encoding='utf-8')))[:200]
+secrets = [r['resident_id'] for r in rows] + [r['phone'] for r in rows if r.get('phone')]
+data = open('doudi.sqlite', 'rb').read() + (open('doudi.sqlite-wal', 'rb').read() if os.path.exists('doudi.sqlite-wal') else b'')
+assert len(secrets) > 200 and not [s for s in secrets if s.encode() in data]"
 check "import of a missing file exits non-zero" sh -c "! '$bin' import --households nope.csv --members data/m.csv"
 check "import with a missing column exits non-zero" sh -c "printf 'household_id\nH1\n' > bad.csv; ! '$bin' import --households bad.csv --members data/m.csv"
 
@@ -71,8 +78,9 @@ elif [ -n "${SKIP_BROWSER:-}" ]; then
 else
   fail=$((fail + 1)); echo "FAIL browser journey: chromium, chromedriver or selenium is missing (scripts/install-test-deps.sh installs them; SKIP_BROWSER=1 skips on purpose)"
 fi
-check "backup while the server runs, restore into a new file: the same households" sh -c "'$bin' backup --database demo/doudi.sqlite --out demo.bak >/dev/null && '$bin' restore --database restored.sqlite --from demo.bak >/dev/null && test \$(python3 -c \"import sqlite3; print(sqlite3.connect('restored.sqlite').execute('SELECT COUNT(*) FROM households').fetchone()[0])\") = \$(python3 -c \"import sqlite3; print(sqlite3.connect('demo/doudi.sqlite').execute('SELECT COUNT(*) FROM households').fetchone()[0])\")"
-check "restore refuses a database that is not empty" sh -c "! '$bin' restore --database restored.sqlite --from demo.bak"
+check "restore refuses a key file that is not the backed-up database's, before writing anything" sh -c "'$bin' backup --database demo/doudi.sqlite --out demo.bak >/dev/null && ! '$bin' restore --database stranger.sqlite --from demo.bak --key-file doudi.sqlite.key && test ! -s stranger.sqlite"
+check "backup while the server runs, restore into a new file with the database's key file: the same households" sh -c "'$bin' restore --database restored.sqlite --from demo.bak --key-file demo/doudi.sqlite.key >/dev/null && test \$(python3 -c \"import sqlite3; print(sqlite3.connect('restored.sqlite').execute('SELECT COUNT(*) FROM households').fetchone()[0])\") = \$(python3 -c \"import sqlite3; print(sqlite3.connect('demo/doudi.sqlite').execute('SELECT COUNT(*) FROM households').fetchone()[0])\")"
+check "restore refuses a database that is not empty" sh -c "! '$bin' restore --database restored.sqlite --from demo.bak --key-file demo/doudi.sqlite.key"
 check "audit verify: the restored chain holds" sh -c "'$bin' audit verify --database restored.sqlite | grep -q 'chain holds'"
 check "audit head prints ENTRY:HASH, and verify with it as an anchor holds" sh -c "'$bin' audit head --database restored.sqlite > anchor.txt && grep -Eq '^[0-9]+:[0-9a-f]{64}\$' anchor.txt && '$bin' audit verify --database restored.sqlite --anchor \$(cat anchor.txt) | grep -q 'anchor(s) match'"
 check "audit verify --anchor: the newest entry removed, the chain holds and its anchor fails" sh -c "cp restored.sqlite cut.sqlite && python3 -c \"import sqlite3; c=sqlite3.connect('cut.sqlite'); c.execute('DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)'); c.commit()\" && '$bin' audit verify --database cut.sqlite | grep -q 'chain holds' && ! '$bin' audit verify --database cut.sqlite --anchor \$(cat anchor.txt)"
@@ -90,6 +98,7 @@ elif [ -n "${SKIP_FUZZ:-}" ]; then
 else
   fail=$((fail + 1)); echo "FAIL fuzzing: schemathesis is missing (scripts/install-test-deps.sh installs it; SKIP_FUZZ=1 skips on purpose)"
 fi
+check "keys rotate while the server reads and takes self-reports: no 5xx, nothing left under the old key, every record opens" python3 "$root/Tests/e2e/rotate.py" "$bin" "$base" demo/doudi.sqlite
 kill -TERM $server; wait $server; code=$?; echo "server exit status $code" >> "$work/log"
 check "SIGTERM stops the server cleanly" test "$code" = 0
 server=
@@ -118,7 +127,7 @@ print(next(i["householdId"] for i in json.load(sys.stdin)["items"] if i["regionC
   check "postgres: 404 for a household outside the region, 200 for the county" sh -c "test $(code "$ptoken" "$base/api/v1/households/$pelsewhere") = 404 && test $(code "$pcounty" "$base/api/v1/households/$pelsewhere") = 200"
   check "postgres: a self-report is taken" sh -c "curl -s -o /dev/null -w '%{http_code}' -X POST $base/api/v1/public/self-reports -H 'content-type: application/json' -d '{\"name\":\"李四\",\"residentId\":\"11010519491231002X\",\"mobile\":\"13912345678\",\"regionCode\":\"430481001001\",\"riskKinds\":[\"illness\"],\"description\":\"\",\"consent\":true}' | grep -q 201"
   pgr=$(pgdb restore)
-  check "postgres: backup (pg_dump) while the server runs, restore into a new database: the same households" sh -c "'$bin' backup --database '$pgs' --out pg.bak >/dev/null && '$bin' restore --database '$pgr' --from pg.bak >/dev/null && test \$(psql -Atqc 'SELECT COUNT(*) FROM households' '$pgr') = \$(psql -Atqc 'SELECT COUNT(*) FROM households' '$pgs')"
+  check "postgres: backup (pg_dump) while the server runs, restore into a new database: the same households" sh -c "'$bin' backup --database '$pgs' --out pg.bak >/dev/null && '$bin' restore --database '$pgr' --from pg.bak --key-file demo/doudi.key >/dev/null && test \$(psql -Atqc 'SELECT COUNT(*) FROM households' '$pgr') = \$(psql -Atqc 'SELECT COUNT(*) FROM households' '$pgs')"
   check "postgres: audit verify on the restored database" sh -c "'$bin' audit verify --database '$pgr' | grep -q 'chain holds'"
   kill -TERM $server; wait $server; code=$?
   check "postgres: SIGTERM stops the server cleanly" test "$code" = 0

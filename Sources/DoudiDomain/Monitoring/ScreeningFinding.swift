@@ -98,5 +98,27 @@ public struct ScreeningRegister: Sendable {
 
     public var households: [Household]
     public var members: Members
-    public init(households: [Household] = [], members: Members = []) { self.households = households; self.members = members }
+    /// Set when the register comes from the database, where resident IDs are sealed: members' `residentID` is
+    /// then the hex of their blind index, and this makes, for each thread, the function that turns a feed's
+    /// resident ID into the same key (the ciphers behind it are not thread-safe).
+    public var blindKey: (@Sendable () -> (String) -> UInt64)?
+    public init(households: [Household] = [], members: Members = [], blindKey: (@Sendable () -> (String) -> UInt64)? = nil) {
+        self.households = households; self.members = members; self.blindKey = blindKey
+    }
+
+    /// The engine's key of a blind index: its first 8 bytes (given as 16 or more hex digits).
+    public static func key(blindIndex hex: some Collection<UInt8>) -> UInt64? {
+        var k: UInt64 = 0, n = 0
+        for c in hex.prefix(16) {
+            let v: UInt64
+            switch c {
+            case 48...57: v = UInt64(c - 48)
+            case 97...102: v = UInt64(c - 87)
+            default: return nil
+            }
+            k = k << 4 | v
+            n += 1
+        }
+        return n == 16 ? k : nil
+    }
 }

@@ -20,11 +20,11 @@ public enum RegisterImport {
     public struct Register: Sendable {
         /// Village-level and other known codes: a household must hang on a known village.
         public var knownRegion: @Sendable (RegionCode) -> Bool
-        /// The household a person already belongs to, by `ResidentID.key`.
-        public var householdOfPerson: [UInt64: String]
+        /// The household a person already belongs to.
+        public var householdOfPerson: @Sendable (ResidentID) -> String?
         /// Households already stored, by id, for re-runs.
         public var existing: [String: HouseholdRecord]
-        public init(knownRegion: @escaping @Sendable (RegionCode) -> Bool, householdOfPerson: [UInt64: String], existing: [String: HouseholdRecord]) {
+        public init(knownRegion: @escaping @Sendable (RegionCode) -> Bool, householdOfPerson: @escaping @Sendable (ResidentID) -> String?, existing: [String: HouseholdRecord]) {
             self.knownRegion = knownRegion; self.householdOfPerson = householdOfPerson; self.existing = existing
         }
     }
@@ -219,7 +219,7 @@ public enum RegisterImport {
                                                                             "resident ID \(rid.masked) already appears on line \(first.line) (household \(other)); a person belongs to one household only")))
                     } else {
                         personLine[rid.key] = (Int32(row.line), Int32(slot))
-                        if let other = register.householdOfPerson[rid.key], other != hid {
+                        if let other = register.householdOfPerson(rid), other != hid {
                             problems.append(FieldProblem("resident_id", Message("身份证号码\(rid.masked)已登记在户\(other)中，一人只能属于一户",
                                                                                 "resident ID \(rid.masked) is already registered in household \(other); a person belongs to one household only")))
                         }

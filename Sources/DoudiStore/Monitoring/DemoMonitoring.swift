@@ -12,7 +12,7 @@ enum DemoMonitoring {
         let r = DemoLoader.county.subtreeRange
         let rows = try await db.read { sql in
             try await sql.raw("""
-                SELECT h.id, h.region, h.poverty_status, m.resident_id, m.name FROM households h JOIN members m ON m.household_id = h.id
+                SELECT h.id, h.region, h.poverty_status, m.resident_sealed AS resident_id, m.name FROM households h JOIN members m ON m.household_id = h.id
                 WHERE m.relation = 'head' AND h.poverty_status <> 'notExited' AND h.region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
                 ORDER BY h.id LIMIT 24
                 """).all(decoding: Row.self)
@@ -21,7 +21,8 @@ enum DemoMonitoring {
         let kinds: [[RiskKind]] = [[.illness], [.disaster], [.unstableEmployment], [.accident, .illness], [.educationCost], [.disability]]
         var leads: [(id: Int64, row: Row, day: CivilDate)] = []
         for (i, row) in rows.enumerated() {
-            guard let person = try? ResidentID(row.resident_id), let village = RegionCode(value: UInt64(row.region)) else { continue }
+            let plain = try db.fields.open(row.resident_id)
+            guard let person = try? ResidentID(plain), let village = RegionCode(value: UInt64(row.region)) else { continue }
             let day = today.adding(days: -(i % 14))
             let actor = Actor(userID: 0, username: "demo", role: .villageCadre, region: village)
             let lead = LeadStore.NewLead(channel: channels[i % channels.count], person: person, name: row.name, mobile: "1380000\(String(format: "%04d", i))",

@@ -80,15 +80,15 @@ public struct LeadStore: Sendable {
         }
         let match = try await tx.sql.raw("""
             SELECT m.household_id, h.region FROM members m JOIN households h ON h.id = m.household_id
-            WHERE m.resident_id = \(bind: lead.person.text)
+            WHERE m.resident_index = \(bind: try tx.fields.index(lead.person.text))
             """).first(decoding: Match.self)
         let region = match.flatMap { RegionCode(value: UInt64($0.region)) } ?? lead.village
         guard scope.contains(region) else { throw StoreError.forbidden }
         return (try await write(tx, [Placed(lead: lead, householdID: match?.household_id, region: region)], by: actor)[0], region)
     }
 
-    static let columns = ["tracking_code", "channel", "status", "region", "household_id", "resident_id", "name", "mobile", "risk_kinds",
-                          "description", "details", "created_at", "updated_at"]
+    static let columns = ["tracking_code", "channel", "status", "region", "household_id", "resident_sealed", "resident_index", "name",
+                          "mobile_sealed", "risk_kinds", "description", "details", "created_at", "updated_at"]
 
     /// A new lead whose place is known: the person's household (nil: not registered) and the village it belongs to.
     struct Placed {
@@ -102,12 +102,13 @@ public struct LeadStore: Sendable {
         var g = SystemRandomNumberGenerator()
         let now = tx.clock.nowMillis()
         var codes: [String] = [], rows: [[BulkValue]] = [], audits: [AuditLog.Pending] = []
-        for p in placed {
+        let sealed = try tx.fields.withSealer { s in placed.map { (s.seal($0.lead.person.text), s.index($0.lead.person.text), s.seal($0.lead.mobile)) } }
+        for (p, (person, index, mobile)) in zip(placed, sealed) {
             let code = TrackingCode.make(using: &g), lead = p.lead
             let kinds = lead.riskKinds.map(\.rawValue).joined(separator: ",")
             codes.append(code)
             rows.append([.text(code), .text(lead.channel.rawValue), .text(LeadStatus.open.rawValue), .int(Int64(p.region.value)),
-                         p.householdID.map(BulkValue.text) ?? .null, .text(lead.person.text), .text(lead.name), .text(lead.mobile), .text(kinds),
+                         p.householdID.map(BulkValue.text) ?? .null, .text(person), .text(index), .text(lead.name), .text(mobile), .text(kinds),
                          .text(lead.description), .text(lead.details), .int(now), .int(now)])
             audits.append(AuditLog.Pending(actor: actor, action: "lead.\(lead.channel.rawValue)", subject: code, region: p.region, before: nil,
                                            after: ["residentId": lead.person.masked, "riskKinds": kinds, "registered": p.householdID == nil ? "no" : "yes"]))
@@ -129,18 +130,18 @@ public struct LeadStore: Sendable {
     /// `insert` for many public leads at once, in four statements: villages, households matched, leads, audit.
     static func insertMany(_ tx: Tx, _ leads: [NewLead]) async throws -> [Result<String, any Error>] {
         struct Code: Decodable { var code: Int64 }
-        struct Person: Decodable { var resident_id: String; var household_id: String; var region: Int64 }
+        struct Person: Decodable { var resident_index: String; var household_id: String; var region: Int64 }
         let villages = Set(leads.map { Int64($0.village.value) })
         let known = Set(try await tx.sql.raw("SELECT code FROM regions WHERE code IN (\(binds: Array(villages)))").all(decoding: Code.self).map(\.code))
-        let people = Array(Set(leads.map(\.person.text)))
+        let indexes = try tx.fields.withSealer { s in leads.map { s.index($0.person.text) } }
         let matched = Dictionary(try await tx.sql.raw("""
-            SELECT m.resident_id, m.household_id, h.region FROM members m JOIN households h ON h.id = m.household_id
-            WHERE m.resident_id IN (\(binds: people))
-            """).all(decoding: Person.self).map { ($0.resident_id, $0) }, uniquingKeysWith: { a, _ in a })
+            SELECT m.resident_index, m.household_id, h.region FROM members m JOIN households h ON h.id = m.household_id
+            WHERE m.resident_index IN (\(binds: Array(Set(indexes))))
+            """).all(decoding: Person.self).map { ($0.resident_index, $0) }, uniquingKeysWith: { a, _ in a })
         var placed: [Placed] = [], slots: [Int?] = []
-        for lead in leads {
+        for (lead, index) in zip(leads, indexes) {
             guard known.contains(Int64(lead.village.value)) else { slots.append(nil); continue }
-            let m = matched[lead.person.text]
+            let m = matched[index]
             slots.append(placed.count)
             placed.append(Placed(lead: lead, householdID: m?.household_id, region: m.flatMap { RegionCode(value: UInt64($0.region)) } ?? lead.village))
         }
@@ -164,7 +165,7 @@ public struct LeadStore: Sendable {
     public func recordVisit(_ visit: Visit.Checked, householdID: String, by actor: Actor) async throws -> String? {
         guard actor.role.may(.writeRegister) else { throw StoreError.forbidden }
         return try await db.transaction { tx in
-            guard let h = try await HouseholdStore.load(tx.sql, id: householdID, actor: actor), let head = h.record.head ?? h.record.members.first else {
+            guard let h = try await HouseholdStore.load(tx.sql, tx.fields, id: householdID, actor: actor), let head = h.record.head ?? h.record.members.first else {
                 throw StoreError.notFound
             }
             var code: String?
@@ -218,7 +219,7 @@ public struct LeadStore: Sendable {
             var type: String?, reason: String?, mergedInto: Int64?, kinds = lead.riskKinds
             switch decision {
             case .confirmed(let t, let k):
-                guard let hid = lead.householdID, let h = try await HouseholdStore.load(tx.sql, id: hid, actor: actor) else {
+                guard let hid = lead.householdID, let h = try await HouseholdStore.load(tx.sql, tx.fields, id: hid, actor: actor) else {
                     throw StoreError.invalid([FieldProblem("decision", Message("此人尚未登记，请先登记其家庭再确认", "the person is not registered: register the household before confirming"))])
                 }
                 if let p = t.problem(for: h.household.povertyStatus) { throw StoreError.invalid([p]) }
@@ -266,7 +267,8 @@ public struct LeadStore: Sendable {
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
         let r = actor.region.subtreeRange
         var q: SQLQueryString = """
-            SELECT id, channel, status, region, household_id, resident_id, name, mobile, risk_kinds, description, details, created_at, monitoring_type
+            SELECT id, channel, status, region, household_id, resident_sealed AS resident_id, name, mobile_sealed AS mobile, risk_kinds, description,
+              details, created_at, monitoring_type
             FROM leads WHERE region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
             """
         if let status { q.appendInterpolation(unsafeRaw: " AND status = "); q.appendInterpolation(bind: status.rawValue) }
@@ -275,6 +277,12 @@ public struct LeadStore: Sendable {
         return try await db.read { sql in
             var leads = try await sql.raw(q).all(decoding: LeadSummary.self)
             let book = try await PolicyStore.book(sql)
+            try db.fields.withSealer { s in
+                for i in leads.indices {
+                    leads[i].residentID = try s.open(leads[i].residentID)
+                    leads[i].mobile = try s.open(leads[i].mobile)
+                }
+            }
             for i in leads.indices {
                 leads[i].verification = book.policy(region: leads[i].region, year: leads[i].createdOn.year).verification
             }
@@ -288,9 +296,9 @@ public struct LeadStore: Sendable {
         guard TrackingCode.isWellFormed(trackingCode) else { return nil }
         struct Row: Decodable { var status: String; var mobile: String }
         let row = try await db.read { sql in
-            try await sql.raw("SELECT status, mobile FROM leads WHERE tracking_code = \(bind: trackingCode)").first(decoding: Row.self)
+            try await sql.raw("SELECT status, mobile_sealed AS mobile FROM leads WHERE tracking_code = \(bind: trackingCode)").first(decoding: Row.self)
         }
-        guard let row, row.mobile == mobile else { return nil }
+        guard let row, try db.fields.open(row.mobile) == mobile else { return nil }
         return LeadStatus(rawValue: row.status)
     }
 }

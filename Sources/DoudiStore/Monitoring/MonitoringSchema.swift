@@ -82,4 +82,12 @@ enum MonitoringSchema {
             "CREATE UNIQUE INDEX episodes_one_open ON episodes (household_id) WHERE \(EpisodeStore.openCondition)",
         ]
     }
+
+    /// Version 11: the person and mobile number of a lead sealed, the person found by a blind index.
+    static func v11(_ tx: Tx) async throws {
+        try await tx.run(["DROP INDEX leads_resident", "ALTER TABLE leads RENAME COLUMN resident_id TO resident_sealed",
+                          "ALTER TABLE leads RENAME COLUMN mobile TO mobile_sealed", "ALTER TABLE leads ADD COLUMN resident_index TEXT"])
+        try await SealedTable.leads.sealPlain(tx)
+        try await tx.run(["CREATE INDEX leads_resident ON leads (resident_index)"])
+    }
 }

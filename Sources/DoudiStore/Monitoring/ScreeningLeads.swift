@@ -31,7 +31,7 @@ extension LeadStore {
                 for d in try await tx.sql.raw("SELECT id, details FROM leads WHERE id IN (\(binds: Array(batch)))").all(decoding: LeadDetails.self) { details[d.id] = d.details }
             }
             let r = actor.region.subtreeRange
-            let people = "SELECT household_id, resident_id, name, phone, CAST(region AS TEXT) FROM members WHERE region BETWEEN \(r.lowerBound) AND \(r.upperBound) AND household_id IN "
+            let people = "SELECT household_id, resident_sealed, name, phone_sealed, CAST(region AS TEXT) FROM members WHERE region BETWEEN \(r.lowerBound) AND \(r.upperBound) AND household_id IN "
             func marks(_ n: Int) -> String { "(" + Array(repeating: "?", count: n).joined(separator: ",") + ")" }
             for batch in stride(from: 0, to: findings.count, by: 5000).map({ findings[$0..<min($0 + 5000, findings.count)] }) {
                 let ids = batch.map(\.householdID)
@@ -49,6 +49,10 @@ extension LeadStore {
                     for m in try await tx.textRows(people + marks(headless.count) + " ORDER BY id DESC", headless) {
                         if let p = Person(m) { heads[p.household_id] = p }
                     }
+                }
+                // Opened here, for the new leads only (sealed again there, under a fresh IV).
+                try tx.fields.withSealer { s in
+                    for (k, p) in heads { heads[k] = try p.opened(s) }
                 }
                 for f in batch {
                     let note = f.note(asOf: asOf)
@@ -91,6 +95,12 @@ extension LeadStore {
         init?(_ cells: [String?]) {
             guard cells.count == 5, let h = cells[0], let r = cells[1], let n = cells[2], let region = cells[4].flatMap({ Int64($0) }) else { return nil }
             household_id = h; resident_id = r; name = n; phone = cells[3]; self.region = region
+        }
+        func opened(_ s: FieldSecrets.Sealer) throws -> Person {
+            var p = self
+            p.resident_id = try s.open(resident_id)
+            p.phone = try s.open(phone)
+            return p
         }
     }
 }

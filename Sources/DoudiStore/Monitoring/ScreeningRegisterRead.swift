@@ -12,10 +12,17 @@ extension LeadStore {
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
         let r = actor.region.subtreeRange
         let within = "region BETWEEN \(Int64(r.lowerBound)) AND \(Int64(r.upperBound))"
+        var register: ScreeningRegister
         switch db.engine {
-        case .sqlite: return try await sqliteRegister(within)
-        case .postgres: return try await postgresRegister(within)
+        case .sqlite: register = try await sqliteRegister(within)
+        case .postgres: register = try await postgresRegister(within)
         }
+        // Members come with their blind index in place of the sealed resident ID: the feeds' IDs are matched
+        // through the same index, and nothing is opened.
+        let fields = db.fields
+        _ = try fields.blindKeyer()
+        register.blindKey = { (try? fields.blindKeyer()) ?? { _ in 0 } }
+        return register
     }
 
     /// SQLite through RawSQLite, cell by cell (SQLKit's row decoding costs seconds per million rows).
@@ -31,7 +38,7 @@ extension LeadStore {
         }
         async let m = RawSQLite.read(path: db.location) { raw in
             var rows = MemberRows(capacity: 4 * Int(try raw.scalar(countHouseholds)))
-            let s = try raw.prepare("SELECT resident_id, household_id, labor_ability FROM members WHERE \(within)")
+            let s = try raw.prepare("SELECT resident_index, household_id, labor_ability FROM members WHERE \(within)")
             while try s.step() {
                 s.withText(1) { rows.household($0) }
                 let labour = s.withText(2) { MemberRows.labour($0) }
@@ -79,7 +86,7 @@ extension LeadStore {
                         var rows = MemberRows(capacity: 2 * households)
                         for start in starts.enumerated().filter({ $0.offset % 2 == lane }).map(\.element) {
                             try await pg.slices("""
-                                SELECT string_agg(resident_id || ',' || household_id || ',' || labor_ability, E'\\n')
+                                SELECT string_agg(resident_index || ',' || household_id || ',' || labor_ability, E'\\n')
                                 FROM members WHERE id >= \(start) AND id < \(start + step) AND \(within)
                                 """, db.logger) { line in
                                 guard line.count == 3 else { return }

@@ -58,8 +58,8 @@ public struct HouseholdStore: Sendable {
     let db: Database
     public init(_ db: Database) { self.db = db }
 
-    static let memberColumns = ["resident_id", "household_id", "region", "name", "relation", "sex", "birth_date", "labor_ability",
-                                "health", "disability_grade", "schooling", "employment", "phone", "child_category"]
+    static let memberColumns = ["resident_sealed", "resident_index", "household_id", "region", "name", "relation", "sex", "birth_date",
+                                "labor_ability", "health", "disability_grade", "schooling", "employment", "phone_sealed", "child_category"]
     static let householdColumns = ["id", "region", "poverty_status", "dibao", "near_dibao", "extreme_hardship",
                                    "income_per_capita", "address", "created_at", "updated_at"]
 
@@ -75,12 +75,17 @@ public struct HouseholdStore: Sendable {
 
     static let householdSelect = "SELECT id, region, poverty_status, dibao, near_dibao, extreme_hardship, income_per_capita, address FROM households"
 
+    /// A member's row, its resident ID and phone still sealed.
     struct MemberRow: Decodable {
-        var id: Int64; var resident_id: String; var household_id: String; var name: String; var relation: String; var sex: String
+        var id: Int64; var resident_sealed: String; var household_id: String; var name: String; var relation: String; var sex: String
         var birth_date: String; var labor_ability: String; var health: String; var disability_grade: Int?; var schooling: String
-        var employment: String; var phone: String?; var child_category: String?
-        var stored: StoredMember? {
-            guard let rid = try? ResidentID(resident_id), let relation = Relation(rawValue: relation), let sex = Sex(rawValue: sex),
+        var employment: String; var phone_sealed: String?; var child_category: String?
+
+        /// The member, opened; nil for a row no type knows. A sealed value that does not open is an error: the
+        /// row was altered, or the key file is not this database's.
+        func stored(_ s: FieldSecrets.Sealer) throws -> StoredMember? {
+            let phone = try s.open(phone_sealed), plainID = try s.open(resident_sealed)
+            guard let rid = try? ResidentID(plainID), let relation = Relation(rawValue: relation), let sex = Sex(rawValue: sex),
                   let birth = CivilDate(birth_date), let labor = LaborAbility(rawValue: labor_ability),
                   let health = HealthStatus(rawValue: health), let schooling = Schooling(rawValue: schooling),
                   let employment = Employment(rawValue: employment) else { return nil }
@@ -92,11 +97,11 @@ public struct HouseholdStore: Sendable {
     }
 
     /// A member's columns, in `memberColumns` order.
-    static func write<W: RowWriter>(_ m: Member, region: RegionCode, to w: inout W) {
-        w.text(m.residentID.text); w.text(m.householdID); w.int(Int64(region.value)); w.text(m.name); w.text(m.relation.rawValue)
+    static func write<W: RowWriter>(_ m: Member, region: RegionCode, sealing s: FieldSecrets.Sealer, to w: inout W) {
+        w.text(s.seal(m.residentID.text)); w.text(s.index(m.residentID.text)); w.text(m.householdID); w.int(Int64(region.value)); w.text(m.name); w.text(m.relation.rawValue)
         w.text(m.sex.rawValue); w.text(m.birthDate.description); w.text(m.laborAbility.rawValue); w.text(m.health.rawValue)
         w.int(m.disabilityGrade.map(Int64.init)); w.text(m.schooling.rawValue); w.text(m.employment.rawValue)
-        w.text(m.phone); w.text(m.childCategory?.rawValue)
+        w.text(s.seal(m.phone)); w.text(m.childCategory?.rawValue)
     }
 
     /// A household's columns, in `householdColumns` order.
@@ -106,7 +111,9 @@ public struct HouseholdStore: Sendable {
         w.int(now); w.int(now)
     }
 
-    static func bulkRow(_ m: Member, region: RegionCode) -> [BulkValue] { BulkValues.row { write(m, region: region, to: &$0) } }
+    static func bulkRow(_ m: Member, region: RegionCode, sealing s: FieldSecrets.Sealer) -> [BulkValue] {
+        BulkValues.row { write(m, region: region, sealing: s, to: &$0) }
+    }
     static func bulkRow(_ h: Household, now: Int64) -> [BulkValue] { BulkValues.row { write(h, now: now, to: &$0) } }
 
     static func scope(_ actor: Actor, column: String = "region") -> SQLQueryString {
@@ -114,19 +121,24 @@ public struct HouseholdStore: Sendable {
         return "\(unsafeRaw: column) BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))"
     }
 
-    static let memberSelect = "SELECT id, resident_id, household_id, name, relation, sex, birth_date, labor_ability, health, disability_grade, schooling, employment, phone, child_category FROM members"
+    static let memberSelect = "SELECT id, resident_sealed, household_id, name, relation, sex, birth_date, labor_ability, health, disability_grade, schooling, employment, phone_sealed, child_category FROM members"
 
-    static func load(_ sql: any SQLDatabase, id: String, actor: Actor) async throws -> StoredHousehold? {
+    /// Members' rows opened.
+    static func open(_ rows: [MemberRow], _ fields: FieldSecrets) throws -> [StoredMember] {
+        try fields.withSealer { s in try rows.compactMap { try $0.stored(s) } }
+    }
+
+    static func load(_ sql: any SQLDatabase, _ fields: FieldSecrets, id: String, actor: Actor) async throws -> StoredHousehold? {
         guard let row = try await sql.raw("\(unsafeRaw: householdSelect) WHERE id = \(bind: id) AND \(scope(actor))").first(decoding: HouseholdRow.self),
               let household = row.household else { return nil }
         let members = try await sql.raw("\(unsafeRaw: memberSelect) WHERE household_id = \(bind: id) ORDER BY id").all(decoding: MemberRow.self)
-        return StoredHousehold(household: household, members: members.compactMap(\.stored))
+        return StoredHousehold(household: household, members: try open(members, fields))
     }
 
     /// One household with its members, or nil when it does not exist or lies outside the actor's region.
     public func get(_ id: String, by actor: Actor) async throws -> StoredHousehold? {
         guard actor.role.may(.readRegister) else { return nil }
-        return try await db.read { sql in try await Self.load(sql, id: id, actor: actor) }
+        return try await db.read { sql in try await Self.load(sql, db.fields, id: id, actor: actor) }
     }
 
     /// Search by part of a member's name or a household id, by exact resident ID, by region.
@@ -146,8 +158,8 @@ public struct HouseholdStore: Sendable {
             filter.appendInterpolation(bind: Int64(r.upperBound))
         }
         if let residentID {
-            filter.appendInterpolation(unsafeRaw: " AND h.id IN (SELECT household_id FROM members WHERE resident_id = ")
-            filter.appendInterpolation(bind: residentID.text)
+            filter.appendInterpolation(unsafeRaw: " AND h.id IN (SELECT household_id FROM members WHERE resident_index = ")
+            filter.appendInterpolation(bind: try db.fields.index(residentID.text))
             filter.appendInterpolation(unsafeRaw: ")")
         }
         if let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
@@ -167,18 +179,26 @@ public struct HouseholdStore: Sendable {
             try await sql.raw("""
                 SELECT h.id, h.region, h.poverty_status, h.dibao,
                   (SELECT name FROM members m WHERE m.household_id = h.id AND m.relation = 'head' LIMIT 1) AS head_name,
-                  (SELECT resident_id FROM members m WHERE m.household_id = h.id AND m.relation = 'head' LIMIT 1) AS head_resident_id,
+                  (SELECT resident_sealed FROM members m WHERE m.household_id = h.id AND m.relation = 'head' LIMIT 1) AS head_resident_id,
                   (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id) AS member_count
                 FROM households h WHERE \(filter)
                 ORDER BY h.updated_at DESC, h.id LIMIT \(unsafeRaw: String(max(1, min(limit, 200)))) OFFSET \(unsafeRaw: String(max(0, offset)))
                 """).all(decoding: HouseholdSummary.self)
         }
-        return (total, items)
+        // The head's resident ID is shown masked: opened here, for the page's few rows.
+        let opened = try db.fields.withSealer { s in
+            try items.map { item in
+                var item = item
+                item.headResidentID = try s.open(item.headResidentID)
+                return item
+            }
+        }
+        return (total, opened)
     }
 
     /// The household in the register that holds this person, by whoever asks (a person belongs to one household only).
-    static func householdOf(_ sql: any SQLDatabase, _ rid: ResidentID) async throws -> String? {
-        try await sql.raw("SELECT household_id FROM members WHERE resident_id = \(bind: rid.text)").first(decoding: HouseholdIDRow.self)?.household_id
+    static func householdOf(_ tx: Tx, _ rid: ResidentID) async throws -> String? {
+        try await tx.sql.raw("SELECT household_id FROM members WHERE resident_index = \(bind: try tx.fields.index(rid.text))").first(decoding: HouseholdIDRow.self)?.household_id
     }
 
     struct HouseholdIDRow: Decodable { var household_id: String }
@@ -197,14 +217,15 @@ public struct HouseholdStore: Sendable {
                 throw Self.taken(record.household.id)
             }
             for m in record.members {
-                if let other = try await Self.householdOf(tx.sql, m.residentID) { throw Self.elsewhere(other) }
+                if let other = try await Self.householdOf(tx, m.residentID) { throw Self.elsewhere(other) }
             }
             let now = tx.clock.nowMillis()
             try await tx.bulkInsert(table: "households", columns: Self.householdColumns, rows: [Self.bulkRow(record.household, now: now)])
-            try await tx.bulkInsert(table: "members", columns: Self.memberColumns, rows: record.members.map { Self.bulkRow($0, region: record.household.regionCode) })
+            let rows = try tx.fields.withSealer { s in record.members.map { Self.bulkRow($0, region: record.household.regionCode, sealing: s) } }
+            try await tx.bulkInsert(table: "members", columns: Self.memberColumns, rows: rows)
             try await AuditLog.record(tx, actor: actor, action: "household.create", subject: record.household.id,
                                       region: record.household.regionCode, before: nil, after: AuditView(record))
-            guard let stored = try await Self.load(tx.sql, id: record.household.id, actor: actor) else { throw StoreError.notFound }
+            guard let stored = try await Self.load(tx.sql, tx.fields, id: record.household.id, actor: actor) else { throw StoreError.notFound }
             return stored
         }
     }
@@ -222,7 +243,7 @@ public struct HouseholdStore: Sendable {
         let problems = household.problems()
         if !problems.isEmpty { throw StoreError.invalid(problems) }
         return try await db.transaction { tx in
-            guard let before = try await Self.load(tx.sql, id: household.id, actor: actor) else { throw StoreError.notFound }
+            guard let before = try await Self.load(tx.sql, tx.fields, id: household.id, actor: actor) else { throw StoreError.notFound }
             guard actor.reaches(household.regionCode) else { throw StoreError.forbidden }
             try await Self.requireVillage(tx.sql, household.regionCode)
             let h = household
@@ -235,7 +256,7 @@ public struct HouseholdStore: Sendable {
             try await tx.sql.raw("UPDATE members SET region = \(bind: Int64(h.regionCode.value)) WHERE household_id = \(bind: h.id)").run()
             try await AuditLog.record(tx, actor: actor, action: "household.update", subject: h.id, region: h.regionCode,
                                       before: AuditView(before.record), after: AuditView(HouseholdRecord(household: h, members: before.record.members)))
-            guard let stored = try await Self.load(tx.sql, id: h.id, actor: actor) else { throw StoreError.notFound }
+            guard let stored = try await Self.load(tx.sql, tx.fields, id: h.id, actor: actor) else { throw StoreError.notFound }
             return stored
         }
     }
@@ -245,16 +266,17 @@ public struct HouseholdStore: Sendable {
         let today = today ?? db.clock.today()
         guard actor.role.may(.writeRegister) else { throw StoreError.forbidden }
         return try await db.transaction { tx in
-            guard let before = try await Self.load(tx.sql, id: member.householdID, actor: actor) else { throw StoreError.notFound }
-            if let other = try await Self.householdOf(tx.sql, member.residentID) { throw Self.elsewhere(other) }
+            guard let before = try await Self.load(tx.sql, tx.fields, id: member.householdID, actor: actor) else { throw StoreError.notFound }
+            if let other = try await Self.householdOf(tx, member.residentID) { throw Self.elsewhere(other) }
             let after = HouseholdRecord(household: before.household, members: before.record.members + [member])
             let problems = after.problems(today: today)
             if !problems.isEmpty { throw StoreError.invalid(problems) }
-            try await tx.bulkInsert(table: "members", columns: Self.memberColumns, rows: [Self.bulkRow(member, region: before.household.regionCode)])
+            let row = try tx.fields.withSealer { s in Self.bulkRow(member, region: before.household.regionCode, sealing: s) }
+            try await tx.bulkInsert(table: "members", columns: Self.memberColumns, rows: [row])
             try await tx.sql.raw("UPDATE households SET updated_at = \(bind: tx.clock.nowMillis()) WHERE id = \(bind: member.householdID)").run()
             try await AuditLog.record(tx, actor: actor, action: "member.add", subject: member.householdID, region: before.household.regionCode,
                                       before: AuditView(before.record), after: AuditView(after))
-            guard let stored = try await Self.load(tx.sql, id: member.householdID, actor: actor) else { throw StoreError.notFound }
+            guard let stored = try await Self.load(tx.sql, tx.fields, id: member.householdID, actor: actor) else { throw StoreError.notFound }
             return stored
         }
     }
@@ -271,7 +293,7 @@ public struct HouseholdStore: Sendable {
         guard actor.role.may(.revealPersonalData) else { throw StoreError.forbidden }
         return try await db.transaction { tx in
             guard let row = try await tx.sql.raw("\(unsafeRaw: Self.memberSelect) WHERE id = \(bind: memberID) AND \(Self.scope(actor))").first(decoding: MemberRow.self),
-                  let m = row.stored else { throw StoreError.notFound }
+                  let m = try Self.open([row], tx.fields).first else { throw StoreError.notFound }
             let region = try await tx.sql.raw("\(unsafeRaw: Self.householdSelect) WHERE id = \(bind: m.member.householdID)").first(decoding: HouseholdRow.self)?.household?.regionCode ?? actor.region
             try await AuditLog.record(tx, actor: actor, action: "member.reveal", subject: "\(m.member.householdID)/\(memberID)",
                                       region: region, before: nil, after: ["residentId": m.member.residentID.masked, "phone": m.member.maskedPhone ?? ""])
@@ -318,9 +340,9 @@ extension HouseholdStore.HouseholdRow {
 
 extension HouseholdStore.MemberRow {
     init(_ s: RawSQLite.Statement) {
-        self.init(id: s.int(0) ?? 0, resident_id: s.text(1) ?? "", household_id: s.text(2) ?? "", name: s.text(3) ?? "",
+        self.init(id: s.int(0) ?? 0, resident_sealed: s.text(1) ?? "", household_id: s.text(2) ?? "", name: s.text(3) ?? "",
                   relation: s.text(4) ?? "", sex: s.text(5) ?? "", birth_date: s.text(6) ?? "", labor_ability: s.text(7) ?? "",
                   health: s.text(8) ?? "", disability_grade: s.int(9).map(Int.init), schooling: s.text(10) ?? "",
-                  employment: s.text(11) ?? "", phone: s.text(12), child_category: s.text(13))
+                  employment: s.text(11) ?? "", phone_sealed: s.text(12), child_category: s.text(13))
     }
 }

@@ -41,8 +41,8 @@ extension HouseholdStore {
         // The load touches every page of the register: a large cache for it (measured: 23.7 s to 15.1 s for
         // 200,000 households); foreign keys are checked once, at commit.
         let pragmas = Database.sqlitePragmas + ["PRAGMA cache_size = -1048576", "PRAGMA defer_foreign_keys = ON"]
-        let logger = db.logger
-        try await RawSQLite.transaction(db, pragmas: pragmas) { raw in
+        let logger = db.logger, fields = db.fields
+        try await RawSQLite.transaction(db, pragmas: pragmas) { raw in try fields.withSealer { sealer in
             let clock = ContinuousClock()
             var t0 = clock.now
             func lap(_ what: String) {
@@ -64,7 +64,7 @@ extension HouseholdStore {
                 switch batches.next() {
                 case .households: throw BulkLoad.OutOfOrder()
                 case .members(let candidates):
-                    for c in candidates { try m.run { write(c.member, region: c.region, to: &$0) } }
+                    for c in candidates { try m.run { write(c.member, region: c.region, sealing: sealer, to: &$0) } }
                 case .verdict(let taken):
                     lap("members")
                     let a = try raw.prepare(insertSQL("audit_log", AuditLog.columns + AuditChain.columns))
@@ -94,7 +94,7 @@ extension HouseholdStore {
                     return
                 }
             }
-        }
+        } }
     }
 
     /// The PostgreSQL path of `store`: COPY in batches inside the caller's transaction.
@@ -107,7 +107,8 @@ extension HouseholdStore {
         for start in stride(from: 0, to: records.count, by: batch) {
             let slice = records[start..<min(start + batch, records.count)]
             try await tx.bulkInsert(table: "households", columns: householdColumns, rows: slice.map { bulkRow($0.household, now: load.now) })
-            try await tx.bulkInsert(table: "members", columns: memberColumns, rows: slice.flatMap { r in r.members.map { bulkRow($0, region: r.household.regionCode) } })
+            let members = try tx.fields.withSealer { s in slice.flatMap { r in r.members.map { bulkRow($0, region: r.household.regionCode, sealing: s) } } }
+            try await tx.bulkInsert(table: "members", columns: memberColumns, rows: members)
             try await tx.bulkInsert(table: "audit_log", columns: AuditLog.columns + AuditChain.columns, rows: slice.map { chain.link(load.auditRow($0)) })
         }
         for index in rebuild { try await tx.sql.raw(SQLQueryString(index.ddl)).run() }

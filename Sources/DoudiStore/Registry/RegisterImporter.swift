@@ -62,7 +62,18 @@ public struct RegisterImporter: Sendable {
         let (existingPeople, existing) = db.engine == .sqlite
             ? try await sqliteContext(ids: Self.householdIDs(hTable))
             : (try await peopleIndex(), try await existingHouseholds(ids: Self.householdIDs(hTable)))
-        let register = RegisterImport.Register(knownRegion: { villages.contains($0.value) }, householdOfPerson: existingPeople, existing: existing)
+        // People already stored are known by their blind index: a person is looked up only when there are some.
+        let fields = db.fields
+        let householdOfPerson: @Sendable (ResidentID) -> String?
+        if existingPeople.isEmpty {
+            householdOfPerson = { _ in nil }
+        } else {
+            householdOfPerson = { rid in
+                guard let index = try? fields.index(rid.text) else { return nil }
+                return existingPeople[index]
+            }
+        }
+        let register = RegisterImport.Register(knownRegion: { villages.contains($0.value) }, householdOfPerson: householdOfPerson, existing: existing)
         lap("register context")
         let checker = RegisterImport.Checker(households: hName, hTable, members: mName, mTable, register: register, today: today)
         lap("households checked")
@@ -97,22 +108,24 @@ public struct RegisterImporter: Sendable {
         return out
     }
 
-    struct PersonRow: Decodable { var resident_id: String; var household_id: String }
+    struct PersonRow: Decodable { var resident_index: String; var household_id: String }
 
-    /// Everyone in the register, whatever their region: a person belongs to one household in the whole register.
-    func peopleIndex() async throws -> [UInt64: String] {
+    /// Everyone in the register by blind index, whatever their region: a person belongs to one household in the
+    /// whole register.
+    func peopleIndex() async throws -> [String: String] {
         try await db.read { sql in
-            var out: [UInt64: String] = [:]
-            for row in try await sql.raw("SELECT resident_id, household_id FROM members").all(decoding: PersonRow.self) {
-                if let rid = try? ResidentID(row.resident_id) { out[rid.key] = row.household_id }
+            var out: [String: String] = [:]
+            for row in try await sql.raw("SELECT resident_index, household_id FROM members").all(decoding: PersonRow.self) {
+                out[row.resident_index] = row.household_id
             }
             return out
         }
     }
 
     /// On SQLite, both at once through one plain read of the register (a re-run reads all of it).
-    func sqliteContext(ids: [String]) async throws -> ([UInt64: String], [String: HouseholdRecord]) {
-        try await RawSQLite.read(path: db.location) { raw in
+    func sqliteContext(ids: [String]) async throws -> ([String: String], [String: HouseholdRecord]) {
+        let fields = db.fields
+        return try await RawSQLite.read(path: db.location) { raw in try fields.withSealer { sealer in
             let wanted = Set(ids)
             var households: [Household] = []
             let h = try raw.prepare(HouseholdStore.householdSelect)
@@ -121,20 +134,17 @@ public struct RegisterImporter: Sendable {
                 households.append(household)
             }
             let found = Set(households.map(\.id))
-            var people: [UInt64: String] = [:]
+            var people: [String: String] = [:]
             var members: [Member] = []
-            let m = try raw.prepare(HouseholdStore.memberSelect + " ORDER BY id")
+            // Only the households of the file are opened; everyone else is known by their index.
+            let m = try raw.prepare(HouseholdStore.memberSelect.replacingOccurrences(of: " FROM members", with: ", resident_index FROM members") + " ORDER BY id")
             while try m.step() {
-                guard let hid = m.text(2) else { continue }
-                if found.contains(hid), let s = HouseholdStore.MemberRow(m).stored {
-                    people[s.member.residentID.key] = hid
-                    members.append(s.member)
-                } else if let rid = m.text(1), let key = try? ResidentID(rid).key {
-                    people[key] = hid
-                }
+                guard let hid = m.text(2), let index = m.text(14) else { continue }
+                people[index] = hid
+                if found.contains(hid), let s = try HouseholdStore.MemberRow(m).stored(sealer) { members.append(s.member) }
             }
             return (people, Self.records(households, members))
-        }
+        } }
     }
 
     /// Households with their members, read apart.
@@ -157,7 +167,7 @@ public struct RegisterImporter: Sendable {
                 let hs = try await sql.raw("\(unsafeRaw: HouseholdStore.householdSelect) WHERE id IN (\(binds: chunk))").all(decoding: HouseholdStore.HouseholdRow.self)
                 guard !hs.isEmpty else { continue }
                 let ms = try await sql.raw("\(unsafeRaw: HouseholdStore.memberSelect) WHERE household_id IN (\(binds: hs.map(\.id)))").all(decoding: HouseholdStore.MemberRow.self)
-                out.merge(Self.records(hs.compactMap(\.household), ms.compactMap(\.stored?.member))) { $1 }
+                out.merge(Self.records(hs.compactMap(\.household), try HouseholdStore.open(ms, db.fields).map(\.member))) { $1 }
             }
             return ()
         }

@@ -30,4 +30,12 @@ enum RegistrySchema {
     static func v10() -> [String] {
         ["DROP INDEX households_region", "CREATE INDEX households_region ON households (region, updated_at DESC, id)"]
     }
+
+    /// Version 11: resident IDs and phones sealed (SM4-CTR with HMAC-SM3), people found by a blind index.
+    static func v11(_ tx: Tx) async throws {
+        try await tx.run(["DROP INDEX members_resident", "ALTER TABLE members RENAME COLUMN resident_id TO resident_sealed",
+                          "ALTER TABLE members RENAME COLUMN phone TO phone_sealed", "ALTER TABLE members ADD COLUMN resident_index TEXT"])
+        try await SealedTable.members.sealPlain(tx)
+        try await tx.run(["CREATE UNIQUE INDEX members_resident ON members (resident_index)"])
+    }
 }

@@ -42,12 +42,14 @@ public enum Backup {
     }
 
     /// Restores `file` into `location`, which must be new or hold no tables: a restore never mixes two registers.
-    public static func restore(from file: String, into location: String) async throws {
+    /// With `keys`, a SQLite backup whose sealed fields they do not open is refused before anything is written.
+    public static func restore(from file: String, into location: String, keys: FieldKeys? = nil) async throws {
         guard FileManager.default.fileExists(atPath: file) else {
             throw Failure(message: Message("备份文件\(file)不存在", "there is no backup file \(file)"))
         }
         if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-            let db = try await Database.open(location, clock: .system, logger: .init(label: "doudi.restore"))
+            // Only to count tables: no record is read, so no key is needed.
+            let db = try await Database.open(location, clock: .system, keys: .fixed(.generate()), logger: .init(label: "doudi.restore"))
             let tables = try await db.read { sql in
                 try await sql.raw("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'public'").first(decoding: Count.self)?.n ?? 0
             }
@@ -60,6 +62,11 @@ public enum Backup {
             let backup = try RawSQLite(path: file)
             guard (try? backup.scalar("SELECT COUNT(*) FROM schema_migrations")) != nil else {
                 throw Failure(message: Message("\(file)不是兜底的数据库备份", "\(file) is not a Doudi database backup"))
+            }
+            if let keys, let rows = try? backup.rows("SELECT version, check_value FROM field_keys"),
+               rows.contains(where: { row in row.count == 2 && keys.check(Int(row[0] ?? "") ?? -1) != row[1] }) {
+                throw Failure(message: Message("密钥文件不是备份所属数据库的密钥文件：请使用该数据库的密钥文件（--key-file）",
+                                               "the key file is not the backed-up database's: give that database's key file (--key-file)"))
             }
             let target = try RawSQLite(path: location, create: true)
             guard try target.scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'") == 0 else { throw notEmpty(location) }

@@ -50,15 +50,19 @@ public final class Database: Sendable {
     public let clock: Clock
     /// Writes of one kind that arrive together share a commit (self-reports).
     let groupCommits = GroupCommits()
+    /// What seals resident IDs, phones and bank accounts, and indexes them.
+    public let fields: FieldSecrets
 
     private init(engine: Engine, location: String, pool: ConnectionPool, writer: ConnectionPool? = nil, writerThread: NIOThreadPool? = nil,
-                 logger: Logger, clock: Clock) {
+                 logger: Logger, clock: Clock, fields: FieldSecrets) {
         self.engine = engine; self.location = location; self.pool = pool; self.writer = writer; self.writerThread = writerThread
-        self.logger = logger; self.clock = clock
+        self.logger = logger; self.clock = clock; self.fields = fields
     }
 
-    /// `location` is a file path (SQLite) or a `postgres://` URL.
-    public static func open(_ location: String, clock: Clock, logger: Logger = Logger(label: "doudi.store")) async throws -> Database {
+    /// `location` is a file path (SQLite) or a `postgres://` URL; `keys` the field keys (a key file, made on
+    /// first use).
+    public static func open(_ location: String, clock: Clock, keys: FieldSecrets.Source, logger: Logger = Logger(label: "doudi.store")) async throws -> Database {
+        let fields = try FieldSecrets(keys)
         if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
             let config: SQLPostgresConfiguration
             do { config = try SQLPostgresConfiguration(url: location) } catch { throw StoreError.badLocation(location) }
@@ -69,7 +73,7 @@ public final class Database: Sendable {
                 _ = try await conn.query("SET client_min_messages TO WARNING", logger: logger)
                 return .postgres(conn)
             }
-            let db = Database(engine: .postgres, location: location, pool: pool, logger: logger, clock: clock)
+            let db = Database(engine: .postgres, location: location, pool: pool, logger: logger, clock: clock, fields: fields)
             // Fail now, with the URL's host, rather than at the first request.
             try await db.withConnection { _ in }
             return db
@@ -88,7 +92,7 @@ public final class Database: Sendable {
         let thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
         let db = Database(engine: .sqlite, location: location, pool: ConnectionPool(limit: 4, make: opener(.singleton)),
-                          writer: ConnectionPool(limit: 1, make: opener(thread)), writerThread: thread, logger: logger, clock: clock)
+                          writer: ConnectionPool(limit: 1, make: opener(thread)), writerThread: thread, logger: logger, clock: clock, fields: fields)
         do {
             // The writer first: it sets WAL, which readers then find.
             try await db.transaction { _ in }
@@ -156,7 +160,7 @@ public final class Database: Sendable {
     /// Runs `body` in one transaction: all of it is stored, or none.
     public func transaction<T: Sendable>(_ body: (Tx) async throws -> T) async throws -> T {
         try await withConnection(from: writer) { conn in
-            let tx = Tx(sql: conn.sql(logger), connection: conn, engine: engine, logger: logger, clock: clock)
+            let tx = Tx(sql: conn.sql(logger), connection: conn, engine: engine, logger: logger, clock: clock, fields: fields)
             // IMMEDIATE takes SQLite's write lock up front, so a write never fails halfway on another process's lock.
             try await tx.sql.raw(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
             do {
@@ -222,6 +226,7 @@ public struct Tx: Sendable {
     public let engine: Engine
     let logger: Logger
     public let clock: Clock
+    public let fields: FieldSecrets
 
     /// Inserts many rows at once: multi-row INSERT statements on SQLite, COPY on PostgreSQL (a few rows
     /// there by one INSERT, which takes one round trip where COPY takes two).

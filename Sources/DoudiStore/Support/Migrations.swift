@@ -39,17 +39,22 @@ extension Database {
             Migration(version: 8, name: "the audit log as a chain of SM3 hashes") { tx in try await AuditSchema.v8(tx) },
             Migration(version: 9, name: "account lockout; idle sessions end") { tx in try await tx.run(AccessSchema.v9()) },
             Migration(version: 10, name: "households listed by village in their order") { tx in try await tx.run(RegistrySchema.v10()) },
+            Migration(version: 11, name: "resident IDs, phones and mobile numbers sealed with SM4; blind indexes") { tx in
+                try await tx.run([FieldKeySchema.table])
+                try await RegistrySchema.v11(tx)
+                try await MonitoringSchema.v11(tx)
+            },
         ]
     }
 
     /// Brings the schema up to date; safe to call at every start and from several processes.
     @discardableResult
-    public func migrate() async throws -> [Migration] {
+    public func migrate(upTo last: Int = .max) async throws -> [Migration] {
         try await transaction { tx in
             try await tx.sql.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
         }
         var applied: [Migration] = []
-        for m in Self.migrations(self) {
+        for m in Self.migrations(self) where m.version <= last {
             let done = try await transaction { tx -> Bool in
                 if engine == .postgres {
                     // One migrator at a time across processes.
@@ -63,6 +68,7 @@ extension Database {
             }
             if !done { applied.append(m) }
         }
+        if last == .max { try await checkFieldKeys() }
         return applied
     }
 

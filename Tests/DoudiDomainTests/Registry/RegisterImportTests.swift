@@ -10,7 +10,7 @@ func rid(_ body17: String) -> String {
 struct RegisterImportTests {
     static let village = RegionCode("430481001001")!
     static let today = CivilDate(year: 2026, month: 11, day: 22)!
-    static let register = RegisterImport.Register(knownRegion: { $0 == village }, householdOfPerson: [:], existing: [:])
+    static let register = RegisterImport.Register(knownRegion: { $0 == village }, householdOfPerson: { _ in nil }, existing: [:])
 
     static func plan(_ h: String, _ m: String, register: RegisterImport.Register = register) throws -> RegisterImport.Plan {
         let ht = try RegisterImport.table(Array(h.utf8), file: "households.csv", required: RegisterImport.householdColumns)
@@ -90,7 +90,7 @@ struct RegisterImportTests {
         #expect(p.accepted.map(\.household.id) == ["H1"])
 
         let key = try ResidentID(head).key
-        let withRegister = RegisterImport.Register(knownRegion: { $0 == Self.village }, householdOfPerson: [key: "H9"], existing: [:])
+        let withRegister = RegisterImport.Register(knownRegion: { $0 == Self.village }, householdOfPerson: { $0.key == key ? "H9" : nil }, existing: [:])
         let p2 = try Self.plan(households, "resident_id,household_id,relation,labor_ability\n\(head),H1,head,full\n", register: withRegister)
         #expect(p2.accepted.isEmpty)
         #expect(p2.rejections.contains { $0.message.zh.contains("H9") && $0.field == "resident_id" })
@@ -129,7 +129,8 @@ struct RegisterImportTests {
             existing[r.household.id] = r
             for mm in r.members { people[mm.residentID.key] = r.household.id }
         }
-        let again = try Self.plan(households, m, register: .init(knownRegion: { $0 == Self.village }, householdOfPerson: people, existing: existing))
+        let known = people
+        let again = try Self.plan(households, m, register: .init(knownRegion: { $0 == Self.village }, householdOfPerson: { known[$0.key] }, existing: existing))
         #expect(again.accepted.isEmpty)
         #expect(again.unchanged == 2)
     }

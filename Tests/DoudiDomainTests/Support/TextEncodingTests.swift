@@ -47,7 +47,7 @@ struct TextEncodingTests {
     @Test func anUnknownNameIsRefused() { #expect(TextEncoding(name: "big5") == nil) }
 
     static let village = RegionCode("430481001001")!
-    static let register = RegisterImport.Register(knownRegion: { $0 == village }, householdOfPerson: [:], existing: [:])
+    static let register = RegisterImport.Register(knownRegion: { $0 == village }, householdOfPerson: { _ in nil }, existing: [:])
 
     /// The register's check over files in GBK: the names come through, and a row with bytes valid in no
     /// encoding is rejected naming its field, never stored empty.

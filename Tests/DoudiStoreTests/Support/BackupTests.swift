@@ -39,7 +39,14 @@ struct BackupTests {
 
             try await withEmptyLocation(backend) { location in
                 try await Backup.restore(from: file, into: location)
-                let restored = try await Database.open(location, clock: .system, logger: .init(label: "test"))
+                // The backup holds no key: another key file is refused before anything is read or written.
+                let stranger = try await Database.open(location, clock: .system, keys: .fixed(.generate()), logger: .init(label: "test"))
+                await #expect(throws: KeyFile.Problem.self) { try await stranger.migrate() }
+                await stranger.close()
+                let restored = try await Database.open(location, clock: .system, keys: .fixed(db.fields.keys), logger: .init(label: "test"))
+                try await restored.migrate()
+                let people = try await LeadStore(restored).leads(by: .system(), status: nil, limit: 500).map(\.residentID)
+                #expect(Set(people).isSuperset(of: (0..<20).map { try! Self.report($0).residentID.text }), "the restored people open under the database's key")
                 let (leads, audited) = try await Self.counts(restored)
                 let chain = try await AuditStore(restored).verify()
                 await restored.close()
