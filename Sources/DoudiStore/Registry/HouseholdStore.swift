@@ -96,12 +96,22 @@ public struct HouseholdStore: Sendable {
         }
     }
 
+    /// A member's sealed columns: its resident ID and phone sealed, the ID's blind index.
+    struct Sealed: Sendable {
+        var residentID: String
+        var index: String
+        var phone: String?
+        init(_ m: Member, _ s: FieldSecrets.Sealer) {
+            residentID = s.seal(m.residentID.text); index = s.index(m.residentID.text); phone = s.seal(m.phone)
+        }
+    }
+
     /// A member's columns, in `memberColumns` order.
-    static func write<W: RowWriter>(_ m: Member, region: RegionCode, sealing s: FieldSecrets.Sealer, to w: inout W) {
-        w.text(s.seal(m.residentID.text)); w.text(s.index(m.residentID.text)); w.text(m.householdID); w.int(Int64(region.value)); w.text(m.name); w.text(m.relation.rawValue)
+    static func write<W: RowWriter>(_ m: Member, region: RegionCode, sealed: Sealed, to w: inout W) {
+        w.text(sealed.residentID); w.text(sealed.index); w.text(m.householdID); w.int(Int64(region.value)); w.text(m.name); w.text(m.relation.rawValue)
         w.text(m.sex.rawValue); w.text(m.birthDate.description); w.text(m.laborAbility.rawValue); w.text(m.health.rawValue)
         w.int(m.disabilityGrade.map(Int64.init)); w.text(m.schooling.rawValue); w.text(m.employment.rawValue)
-        w.text(s.seal(m.phone)); w.text(m.childCategory?.rawValue)
+        w.text(sealed.phone); w.text(m.childCategory?.rawValue)
     }
 
     /// A household's columns, in `householdColumns` order.
@@ -112,7 +122,7 @@ public struct HouseholdStore: Sendable {
     }
 
     static func bulkRow(_ m: Member, region: RegionCode, sealing s: FieldSecrets.Sealer) -> [BulkValue] {
-        BulkValues.row { write(m, region: region, sealing: s, to: &$0) }
+        BulkValues.row { write(m, region: region, sealed: Sealed(m, s), to: &$0) }
     }
     static func bulkRow(_ h: Household, now: Int64) -> [BulkValue] { BulkValues.row { write(h, now: now, to: &$0) } }
 

@@ -10,11 +10,21 @@ import SQLKit
 /// transaction; building the unique index checks once more that no person is in two households.
 extension HouseholdStore {
     /// What the SQLite writer is handed, in this order: the households that may be stored, their members in
-    /// any number of batches, then the households actually taken.
+    /// any number of batches (sealed already, by the thread that hands them over: the writer is the slower
+    /// side), then the households actually taken.
     enum Batch: Sendable {
         case households([Household])
-        case members([RegisterImport.Candidate])
+        case members([SealedCandidate])
         case verdict([HouseholdRecord])
+    }
+
+    struct SealedCandidate: Sendable {
+        var candidate: RegisterImport.Candidate
+        var sealed: Sealed
+    }
+
+    static func sealed(_ candidates: [RegisterImport.Candidate], _ s: FieldSecrets.Sealer) -> [SealedCandidate] {
+        candidates.map { SealedCandidate(candidate: $0, sealed: Sealed($0.member, s)) }
     }
 
     /// Stores checked households. On SQLite the rows go through statements prepared once on a connection of
@@ -27,7 +37,8 @@ extension HouseholdStore {
         case .sqlite:
             let batches = Handoff<Batch>()
             batches.push(.households(records.map(\.household)))
-            batches.push(.members(records.flatMap { r in r.members.map { RegisterImport.Candidate(member: $0, region: r.household.regionCode) } }))
+            let candidates = records.flatMap { r in r.members.map { RegisterImport.Candidate(member: $0, region: r.household.regionCode) } }
+            batches.push(.members(try db.fields.withSealer { sealed(candidates, $0) }))
             batches.push(.verdict(records))
             try await writeSQLite(db, batches, by: actor, source: source)
         }
@@ -41,8 +52,8 @@ extension HouseholdStore {
         // The load touches every page of the register: a large cache for it (measured: 23.7 s to 15.1 s for
         // 200,000 households); foreign keys are checked once, at commit.
         let pragmas = Database.sqlitePragmas + ["PRAGMA cache_size = -1048576", "PRAGMA defer_foreign_keys = ON"]
-        let logger = db.logger, fields = db.fields
-        try await RawSQLite.transaction(db, pragmas: pragmas) { raw in try fields.withSealer { sealer in
+        let logger = db.logger
+        try await RawSQLite.transaction(db, pragmas: pragmas) { raw in
             let clock = ContinuousClock()
             var t0 = clock.now
             func lap(_ what: String) {
@@ -64,7 +75,7 @@ extension HouseholdStore {
                 switch batches.next() {
                 case .households: throw BulkLoad.OutOfOrder()
                 case .members(let candidates):
-                    for c in candidates { try m.run { write(c.member, region: c.region, sealing: sealer, to: &$0) } }
+                    for c in candidates { try m.run { write(c.candidate.member, region: c.candidate.region, sealed: c.sealed, to: &$0) } }
                 case .verdict(let taken):
                     lap("members")
                     let a = try raw.prepare(insertSQL("audit_log", AuditLog.columns + AuditChain.columns))
@@ -94,7 +105,7 @@ extension HouseholdStore {
                     return
                 }
             }
-        } }
+        }
     }
 
     /// The PostgreSQL path of `store`: COPY in batches inside the caller's transaction.

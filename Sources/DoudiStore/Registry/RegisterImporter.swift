@@ -86,8 +86,8 @@ public struct RegisterImporter: Sendable {
         if streams { batches.push(.households(checker.candidates)) }
         async let written: Void = streams ? HouseholdStore.writeSQLite(db, batches, by: actor, source: hName) : ()
         let plan = try await onThread {
-            let c = checker
-            return c.run(parts: parts, deliver: { if streams { batches.push(.members($0)) } }, merged: checking)
+            let c = checker, sealer = try fields.dedicatedSealer()
+            return c.run(parts: parts, deliver: { if streams { batches.push(.members(HouseholdStore.sealed($0, sealer))) } }, merged: checking)
         }
         lap("members checked")
         progress(.storing, 0, 1)

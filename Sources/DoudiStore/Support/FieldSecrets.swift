@@ -69,6 +69,9 @@ public final class FieldSecrets: Sendable {
     public func index(_ plain: String) throws -> String { try withSealer { $0.index(plain) } }
     public func open(_ sealed: String) throws -> String { try withSealer { try $0.open(sealed) } }
 
+    /// A sealer of its own for one thread's long run (an import's members, sealed as they are checked).
+    public func dedicatedSealer() throws -> Sealer { Sealer(lent: try borrow()) }
+
     /// A function of its own for one thread, for work too hot to borrow per value (the screening's feeds): a
     /// value's blind index as the screening engine keys it (`ScreeningRegister.key(blindIndex:)`: its first 8
     /// bytes, big-endian).
