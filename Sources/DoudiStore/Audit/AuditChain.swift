@@ -81,7 +81,8 @@ struct AuditChain {
             case .null: text += "n;"
             }
         }
-        return sm3.hash(Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        // Not String(format:): on Linux it cost ~90 µs an entry, 18 of the 27 s an import of 200,000 households took.
+        return Hex.encode(sm3.hash(Array(text.utf8)))
     }
 }
 
