@@ -33,10 +33,17 @@ public final class FieldCipher {
 
     public func seal(_ plain: some Collection<UInt8>) -> [UInt8] {
         if ivAt == ivs.count { ivs = randomBytes(16 * 256); ivAt = 0 }
-        let iv = Array(ivs[ivAt..<ivAt + 16])
+        let input = Array(plain), n = input.count
+        // One buffer, IV ‖ ciphertext ‖ tag, each part written in place.
+        var out = [UInt8](repeating: 0, count: 16 + n + 32)
+        out.withUnsafeMutableBufferPointer { o in
+            let base = o.baseAddress!
+            ivs.withUnsafeBufferPointer { base.update(from: $0.baseAddress! + ivAt, count: 16) }
+            input.withUnsafeBytes { sm4.ctr(iv: base, $0, into: base + 16) }
+            mac.mac(UnsafeRawBufferPointer(start: base, count: 16 + n), into: base + 16 + n)
+        }
         ivAt += 16
-        let body = iv + sm4.ctr(iv: iv, plain)
-        return body + mac.mac(body)
+        return out
     }
 
     public func open(_ sealed: [UInt8]) throws(Unopenable) -> [UInt8] {
@@ -44,7 +51,12 @@ public final class FieldCipher {
         let body = sealed[..<(sealed.count - 32)], tag = sealed[(sealed.count - 32)...]
         // Every byte compared, whatever the first difference: the time taken says nothing about the tag.
         guard zip(mac.mac(body), tag).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else { throw Unopenable() }
-        return sm4.ctr(iv: Array(body.prefix(16)), body.dropFirst(16))
+        guard body.count > 16 else { return [] }
+        var out = [UInt8](repeating: 0, count: body.count - 16)
+        sealed.withUnsafeBufferPointer { s in
+            out.withUnsafeMutableBufferPointer { sm4.ctr(iv: s.baseAddress!, UnsafeRawBufferPointer(rebasing: s[16..<body.count]), into: $0.baseAddress!) }
+        }
+        return out
     }
 
     public func blindIndex(_ plain: some Collection<UInt8>) -> [UInt8] { indexMAC.mac(plain) }

@@ -85,12 +85,24 @@ public struct RegisterImporter: Sendable {
         let batches = Handoff<HouseholdStore.Batch>()
         if streams { batches.push(.households(checker.candidates)) }
         async let written: Void = streams ? HouseholdStore.writeSQLite(db, batches, by: actor, source: hName) : ()
+        // Each part's members are sealed on whichever core is free (sealing costs more than checking them), then
+        // handed to the writer; the verdict follows once every part is in.
+        _ = try fields.dedicatedSealer()
+        let sealing = DispatchGroup()
         let plan = try await onThread {
-            let c = checker, sealer = try fields.dedicatedSealer()
-            return c.run(parts: parts, deliver: { if streams { batches.push(.members(HouseholdStore.sealed($0, sealer))) } }, merged: checking)
+            let c = checker
+            let p = c.run(parts: parts, deliver: { candidates in
+                guard streams else { return }
+                DispatchQueue.global().async(group: sealing) {
+                    if let sealed = try? fields.withSealer({ HouseholdStore.sealed(candidates, $0) }) { batches.push(.members(sealed)) }
+                }
+            }, merged: checking)
+            sealing.wait()
+            return p
         }
         lap("members checked")
         progress(.storing, 0, 1)
+        // A part that could not be sealed is missing from the writer's rows: its count check then fails the whole load.
         if streams { batches.push(.verdict(plan.accepted)) }
         try await written
         if !streams { try await HouseholdStore.store(db, plan.accepted, by: actor, source: hName) }
