@@ -54,7 +54,7 @@ public final class FieldCipher {
         guard body.count > 16 else { return [] }
         var out = [UInt8](repeating: 0, count: body.count - 16)
         sealed.withUnsafeBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { sm4.ctr(iv: s.baseAddress!, UnsafeRawBufferPointer(rebasing: s[16..<body.count]), into: $0.baseAddress!) }
+            out.withUnsafeMutableBufferPointer { sm4.ctr(iv: s.baseAddress!, UnsafeRawBufferPointer(start: s.baseAddress! + 16, count: body.count - 16), into: $0.baseAddress!) }
         }
         return out
     }
