@@ -8,6 +8,7 @@
 Each on SQLite and, with --postgres URL, on PostgreSQL; RUNS runs each, medians printed.
 
 Usage: bench/load.py [--bin PATH] [--households N] [--clients 64] [--seconds 10] [--runs 3] [--postgres URL] [--only writes|search]
+                    [--work DIR] [--kinds residentId,village,name]
 Needs wrk (Debian: apt-get install wrk) and a release build:
   swift build -c release --scratch-path .build-release --product doudi
 """
@@ -23,6 +24,7 @@ p.add_argument("--runs", type=int, default=3)
 p.add_argument("--postgres", default="")
 p.add_argument("--only", choices=["writes", "search"], default=None)
 p.add_argument("--work", default="", help="keep generated data here between invocations")
+p.add_argument("--kinds", default="residentId,village,name", help="which searches, comma-separated")
 args = p.parse_args()
 work = args.work or tempfile.mkdtemp(prefix="doudi-load-")
 os.makedirs(work, exist_ok=True)
@@ -139,8 +141,9 @@ if args.only in (None, "search"):
             print(f"{kind}: {args.households} households imported in {time.time() - t:.0f} s", flush=True)
         # A server of its own for each kind of query: a slow kind's requests still running after wrk stops
         # would otherwise be counted against the next.
-        results = {k: [] for k in queries}
-        for k in ["residentId", "village", "name"]:
+        kinds = [k for k in args.kinds.split(",") if k in queries]
+        results = {k: [] for k in kinds}
+        for k in kinds:
             server = serve(db)
             try:
                 tok = token("county")

@@ -112,6 +112,8 @@ for i in range(a.runs):
             for s in ("", "-wal", "-shm"):
                 if os.path.exists(copy + s): os.remove(copy + s)
             shutil.copyfile(base, copy)
+            if os.path.exists(base + ".key"):  # the sealed fields' keys go with the copy (mode 0600 kept)
+                shutil.copy2(base + ".key", copy + ".key")
             cmd += ["--feeds", data, "--database", copy]
         else:
             psql(a.postgres, "DROP DATABASE IF EXISTS screen_run")

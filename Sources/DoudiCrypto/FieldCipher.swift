@@ -31,9 +31,11 @@ public final class FieldCipher {
         indexMAC = try HMACSM3(key: keys.index)
     }
 
-    public func seal(_ plain: some Collection<UInt8>) -> [UInt8] {
+    // Concrete arrays, not generic collections: a generic call from another module is not specialised, and
+    // cost microseconds a value in metadata lookups (an import seals millions).
+    public func seal(_ plain: [UInt8]) -> [UInt8] {
         if ivAt == ivs.count { ivs = randomBytes(16 * 256); ivAt = 0 }
-        let input = Array(plain), n = input.count
+        let input = plain, n = input.count
         // One buffer, IV ‖ ciphertext ‖ tag, each part written in place.
         var out = [UInt8](repeating: 0, count: 16 + n + 32)
         out.withUnsafeMutableBufferPointer { o in
@@ -50,7 +52,7 @@ public final class FieldCipher {
         guard sealed.count >= 48 else { throw Unopenable() }
         let body = sealed[..<(sealed.count - 32)], tag = sealed[(sealed.count - 32)...]
         // Every byte compared, whatever the first difference: the time taken says nothing about the tag.
-        guard zip(mac.mac(body), tag).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else { throw Unopenable() }
+        guard zip(mac.mac(Array(body)), tag).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else { throw Unopenable() }
         guard body.count > 16 else { return [] }
         var out = [UInt8](repeating: 0, count: body.count - 16)
         sealed.withUnsafeBufferPointer { s in
@@ -59,5 +61,5 @@ public final class FieldCipher {
         return out
     }
 
-    public func blindIndex(_ plain: some Collection<UInt8>) -> [UInt8] { indexMAC.mac(plain) }
+    public func blindIndex(_ plain: [UInt8]) -> [UInt8] { indexMAC.mac(plain) }
 }

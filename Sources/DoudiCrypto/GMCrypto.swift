@@ -47,9 +47,9 @@ public final class HMACSM3 {
     }
     deinit { EVP_MAC_CTX_free(ctx) }
 
-    public func mac(_ data: some Collection<UInt8>) -> [UInt8] {
+    public func mac(_ data: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
-        Array(data).withUnsafeBufferPointer { d in out.withUnsafeMutableBufferPointer { mac(UnsafeRawBufferPointer(d), into: $0.baseAddress!) } }
+        data.withUnsafeBufferPointer { d in out.withUnsafeMutableBufferPointer { mac(UnsafeRawBufferPointer(d), into: $0.baseAddress!) } }
         return out
     }
 

@@ -61,7 +61,7 @@ extension Screening {
             for i in m.indices {
                 let r = m.residentIDRange(i)
                 if register.blindKey != nil {
-                    keys.append(ScreeningRegister.key(blindIndex: ids[r]) ?? oddKey(String(decoding: ids[r], as: UTF8.self), &odd))
+                    keys.append(ScreeningRegister.key(blindIndex: UnsafeBufferPointer(rebasing: ids[r])) ?? oddKey(String(decoding: ids[r], as: UTF8.self), &odd))
                 } else {
                     keys.append(ids.residentKey(Field(start: r.lowerBound, end: r.upperBound)) ?? oddKey(String(decoding: ids[r], as: UTF8.self), &odd))
                 }

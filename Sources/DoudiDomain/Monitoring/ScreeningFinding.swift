@@ -107,9 +107,10 @@ public struct ScreeningRegister: Sendable {
     }
 
     /// The engine's key of a blind index: its first 8 bytes (given as 16 or more hex digits).
-    public static func key(blindIndex hex: some Collection<UInt8>) -> UInt64? {
+    public static func key(blindIndex hex: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard hex.count >= 16 else { return nil }
         var k: UInt64 = 0, n = 0
-        for c in hex.prefix(16) {
+        for c in hex[0..<16] {
             let v: UInt64
             switch c {
             case 48...57: v = UInt64(c - 48)
