@@ -45,7 +45,8 @@ def child(mode, hf, mf, db, bin):
         for pragma in ["journal_mode=WAL", "synchronous=FULL", "cache_size=-1048576", "temp_store=MEMORY", "foreign_keys=ON", "defer_foreign_keys=ON"]:
             con.execute("PRAGMA " + pragma)
         hrows = [(h[0], int(h[1]), h[2], int(h[3]), 0, 0, int(h[4]), "", 1, 1) for h in households]
-        mrows = [(m[0], m[1], 430481001001, m[4], m[2], m[5] or "male", "1980-01-01", m[3], "healthy", None, "notInSchool", "notApplicable", m[6] or None, None)
+        # No sealing here (a reference that does no work): the resident ID stands in for its sealed form and index.
+        mrows = [(m[0], m[0], m[1], 430481001001, m[4], m[2], m[5] or "male", "1980-01-01", m[3], "healthy", None, "notInSchool", "notApplicable", m[6] or None, None)
                  for m in members]
         arows = [(1, 0, "bench", "household.import", h[0], int(h[1]), None, '{"members":3}') for h in households]
         indexes = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('households', 'members') AND sql IS NOT NULL").fetchall()
@@ -53,7 +54,7 @@ def child(mode, hf, mf, db, bin):
         con.execute("BEGIN IMMEDIATE")
         for name, _ in indexes: con.execute(f'DROP INDEX "{name}"')
         con.executemany("INSERT INTO households (id, region, poverty_status, dibao, near_dibao, extreme_hardship, income_per_capita, address, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)", hrows)
-        con.executemany("INSERT INTO members (resident_id, household_id, region, name, relation, sex, birth_date, labor_ability, health, disability_grade, schooling, employment, phone, child_category) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", mrows)
+        con.executemany("INSERT INTO members (resident_sealed, resident_index, household_id, region, name, relation, sex, birth_date, labor_ability, health, disability_grade, schooling, employment, phone_sealed, child_category) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", mrows)
         con.executemany("INSERT INTO audit_log (at, actor_id, actor, action, subject, region, before_json, after_json) VALUES (?,?,?,?,?,?,?,?)", arows)
         for _, ddl in indexes: con.execute(ddl)
         con.execute("COMMIT")
