@@ -19,6 +19,8 @@ extension LeadStore {
         }
         // Members come with their blind index in place of the sealed resident ID: the feeds' IDs are matched
         // through the same index, and nothing is opened.
+        // The first keyer is made here, so that an OpenSSL without SM3 fails the run at once; a worker's keyer
+        // is then made from the same keys and cannot fail.
         let fields = db.fields
         _ = try fields.blindKeyer()
         register.blindKey = { (try? fields.blindKeyer()) ?? { _ in 0 } }

@@ -87,7 +87,7 @@ public struct RegisterImporter: Sendable {
         async let written: Void = streams ? HouseholdStore.writeSQLite(db, batches, by: actor, source: hName) : ()
         // Each part's members are sealed on whichever core is free (sealing costs more than checking them), then
         // handed to the writer; the verdict follows once every part is in.
-        _ = try fields.dedicatedSealer()
+        _ = try fields.dedicatedSealer()  // an OpenSSL without SM4 stops the import here, before anything is written
         let sealing = DispatchGroup()
         let plan = try await onThread {
             let c = checker
