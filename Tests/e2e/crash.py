@@ -48,7 +48,9 @@ def start():
         if call("GET", "/healthz")[0] == 200:
             return proc
         if proc.poll() is not None:
-            sys.exit(f"FAIL the server exited with {proc.returncode} at start (see crash-serve.log)")
+            log.flush()
+            tail = open("crash-serve.log", encoding="utf-8", errors="replace").read()[-3000:]
+            sys.exit(f"FAIL the server exited with {proc.returncode} at start; the end of crash-serve.log:\n{tail}")
         time.sleep(0.25)
     sys.exit("FAIL the server did not answer /healthz")
 
