@@ -78,13 +78,14 @@ public struct LeadStore: Sendable {
         guard try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(lead.village.value))").first() != nil else {
             throw StoreError.invalid([FieldProblem("regionCode", .chooseYourVillage)])
         }
+        let index = try tx.fields.index(lead.person.text)
         let match = try await tx.sql.raw("""
             SELECT m.household_id, h.region FROM members m JOIN households h ON h.id = m.household_id
-            WHERE m.resident_index = \(bind: try tx.fields.index(lead.person.text))
+            WHERE m.resident_index = \(bind: index)
             """).first(decoding: Match.self)
         let region = match.flatMap { RegionCode(value: UInt64($0.region)) } ?? lead.village
         guard scope.contains(region) else { throw StoreError.forbidden }
-        return (try await write(tx, [Placed(lead: lead, householdID: match?.household_id, region: region)], by: actor)[0], region)
+        return (try await write(tx, [Placed(lead: lead, householdID: match?.household_id, region: region, index: index)], by: actor)[0], region)
     }
 
     static let columns = ["tracking_code", "channel", "status", "region", "household_id", "resident_sealed", "resident_index", "name",
@@ -95,6 +96,8 @@ public struct LeadStore: Sendable {
         var lead: NewLead
         var householdID: String?
         var region: RegionCode
+        /// The person's blind index, when the match already computed it.
+        var index: String? = nil
     }
 
     /// Writes open leads and their audit entries in a few statements; returns their tracking codes, in order.
@@ -102,7 +105,7 @@ public struct LeadStore: Sendable {
         var g = SystemRandomNumberGenerator()
         let now = tx.clock.nowMillis()
         var codes: [String] = [], rows: [[BulkValue]] = [], audits: [AuditLog.Pending] = []
-        let sealed = try tx.fields.withSealer { s in placed.map { (s.seal($0.lead.person.text), s.index($0.lead.person.text), s.seal($0.lead.mobile)) } }
+        let sealed = try tx.fields.withSealer { s in placed.map { (s.seal($0.lead.person.text), $0.index ?? s.index($0.lead.person.text), s.seal($0.lead.mobile)) } }
         for (p, (person, index, mobile)) in zip(placed, sealed) {
             let code = TrackingCode.make(using: &g), lead = p.lead
             let kinds = lead.riskKinds.map(\.rawValue).joined(separator: ",")
@@ -143,7 +146,7 @@ public struct LeadStore: Sendable {
             guard known.contains(Int64(lead.village.value)) else { slots.append(nil); continue }
             let m = matched[index]
             slots.append(placed.count)
-            placed.append(Placed(lead: lead, householdID: m?.household_id, region: m.flatMap { RegionCode(value: UInt64($0.region)) } ?? lead.village))
+            placed.append(Placed(lead: lead, householdID: m?.household_id, region: m.flatMap { RegionCode(value: UInt64($0.region)) } ?? lead.village, index: index))
         }
         let codes = try await write(tx, placed, by: publicActor)
         return slots.map { $0.map { .success(codes[$0]) } ?? .failure(StoreError.invalid([FieldProblem("regionCode", .chooseYourVillage)])) }
