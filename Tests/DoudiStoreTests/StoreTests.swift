@@ -10,7 +10,7 @@ struct StoreTests {
     @Test("a new database knows the shipped regions and migrates once", arguments: Backend.available)
     func migrations(_ backend: Backend) async throws {
         try await withFreshDatabase(backend) { db in
-            #expect(try await db.schemaVersion() == 11)
+            #expect(try await db.schemaVersion() == 12)
             #expect(try await db.migrate().isEmpty)
             let regions = RegionStore(db)
             #expect(try await regions.region(Fixture.village)?.name == "牌楼居委会")
@@ -78,6 +78,17 @@ struct StoreTests {
             #expect(try await store.search(by: township, text: "王").items.map(\.id) == ["H1"])
             #expect(try await store.search(by: township, residentID: validID("43048119800101003")).items.map(\.id) == ["H2"])
             #expect(try await store.search(by: township, region: Fixture.otherVillage).items.map(\.id) == ["H2"])
+            // By name: a surname, a full name or its start, a member other than the head; a household number.
+            _ = try await store.create(Fixture.household("H4", people: [("43048119700101011", .head, "王强生"), ("43048119700101029", .child, "欧阳娜")]), by: here)
+            #expect(try await store.search(by: township, text: "王").items.map(\.id).sorted() == ["H1", "H4"])
+            #expect(try await store.search(by: township, text: "王强生").items.map(\.id) == ["H4"])
+            #expect(try await store.search(by: township, text: " 李芳 ").items.map(\.id) == ["H1"])
+            #expect(try await store.search(by: township, text: "欧阳").items.map(\.id) == ["H4"])
+            #expect(try await store.search(by: township, text: "H2").items.map(\.id) == ["H2"])
+            #expect(try await store.search(by: township, text: "王强生男").total == 0)
+            #expect(try await store.search(by: township, text: "强").total == 0, "the start of a name, not a part within it")
+            #expect(try await store.search(by: township, text: "%").total == 0)
+            #expect(try await store.search(by: township, text: "_").total == 0)
             // Writing into another village is refused; so is editing a household one cannot see.
             await #expect(throws: StoreError.forbidden) {
                 try await store.create(Fixture.household("H3", village: Fixture.otherVillage, people: [("43048119900101005", .head, "钱七")]), by: here)

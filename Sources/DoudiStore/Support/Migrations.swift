@@ -44,6 +44,7 @@ extension Database {
                 try await RegistrySchema.v11(tx)
                 try await MonitoringSchema.v11(tx)
             },
+            Migration(version: 12, name: "members found by the start of their name") { tx in try await RegistrySchema.v12(tx) },
         ]
     }
 
