@@ -87,6 +87,11 @@ struct StoreTests {
             #expect(try await store.search(by: township, text: "H2").items.map(\.id) == ["H2"])
             #expect(try await store.search(by: township, text: "王强生男").total == 0)
             #expect(try await store.search(by: township, text: "强").total == 0, "the start of a name, not a part within it")
+            // The total whatever the page: a full one, the last, one past the end.
+            for (limit, offset, shown) in [(1, 0, 1), (2, 1, 2), (50, 0, 3), (2, 2, 1), (2, 9, 0)] {
+                let page = try await store.search(by: township, limit: limit, offset: offset)
+                #expect(page.total == 3 && page.items.count == shown, "limit \(limit), offset \(offset)")
+            }
             #expect(try await store.search(by: township, text: "%").total == 0)
             #expect(try await store.search(by: township, text: "_").total == 0)
             // Writing into another village is refused; so is editing a household one cannot see.

@@ -187,18 +187,20 @@ public struct HouseholdStore: Sendable {
             filter.appendInterpolation(bind: to)
             filter.appendInterpolation(unsafeRaw: ")")
         }
-        let total = try await db.read { sql in
-            try await sql.raw("SELECT COUNT(*) AS n FROM households h WHERE \(filter)").first(decoding: Count.self)?.n ?? 0
-        }
-        let items = try await db.read { sql in
-            try await sql.raw("""
+        let page = max(1, min(limit, 200)), skip = max(0, offset)
+        let (items, total) = try await db.read { sql in
+            let items = try await sql.raw("""
                 SELECT h.id, h.region, h.poverty_status, h.dibao,
                   (SELECT name FROM members m WHERE m.household_id = h.id AND m.relation = 'head' LIMIT 1) AS head_name,
                   (SELECT resident_sealed FROM members m WHERE m.household_id = h.id AND m.relation = 'head' LIMIT 1) AS head_resident_id,
                   (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id) AS member_count
                 FROM households h WHERE \(filter)
-                ORDER BY h.updated_at DESC, h.id LIMIT \(unsafeRaw: String(max(1, min(limit, 200)))) OFFSET \(unsafeRaw: String(max(0, offset)))
+                ORDER BY h.updated_at DESC, h.id LIMIT \(unsafeRaw: String(page)) OFFSET \(unsafeRaw: String(skip))
                 """).all(decoding: HouseholdSummary.self)
+            // A page that is not full is the last: its end is the total, with no count (a search by resident
+            // ID, a rare name).
+            if !items.isEmpty && items.count < page { return (items, skip + items.count) }
+            return (items, try await sql.raw("SELECT COUNT(*) AS n FROM households h WHERE \(filter)").first(decoding: Count.self)?.n ?? 0)
         }
         // The head's resident ID is shown masked: opened here, for the page's few rows.
         let opened = try db.fields.withSealer { s in

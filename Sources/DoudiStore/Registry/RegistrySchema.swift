@@ -39,9 +39,11 @@ enum RegistrySchema {
         try await tx.run(["CREATE UNIQUE INDEX members_resident ON members (resident_index)"])
     }
 
-    /// Version 12: members found by the start of their name (a county's search by name read every name).
-    /// PostgreSQL orders by code point here, as SQLite does, whatever the database's collation.
+    /// Version 12: members found by the start of their name (a county's search by name read every name). The
+    /// region and household are in the index too, so a search never reads the members' rows; PostgreSQL orders
+    /// by code point here, as SQLite does, whatever the database's collation.
     static func v12(_ tx: Tx) async throws {
-        try await tx.run(["CREATE INDEX members_name ON members (name\(tx.engine == .postgres ? " COLLATE \"C\"" : ""))"])
+        let name = tx.engine == .postgres ? "name COLLATE \"C\"" : "name"
+        try await tx.run(["CREATE INDEX members_name ON members (\(name), region, household_id)"])
     }
 }
