@@ -1,5 +1,5 @@
 import DoudiDomain
-import DoudiServer
+@testable import DoudiServer
 import DoudiStore
 import DoudiTestSupport
 import Foundation
@@ -104,5 +104,23 @@ struct DoubleSubmitTests {
                 #expect(episodes.count == 1)
             }
         }
+    }
+}
+
+/// The limiter's memory of past attempts: limits still hold past many keys, and keys whose window has passed go.
+@Suite("Rate limiter with many clients")
+struct RateLimiterTests {
+    @Test func limitsHoldPastManyKeysAndOldKeysAreSweptAway() async throws {
+        let time = MovableClock()
+        let limiter = RateLimiter(limit: 3, seconds: 3_600, clock: time.clock)
+        for i in 0..<25_000 { #expect(await limiter.take("10.0.\(i)")) }
+        // Past the sweep, every key still inside its hour keeps its count.
+        for _ in 0..<2 { #expect(await limiter.take("10.0.7")) }
+        #expect(await limiter.take("10.0.7") == false, "a fourth attempt within the hour is refused")
+        #expect(await limiter.keys == 25_000)
+        time.advance(hours: 1, minutes: 1)
+        for i in 0..<30_000 { #expect(await limiter.take("10.1.\(i)")) }
+        #expect(await limiter.keys < 30_000 + 25_000, "keys from the hour before were swept")
+        #expect(await limiter.take("10.0.7"), "an hour later the address may report again")
     }
 }
