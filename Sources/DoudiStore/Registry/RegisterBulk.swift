@@ -33,13 +33,16 @@ extension HouseholdStore {
         guard !records.isEmpty else { return }
         switch db.engine {
         case .postgres:
-            try await db.transaction { tx in try await insertMany(tx, records, by: actor, source: source) }
-            // Statistics and the visibility map at once, outside the transaction: until autovacuum came round,
-            // the planner took 1,000,000 new households for none and a village's count read every row it
-            // counted (8 village pages a second at 64 clients, 209 with statistics alone). The load is committed
-            // by now: a failure here is the maintenance's, not the import's.
-            do { try await db.read { sql in try await sql.raw("VACUUM (ANALYZE) households, members").run() } }
-            catch { db.logger.warning("VACUUM (ANALYZE) after an import failed; autovacuum will do it later", metadata: ["error": "\(error)"]) }
+            let large = try await db.transaction { tx in try await insertMany(tx, records, by: actor, source: source) }
+            // After a load as large as the register (the one that rebuilt its indexes), statistics and the
+            // visibility map at once, outside the transaction: until autovacuum came round, the planner took
+            // 1,000,000 new households for none and a village's count read every row it counted (8 village pages
+            // a second at 64 clients, 209 with statistics alone). A small upload leaves it to autovacuum. The
+            // load is committed by now: a failure here is the maintenance's, not the import's.
+            if large {
+                do { try await db.read { sql in try await sql.raw("VACUUM (ANALYZE) households, members").run() } }
+                catch { db.logger.warning("VACUUM (ANALYZE) after an import failed; autovacuum will do it later", metadata: ["error": "\(error)"]) }
+            }
         case .sqlite:
             let batches = Handoff<Batch>()
             batches.push(.households(records.map(\.household)))
@@ -114,10 +117,13 @@ extension HouseholdStore {
         }
     }
 
-    /// The PostgreSQL path of `store`: COPY in batches inside the caller's transaction.
-    static func insertMany(_ tx: Tx, _ records: [HouseholdRecord], by actor: Actor, source: String) async throws {
+    /// The PostgreSQL path of `store`: COPY in batches inside the caller's transaction. True when the load was
+    /// large enough to rebuild the register's indexes.
+    @discardableResult
+    static func insertMany(_ tx: Tx, _ records: [HouseholdRecord], by actor: Actor, source: String) async throws -> Bool {
         let load = BulkLoad(actor: actor, source: source, before: try await counts(tx.sql), now: tx.clock.nowMillis())
-        let rebuild = load.rebuildsIndexes(adding: records.count) ? try await secondaryIndexes(tx) : []
+        let large = load.rebuildsIndexes(adding: records.count)
+        let rebuild = large ? try await secondaryIndexes(tx) : []
         for index in rebuild { try await tx.sql.raw("DROP INDEX \(ident: index.name)").run() }
         let batch = 20_000
         var chain = try await AuditChain.start(tx)
@@ -130,6 +136,7 @@ extension HouseholdStore {
         }
         for index in rebuild { try await tx.sql.raw(SQLQueryString(index.ddl)).run() }
         try load.check(after: try await counts(tx.sql), records)
+        return large
     }
 
     static func insertSQL(_ table: String, _ columns: [String]) -> String {
