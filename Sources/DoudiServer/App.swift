@@ -109,7 +109,10 @@ public func buildRouter(services: Services, config: ServerConfig) async throws -
     }
     let api = APIHandlers(services: services, limits: limits)
     let group = router.group("api/v1")
-    try api.registerHandlers(on: group, serverURL: URL(string: "/")!, middlewares: [APIAuthMiddleware(users: services.users)])
+    // Compact JSON: pretty-printing took about a tenth of a register page's CPU and added a third to its bytes. Keys stay
+    // sorted, so that the same answer is the same bytes (a public answer must not differ by more than its content).
+    try api.registerHandlers(on: group, serverURL: URL(string: "/")!, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+                             middlewares: [APIAuthMiddleware(users: services.users)])
     try await registerPages(on: router, services: services, limits: limits, secureCookies: config.secureCookies)
     return router
 }

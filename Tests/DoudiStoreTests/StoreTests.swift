@@ -94,6 +94,19 @@ struct StoreTests {
             }
             #expect(try await store.search(by: township, text: "%").total == 0)
             #expect(try await store.search(by: township, text: "_").total == 0)
+            // A name's households in the order of the names, each once however many of its members match; paged
+            // with the total; with the other filters.
+            _ = try await store.create(Fixture.household("H5", people: [("43048119700101037", .head, "王一"), ("43048119700101045", .child, "王二")]), by: here)
+            #expect(try await store.search(by: township, text: "王").items.map(\.id) == ["H5", "H1", "H4"])
+            for (offset, shown) in [(0, ["H5", "H1"]), (2, ["H4"])] {
+                let page = try await store.search(by: township, text: "王", limit: 2, offset: offset)
+                #expect(page.total == 3 && page.items.map(\.id) == shown, "offset \(offset)")
+            }
+            #expect(try await store.search(by: township, text: "王", region: Fixture.otherVillage).total == 0)
+            #expect(try await store.search(by: township, text: "王", region: Fixture.village).total == 3)
+            #expect(try await store.search(by: township, text: "王", residentID: validID("43048119700101029")).items.map(\.id) == ["H4"])
+            #expect(try await store.search(by: township, text: "H5", residentID: validID("43048119700101029")).total == 0)
+            #expect(try await store.search(by: there, text: "H5").total == 0)
             // Writing into another village is refused; so is editing a household one cannot see.
             await #expect(throws: StoreError.forbidden) {
                 try await store.create(Fixture.household("H3", village: Fixture.otherVillage, people: [("43048119900101005", .head, "钱七")]), by: here)

@@ -15,32 +15,6 @@ public struct StoredHousehold: Sendable, Hashable {
 }
 
 /// A household as the register's search lists it, decoded once.
-public struct HouseholdSummary: Sendable, Hashable, Decodable {
-    public var id: String
-    public var region: RegionCode
-    public var povertyStatus: PovertyStatus
-    public var dibao: Bool
-    public var headName: String?
-    public var headResidentID: String?
-    public var memberCount: Int
-
-    enum CodingKeys: String, CodingKey {
-        case id, region, dibao
-        case povertyStatus = "poverty_status", headName = "head_name", headResidentID = "head_resident_id", memberCount = "member_count"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        region = try c.region(forKey: .region)
-        povertyStatus = try c.known(PovertyStatus.self, forKey: .povertyStatus)
-        dibao = try c.flag(forKey: .dibao)
-        headName = try c.decodeIfPresent(String.self, forKey: .headName)
-        headResidentID = try c.decodeIfPresent(String.self, forKey: .headResidentID)
-        memberCount = try c.decode(Int.self, forKey: .memberCount)
-    }
-}
-
 /// The register. Every query carries the actor's region subtree: a household outside it is, to that
 /// actor, a household that does not exist.
 public struct HouseholdStore: Sendable {
@@ -149,81 +123,6 @@ public struct HouseholdStore: Sendable {
     public func get(_ id: String, by actor: Actor) async throws -> StoredHousehold? {
         guard actor.role.may(.readRegister) else { return nil }
         return try await db.read { sql in try await Self.load(sql, db.fields, id: id, actor: actor) }
-    }
-
-    /// Search by household id or the start of a member's name (a surname, a full name), by exact resident ID,
-    /// by region.
-    public func search(by actor: Actor, text: String? = nil, residentID: ResidentID? = nil, region: RegionCode? = nil,
-                       limit: Int = 50, offset: Int = 0) async throws -> (total: Int, items: [HouseholdSummary]) {
-        guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
-        var filter: SQLQueryString = "\(Self.scope(actor, column: "h.region"))"
-        if let region, region.level == .village {
-            // One village: an equality, so that the index hands its households over in the list's order.
-            filter.appendInterpolation(unsafeRaw: " AND h.region = ")
-            filter.appendInterpolation(bind: Int64(region.value))
-        } else if let region {
-            let r = region.subtreeRange
-            filter.appendInterpolation(unsafeRaw: " AND h.region BETWEEN ")
-            filter.appendInterpolation(bind: Int64(r.lowerBound))
-            filter.appendInterpolation(unsafeRaw: " AND ")
-            filter.appendInterpolation(bind: Int64(r.upperBound))
-        }
-        if let residentID {
-            filter.appendInterpolation(unsafeRaw: " AND h.id IN (SELECT household_id FROM members WHERE resident_index = ")
-            filter.appendInterpolation(bind: try db.fields.index(residentID.text))
-            filter.appendInterpolation(unsafeRaw: ")")
-        }
-        if let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            // A household number, or the start of a member's name: a range on the name index, where a part in
-            // the middle would need every name of the region read (a second a query at 1,000,000 households).
-            let (from, to) = Self.prefixRange(text), name = db.engine == .postgres ? "m.name COLLATE \"C\"" : "m.name"
-            filter.appendInterpolation(unsafeRaw: " AND h.id IN (SELECT CAST(")
-            filter.appendInterpolation(bind: text)
-            filter.appendInterpolation(unsafeRaw: " AS TEXT) UNION ALL SELECT household_id FROM members m WHERE ")
-            filter.appendInterpolation(Self.scope(actor, column: "m.region"))
-            filter.appendInterpolation(unsafeRaw: " AND \(name) >= ")
-            filter.appendInterpolation(bind: from)
-            filter.appendInterpolation(unsafeRaw: " AND \(name) < ")
-            filter.appendInterpolation(bind: to)
-            filter.appendInterpolation(unsafeRaw: ")")
-        }
-        let page = max(1, min(limit, 200)), skip = max(0, offset)
-        let (items, total) = try await db.read { sql in
-            let items = try await sql.raw("""
-                SELECT h.id, h.region, h.poverty_status, h.dibao,
-                  (SELECT name FROM members m WHERE m.household_id = h.id AND m.relation = 'head' LIMIT 1) AS head_name,
-                  (SELECT resident_sealed FROM members m WHERE m.household_id = h.id AND m.relation = 'head' LIMIT 1) AS head_resident_id,
-                  (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id) AS member_count
-                FROM households h WHERE \(filter)
-                ORDER BY h.updated_at DESC, h.id LIMIT \(unsafeRaw: String(page)) OFFSET \(unsafeRaw: String(skip))
-                """).all(decoding: HouseholdSummary.self)
-            // A page that is not full is the last: its end is the total, with no count (a search by resident
-            // ID, a rare name).
-            if !items.isEmpty && items.count < page { return (items, skip + items.count) }
-            return (items, try await sql.raw("SELECT COUNT(*) AS n FROM households h WHERE \(filter)").first(decoding: Count.self)?.n ?? 0)
-        }
-        // The head's resident ID is shown masked: opened here, for the page's few rows.
-        let opened = try db.fields.withSealer { s in
-            try items.map { item in
-                var item = item
-                item.headResidentID = try s.open(item.headResidentID)
-                return item
-            }
-        }
-        return (total, opened)
-    }
-
-    /// The names that start with `prefix`, in code-point order (SQLite's and PostgreSQL's "C" order alike): from
-    /// the prefix itself to the prefix with its last character one higher.
-    static func prefixRange(_ prefix: String) -> (String, String) {
-        var scalars = Array(prefix.unicodeScalars)
-        while let last = scalars.popLast() {
-            var next = last.value + 1
-            if next == 0xD800 { next = 0xE000 }  // past the surrogates, which no string holds
-            if let s = Unicode.Scalar(next) { scalars.append(s); break }
-        }
-        var upper = String.UnicodeScalarView(); upper.append(contentsOf: scalars)
-        return (prefix, scalars.isEmpty ? prefix + "\u{10FFFF}" : String(upper))
     }
 
     /// The household in the register that holds this person, by whoever asks (a person belongs to one household only).

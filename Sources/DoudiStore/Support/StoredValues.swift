@@ -1,4 +1,5 @@
 import DoudiDomain
+import SQLKit
 
 /// Stored code names, region codes and risk lists decoded once, in the store. A stored value no type knows is
 /// an error, not a guess: the store wrote every one of them.
@@ -33,4 +34,24 @@ extension KeyedDecodingContainer {
 
     /// Flags stored as 0 or 1 (SQLite has no boolean; PostgreSQL's column is an integer for the same code).
     func flag(forKey key: Key) throws -> Bool { try decode(Int.self, forKey: key) != 0 }
+}
+
+/// The same, read straight from a row, for the lists a page shows many of at once.
+extension SQLRow {
+    func textIfPresent(_ column: String) throws -> String? {
+        try decodeNil(column: column) ? nil : decode(column: column, as: String.self)
+    }
+
+    func known<E: RawRepresentable>(_: E.Type, _ column: String) throws -> E where E.RawValue == String {
+        let raw = try decode(column: column, as: String.self)
+        guard let v = E(rawValue: raw) else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown \(column) \(raw)")) }
+        return v
+    }
+
+    func region(_ column: String) throws -> RegionCode {
+        let code = try decode(column: column, as: Int64.self)
+        if code == 0 { return .country }
+        guard code > 0, let r = RegionCode(value: UInt64(code)) else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "region \(code)")) }
+        return r
+    }
 }

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""What the database alone gives for the register searches of bench/load.py, with no Doudi in front of it.
+
+The same SQL as Doudi's search (Sources/DoudiStore/Registry/HouseholdSearch.swift: a page of 50 and its count),
+the same villages and names load.py drew, on the register load.py imported into --work:
+- PostgreSQL: pgbench (from Debian's postgresql-client) with --clients connections of its own, per-query latencies
+  from its log; the p99 there is a floor for Doudi's p99 on this machine at that many clients.
+- SQLite: one Python process per core running the queries back to back: the most pages per second the SQL can
+  give; 64 clients then wait at least 64 / that rate on average (Little's law), before any HTTP or JSON work.
+
+Usage: bench/floor.py --work /tmp/load [--postgres URL] [--clients 64] [--seconds 10]
+(run bench/load.py --only search --work /tmp/load [--postgres URL] first: it generates and imports the register)
+"""
+import argparse, multiprocessing, os, sqlite3, subprocess, tempfile, time, urllib.parse
+
+p = argparse.ArgumentParser()
+p.add_argument("--work", required=True)
+p.add_argument("--postgres", default="", help="the server URL given to load.py; its doudi_load_search database is used")
+p.add_argument("--clients", type=int, default=64)
+p.add_argument("--seconds", type=int, default=10)
+args = p.parse_args()
+
+villages = [l.strip().split("regionCode=")[1] for l in open(os.path.join(args.work, "village.txt")) if l.strip()]
+names = [urllib.parse.unquote(l.strip().split("q=")[1]) for l in open(os.path.join(args.work, "name.txt")) if l.strip()]
+upper = lambda s: s[:-1] + chr(ord(s[-1]) + 1)  # HouseholdStore.prefixRange for the names drawn (no U+10FFFF)
+county = "BETWEEN 430481000000 AND 430481999999"  # the county officer's subtree
+columns = ("h.id, h.region, h.poverty_status, h.dibao, "
+           "(SELECT name FROM members m WHERE m.household_id = h.id AND m.relation = 'head' LIMIT 1) AS head_name, "
+           "(SELECT resident_sealed FROM members m WHERE m.household_id = h.id AND m.relation = 'head' LIMIT 1) AS head_resident_id, "
+           "(SELECT COUNT(*) FROM members m WHERE m.household_id = h.id) AS member_count")
+
+
+def queries(village, lo, hi, collate):
+    """The village page and its count, the name page and its count, with placeholders for the engine."""
+    name = f"m.name{collate}"
+    hits = (f"SELECT m.household_id AS id, MIN({name}) AS sort_key FROM members m WHERE m.region {county} "
+            f"AND {name} >= {lo} AND {name} < {hi} GROUP BY m.household_id "
+            f"UNION ALL SELECT h.id, '' FROM households h WHERE h.region {county} AND h.id = {lo}")
+    order = f"p.sort_key{collate}, p.id"
+    return {"village": [f"SELECT {columns} FROM households h WHERE h.region {county} AND h.region = {village} "
+                        "ORDER BY h.updated_at DESC, h.id LIMIT 50 OFFSET 0",
+                        f"SELECT COUNT(*) AS n FROM households h WHERE h.region {county} AND h.region = {village}"],
+            "name": [f"SELECT {columns} FROM (SELECT p.id, p.sort_key FROM ({hits}) p ORDER BY {order} LIMIT 50 OFFSET 0) p "
+                     f"JOIN households h ON h.id = p.id ORDER BY {order}",
+                     f"SELECT COUNT(*) AS n FROM ({hits}) p"]}
+
+
+def pct(xs, q):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(len(xs) * q))]
+
+
+def sqlite_worker(kind, seconds, out):
+    db = sqlite3.connect(os.path.join(args.work, "search.sqlite"))
+    db.execute("PRAGMA cache_size=-65536")  # Doudi's page cache per connection
+    qs, n, end, i = queries("?", "?", "?", "")[kind], 0, time.time() + seconds, os.getpid()
+    while time.time() < end:
+        i += 1
+        if kind == "village":
+            v = int(villages[i % len(villages)])
+            for q in qs: db.execute(q, (v,)).fetchall()
+        else:
+            lo = names[i % len(names)]
+            for q in qs: db.execute(q, (lo, upper(lo), lo)).fetchall()
+        n += 1
+    out.put(n)
+
+
+if os.path.exists(os.path.join(args.work, "search.sqlite")):
+    cores = os.cpu_count() or 1
+    for kind in ("village", "name"):
+        out = multiprocessing.Queue()
+        procs = [multiprocessing.Process(target=sqlite_worker, args=(kind, args.seconds, out)) for _ in range(cores)]
+        for pr in procs: pr.start()
+        total = sum(out.get() for _ in procs)
+        for pr in procs: pr.join()
+        rate = total / args.seconds
+        print(f"sqlite {kind}: {rate:.0f} pages/s with {cores} processes (the SQL alone); "
+              f"{args.clients} clients wait at least {1000 * args.clients / rate:.1f} ms on average", flush=True)
+
+if args.postgres:
+    url = args.postgres.rsplit("/", 1)[0] + "/doudi_load_search?" + args.postgres.split("?", 1)[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        # The villages and names in tables of their own, so that pgbench can draw them at random.
+        setup = os.path.join(tmp, "setup.sql")
+        with open(setup, "w") as f:
+            f.write("DROP TABLE IF EXISTS bench_villages, bench_names;\n"
+                    "CREATE TABLE bench_villages (i int PRIMARY KEY, code bigint);\n"
+                    "CREATE TABLE bench_names (i int PRIMARY KEY, lo text, hi text);\n")
+            f.write("INSERT INTO bench_villages VALUES " + ",".join(f"({i + 1},{c})" for i, c in enumerate(villages)) + ";\n")
+            f.write("INSERT INTO bench_names VALUES " + ",".join(f"({i + 1},'{x}','{upper(x)}')" for i, x in enumerate(names)) + ";\n")
+        subprocess.run(["psql", "-q", url, "-f", setup], check=True, stdout=subprocess.DEVNULL)
+        qs = queries(":v", ":lo", ":hi", ' COLLATE "C"')
+        draws = {"village": f"\\set i random(1, {len(villages)})\nSELECT code AS v FROM bench_villages WHERE i = :i \\gset\n",
+                 "name": f"\\set i random(1, {len(names)})\nSELECT lo, hi FROM bench_names WHERE i = :i \\gset\n"}
+        for kind in ("village", "name"):
+            script = os.path.join(tmp, kind + ".pgb")
+            with open(script, "w") as f:
+                f.write(draws[kind] + "".join(q + ";\n" for q in qs[kind]))
+            logs = os.path.join(tmp, "log-" + kind)
+            os.mkdir(logs)
+            out = subprocess.run(["pgbench", "-n", "-M", "extended", "-c", str(args.clients), "-j", "2", "-T", str(args.seconds),
+                                  "-l", "--log-prefix", os.path.join(logs, "t"), "-f", script, url], capture_output=True, text=True)
+            lat = [int(line.split()[2]) / 1000 for name in os.listdir(logs) for line in open(os.path.join(logs, name))]
+            failed = [l for l in out.stdout.splitlines() + out.stderr.splitlines() if "failed" in l or "error" in l]
+            print(f"postgres {kind}: {len(lat) / args.seconds:.0f} pages/s with {args.clients} connections of pgbench, "
+                  f"p50 {pct(lat, 0.5):.1f} ms p99 {pct(lat, 0.99):.1f} ms (the database alone); {'; '.join(failed)}", flush=True)
+        subprocess.run(["psql", "-q", url, "-c", "DROP TABLE bench_villages, bench_names"], check=True, stdout=subprocess.DEVNULL)
