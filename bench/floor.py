@@ -3,10 +3,11 @@
 
 The same SQL as Doudi's search (Sources/DoudiStore/Registry/HouseholdSearch.swift: a page of 50 and its count),
 the same villages and names load.py drew, on the register load.py imported into --work:
-- PostgreSQL: pgbench (from Debian's postgresql-client) with --clients connections of its own, per-query latencies
-  from its log; the p99 there is a floor for Doudi's p99 on this machine at that many clients.
-- SQLite: one Python process per core running the queries back to back: the most pages per second the SQL can
-  give; 64 clients then wait at least 64 / that rate on average (Little's law), before any HTTP or JSON work.
+- PostgreSQL: pgbench (from Debian's postgresql-client) with as many connections as Doudi's pool (8), each
+  running the queries back to back: the most pages per second the database gives here.
+- SQLite: one Python process per core running the queries back to back: the same for the SQL alone.
+Either way, --clients clients that each wait for their answer before asking again then wait at least
+clients / that rate on average (Little's law), before any HTTP, JSON or Doudi work on the same cores.
 
 Usage: bench/floor.py --work /tmp/load [--postgres URL] [--clients 64] [--seconds 10]
 (run bench/load.py --only search --work /tmp/load [--postgres URL] first: it generates and imports the register)
@@ -18,6 +19,7 @@ p.add_argument("--work", required=True)
 p.add_argument("--postgres", default="", help="the server URL given to load.py; its doudi_load_search database is used")
 p.add_argument("--clients", type=int, default=64)
 p.add_argument("--seconds", type=int, default=10)
+p.add_argument("--connections", type=int, default=8, help="pgbench's connections: Doudi's pool (Database.open)")
 args = p.parse_args()
 
 villages = [l.strip().split("regionCode=")[1] for l in open(os.path.join(args.work, "village.txt")) if l.strip()]
@@ -30,14 +32,22 @@ columns = ("h.id, h.region, h.poverty_status, h.dibao, "
            "(SELECT COUNT(*) FROM members m WHERE m.household_id = h.id) AS member_count")
 
 
-def queries(village, lo, hi, collate):
+# Every API request first finds its session (UserStore.session): a token of the county officer's, made by load.py.
+session = ("SELECT u.id, u.username, u.password_hash, u.role, u.region, u.active, s.csrf, s.last_seen "
+           "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = {token} AND s.kind = 'api' "
+           "AND s.expires_at > 0 AND s.last_seen > 0")
+
+
+def queries(village, lo, hi, collate, rid):
     """The village page and its count, the name page and its count, with placeholders for the engine."""
     name = f"m.name{collate}"
     hits = (f"SELECT m.household_id AS id, MIN({name}) AS sort_key FROM members m WHERE m.region {county} "
             f"AND {name} >= {lo} AND {name} < {hi} GROUP BY m.household_id "
             f"UNION ALL SELECT h.id, '' FROM households h WHERE h.region {county} AND h.id = {lo}")
     order = f"p.sort_key{collate}, p.id"
-    return {"village": [f"SELECT {columns} FROM households h WHERE h.region {county} AND h.region = {village} "
+    return {"residentId": [f"SELECT {columns} FROM households h WHERE h.region {county} AND h.id IN (SELECT household_id FROM members "
+                           f"WHERE resident_index = {rid}) ORDER BY h.updated_at DESC, h.id LIMIT 50 OFFSET 0"],  # a page not full: no count
+            "village": [f"SELECT {columns} FROM households h WHERE h.region {county} AND h.region = {village} "
                         "ORDER BY h.updated_at DESC, h.id LIMIT 50 OFFSET 0",
                         f"SELECT COUNT(*) AS n FROM households h WHERE h.region {county} AND h.region = {village}"],
             "name": [f"SELECT {columns} FROM (SELECT p.id, p.sort_key FROM ({hits}) p ORDER BY {order} LIMIT 50 OFFSET 0) p "
@@ -53,10 +63,16 @@ def pct(xs, q):
 def sqlite_worker(kind, seconds, out):
     db = sqlite3.connect(os.path.join(args.work, "search.sqlite"))
     db.execute("PRAGMA cache_size=-65536")  # Doudi's page cache per connection
-    qs, n, end, i = queries("?", "?", "?", "")[kind], 0, time.time() + seconds, os.getpid()
+    token = db.execute("SELECT token_hash FROM sessions WHERE kind = 'api' ORDER BY created_at DESC LIMIT 1").fetchone()[0]
+    qs, n, end, i = queries("?", "?", "?", "", "?")[kind], 0, time.time() + seconds, os.getpid()
+    check = session.format(token="?")
+    rids = [r[0] for r in db.execute("SELECT resident_index FROM members WHERE rowid % 997 = 0 LIMIT 1000")]
     while time.time() < end:
         i += 1
-        if kind == "village":
+        db.execute(check, (token,)).fetchall()
+        if kind == "residentId":
+            for q in qs: db.execute(q, (rids[i % len(rids)],)).fetchall()
+        elif kind == "village":
             v = int(villages[i % len(villages)])
             for q in qs: db.execute(q, (v,)).fetchall()
         else:
@@ -68,7 +84,7 @@ def sqlite_worker(kind, seconds, out):
 
 if os.path.exists(os.path.join(args.work, "search.sqlite")):
     cores = os.cpu_count() or 1
-    for kind in ("village", "name"):
+    for kind in ("residentId", "village", "name"):
         out = multiprocessing.Queue()
         procs = [multiprocessing.Process(target=sqlite_worker, args=(kind, args.seconds, out)) for _ in range(cores)]
         for pr in procs: pr.start()
@@ -84,25 +100,32 @@ if args.postgres:
         # The villages and names in tables of their own, so that pgbench can draw them at random.
         setup = os.path.join(tmp, "setup.sql")
         with open(setup, "w") as f:
-            f.write("DROP TABLE IF EXISTS bench_villages, bench_names;\n"
+            f.write("DROP TABLE IF EXISTS bench_villages, bench_names, bench_rids;\n"
+                    "CREATE TABLE bench_rids AS SELECT row_number() OVER () AS i, resident_index AS r FROM (SELECT resident_index FROM members "
+                    "TABLESAMPLE SYSTEM (1) LIMIT 1000) x;\n"
                     "CREATE TABLE bench_villages (i int PRIMARY KEY, code bigint);\n"
                     "CREATE TABLE bench_names (i int PRIMARY KEY, lo text, hi text);\n")
             f.write("INSERT INTO bench_villages VALUES " + ",".join(f"({i + 1},{c})" for i, c in enumerate(villages)) + ";\n")
             f.write("INSERT INTO bench_names VALUES " + ",".join(f"({i + 1},'{x}','{upper(x)}')" for i, x in enumerate(names)) + ";\n")
-        subprocess.run(["psql", "-q", url, "-f", setup], check=True, stdout=subprocess.DEVNULL)
-        qs = queries(":v", ":lo", ":hi", ' COLLATE "C"')
-        draws = {"village": f"\\set i random(1, {len(villages)})\nSELECT code AS v FROM bench_villages WHERE i = :i \\gset\n",
+        subprocess.run(["psql", "-q", url, "-f", setup], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        qs = queries(":v", ":lo", ":hi", ' COLLATE "C"', ":r")
+        token = subprocess.run(["psql", "-qAt", url, "-c", "SELECT token_hash FROM sessions WHERE kind = 'api' ORDER BY created_at DESC LIMIT 1"],
+                               check=True, capture_output=True, text=True).stdout.strip()
+        draws = {"residentId": "\\set i random(1, 1000)\nSELECT r FROM bench_rids WHERE i = :i \\gset\n",
+                 "village": f"\\set i random(1, {len(villages)})\nSELECT code AS v FROM bench_villages WHERE i = :i \\gset\n",
                  "name": f"\\set i random(1, {len(names)})\nSELECT lo, hi FROM bench_names WHERE i = :i \\gset\n"}
-        for kind in ("village", "name"):
+        for kind in ("residentId", "village", "name"):
             script = os.path.join(tmp, kind + ".pgb")
             with open(script, "w") as f:
-                f.write(draws[kind] + "".join(q + ";\n" for q in qs[kind]))
+                f.write(draws[kind] + session.format(token=f"'{token}'") + ";\n" + "".join(q + ";\n" for q in qs[kind]))
             logs = os.path.join(tmp, "log-" + kind)
             os.mkdir(logs)
-            out = subprocess.run(["pgbench", "-n", "-M", "extended", "-c", str(args.clients), "-j", "2", "-T", str(args.seconds),
+            out = subprocess.run(["pgbench", "-n", "-M", "extended", "-c", str(args.connections), "-j", "2", "-T", str(args.seconds),
                                   "-l", "--log-prefix", os.path.join(logs, "t"), "-f", script, url], capture_output=True, text=True)
             lat = [int(line.split()[2]) / 1000 for name in os.listdir(logs) for line in open(os.path.join(logs, name))]
             failed = [l for l in out.stdout.splitlines() + out.stderr.splitlines() if "failed" in l or "error" in l]
-            print(f"postgres {kind}: {len(lat) / args.seconds:.0f} pages/s with {args.clients} connections of pgbench, "
-                  f"p50 {pct(lat, 0.5):.1f} ms p99 {pct(lat, 0.99):.1f} ms (the database alone); {'; '.join(failed)}", flush=True)
-        subprocess.run(["psql", "-q", url, "-c", "DROP TABLE bench_villages, bench_names"], check=True, stdout=subprocess.DEVNULL)
+            rate = len(lat) / args.seconds
+            print(f"postgres {kind}: {rate:.0f} pages/s with {args.connections} connections of pgbench (the database alone; "
+                  f"p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms); {args.clients} clients wait at least "
+                  f"{1000 * args.clients / rate:.1f} ms on average; {'; '.join(failed)}", flush=True)
+        subprocess.run(["psql", "-q", url, "-c", "DROP TABLE bench_villages, bench_names, bench_rids"], check=True, stdout=subprocess.DEVNULL)
