@@ -174,9 +174,11 @@ struct PageTests {
         try await withServer(backend, households: 5) { client, services in
             let b = Browser(client)
             let start = String(buffer: try await b.request(.get, "/report").body)
-            #expect(start.contains("蔡子池街道"))
+            #expect(start.contains("蔡子池街道") && start.contains("下一步") && !start.contains("下一页"))
             let form = String(buffer: try await b.request(.get, "/report?township=430481001000").body)
             #expect(form.contains("牌楼居委会") && form.contains("因疫情"))
+            // Nothing chosen for the reporter: the township and the village are theirs to pick.
+            #expect(!start.contains("\" selected>") && form.contains("<option value=\"\" selected disabled>请选择"))
             let csrf = try #require(Browser.field("_csrf", in: form))
             let rid = validID("43048119850505001").text
             let fields = ["township": "430481001000", "name": "李四", "residentId": rid, "mobile": "13912345678",
@@ -185,17 +187,30 @@ struct PageTests {
             let missing = try await b.request(.post, "/report", form: fields.merging(["_csrf": csrf, "consent": "0"]) { $1 })
             #expect(missing.status == .unprocessableContent)
             #expect(String(buffer: missing.body).contains("同意"))
-            let done = try await b.request(.post, "/report", form: fields.merging(["_csrf": csrf]) { $1 })
+            // After an error the consent given and the village chosen are still there.
+            let badMobile = String(buffer: try await b.request(.post, "/report", form: fields.merging(["_csrf": csrf, "mobile": "1391234"]) { $1 }).body)
+            #expect(badMobile.contains("手机号码") && badMobile.contains("name=\"consent\" value=\"1\" required checked"))
+            #expect(badMobile.contains("value=\"430481001001\" selected") && !badMobile.contains("value=\"\" selected"))
+            // Typed with a Chinese input method: full-width digits, spaces inside.
+            let wide = String(rid.unicodeScalars.map { $0.properties.numericType != nil ? Character(Unicode.Scalar($0.value + 0xFEE0)!) : Character($0) })
+            let done = try await b.request(.post, "/report", form: fields.merging(["_csrf": csrf, "residentId": " " + wide + "\u{3000}",
+                                                                                   "mobile": "139 1234 5678"]) { $1 })
             #expect(done.status == .created)
             let html = String(buffer: done.body)
             let code = try #require(html.range(of: "mono code\">").map { String(html[$0.upperBound...].prefix(10)) })
             #expect(TrackingCode.isWellFormed(code))
             let lead = try await services.leads.leads(by: Actor.system(), status: .open)
             #expect(lead.count == 1 && lead[0].residentID == rid)
-            let status = String(buffer: try await b.request(.get, "/report/status?code=\(code)&mobile=13912345678").body)
-            #expect(status.contains("待核实"))
-            let wrong = String(buffer: try await b.request(.get, "/report/status?code=\(code)&mobile=13900000000").body)
+            // The status: the mobile number goes in the form's body, never in the URL; the answer gives the day and
+            // what comes next.
+            let ask = String(buffer: try await b.request(.get, "/report/status?code=\(code)&mobile=13912345678").body)
+            #expect(!ask.contains("待核实") && ask.contains("method=\"post\" action=\"/report/status\""))
+            let pre = try #require(Browser.field("_csrf", in: ask))
+            let status = String(buffer: try await b.request(.post, "/report/status", form: ["_csrf": pre, "code": code, "mobile": "139 1234 5678"]).body)
+            #expect(status.contains("待核实") && status.contains(Clock.system.today().description) && status.contains("上门核实"))
+            let wrong = String(buffer: try await b.request(.post, "/report/status", form: ["_csrf": pre, "code": code, "mobile": "13900000000"]).body)
             #expect(wrong.contains("查询码或手机号码不正确") && !wrong.contains("待核实"))
+            #expect(try await Browser(client).request(.post, "/report/status", form: ["code": code, "mobile": "13912345678"]).status == .forbidden)
         }
     }
 

@@ -39,6 +39,17 @@ public enum LeadStatus: String, CodeNamed {
     public var chinese: String {
         switch self { case .open: "待核实"; case .confirmed: "已核实确认"; case .notConfirmed: "核实不符"; case .merged: "已合并" }
     }
+
+    /// What happens next, told to the person who reported.
+    public var nextStep: Message {
+        switch self {
+        case .open: Message("村（社区）干部将上门核实您家的情况，请保持手机畅通", "a village cadre will visit to check your situation; keep your phone on")
+        case .confirmed: Message("已确认，将按程序开展监测帮扶，村（社区）干部会与您联系", "confirmed: monitoring and assistance follow, and a village cadre will contact you")
+        case .notConfirmed: Message("经核实与所报情况不符；如有异议，可向所在村（社区）或乡镇（街道）反映",
+                                    "the check did not confirm the report; if you disagree, tell your village or township")
+        case .merged: Message("与同一人的其他报告合并办理", "handled together with another report about the same person")
+        }
+    }
 }
 
 /// 一键报贫 (R-MON-11): a household reports its own hardship, with the minimal fields, from a public page.
@@ -79,7 +90,7 @@ public struct SelfReport: Sendable, Hashable {
         do { rid = try ResidentID(residentID.trimmingSpaces(), today: today) } catch {
             problems.append(FieldProblem("residentId", error.message))
         }
-        let m = Array(mobile.utf8)
+        let mobile = mobile.typedNumber, m = Array(mobile.utf8)
         if !(m.count == 11 && m.first == UInt8(ascii: "1") && m.allSatisfy { $0 >= 48 && $0 <= 57 }) {
             problems.append(FieldProblem("mobile", Message("手机号码应为以1开头的11位数字", "a mobile number has 11 digits and starts with 1")))
         }

@@ -44,8 +44,15 @@ public struct ResidentID: Hashable, Comparable, Sendable, CustomStringConvertibl
     }
 
     /// Validates and normalises. `today` bounds the birth date; pass nil to skip that check.
+    /// Typed: full-width digits and spaces are taken as the digits meant.
     public init(_ raw: some StringProtocol, today: CivilDate? = nil) throws(Problem) {
-        try self.init(bytes: raw.utf8, today: today)
+        let typed = raw.typedNumber
+        // Counted in characters, not bytes: 18 Chinese characters are not "54".
+        if let i = typed.firstIndex(where: { !$0.isASCII }) {
+            guard typed.count == 15 || typed.count == 18 else { throw .length(typed.count) }
+            throw .character(position: typed.distance(from: typed.startIndex, to: i) + 1)
+        }
+        try self.init(bytes: typed.utf8, today: today)
     }
 
     /// The same from UTF-8 bytes, as a file gives them.

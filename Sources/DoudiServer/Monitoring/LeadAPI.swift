@@ -22,7 +22,10 @@ struct LeadAPI: APIPart {
 
     func getSelfReportStatus(_ input: Operations.GetSelfReportStatus.Input) async throws -> Operations.GetSelfReportStatus.Output {
         switch try await limits.lookUp(code: input.path.trackingCode, mobile: input.query.mobile, from: ClientAddress.current, leads: leads) {
-        case .found(let status): return .ok(.init(body: .json(.init(status: status.rawValue, statusZh: status.chinese))))
+        case .found(let found):
+            let s = found.status
+            return .ok(.init(body: .json(.init(status: s.rawValue, statusZh: s.chinese, receivedOn: found.receivedOn.description,
+                                               nextStepZh: s.nextStep.zh, nextStepEn: s.nextStep.en))))
         case .notFound: return .notFound(.init(body: .json(Self.error("notFound", Message("查询码或手机号码不正确", "wrong tracking code or mobile number")))))
         case .tooMany: return .tooManyRequests(.init(body: .json(Self.tooMany)))
         }

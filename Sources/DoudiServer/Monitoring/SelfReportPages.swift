@@ -16,17 +16,19 @@ struct SelfReportPages: Sendable {
     func register(on router: Router<DoudiContext>) {
         router.get("/report") { req, _ in try await reportPage(req, form: [:], problems: []) }
         router.post("/report") { req, ctx in try await submitReport(req, ctx) }
-        router.get("/report/status") { req, ctx in try await reportStatus(req, ctx) }
+        router.get("/report/status") { req, _ in try statusPage(req) }
+        router.post("/report/status") { req, ctx in try await reportStatus(req, ctx) }
     }
 
     func reportPage(_ req: Request, form: Form, problems: [FieldProblem], status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = web.lang(req)
         let pre = req.cookies[WebShell.preCookie]?.value ?? UUID().uuidString
         var data: [String: Any] = ["preCsrf": pre, "problems": problems.map { say($0.message, t) }, "hasProblems": !problems.isEmpty,
-                                   "form": form.values]
+                                   "form": form.values, "consented": form["consent"] == "1"]
         if let tw = RegionCode(form["township"] ?? req.uri.queryParameters["township"].map(String.init) ?? ""), tw.level == .township {
             let villages = try await regions.children(of: tw)
             data["township"] = tw.description
+            data["chosen"] = villages.contains { $0.code.description == form["regionCode"] }
             data["villages"] = villages.map { ["code": $0.code.description, "name": $0.name, "selected": $0.code.description == form["regionCode"]] as [String: Any] }
             data["kinds"] = try await choices.kinds(t, selected: form.all["riskKinds"] ?? [], region: tw)
         } else {
@@ -56,19 +58,32 @@ struct SelfReportPages: Sendable {
         }
     }
 
+    /// The look-up form; the code may come in the link, the mobile number only in the form's body (a URL ends
+    /// up in histories and logs).
+    func statusPage(_ req: Request, code: String = "", data extra: [String: Any] = [:], status: HTTPResponse.Status = .ok) throws -> Response {
+        let t = web.lang(req)
+        let pre = req.cookies[WebShell.preCookie]?.value ?? UUID().uuidString
+        var data: [String: Any] = ["preCsrf": pre, "code": code.isEmpty ? (req.uri.queryParameters["code"].map(String.init) ?? "").uppercased() : code]
+        data.merge(extra) { $1 }
+        var r = try web.page(req, nil, "", status: status, template: "monitoring/reportstatus", title: t.t("checkStatus"), data)
+        r.setCookie(Cookie(name: WebShell.preCookie, value: pre, path: "/report", secure: web.secure(req), httpOnly: true, sameSite: .strict))
+        return r
+    }
+
     func reportStatus(_ req: Request, _ ctx: DoudiContext) async throws -> Response {
         let t = web.lang(req)
-        let q = req.uri.queryParameters
-        let code = (q["code"].map(String.init) ?? "").uppercased(), mobile = q["mobile"].map(String.init) ?? ""
-        var data: [String: Any] = ["code": code]
-        if !code.isEmpty {
-            switch try await limits.lookUp(code: code, mobile: mobile, from: ctx.clientAddress, leads: leads) {
-            case .found(let status): data["status"] = t.code == "en" ? status.rawValue : status.chinese
-            case .notFound: data["error"] = t.t("notFoundCode")
-            case .tooMany:
-                return try web.page(req, nil, "", status: .tooManyRequests, template: "monitoring/reportstatus", title: t.t("checkStatus"), ["error": t.t("tooMany")])
-            }
+        let form = try await Form.read(req)
+        let code = (form["code"] ?? "").trimmingCharacters(in: .whitespaces).uppercased(), mobile = form["mobile"] ?? ""
+        guard let pre = req.cookies[WebShell.preCookie]?.value, !pre.isEmpty, form["_csrf"] == pre else {
+            return try statusPage(req, code: code, data: ["error": t.code == "en" ? "the form has expired; try again" : "表单已过期，请重试"], status: .forbidden)
         }
-        return try web.page(req, nil, "", template: "monitoring/reportstatus", title: t.t("checkStatus"), data)
+        switch try await limits.lookUp(code: code, mobile: mobile, from: ctx.clientAddress, leads: leads) {
+        case .found(let found):
+            let s = found.status
+            return try statusPage(req, code: code, data: ["status": t.code == "en" ? s.rawValue : s.chinese, "receivedOn": found.receivedOn.description,
+                                                          "nextStep": say(s.nextStep, t)])
+        case .notFound: return try statusPage(req, code: code, data: ["error": t.t("notFoundCode")])
+        case .tooMany: return try statusPage(req, code: code, data: ["error": t.t("tooMany")], status: .tooManyRequests)
+        }
     }
 }

@@ -45,7 +45,7 @@ struct PublicLimits: Sendable {
         } catch StoreError.invalid(let p) { return .invalid(p) }
     }
 
-    enum LookupOutcome { case found(LeadStatus), notFound, tooMany }
+    enum LookupOutcome { case found(LeadStore.PublicStatus), notFound, tooMany }
 
     /// A status look-up: only those that find nothing count.
     func lookUp(code: String, mobile: String, from address: String, leads: LeadStore) async throws -> LookupOutcome {

@@ -295,13 +295,19 @@ public struct LeadStore: Sendable {
 
     /// The status of a self-report for whoever holds both its tracking code and the mobile number it gave;
     /// nil otherwise, without saying which of the two was wrong.
-    public func status(trackingCode: String, mobile: String) async throws -> LeadStatus? {
+    /// Where a report stands, for the one who holds its code and mobile: nothing else of the lead.
+    public struct PublicStatus: Sendable, Hashable {
+        public var status: LeadStatus
+        public var receivedOn: CivilDate
+    }
+
+    public func status(trackingCode: String, mobile: String) async throws -> PublicStatus? {
         guard TrackingCode.isWellFormed(trackingCode) else { return nil }
-        struct Row: Decodable { var status: String; var mobile: String }
+        struct Row: Decodable { var status: String; var mobile: String; var created_at: Int64 }
         let row = try await db.read { sql in
-            try await sql.raw("SELECT status, mobile_sealed AS mobile FROM leads WHERE tracking_code = \(bind: trackingCode)").first(decoding: Row.self)
+            try await sql.raw("SELECT status, mobile_sealed AS mobile, created_at FROM leads WHERE tracking_code = \(bind: trackingCode)").first(decoding: Row.self)
         }
-        guard let row, try db.fields.open(row.mobile) == mobile else { return nil }
-        return LeadStatus(rawValue: row.status)
+        guard let row, try db.fields.open(row.mobile) == mobile.typedNumber, let status = LeadStatus(rawValue: row.status) else { return nil }
+        return PublicStatus(status: status, receivedOn: Clock.day(ofMillis: row.created_at))
     }
 }

@@ -46,9 +46,25 @@ struct ResidentIDTests {
         ("11010519490229002X", .birthDate),
         ("1101051949123A002X", .character(position: 14)),
         ("11010519491231002Y", .character(position: 18)),
+        ("一二三四五六七八九十一二三四五六七八", .character(position: 1)),  // characters, not 54 bytes
+        ("1101051949123１００２X甲", .length(19)),
+        ("11010519491231００２Y", .character(position: 18)),
     ])
     func malformed(_ text: String, _ problem: ResidentID.Problem) {
         #expect(throws: problem) { try ResidentID(text) }
+    }
+
+    @Test("typed as an input method gives it: full-width digits and letters, spaces anywhere", arguments: [
+        "１１０１０５１９４９１２３１００２Ｘ", "１１０１０５１９４９１２３１００２ｘ", " 110105 19491231 002X ", "\u{3000}110105１９４９1231002X\u{A0}",
+    ])
+    func typed(_ text: String) throws {
+        #expect(try ResidentID(text).text == "11010519491231002X")
+    }
+
+    @Test func typedNumbers() {
+        #expect("１３９ １２３４\u{3000}５６７８".typedNumber == "13912345678")
+        #expect("0734-1234567".typedNumber == "0734-1234567")
+        #expect("王强".typedNumber == "王强")
     }
 
     @Test func futureBirthIsRejectedWhenTodayIsGiven() {

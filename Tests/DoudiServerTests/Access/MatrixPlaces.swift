@@ -117,7 +117,7 @@ struct MatrixRequest {
                 : path.hasPrefix("/leads") ? String(p.lead) : path.hasPrefix("/users") ? String(p.account) : String(p.episode)
             uri.replaceSubrange(r, with: record)
         }
-        if path == "/api/v1/public/self-reports/{trackingCode}" || path == "/report/status" { uri += "?code=ZZZZZZZZ&mobile=13800000000" }
+        if path == "/api/v1/public/self-reports/{trackingCode}" { uri += "?code=ZZZZZZZZ&mobile=13800000000" }
         let person = freshID(n).text, village = p.village.description, year = String(Clock.system.today().year)
         let visit = ["date": Clock.system.today().description, "findings": "正常", "hardship": "0"]
         let household = ["householdId": "AMN-\(n)", "regionCode": village, "povertyStatus": "none", "residentId": person, "name": "新户\(n)", "relation": "head", "laborAbility": "full"]
@@ -137,6 +137,7 @@ struct MatrixRequest {
         case (.post, "/regions"): r.form = ["code": village, "name": "同名\(n)"]
         case (.post, "/users/{id}"): r.form = ["change": "endSessions"]
         case (.post, "/login"): r.form = ["username": "nobody", "password": "wrong-password"]
+        case (.post, "/report/status"): r.form = ["code": "ZZZZZZZZ", "mobile": "13800000000"]
         case (.post, "/report"): r.form = ["name": "某", "residentId": person, "mobile": "13800000000", "regionCode": village, "riskKinds": "illness"]
         case (.post, "/import"): r.multipart = true
         case (.post, "/api/v1/auth/token"): r.json = #"{"username":"nobody","password":"wrong-password"}"#

@@ -57,8 +57,10 @@ struct PublicPagesTests {
             let real = try #require(codes.first)
             var lookups: Set<String> = []
             for (code, mobile) in [(real, "13900000000"), ("ZZZZZZZZ", "13700000000")] {
-                let page = try await Browser(client).request(.get, "/report/status?code=\(code)&mobile=\(mobile)")
-                lookups.insert("page \(page.status.code) " + String(buffer: page.body).replacingOccurrences(of: code, with: "CODE"))
+                let b = Browser(client)
+                let pre = try #require(Browser.field("_csrf", in: String(buffer: try await b.request(.get, "/report/status").body)))
+                let page = try await b.request(.post, "/report/status", form: ["_csrf": pre, "code": code, "mobile": mobile])
+                lookups.insert("page \(page.status.code) " + String(buffer: page.body).replacingOccurrences(of: code, with: "CODE").replacingOccurrences(of: pre, with: "PRE"))
                 let api = try await client.api(.get, "/api/v1/public/self-reports/\(code)?mobile=\(mobile)", token: nil)
                 lookups.insert("api \(api.status.code) " + String(buffer: api.body))
             }

@@ -121,7 +121,7 @@ struct FieldSealingTests {
             let h = try await HouseholdStore(db).get("H1", by: Fixture.system)
             #expect(h?.members.first?.member.residentID.text == rid && h?.members.first?.member.phone == Self.phone)
             #expect(try await HouseholdStore(db).search(by: Fixture.system, residentID: ResidentID(rid)).total == 1)
-            #expect(try await LeadStore(db).status(trackingCode: "ABCDEFGHJK", mobile: Self.phone) == .open)
+            #expect(try await LeadStore(db).status(trackingCode: "ABCDEFGHJK", mobile: Self.phone)?.status == .open)
             for table in ["members", "leads"] {
                 #expect(!(try await Self.cells(db, table)).contains { $0.contains(rid) || $0.contains(Self.phone) }, "\(table) still holds plain values")
             }
