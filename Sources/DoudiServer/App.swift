@@ -134,6 +134,7 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     EpisodePages(web: web, episodes: s.episodes, regions: s.regions).register(on: router)
     PolicyPages(web: web, policy: s.policy, regions: s.regions).register(on: router)
     ReportPages(web: web, reports: s.reports, regions: s.regions, audit: s.audit).register(on: router)
+    router.addMiddleware { NotFoundPage(web: web) }  // last: only unknown addresses reach it
 }
 
 /// Closes the database after the server has stopped taking requests.

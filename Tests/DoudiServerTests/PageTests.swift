@@ -87,6 +87,13 @@ struct PageTests {
             #expect(evil.headers[.location] == "/")
             _ = try await b.request(.get, "/lang?to=en")
             #expect(String(buffer: try await b.request(.get, "/households").body).contains("Households"))
+            // An address nothing answers: a page in the reader's language with the way back, not a blank one.
+            let lost = try await b.request(.get, "/households-list")
+            #expect(lost.status == .notFound && String(buffer: lost.body).contains("Page not found") && String(buffer: lost.body).contains("href=\"/\""))
+            _ = try await b.request(.get, "/lang?to=zh")
+            #expect(String(buffer: try await Browser(client).request(.get, "/no/such/page").body).contains("页面不存在"))
+            let api = try await client.api(.get, "/api/v1/no-such-thing", token: nil)
+            #expect(api.status == .notFound && String(buffer: api.body).contains("\"code\":\"notFound\""))
         }
     }
 
@@ -175,8 +182,10 @@ struct PageTests {
             let b = Browser(client)
             let start = String(buffer: try await b.request(.get, "/report").body)
             #expect(start.contains("蔡子池街道") && start.contains("下一步") && !start.contains("下一页"))
+            #expect(start.contains("<span class=\"muted\">耒阳市</span>"), "the county named")
             let form = String(buffer: try await b.request(.get, "/report?township=430481001000").body)
             #expect(form.contains("牌楼居委会") && form.contains("因疫情"))
+            #expect(form.contains("<span class=\"muted\">耒阳市 蔡子池街道</span>"))
             // Nothing chosen for the reporter: the township and the village are theirs to pick.
             #expect(!start.contains("\" selected>") && form.contains("<option value=\"\" selected disabled>请选择"))
             let csrf = try #require(Browser.field("_csrf", in: form))

@@ -148,6 +148,9 @@ try:
         assert text in d.page_source, path
         assert path != "/dashboard" or "<svg" in d.page_source, "the dashboard draws its chart"
         narrow(path)
+    d.get(base + "/no-such-page")
+    shows("页面不存在")
+    narrow("an unknown address")
     step = "requests to other hosts"
     elsewhere = other_hosts(d.get_log("performance"))
     assert not elsewhere, "request to another host: " + elsewhere[0]

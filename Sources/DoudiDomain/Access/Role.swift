@@ -32,6 +32,9 @@ public enum Role: String, CodeNamed {
 /// What a role may do. The region subtree limits every one of these further.
 public enum Permission: Sendable, Hashable {
     case readRegister, writeRegister, importRegister, revealPersonalData, readAudit, manageUsers, manageRegions
+    /// Lists and records of the register: a region's households, a household's page, case files. A hotline
+    /// operator finds one person by full resident ID instead: what a call needs, and no browsing.
+    case browseRegister
     /// Recording a hotline call as a lead.
     case recordCalls
     /// Setting policy parameters (monitoring line, deadlines …) for a region and year.
@@ -46,10 +49,12 @@ extension Role {
         case .readRegister:
             // Volunteer organizations see their volunteers, not the household register.
             self != .volunteerOrgAdmin
+        case .browseRegister:
+            may(.readRegister) && self != .hotlineOperator
         case .writeRegister, .importRegister:
             [.villageCadre, .townshipOfficer, .countyOfficer, .admin].contains(self)
         case .revealPersonalData:
-            [.villageCadre, .townshipOfficer, .countyOfficer, .hotlineOperator, .childDirector, .admin].contains(self)
+            [.villageCadre, .townshipOfficer, .countyOfficer, .childDirector, .admin].contains(self)
         case .readAudit:
             self == .auditor || self == .admin
         case .manageUsers, .manageRegions, .setPolicy:
@@ -81,3 +86,8 @@ public struct Actor: Sendable, Hashable {
     }
 }
 
+
+extension Message {
+    /// A role that may not browse the register (the hotline) asked for a list.
+    public static let oneByResidentID = Message("您的角色只能按完整身份证号码查找一人", "your role finds one person by full resident ID only")
+}

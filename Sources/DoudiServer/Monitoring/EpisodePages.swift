@@ -48,7 +48,7 @@ struct EpisodePages: Sendable {
 
     func episodesPage(_ w: Web) async throws -> Response {
         let t = w.t
-        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let (chosen, statuses) = statuses(w.req)
         let list = try await episodes.episodes(by: w.actor, statuses: statuses)
         let options: [[String: Any]] = [["value": "open", "label": "\(label(EpisodeStatus.identifying, t)) + \(label(EpisodeStatus.monitored, t)) + \(label(EpisodeStatus.clearing, t))", "selected": chosen == "open"]]
@@ -59,7 +59,7 @@ struct EpisodePages: Sendable {
     }
 
     func episodesCSV(_ w: Web) async throws -> Response {
-        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let t = web.strings.table("zh")
         let (chosen, statuses) = statuses(w.req)
         let rows = try await episodeRows(try await episodes.episodes(by: w.actor, statuses: statuses, limit: 100_000), t, today: clock.today())
@@ -74,7 +74,7 @@ struct EpisodePages: Sendable {
     func episodePage(_ w: Web, id: Int64?, problems: [FieldProblem] = [], form: Form = [:],
                      status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = w.t
-        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        guard w.role.may(.browseRegister) else { return try w.forbidden() }
         guard let id, let d = try await episodes.detail(id, by: w.actor) else { return try w.notFound() }
         let e = d.episode, today = clock.today()
         let step = e.step, running = e.running
@@ -142,7 +142,7 @@ struct EpisodePages: Sendable {
     /// The village notice: rendered from PublicNotice only, which has no field for an ID, phone, bank account or health detail.
     func noticePage(_ w: Web, id: Int64?) async throws -> Response {
         let t = w.t
-        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        guard w.role.may(.browseRegister) else { return try w.forbidden() }
         guard let id, let n = try await episodes.notice(id, by: w.actor) else { return try w.notFound() }
         let identification = n.kind == .identification
         return try w.page(template: "monitoring/notice", title: t.t(identification ? "noticeTitle" : "noticeClearTitle"), [

@@ -100,7 +100,7 @@ struct LeadPages: Sendable {
         let open = l.isOpen
         let escalation = l.verification.escalation(createdOn: l.createdOn, today: today)
         let kinds = l.riskKinds
-        let episode = open ? nil : try await episodes.episodes(by: w.actor, statuses: [], householdID: l.householdID ?? "-").first(where: { $0.leadID == l.id })?.id
+        let episode = open || !w.role.may(.browseRegister) ? nil : try await episodes.episodes(by: w.actor, statuses: [], householdID: l.householdID ?? "-").first(where: { $0.leadID == l.id })?.id
         return try w.page(status: status, template: "monitoring/lead", title: t.t("verifyLead"), [
             "l": ["id": l.id, "channel": label(l.channel, t), "name": l.name, "household": l.householdID as Any,
                   "rid": Masking.residentID(l.residentID), "region": name, "kinds": kindsText(kinds, t), "description": l.description,

@@ -32,7 +32,17 @@ struct SelfReportPages: Sendable {
             data["villages"] = villages.map { ["code": $0.code.description, "name": $0.name, "selected": $0.code.description == form["regionCode"]] as [String: Any] }
             data["kinds"] = try await choices.kinds(t, selected: form.all["riskKinds"] ?? [], region: tw)
         } else {
-            data["townships"] = try await regions.townshipsWithVillages().map { ["code": $0.code.description, "name": $0.name] }
+            let townships = try await regions.townshipsWithVillages()
+            data["townships"] = townships.map { ["code": $0.code.description, "name": $0.name] }
+            // The county (or counties) this page serves, named at its head: a reporter should know where it goes.
+            var counties: [String] = []
+            for c in Set(townships.map { $0.code.truncated(to: .county) }).sorted(by: { $0.value < $1.value }) {
+                if let name = try await regions.region(c)?.name { counties.append(name) }
+            }
+            data["place"] = counties.joined(separator: "、")
+        }
+        if let tw = data["township"] as? String, let code = RegionCode(tw) {
+            data["place"] = try await regions.path(code).filter { $0.code.level >= .county }.map(\.name).joined(separator: " ")
         }
         var r = try web.page(req, nil, "", status: status, template: "monitoring/report", title: t.t("selfReport"), data)
         r.setCookie(Cookie(name: WebShell.preCookie, value: pre, path: "/report", secure: web.secure(req), httpOnly: true, sameSite: .strict))

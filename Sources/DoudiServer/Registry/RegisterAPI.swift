@@ -12,6 +12,9 @@ struct RegisterAPI: APIPart {
     func listHouseholds(_ input: Operations.ListHouseholds.Input) async throws -> Operations.ListHouseholds.Output {
         let a = try caller
         guard a.role.may(.readRegister) else { return .forbidden(.init(body: .json(Self.forbidden))) }
+        guard a.role.may(.browseRegister) || input.query.residentId?.isEmpty == false else {
+            return .forbidden(.init(body: .json(Self.error("forbidden", .oneByResidentID))))
+        }
         var rid: ResidentID?
         if let text = input.query.residentId, !text.isEmpty {
             do { rid = try ResidentID(text) } catch {
@@ -61,7 +64,7 @@ struct RegisterAPI: APIPart {
 
     func getHousehold(_ input: Operations.GetHousehold.Input) async throws -> Operations.GetHousehold.Output {
         let a = try caller
-        guard a.role.may(.readRegister) else { return .forbidden(.init(body: .json(Self.forbidden))) }
+        guard a.role.may(.browseRegister) else { return .forbidden(.init(body: .json(Self.forbidden))) }
         guard let h = try await households.get(input.path.householdId, by: a.actor) else {
             return .notFound(.init(body: .json(Self.notFound)))
         }

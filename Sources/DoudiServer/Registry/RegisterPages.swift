@@ -47,7 +47,7 @@ struct RegisterPages: Sendable {
         // Reloading a revealed page, or switching language on it, shows the household masked again.
         router.get("/members/{id}/reveal") { req, ctx in
             try await web.withUser(req) { w in
-                guard w.role.may(.readRegister) else { return try w.forbidden() }
+                guard w.role.may(.browseRegister) else { return try w.forbidden() }
                 guard let id = ctx.parameters.get("id", as: Int64.self),
                       let hid = try await households.householdOf(member: id, by: w.actor) else { return try w.notFound() }
                 return .redirect(to: "/households/\(hid)", type: .found)
@@ -71,7 +71,9 @@ struct RegisterPages: Sendable {
         let region = RegionCode(regionText)
         var total = 0
         var items: [[String: Any]] = []
-        if error == nil {
+        // A hotline operator finds one person by full resident ID: no list until one is typed.
+        let browse = w.role.may(.browseRegister)
+        if error == nil && (browse || rid != nil) {
             let page = try await households.search(by: w.actor, text: text, residentID: rid, region: region, limit: 50, offset: pageNo * 50)
             total = page.total
             let names = try await regions.villageLabels(page.items.map(\.region))
@@ -80,14 +82,14 @@ struct RegisterPages: Sendable {
                  "region": names[s.region] ?? "", "count": s.memberCount]
             }
         }
-        let regions = try await scopeRegions(w.account, selected: region)
+        let regions = browse ? try await scopeRegions(w.account, selected: region) : []
         func link(_ p: Int) -> String {
             var c = URLComponents()
             c.queryItems = [.init(name: "q", value: text), .init(name: "rid", value: ridText), .init(name: "region", value: regionText), .init(name: "page", value: String(p))]
             return "/households?" + (c.percentEncodedQuery ?? "")
         }
         return try w.page(template: "registry/households", title: t.t("households"), [
-            "q": text, "rid": ridText, "error": error as Any, "total": total, "items": items, "regions": regions,
+            "q": text, "rid": ridText, "error": error as Any, "total": total, "items": items, "regions": regions, "browse": browse,
             "prev": pageNo > 0 ? link(pageNo - 1) : false, "next": (pageNo + 1) * 50 < total ? link(pageNo + 1) : false])
     }
 
@@ -104,7 +106,7 @@ struct RegisterPages: Sendable {
     func householdPage(_ w: Web, id: String, revealed: Int64? = nil,
                        message: String? = nil, error: String? = nil, form: Form = [:], visitMessage: String? = nil) async throws -> Response {
         let t = w.t
-        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        guard w.role.may(.browseRegister) else { return try w.forbidden() }
         guard let h = try await households.get(id, by: w.actor) else { return try w.notFound() }
         let en = t.code == "en"
         func label<E: CodeNamed>(_ e: E) -> String { en ? e.rawValue : e.chinese }

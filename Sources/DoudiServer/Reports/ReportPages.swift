@@ -53,7 +53,7 @@ struct ReportPages: Sendable {
 
     func dashboardPage(_ w: Web) async throws -> Response {
         let t = w.t
-        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let d = try await reports.dashboard(by: w.actor, region: requestedRegion(w))
         let names = try await regions.villageLabels(d.overdueVerifications.map(\.region) + d.overdueSteps.map(\.regionCode))
         let regionName = d.region.isCountry ? "全国 / China" : try await regions.region(d.region)?.name ?? d.region.description
@@ -80,7 +80,7 @@ struct ReportPages: Sendable {
     }
 
     func dashboardCSV(_ w: Web) async throws -> Response {
-        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let table = w.req.uri.queryParameters["table"].map(String.init) ?? "types"
         let d = try await reports.dashboard(by: w.actor, region: requestedRegion(w))
         guard let text = d.csv(table) else { return try w.notFound() }
@@ -94,7 +94,7 @@ struct ReportPages: Sendable {
 
     func rollupPage(_ w: Web) async throws -> Response {
         let t = w.t
-        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let day = rollupDay(w.req)
         let r = try await reports.rollup(by: w.actor, day: day ?? clock.today())
         func row(_ x: Rollup.Row, _ level: String) -> [String: Any] {
@@ -116,7 +116,7 @@ struct ReportPages: Sendable {
     }
 
     func rollupCSV(_ w: Web) async throws -> Response {
-        guard w.role.may(.readRegister) else { return try w.forbidden() }
+        guard w.role.may(.browseRegister) else { return try w.forbidden() }
         guard let day = rollupDay(w.req) else { return try w.notFound() }
         let r = try await reports.rollup(by: w.actor, day: day)
         return csvFile(r.csv, name: "rollup-\(w.region)-\(day).csv")

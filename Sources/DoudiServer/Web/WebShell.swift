@@ -99,6 +99,7 @@ struct WebShell: Sendable {
             layout["user"] = ["username": a.username, "roleName": t.code == "en" ? a.role.english : a.role.chinese, "csrf": csrf,
                               "canWrite": a.role.may(.writeRegister), "canAudit": a.role.may(.readAudit),
                               "canRegions": a.role.may(.manageRegions), "canUsers": a.role.may(.manageUsers), "canLeads": a.role.may(.readRegister),
+                              "canEpisodes": a.role.may(.browseRegister),
                               "isHotline": a.role == .hotlineOperator, "isAdmin": a.role == .admin] as [String: Any]
         }
         let html = try render(layout, "layout")

@@ -64,7 +64,7 @@ public struct EpisodeStore: Sendable {
 
     /// The episodes of the actor's region with one of the statuses, newest first.
     public func episodes(by actor: Actor, statuses: [EpisodeStatus], householdID: String? = nil, limit: Int = 500) async throws -> [EpisodeSummary] {
-        guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
+        guard actor.role.may(.browseRegister) else { throw StoreError.forbidden }
         var q = SQLQueryString("\(unsafeRaw: Self.select) WHERE \(HouseholdStore.scope(actor, column: "e.region"))")
         if !statuses.isEmpty { q.appendInterpolation(unsafeRaw: " AND e.status IN ("); q.appendInterpolation(binds: statuses.map(\.rawValue)); q.appendInterpolation(unsafeRaw: ")") }
         if let householdID { q.appendInterpolation(unsafeRaw: " AND e.household_id = "); q.appendInterpolation(bind: householdID) }
@@ -86,7 +86,7 @@ public struct EpisodeStore: Sendable {
     }
 
     public func detail(_ id: Int64, by actor: Actor) async throws -> EpisodeDetail? {
-        guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
+        guard actor.role.may(.browseRegister) else { throw StoreError.forbidden }
         return try await db.read { sql in
             guard let e = try await Self.load(sql, id, actor: actor) else { return nil }
             let events = try await sql.raw("SELECT at, on_day, procedure_kind, step, action, note, actor FROM episode_events WHERE episode_id = \(bind: id) ORDER BY id")
@@ -104,7 +104,7 @@ public struct EpisodeStore: Sendable {
     /// The actor of the current step acts on it (ProcedureState.applying); the episode moves on, ends or stays.
     public func act(_ id: Int64, _ action: ProcedureAction, by actor: Actor, today: CivilDate? = nil) async throws {
         let today = today ?? db.clock.today()
-        guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
+        guard actor.role.may(.browseRegister) else { throw StoreError.forbidden }
         try await db.transaction { tx in
             guard let e = try await Self.load(tx.sql, id, actor: actor) else { throw StoreError.notFound }
             guard let state = e.state(unresolved: try await Self.unresolved(tx.sql, id)), e.running else {

@@ -29,6 +29,7 @@ extension HouseholdStore {
     public func search(by actor: Actor, text: String? = nil, residentID: ResidentID? = nil, region: RegionCode? = nil,
                        limit: Int = 50, offset: Int = 0) async throws -> (total: Int, items: [HouseholdSummary]) {
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
+        guard actor.role.may(.browseRegister) || residentID != nil else { throw StoreError.forbidden }
         let rid = try residentID.map { try db.fields.index($0.text) }
         let page = max(1, min(limit, 200)), skip = max(0, offset)
         let window: SQLQueryString = "LIMIT \(unsafeRaw: String(page)) OFFSET \(unsafeRaw: String(skip))"

@@ -121,7 +121,7 @@ public struct HouseholdStore: Sendable {
 
     /// One household with its members, or nil when it does not exist or lies outside the actor's region.
     public func get(_ id: String, by actor: Actor) async throws -> StoredHousehold? {
-        guard actor.role.may(.readRegister) else { return nil }
+        guard actor.role.may(.browseRegister) else { return nil }
         return try await db.read { sql in try await Self.load(sql, db.fields, id: id, actor: actor) }
     }
 

@@ -100,7 +100,7 @@ public struct ReportStore: Sendable {
     struct NameRow: Decodable { var code: Int64; var name: String }
 
     public func rollup(by actor: Actor, day: CivilDate) async throws -> Rollup {
-        guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
+        guard actor.role.may(.browseRegister) else { throw StoreError.forbidden }
         let start = Self.startMillis(day), end = Self.startMillis(day.adding(days: 1))
         let scope = HouseholdStore.scope(actor)
         let (rows, names, book) = try await db.read { sql in
@@ -151,7 +151,7 @@ public struct ReportStore: Sendable {
     /// The dashboard of `region` (the actor's own when nil; a region outside it is refused).
     public func dashboard(by actor: Actor, region: RegionCode? = nil, days: Int = 30, today: CivilDate? = nil) async throws -> Dashboard {
         let today = today ?? db.clock.today()
-        guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
+        guard actor.role.may(.browseRegister) else { throw StoreError.forbidden }
         let target = region ?? actor.region
         guard actor.region.contains(target) else { throw StoreError.forbidden }
         let viewer = Actor(userID: actor.userID, username: actor.username, role: actor.role, region: target)
