@@ -44,16 +44,14 @@ struct SelfReportPages: Sendable {
         if let tw = data["township"] as? String, let code = RegionCode(tw) {
             data["place"] = try await regions.path(code).filter { $0.code.level >= .county }.map(\.name).joined(separator: " ")
         }
-        var r = try web.page(req, nil, "", status: status, template: "monitoring/report", title: t.t("selfReport"), data)
-        r.setCookie(Cookie(name: WebShell.preCookie, value: pre, path: "/report", secure: web.secure(req), httpOnly: true, sameSite: .strict))
-        return r
+        return withPreCookie(try web.page(req, nil, "", status: status, template: "monitoring/report", title: t.t("selfReport"), data), pre, req)
     }
 
     func submitReport(_ req: Request, _ ctx: DoudiContext) async throws -> Response {
         let t = web.lang(req)
         let form = try await Form.read(req)
         guard let pre = req.cookies[WebShell.preCookie]?.value, !pre.isEmpty, form["_csrf"] == pre else {
-            return try await reportPage(req, form: form, problems: [FieldProblem("", Message("表单已过期，请重试", "the form has expired; try again"))], status: .forbidden)
+            return try await reportPage(req, form: form, problems: [FieldProblem("", Self.expired)], status: .forbidden)
         }
         let report = SelfReport(name: form["name"] ?? "", residentID: form["residentId"] ?? "", mobile: form["mobile"] ?? "",
                                 regionCode: form["regionCode"] ?? "", riskKinds: form.all["riskKinds"] ?? [], description: form["description"] ?? "",
@@ -75,22 +73,29 @@ struct SelfReportPages: Sendable {
         let pre = req.cookies[WebShell.preCookie]?.value ?? UUID().uuidString
         var data: [String: Any] = ["preCsrf": pre, "code": code.isEmpty ? (req.uri.queryParameters["code"].map(String.init) ?? "").uppercased() : code]
         data.merge(extra) { $1 }
-        var r = try web.page(req, nil, "", status: status, template: "monitoring/reportstatus", title: t.t("checkStatus"), data)
+        return withPreCookie(try web.page(req, nil, "", status: status, template: "monitoring/reportstatus", title: t.t("checkStatus"), data), pre, req)
+    }
+
+    /// The public forms' token, in a cookie of their own (there is no session to hold it).
+    func withPreCookie(_ page: Response, _ pre: String, _ req: Request) -> Response {
+        var r = page
         r.setCookie(Cookie(name: WebShell.preCookie, value: pre, path: "/report", secure: web.secure(req), httpOnly: true, sameSite: .strict))
         return r
     }
+
+    static let expired = Message("表单已过期，请重试", "the form has expired; try again")
 
     func reportStatus(_ req: Request, _ ctx: DoudiContext) async throws -> Response {
         let t = web.lang(req)
         let form = try await Form.read(req)
         let code = (form["code"] ?? "").trimmingCharacters(in: .whitespaces).uppercased(), mobile = form["mobile"] ?? ""
         guard let pre = req.cookies[WebShell.preCookie]?.value, !pre.isEmpty, form["_csrf"] == pre else {
-            return try statusPage(req, code: code, data: ["error": t.code == "en" ? "the form has expired; try again" : "表单已过期，请重试"], status: .forbidden)
+            return try statusPage(req, code: code, data: ["error": say(Self.expired, t)], status: .forbidden)
         }
         switch try await limits.lookUp(code: code, mobile: mobile, from: ctx.clientAddress, leads: leads) {
         case .found(let found):
             let s = found.status
-            return try statusPage(req, code: code, data: ["status": t.code == "en" ? s.rawValue : s.chinese, "receivedOn": found.receivedOn.description,
+            return try statusPage(req, code: code, data: ["status": label(s, t), "receivedOn": found.receivedOn.description,
                                                           "nextStep": say(s.nextStep, t)])
         case .notFound: return try statusPage(req, code: code, data: ["error": t.t("notFoundCode")])
         case .tooMany: return try statusPage(req, code: code, data: ["error": t.t("tooMany")], status: .tooManyRequests)
