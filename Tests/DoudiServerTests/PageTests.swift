@@ -133,6 +133,9 @@ struct PageTests {
             let again = try await b.request(.post, "/households/new", form: fields.merging(["householdId": "W2"]) { $1 })
             #expect(again.status == .unprocessableContent)
             #expect(String(buffer: again.body).contains("W1"))
+            // A form's problems name the field as the form labels it, never by its code name.
+            let wrong = String(buffer: try await b.request(.post, "/households/new", form: fields.merging(["householdId": "W3", "phone": "123", "laborAbility": "x"]) { $1 }).body)
+            #expect(wrong.contains("联系电话：") && wrong.contains("劳动能力：") && !wrong.contains("phone:") && !wrong.contains("laborAbility:"))
             // Reveal shows the full number and writes the audit log.
             let stored = try #require(try await services.households.get("W1", by: Actor.system()))
             let shown = String(buffer: try await b.request(.post, "/members/\(stored.members[0].id)/reveal", form: ["_csrf": csrf]).body)

@@ -30,8 +30,15 @@ struct Web: Sendable {
 
     func say(_ m: Message) -> String { t.say(m) }
 
-    /// Problems as a form lists them: the field, then what is wrong with it, in the reader's language.
-    func lines(_ problems: [FieldProblem]) -> [String] { problems.map { "\($0.field): \(say($0.message))" } }
+    /// Problems as a form lists them: the field as the form labels it (`strings/fields.json`), then what is wrong
+    /// with it, in the reader's language. A field the form has no label for (a policy key) shows the words alone:
+    /// the API's field names are code, not for people.
+    func lines(_ problems: [FieldProblem]) -> [String] {
+        problems.map { p in
+            guard let label = t.values["field." + p.field] else { return say(p.message) }
+            return t.code == "en" ? "\(label): \(say(p.message))" : "\(label)：\(say(p.message))"
+        }
+    }
 
     /// A page's answer to a store's refusal: not found, forbidden, or the form again with the fields at fault;
     /// anything else is a server failure.
