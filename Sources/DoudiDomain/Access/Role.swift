@@ -86,7 +86,6 @@ public struct Actor: Sendable, Hashable {
     }
 }
 
-
 extension Message {
     /// A role that may not browse the register (the hotline) asked for a list.
     public static let oneByResidentID = Message("您的角色只能按完整身份证号码查找一人", "your role finds one person by full resident ID only")

@@ -87,7 +87,7 @@ public struct SelfReport: Sendable, Hashable {
             problems.append(FieldProblem("name", Message("请填写姓名（不超过50个字）", "enter a name of at most 50 characters")))
         }
         var rid: ResidentID?
-        do { rid = try ResidentID(residentID.trimmingSpaces(), today: today) } catch {
+        do { rid = try ResidentID(residentID, today: today) } catch {
             problems.append(FieldProblem("residentId", error.message))
         }
         let mobile = mobile.typedNumber, m = Array(mobile.utf8)
@@ -165,9 +165,10 @@ public struct HotlineCall: Sendable, Hashable {
         if callerName.isEmpty || callerName.count > 50 {
             problems.append(FieldProblem("caller", Message("请填写来电人（不超过50个字）", "enter the caller, at most 50 characters")))
         }
+        let callbackNumber = callbackNumber.typedNumber
         if let p = Member.phoneProblem(callbackNumber) { problems.append(FieldProblem("callbackNumber", p.message)) }
         var rid: ResidentID?
-        do { rid = try ResidentID(residentID.trimmingSpaces(), today: today) } catch { problems.append(FieldProblem("residentId", error.message)) }
+        do { rid = try ResidentID(residentID, today: today) } catch { problems.append(FieldProblem("residentId", error.message)) }
         let person = name.trimmingSpaces()
         if person.isEmpty || person.count > 50 {
             problems.append(FieldProblem("name", Message("请填写困难群众姓名（不超过50个字）", "enter the person's name, at most 50 characters")))

@@ -64,7 +64,7 @@ public struct MemberInput: Sendable, Hashable {
     /// Every problem at once, each field named after `prefix` (`members[2].`); `today` bounds the birth date and ages.
     public func check(householdID: String, today: CivilDate, prefix: String = "") -> Result<Member, ProblemList> {
         let rid: ResidentID
-        do { rid = try ResidentID(residentID.trimmingSpaces(), today: today) } catch {
+        do { rid = try ResidentID(residentID, today: today) } catch {
             return .failure(ProblemList([FieldProblem(prefix + "residentId", error.message)]))
         }
         var local: [FieldProblem] = []
@@ -77,7 +77,7 @@ public struct MemberInput: Sendable, Hashable {
             disabilityGrade: disabilityGrade,
             schooling: InputValue.pick(Schooling.self, schooling, field: "schooling", default: .notInSchool, &local),
             employment: InputValue.pick(Employment.self, employment, field: "employment", default: .notApplicable, &local),
-            phone: nonEmpty(phone),
+            phone: nonEmpty(phone?.typedNumber),
             childCategory: nonEmpty(childCategory).map { InputValue.pick(ChildCategory.self, $0, field: "childCategory", default: .childInDifficulty, &local) })
         local += member.problems(today: today).map(InputValue.camel)
         return local.isEmpty ? .success(member) : .failure(ProblemList(local.map { FieldProblem(prefix + $0.field, $0.message) }))

@@ -293,14 +293,14 @@ public struct LeadStore: Sendable {
         }
     }
 
-    /// The status of a self-report for whoever holds both its tracking code and the mobile number it gave;
-    /// nil otherwise, without saying which of the two was wrong.
     /// Where a report stands, for the one who holds its code and mobile: nothing else of the lead.
     public struct PublicStatus: Sendable, Hashable {
         public var status: LeadStatus
         public var receivedOn: CivilDate
     }
 
+    /// The status of a self-report for whoever holds both its tracking code and the mobile number it gave;
+    /// nil otherwise, without saying which of the two was wrong.
     public func status(trackingCode: String, mobile: String) async throws -> PublicStatus? {
         guard TrackingCode.isWellFormed(trackingCode) else { return nil }
         struct Row: Decodable { var status: String; var mobile: String; var created_at: Int64 }
