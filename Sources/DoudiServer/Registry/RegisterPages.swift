@@ -89,7 +89,7 @@ struct RegisterPages: Sendable {
             return "/households?" + (c.percentEncodedQuery ?? "")
         }
         return try w.page(template: "registry/households", title: t.t("households"), [
-            "q": text, "rid": ridText, "error": error as Any, "total": total, "items": items, "regions": regions, "browse": browse,
+            "q": text, "rid": ridText, "error": error as Any, "total": total, "items": items, "regions": regions,
             "prev": pageNo > 0 ? link(pageNo - 1) : false, "next": (pageNo + 1) * 50 < total ? link(pageNo + 1) : false])
     }
 

@@ -92,6 +92,8 @@ struct WebShell: Sendable {
         var context = Self.withoutNils(data)
         context["t"] = t.values
         context["csrf"] = csrf
+        // Whether links into the register lead anywhere for this reader (not for the hotline: one person by ID).
+        context["canBrowse"] = a?.role.may(.browseRegister) ?? false
         let content = try render(context, template)
         var layout: [String: Any] = ["t": t.values, "title": title, "content": content, "lang": t.code == "en" ? "en" : "zh-Hans",
                                      "otherLang": t.code == "en" ? "zh" : "en"]

@@ -37,6 +37,11 @@ struct LeastPrivilegeTests {
             #expect(try await b.request(.get, "/households/\(first.id)").status == .forbidden)
             #expect(try await b.request(.get, "/episodes").status == .forbidden)
             #expect(!String(buffer: try await b.request(.get, "/hotline").body).contains("href=\"/episodes\""))
+            // The lead queue names registered people without a link the role cannot follow; a county officer's links them.
+            let county = Browser(client)
+            _ = try await county.login("county")
+            #expect(String(buffer: try await county.request(.get, "/leads").body).contains("href=\"/households/"))
+            #expect(!String(buffer: try await b.request(.get, "/leads").body).contains("href=\"/households/"))
             // A village cadre still browses.
             let cadre = try await client.token("village")
             #expect(try await client.api(.get, "/api/v1/households", token: cadre).status == .ok)
