@@ -109,7 +109,7 @@ public func buildRouter(services: Services, config: ServerConfig) async throws -
     }
     let api = APIHandlers(services: services, limits: limits)
     let group = router.group("api/v1")
-    // Compact JSON: pretty-printing took about a tenth of a register page's CPU and added a third to its bytes. Keys stay
+    // Compact JSON: pretty-printed, a village's page of 50 households was 15,787 bytes, compact 11,673. Keys stay
     // sorted, so that the same answer is the same bytes (a public answer must not differ by more than its content).
     try api.registerHandlers(on: group, serverURL: URL(string: "/")!, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
                              middlewares: [APIAuthMiddleware(users: services.users)])
