@@ -122,9 +122,10 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     let web = try await WebShell(users: s.users, clock: s.clock, secureCookies: secureCookies)
     let choices = Choices(regions: s.regions, policy: s.policy, clock: s.clock)
     let registry = RegisterPages(web: web, households: s.households, regions: s.regions, episodes: s.episodes, choices: choices)
+    router.addMiddleware { ErrorPages(web: web) }  // every page after this, and addresses nothing answers
     web.register(on: router)
     AccessPages(web: web, users: s.users, limits: limits).register(on: router)
-    UserPages(web: web, users: s.users, regions: s.regions).register(on: router)
+    UserPages(web: web, users: s.users, regions: s.regions, choices: choices).register(on: router)
     registry.register(on: router)
     ImportPages(web: web, importer: s.importer).register(on: router)
     RegionPages(web: web, regions: s.regions).register(on: router)
@@ -132,9 +133,8 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     LeadPages(web: web, leads: s.leads, regions: s.regions, episodes: s.episodes, choices: choices, registry: registry).register(on: router)
     SelfReportPages(web: web, leads: s.leads, regions: s.regions, limits: limits, choices: choices).register(on: router)
     EpisodePages(web: web, episodes: s.episodes, regions: s.regions).register(on: router)
-    PolicyPages(web: web, policy: s.policy, regions: s.regions).register(on: router)
+    PolicyPages(web: web, policy: s.policy, regions: s.regions, choices: choices).register(on: router)
     ReportPages(web: web, reports: s.reports, regions: s.regions, audit: s.audit).register(on: router)
-    router.addMiddleware { NotFoundPage(web: web) }  // last: only unknown addresses reach it
 }
 
 /// Closes the database after the server has stopped taking requests.

@@ -8,6 +8,11 @@ extension Message {
     public static let chooseYourVillage = Message("请选择所在的村（社区）", "choose your village")
     public static let chooseVillage = Message("请选择村（社区）", "choose a village")
 
+    /// A refusal because of the region, not the role.
+    public static func outsideYourRegion(_ asked: String, _ own: String) -> Message {
+        Message("\(asked)不在您的管辖范围（\(own)）内", "\(asked) lies outside your region (\(own))")
+    }
+
     public static func regionNotInTable(_ region: RegionCode) -> Message {
         Message("区划代码\(region)不在区划表中", "region code \(region) is not in the division table")
     }

@@ -9,6 +9,7 @@ struct PolicyPages: Sendable {
     let web: WebShell
     let policy: PolicyStore
     let regions: RegionStore
+    let choices: Choices
     var clock: Clock { web.clock }
 
     func register(on router: Router<DoudiContext>) {
@@ -24,14 +25,14 @@ struct PolicyPages: Sendable {
         let regionText = form["region"] ?? q["region"].map(String.init) ?? w.region.description
         let region = regionText == RegionCode.country.description ? RegionCode.country : RegionCode(regionText) ?? w.region
         let year = Int(form["year"] ?? q["year"].map(String.init) ?? "") ?? clock.today().year
-        guard w.region.contains(region) else { return try w.forbidden() }
+        guard w.region.contains(region) else { return try await w.outsideRegion(region, regions) }
         let settings = try await policy.settings(by: w.actor)
         let policy = Policy.resolve(region: region, year: year, settings: settings)
         let sources = policy.sources
         let sourceNames = try await regions.villageLabels(sources.values.map(\.region).filter { !$0.isCountry })
         let regionName = region.isCountry ? "全国 / China" : try await regions.region(region)?.name ?? region.description
         return try w.page(status: status, template: "monitoring/policy", title: t.t("policy"), [
-            "region": region.description, "year": year, "regionName": regionName, "message": message as Any,
+            "region": region.description, "year": year, "picker": try await choices.regionPicker(in: w.region, selected: region, t: t), "regionName": regionName, "message": message as Any,
             "values": PolicyKey.allCases.map { k in
                 let s = sources[k]
                 let from = s.map { ($0.region.isCountry ? "全国" : sourceNames[$0.region] ?? $0.region.description) + " · \($0.year)" } ?? "—"
@@ -48,6 +49,7 @@ struct PolicyPages: Sendable {
         guard let region = regionText == RegionCode.country.description ? RegionCode.country : RegionCode(regionText) else {
             return try await policyPage(w, form: form, problems: [FieldProblem("region", .regionCodeDigits)], status: .unprocessableContent)
         }
+        guard w.region.contains(region) else { return try await w.outsideRegion(region, regions) }
         guard let key = PolicyKey(rawValue: form["key"] ?? "") else {
             return try await policyPage(w, form: form, problems: [PolicyKey.problem(field: "key", text: form["key"] ?? "")], status: .unprocessableContent)
         }

@@ -17,6 +17,7 @@ struct RegionPages: Sendable {
                 guard let code = RegionCode(form["code"] ?? ""), code.level == .village else {
                     return try await regionsPage(w, error: say(Message("请填写12位村级区划代码", "enter a 12-digit village code"), t), status: .unprocessableContent)
                 }
+                guard !w.role.may(.manageRegions) || w.region.contains(code) else { return try await w.outsideRegion(code, regions) }
                 do {
                     try await regions.upsert(Region(code: code, name: form["name"] ?? ""), by: w.actor)
                     return try await regionsPage(w, message: "\(t.t("saved")): \(code) \(form["name"] ?? "")")

@@ -14,6 +14,25 @@ struct Choices: Sendable {
         }
     }
 
+    /// A region to pick instead of a code to type: the root first, then a group per region one level down (a
+    /// township) holding that region and the regions under it (its villages), `selected` marked.
+    func regionPicker(in root: RegionCode, selected: RegionCode?, t: Strings.Table) async throws -> [[String: Any]] {
+        // The whole country (a national administrator) is picked from down to its counties.
+        let group = root.isCountry ? RegionCode.Level.province : RegionCode.Level(rawValue: min(5, root.level.rawValue + 1)) ?? .village
+        let deepest = RegionCode.Level(rawValue: min(5, group.rawValue + 1)) ?? .village
+        let all = try await regions.regions(in: root, levels: min(root.level, group)...deepest)
+        func option(_ r: Region, _ name: String) -> [String: Any] { ["code": r.code.description, "name": name, "selected": r.code == selected] }
+        var groups: [[String: Any]] = [], children: [[String: Any]] = []
+        var head: Region?
+        func close() { if let h = head { groups.append(["grouped": true, "name": h.name, "options": [option(h, h.name + t.t("wholeArea"))] + children]) } }
+        for r in all where r.code != root {
+            if r.code.level == group { close(); head = r; children = [] } else { children.append(option(r, r.name)) }
+        }
+        close()
+        let top = all.first { $0.code == root } ?? Region(code: root, name: root.isCountry ? t.t("country") : root.description)
+        return [["grouped": false, "name": "", "options": [option(top, top.name + t.t("wholeArea"))]]] + groups
+    }
+
     /// The risk kinds a form offers: the catalogue of the region's policy this year, plus any already chosen.
     func kinds(_ t: Strings.Table, selected: [String] = [], region: RegionCode) async throws -> [[String: Any]] {
         let offered = try await policy.policy(region: region, year: clock.today().year).riskKinds

@@ -28,6 +28,16 @@ struct Web: Sendable {
     func notFound() throws -> Response { try message(status: .notFound, title: t.t("notFound"), text: t.t("notFound")) }
     func forbidden() throws -> Response { try message(status: .forbidden, title: t.t("forbidden"), text: t.t("forbidden")) }
 
+    /// A refusal whose cause is the region, not the role: it names both regions, so the reader knows whom to ask.
+    func outsideRegion(_ code: RegionCode, _ regions: RegionStore) async throws -> Response {
+        func name(_ c: RegionCode) async throws -> String {
+            let path = c.isCountry ? [] : try await regions.path(c).map(\.name)
+            return c.isCountry ? t.t("country") : path.isEmpty ? c.description : path.joined(separator: " ")
+        }
+        let text = t.say(Message.outsideYourRegion(try await name(code), try await name(region)))
+        return try message(status: .forbidden, title: t.t("outsideTitle"), text: text)
+    }
+
     func say(_ m: Message) -> String { t.say(m) }
 
     /// Problems as a form lists them: the field as the form labels it (`strings/fields.json`), then what is wrong

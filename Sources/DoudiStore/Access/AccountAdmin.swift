@@ -51,12 +51,7 @@ extension UserStore {
     /// Applies `change` to the account `userID`; nil when it lies outside the administrator's region.
     public func change(_ userID: Int64, _ change: AccountChange, by actor: Actor) async throws {
         guard actor.role.may(.manageUsers) else { throw StoreError.forbidden }
-        let r = actor.region.subtreeRange
-        try await db.transaction { tx in
-            guard let row = try await tx.sql.raw("""
-                SELECT id, username, password_hash, role, region, active, failed_logins, locked_until FROM users
-                WHERE id = \(bind: userID) AND region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
-                """).first(decoding: Row.self), let target = row.account else { throw StoreError.notFound }
+        try await editing(userID, by: actor) { tx, row, target in
             if change == .disable && target.id == actor.userID {
                 throw StoreError.invalid([FieldProblem("account", Message("不能停用自己的账户", "you cannot disable your own account"))])
             }

@@ -102,7 +102,7 @@ struct MatrixRequest {
     /// (Writes that name a region in their body count as scoped.)
     static func isScoped(_ method: HTTPRequest.Method, _ path: String) -> Bool {
         path.contains("{") && !path.contains("{trackingCode}")
-            || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy"].contains(path)
+            || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/users", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy"].contains(path)
     }
 
     static func make(_ method: HTTPRequest.Method, _ path: String, place p: MatrixPlace, serial n: Int, noticeDays: Int, csrf: String) -> MatrixRequest {
@@ -136,6 +136,7 @@ struct MatrixRequest {
         case (.post, "/policy"): r.form = policy
         case (.post, "/regions"): r.form = ["code": village, "name": "同名\(n)"]
         case (.post, "/users/{id}"): r.form = ["change": "endSessions"]
+        case (.post, "/users"): r.form = ["username": "matrix.new.\(n)", "password": "Matrix-pass-2026", "role": "villageCadre", "region": village]
         case (.post, "/login"): r.form = ["username": "nobody", "password": "wrong-password"]
         case (.post, "/report/status"): r.form = ["code": "ZZZZZZZZ", "mobile": "13800000000"]
         case (.post, "/report"): r.form = ["name": "某", "residentId": person, "mobile": "13800000000", "regionCode": village, "riskKinds": "illness"]
