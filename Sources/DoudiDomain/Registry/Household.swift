@@ -1,14 +1,24 @@
 /// An enumeration stored and exchanged by its code name, shown by its Chinese label.
 public protocol CodeNamed: RawRepresentable, CaseIterable, Sendable, Hashable, Codable where RawValue == String {
     var chinese: String { get }
+    /// What English mode shows: words, never the code name.
+    var english: String { get }
 }
 
 extension CodeNamed {
     public var codeName: String { rawValue }
+    /// The code name in words: lackOfLabour is "Lack of labour".
+    public var english: String {
+        var out = ""
+        for c in rawValue {
+            if c.isUppercase { out += " " + c.lowercased() } else { out.append(c) }
+        }
+        return out.prefix(1).uppercased() + out.dropFirst()
+    }
     public static var codeNames: [String] { allCases.map(\.rawValue) }
     /// The problem to report when `text` is none of the code names.
     public static func problem(field: String, text: String) -> FieldProblem {
-        FieldProblem(field, Message("“\(text)”不是允许的值（可选：\(codeNames.joined(separator: "、"))）",
+        FieldProblem(field, Message("“\(text)”不是允许的值（可选：\(allCases.map(\.chinese).joined(separator: "、"))）",
                                     "“\(text)” is not one of \(codeNames.joined(separator: ", "))"))
     }
 }

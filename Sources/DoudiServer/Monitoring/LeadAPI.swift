@@ -40,10 +40,19 @@ struct LeadAPI: APIPart {
             }
             status = v
         }
+        let q = input.query
+        guard q.channel.map({ LeadChannel(rawValue: $0) != nil }) ?? true else {
+            return .badRequest(.init(body: .json(Self.error("badRequest", LeadChannel.problem(field: "channel", text: q.channel ?? "").message, field: "channel"))))
+        }
+        guard q.regionCode.map({ RegionCode($0) != nil }) ?? true else {
+            return .badRequest(.init(body: .json(Self.error("badRequest", .regionCodeDigits, field: "regionCode"))))
+        }
         do {
-            let leads = try await leads.leads(by: a.actor, status: status, limit: input.query.limit ?? 100)
             let today = clock.today()
-            return .ok(.init(body: .json(leads.map { l in
+            let page = try await leads.queue(by: a.actor, LeadQuery(status: status, channel: q.channel.flatMap(LeadChannel.init(rawValue:)), region: q.regionCode.flatMap { RegionCode($0) },
+                                                                   text: q.q ?? "", overdue: q.overdue ?? false, sort: q.sort.flatMap { LeadQuery.Sort(rawValue: $0.rawValue) } ?? .newest,
+                                                                   limit: q.limit ?? 100, offset: q.offset ?? 0), today: today)
+            return .ok(.init(headers: .init(xTotalCount: page.total), body: .json(page.items.map { l in
                 Schemas.Lead(id: l.id, channel: l.channel.rawValue, status: l.status.rawValue, regionCode: l.region.description,
                              householdId: l.householdID, registered: l.registered, residentIdMasked: Masking.residentID(l.residentID), name: l.name,
                              mobileMasked: Masking.phone(l.mobile), riskKinds: l.riskKinds.map(\.rawValue),

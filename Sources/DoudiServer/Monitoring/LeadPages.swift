@@ -29,24 +29,42 @@ struct LeadPages: Sendable {
         }
     }
 
+    /// The queue as a cadre works it: open leads by default, filters and sort in the address (a list can be
+    /// bookmarked), 50 a page with the total.
     func leadsPage(_ w: Web) async throws -> Response {
         let t = w.t
         guard w.role.may(.readRegister) else { return try w.forbidden() }
-        let leads = try await leads.leads(by: w.actor, status: nil, limit: 200)
-        let names = try await regions.villageLabels(leads.map(\.region))
-        let fmt = ISO8601DateFormatter()
-        fmt.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        fmt.formatOptions = [.withFullDate]
-        return try w.page(template: "monitoring/leads", title: t.t("leads"), ["leads": leads.map { l in
-            ["id": l.id, "at": fmt.string(from: Date(timeIntervalSince1970: Double(l.createdAt) / 1000)),
-             "channel": label(l.channel, t),
-             "name": l.name, "household": l.householdID as Any, "rid": Masking.residentID(l.residentID),
-             "region": names[l.region] ?? "",
-             "kinds": kindsText(l.riskKinds, t),
-             "status": label(l.status, t),
-             "due": l.isOpen ? l.verification.due(createdOn: l.createdOn).description : "",
-             "overdue": l.isOpen && clock.today() > l.verification.due(createdOn: l.createdOn)] as [String: Any]
-        }])
+        let q = w.req.uri.queryParameters
+        func param(_ k: String) -> String { q[Substring(k)].map(String.init) ?? "" }
+        let statusText = q["status"] == nil ? LeadStatus.open.rawValue : param("status")
+        let pageNo = max(0, Int(param("page")) ?? 0)
+        let query = LeadQuery(status: LeadStatus(rawValue: statusText), channel: LeadChannel(rawValue: param("channel")), region: RegionCode(param("region")),
+                              text: String(param("q").prefix(50)), overdue: param("overdue") == "1", sort: LeadQuery.Sort(rawValue: param("sort")) ?? .newest,
+                              limit: 50, offset: pageNo * 50)
+        let page = try await leads.queue(by: w.actor, query, today: clock.today())
+        let names = try await regions.villageLabels(page.items.map(\.region))
+        let today = clock.today()
+        let regionChoices = try await registry.scopeRegions(w.account, selected: query.region)
+        func link(_ p: Int) -> String {
+            var c = URLComponents()
+            c.queryItems = ["status", "channel", "region", "q", "overdue", "sort"].map { URLQueryItem(name: $0, value: $0 == "status" ? statusText : param($0)) }
+                + [URLQueryItem(name: "page", value: String(p))]
+            return "/leads?" + (c.percentEncodedQuery ?? "")
+        }
+        return try w.page(template: "monitoring/leads", title: t.t("leads"), [
+            "leads": page.items.map { l in
+                let due = l.verification.due(createdOn: l.createdOn)
+                return ["id": l.id, "at": l.createdOn.description, "channel": label(l.channel, t), "name": l.name, "household": l.householdID as Any,
+                        "rid": Masking.residentID(l.residentID), "region": names[l.region] ?? "", "kinds": kindsText(l.riskKinds, t),
+                        "status": label(l.status, t), "due": l.isOpen ? due.description : "—", "overdue": l.isOpen && today > due] as [String: Any]
+            },
+            "total": page.total, "q": param("q"), "overdueOnly": query.overdue,
+            "statuses": [["value": "", "label": t.t("allStatuses"), "selected": statusText.isEmpty]]
+                + LeadStatus.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": $0.rawValue == statusText] },
+            "channels": LeadChannel.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": $0 == query.channel] },
+            "sorts": LeadQuery.Sort.allCases.map { ["value": $0.rawValue, "label": t.t("sort_" + $0.rawValue), "selected": $0 == query.sort] },
+            "regions": regionChoices, "hasRegions": !regionChoices.isEmpty,
+            "prev": pageNo > 0 ? link(pageNo - 1) : false, "next": (pageNo + 1) * 50 < page.total ? link(pageNo + 1) : false])
     }
 
     func hotlinePage(_ w: Web, form: Form, problems: [FieldProblem], code: String?,

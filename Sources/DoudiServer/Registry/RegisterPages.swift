@@ -108,8 +108,7 @@ struct RegisterPages: Sendable {
         let t = w.t
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         guard let h = try await households.get(id, by: w.actor) else { return try w.notFound() }
-        let en = t.code == "en"
-        func label<E: CodeNamed>(_ e: E) -> String { en ? e.rawValue : e.chinese }
+        func label<E: CodeNamed>(_ e: E) -> String { DoudiServer.label(e, t) }
         let path = try await regions.path(h.household.regionCode).filter { $0.level >= .township }.map(\.name).joined(separator: " ")
         let members: [[String: Any]] = h.members.map { s in
             let m = s.member

@@ -41,7 +41,7 @@ struct ReportPages: Sendable {
                 guard n > 0 else { continue }
                 let h = (height - top) * Double(n) / Double(most)
                 y -= h
-                svg += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(step - 4)\" height=\"\(h)\" fill=\"\(colors[c])\"><title>\(d.day) \(t.code == "en" ? channel.rawValue : channel.chinese): \(n)</title></rect>"
+                svg += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(step - 4)\" height=\"\(h)\" fill=\"\(colors[c])\"><title>\(d.day) \(label(channel, t)): \(n)</title></rect>"
             }
         }
         if let first = days.first, let last = days.last {
@@ -98,7 +98,7 @@ struct ReportPages: Sendable {
         let day = rollupDay(w.req)
         let r = try await reports.rollup(by: w.actor, day: day ?? clock.today())
         func row(_ x: Rollup.Row, _ level: String) -> [String: Any] {
-            ["name": x.name, "level": level, "new": x.new, "byChannel": LeadChannel.allCases.map { x.byChannel[$0] ?? 0 }, "backlog": x.backlog, "overdue": x.overdue, "late": x.overdue > 0,
+            ["name": x.name, "level": level, "new": x.new, "byChannel": LeadChannel.allCases.map { ["label": label($0, t), "count": x.byChannel[$0] ?? 0] as [String: Any] }, "backlog": x.backlog, "overdue": x.overdue, "late": x.overdue > 0,
              "kinds": RiskKind.allCases.compactMap { k in x.byKind[k].map { "\(label(k, t)) \($0)" } }.joined(separator: "、")]
         }
         var rows: [[String: Any]] = []

@@ -37,6 +37,6 @@ struct Choices: Sendable {
     func kinds(_ t: Strings.Table, selected: [String] = [], region: RegionCode) async throws -> [[String: Any]] {
         let offered = try await policy.policy(region: region, year: clock.today().year).riskKinds
         return RiskKind.allCases.filter { offered.contains($0) || selected.contains($0.rawValue) }
-            .map { ["value": $0.rawValue, "label": t.code == "en" ? $0.rawValue : $0.chinese, "selected": selected.contains($0.rawValue)] }
+            .map { ["value": $0.rawValue, "label": label($0, t), "selected": selected.contains($0.rawValue)] }
     }
 }

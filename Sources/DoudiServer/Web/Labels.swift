@@ -7,7 +7,7 @@ import Hummingbird
 // How values are shown: in the reader's language, as choices of a form, as a CSV download.
 
 func options<E: CodeNamed>(_: E.Type, selected: String?, t: Strings.Table) -> [[String: Any]] {
-    E.allCases.map { e in ["value": e.rawValue, "label": t.code == "en" ? e.rawValue : e.chinese, "selected": e.rawValue == selected] }
+    E.allCases.map { e in ["value": e.rawValue, "label": label(e, t), "selected": e.rawValue == selected] }
 }
 func allOptions(_ form: Form, t: Strings.Table) -> [String: Any] {
     ["relation": options(Relation.self, selected: form["relation"] ?? "head", t: t),
@@ -19,7 +19,7 @@ func allOptions(_ form: Form, t: Strings.Table) -> [String: Any] {
      "povertyStatus": options(PovertyStatus.self, selected: form["povertyStatus"] ?? "none", t: t)]
 }
 func say(_ m: Message, _ t: Strings.Table) -> String { t.say(m) }
-func label<E: CodeNamed>(_ e: E, _ t: Strings.Table) -> String { t.code == "en" ? e.rawValue : e.chinese }
+func label<E: CodeNamed>(_ e: E, _ t: Strings.Table) -> String { t.code == "en" ? e.english : e.chinese }
 func label<E: CodeNamed>(_ e: E?, _ t: Strings.Table) -> String { e.map { label($0, t) } ?? "" }
 func kindsText(_ kinds: [RiskKind], _ t: Strings.Table) -> String { kinds.map { label($0, t) }.joined(separator: "、") }
 /// A CSV download: UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese right.

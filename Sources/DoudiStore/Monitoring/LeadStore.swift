@@ -269,28 +269,10 @@ public struct LeadStore: Sendable {
     public func leads(by actor: Actor, status: LeadStatus?, id: Int64? = nil, limit: Int = 100) async throws -> [LeadSummary] {
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
         let r = actor.region.subtreeRange
-        var q: SQLQueryString = """
-            SELECT id, channel, status, region, household_id, resident_sealed AS resident_id, name, mobile_sealed AS mobile, risk_kinds, description,
-              details, created_at, monitoring_type
-            FROM leads WHERE region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
-            """
-        if let status { q.appendInterpolation(unsafeRaw: " AND status = "); q.appendInterpolation(bind: status.rawValue) }
-        if let id { q.appendInterpolation(unsafeRaw: " AND id = "); q.appendInterpolation(bind: id) }
-        q.appendInterpolation(unsafeRaw: " ORDER BY id DESC LIMIT \(max(1, min(limit, 500)))")
-        return try await db.read { sql in
-            var leads = try await sql.raw(q).all(decoding: LeadSummary.self)
-            let book = try await PolicyStore.book(sql)
-            try db.fields.withSealer { s in
-                for i in leads.indices {
-                    leads[i].residentID = try s.open(leads[i].residentID)
-                    leads[i].mobile = try s.open(leads[i].mobile)
-                }
-            }
-            for i in leads.indices {
-                leads[i].verification = book.policy(region: leads[i].region, year: leads[i].createdOn.year).verification
-            }
-            return leads
-        }
+        var filter = SQLQueryString(" WHERE region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))")
+        if let status { filter.appendInterpolation(unsafeRaw: " AND status = "); filter.appendInterpolation(bind: status.rawValue) }
+        if let id { filter.appendInterpolation(unsafeRaw: " AND id = "); filter.appendInterpolation(bind: id) }
+        return try await load(filter, order: " ORDER BY id DESC", limit: max(1, min(limit, 500)))
     }
 
     /// Where a report stands, for the one who holds its code and mobile: nothing else of the lead.

@@ -181,8 +181,7 @@ public struct ReportStore: Sendable {
         }
         var perDay: [Int: [LeadChannel: Int]] = [:]
         for l in leadRows { perDay[Clock.day(ofMillis: l.createdAt).daysSinceEpoch, default: [:]][l.channel, default: 0] += 1 }
-        let open = try await LeadStore(db).leads(by: viewer, status: .open, limit: 100_000)
-        let overdueLeads = open.filter { today > $0.verification.due(createdOn: $0.createdOn) }
+        let overdueLeads = try await LeadStore(db).overdue(by: viewer, today: today)
         let overdueSteps = episodes.filter { $0.overdue(today: today) }
         return Dashboard(
             region: target, today: today, monitored: roster.count,
