@@ -135,8 +135,17 @@ try:
     d.find_element(By.CSS_SELECTOR, "#d_type option[value=suddenHardship]").click()
     if not d.find_elements(By.CSS_SELECTOR, "input[name=riskKinds]:checked"):
         d.find_element(By.CSS_SELECTOR, "input[name=riskKinds]").click()
+    # Only the chosen outcome's fields show: the reason for 核实不符 and the lead to merge into stay hidden.
+    assert not d.find_element(By.ID, "d_merge").is_displayed(), "the merge field shows for a confirmation"
+    d.find_element(By.ID, "d_reason").send_keys("入户看过，情况属实")
     d.find_element(By.CSS_SELECTOR, "form[action^='/leads/'] button[type=submit]").click()
+    # Irreversible: said back once more, in a second step that needs no script.
+    shows("请确认核实结论")
+    assert "入户看过，情况属实" in d.find_element(By.TAG_NAME, "main").text, "the note typed is not in the confirmation"
+    narrow("confirm the verification")
+    d.find_element(By.XPATH, "//button[contains(., '确认提交')]").click()
     wait.until(EC.presence_of_element_located((By.LINK_TEXT, "监测档案")))
+    shows("入户看过，情况属实")
     d.find_element(By.LINK_TEXT, "监测档案").click()
     shows("农户承诺授权")
     narrow("case file")

@@ -73,6 +73,7 @@ check "no token, 401" sh -c "test \$(curl -s -o /dev/null -w '%{http_code}' $bas
 check "no script or style from elsewhere" sh -c "! curl -s $base/login | grep -Eq '(src|href)=\"https?://'"
 if [ -z "${SKIP_BROWSER:-}" ] && command -v chromium >/dev/null && command -v chromedriver >/dev/null && python3 -c 'import selenium' 2>/dev/null; then
   check "browser journey at 390 px: log in, search, open a household, reveal, verify a lead, identification step, dashboard" python3 "$root/Tests/e2e/journey.py" "$base"
+  check "every list at 390 and 1280 px: no sideways scroll, no cell narrower than four characters, tap targets a finger can hit" python3 "$root/Tests/e2e/layouts.py" "$base"
 elif [ -n "${SKIP_BROWSER:-}" ]; then
   echo "skip browser journey (SKIP_BROWSER is set)"
 else

@@ -110,12 +110,28 @@ struct EpisodePages: Sendable {
                                      text: form["text"], objectionID: form["objectionId"].flatMap { Int64($0) }, upheld: upheld) {
         case .failure(let p): return try await episodePage(w, id: id, problems: p.problems, status: .unprocessableContent)
         case .success(let action):
+            if !Web.confirmed(form), let question = Self.ends(action, w.t) {
+                guard let d = try await episodes.detail(id, by: w.actor) else { return try w.notFound() }
+                let t = w.t
+                return try w.confirm(form, action: "/episodes/\(id)", back: "/episodes/\(id)", title: "\(t.t("caseFile")) · \(d.episode.headName ?? d.episode.householdID)", question: question,
+                                     summary: [(t.t("step"), d.episode.step.map { label($0, t) } ?? ""), (t.t("reason"), form["reason"] ?? form["text"] ?? "")],
+                                     button: t.t("confirmRecord"))
+            }
             do {
                 try await episodes.act(id, action, by: w.actor)
                 return .redirect(to: "/episodes/\(id)", type: .normal)
             } catch {
                 return try await w.refused(error) { try await episodePage(w, id: id, problems: $0, status: .unprocessableContent) }
             }
+        }
+    }
+
+    /// What asks again: an action that ends the procedure, or settles an objection for good.
+    static func ends(_ action: ProcedureAction, _ t: Strings.Table) -> String? {
+        switch action {
+        case .reject: t.t("confirmReject")
+        case .resolveObjection(_, let upheld, _): t.t(upheld ? "confirmUphold" : "confirmDismiss")
+        case .complete, .startNotice, .objection: nil
         }
     }
 

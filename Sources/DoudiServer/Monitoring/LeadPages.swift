@@ -122,7 +122,7 @@ struct LeadPages: Sendable {
         return try w.page(status: status, template: "monitoring/lead", title: t.t("verifyLead"), [
             "l": ["id": l.id, "channel": label(l.channel, t), "name": l.name, "household": l.householdID as Any,
                   "rid": Masking.residentID(l.residentID), "region": name, "kinds": kindsText(kinds, t), "description": l.description,
-                  "status": label(l.status, t), "open": open, "due": due.description, "overdue": today > due,
+                  "status": label(l.status, t), "open": open, "note": l.note as Any, "due": due.description, "overdue": today > due,
                   "escalation": escalation == .county ? t.t("county") : t.t("townshipLevel")] as [String: Any],
             "canVerify": open && l.verification.mayVerify(w.role, createdOn: l.createdOn, today: today), "types": options(MonitoringType.self, selected: nil, t: t),
             "kinds": try await choices.kinds(t, selected: kinds.map(\.rawValue), region: region),
@@ -136,12 +136,29 @@ struct LeadPages: Sendable {
                                   reason: form["reason"], mergeInto: merge) {
         case .failure(let p): return try await leadPage(w, id: id, problems: p.problems, status: .unprocessableContent)
         case .success(let decision):
+            guard Web.confirmed(form) else { return try await confirmDecision(w, id: id, decision, form) }
             do {
-                try await leads.verify(leadID: id, decision: decision, by: w.actor)
+                try await leads.verify(leadID: id, decision: decision, note: form["reason"], by: w.actor)
                 return .redirect(to: "/leads/\(id)", type: .normal)
             } catch {
                 return try await w.refused(error) { try await leadPage(w, id: id, problems: $0, status: .unprocessableContent) }
             }
         }
+    }
+
+    /// A verification closes the lead for good (and a confirmation opens the identification): said back once more.
+    func confirmDecision(_ w: Web, id: Int64, _ decision: LeadDecision, _ form: Form) async throws -> Response {
+        let t = w.t
+        guard let l = try await leads.lead(id, by: w.actor) else { return try w.notFound() }
+        guard w.role.may(.writeRegister) else { return try w.forbidden() }
+        var summary: [(label: String, value: String)] = [(t.t("name"), l.name), (t.t("decision"), label(decision.status, t))]
+        switch decision {
+        case .confirmed(let type, let kinds): summary += [(t.t("monitoringType"), label(type, t)), (t.t("riskKinds"), kindsText(kinds, t))]
+        case .notConfirmed: break
+        case .merged(let into): summary.append((t.t("mergeInto"), "\(t.t("lead")) \(into)"))
+        }
+        summary.append((t.t("verifyNote"), (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)))
+        return try w.confirm(form, action: "/leads/\(id)", back: "/leads/\(id)", title: t.t("verifyLead"), question: t.t("confirmDecision"),
+                             summary: summary, button: t.t("confirmRecord"))
     }
 }

@@ -71,7 +71,7 @@ extension LeadStore {
     func load(_ filter: SQLQueryString, order: String, limit: Int?) async throws -> [LeadSummary] {
         var q: SQLQueryString = """
             SELECT id, channel, status, region, household_id, resident_sealed AS resident_id, name, mobile_sealed AS mobile, risk_kinds, description,
-              details, created_at, monitoring_type FROM leads
+              details, created_at, monitoring_type, decision_reason FROM leads
             """
         q = q + filter
         q.appendInterpolation(unsafeRaw: order + (limit.map { " LIMIT \($0)" } ?? ""))

@@ -17,6 +17,8 @@ public struct LeadSummary: Sendable, Hashable, Decodable {
     public var details: String
     public var createdAt: Int64
     public var monitoringType: MonitoringType?
+    /// The reason of a refusal, or the note beside a confirmation or a merge.
+    public var note: String?
     /// From the policy of the lead's region and year (PolicyKey.verificationDays).
     public var verification = VerificationDeadline()
 
@@ -30,7 +32,7 @@ public struct LeadSummary: Sendable, Hashable, Decodable {
     enum CodingKeys: String, CodingKey {
         case id, channel, status, region, name, mobile, description, details
         case householdID = "household_id", residentID = "resident_id", riskKinds = "risk_kinds", createdAt = "created_at"
-        case monitoringType = "monitoring_type"
+        case monitoringType = "monitoring_type", note = "decision_reason"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -48,6 +50,7 @@ public struct LeadSummary: Sendable, Hashable, Decodable {
         details = try c.decode(String.self, forKey: .details)
         createdAt = try c.decode(Int64.self, forKey: .createdAt)
         monitoringType = try c.knownIfPresent(MonitoringType.self, forKey: .monitoringType)
+        note = try c.decodeIfPresent(String.self, forKey: .note)
     }
 }
 
@@ -204,7 +207,8 @@ public struct LeadStore: Sendable {
     }
 
     /// Records the on-the-spot verification of an open lead (R-MON-6), by a cadre whose region holds it.
-    public func verify(leadID: Int64, decision: LeadDecision, by actor: Actor, today: CivilDate? = nil) async throws {
+    /// `note`: what the cadre wrote beside a confirmation or a merge, kept with the decision (a refusal's reason is its own).
+    public func verify(leadID: Int64, decision: LeadDecision, note: String? = nil, by actor: Actor, today: CivilDate? = nil) async throws {
         let today = today ?? db.clock.today()
         guard actor.role.may(.writeRegister) else { throw StoreError.forbidden }
         try await db.transaction { tx in
@@ -237,6 +241,7 @@ public struct LeadStore: Sendable {
                 }
                 mergedInto = target
             }
+            if reason == nil, let note = note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty { reason = String(note.prefix(500)) }
             // The status guard is in the statement: of two verifications at once, the second finds no open lead
             // once the first has committed (PostgreSQL re-reads the row it waited for).
             guard try await tx.sql.raw("""

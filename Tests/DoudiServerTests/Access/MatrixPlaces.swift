@@ -129,7 +129,7 @@ struct MatrixRequest {
         case (.post, "/households/{id}/edit"): r.form = ["regionCode": village, "povertyStatus": "exited", "incomePerCapita": "6000"]
         case (.post, "/households/{id}/members"): r.form = ["residentId": person, "name": "新成员\(n)", "relation": "child", "laborAbility": "none"]
         case (.post, "/households/{id}/visits"): r.form = visit
-        case (.post, "/leads/{id}"): r.form = ["decision": "notConfirmed", "reason": "再核"]
+        case (.post, "/leads/{id}"): r.form = ["decision": "notConfirmed", "reason": "再核", "confirmed": "1"]
         case (.post, "/hotline"): r.form = call
         case (.post, "/episodes/{id}"): r.form = ["action": "complete", "note": "公示结束"]
         case (.post, "/episodes/{id}/clearing"): r.form = ["monthlyIncome": "1", "food": "1"]

@@ -142,14 +142,23 @@ struct EpisodePageTests {
             #expect(leadPage.contains("入户核实") && leadPage.contains("核实期限"))
             let missing = try await b.request(.post, "/leads/\(leadID)", form: ["_csrf": csrf, "decision": "confirmed", "riskKinds": "disaster"])
             #expect(missing.status == .unprocessableContent && String(buffer: missing.body).contains("monitoringType"))
-            let ok = try await b.request(.post, "/leads/\(leadID)", form: ["_csrf": csrf, "decision": "confirmed", "monitoringType": "suddenHardship", "riskKinds": "disaster"])
+            // The decision is said back before it is recorded; the note typed beside it is kept, not dropped.
+            let decision = ["_csrf": csrf, "decision": "confirmed", "monitoringType": "suddenHardship", "riskKinds": "disaster", "reason": "房屋倒塌，入户看过"]
+            let ask = String(buffer: try await b.request(.post, "/leads/\(leadID)", form: decision).body)
+            #expect(ask.contains("请确认核实结论") && ask.contains("突发严重困难户") && ask.contains("name=\"confirmed\" value=\"1\"") && ask.contains("不能撤销"))
+            #expect(try await services.leads.lead(Int64(leadID)!, by: .system())?.status == .open)
+            let ok = try await b.request(.post, "/leads/\(leadID)", form: decision.merging(["confirmed": "1"]) { a, _ in a })
             #expect(ok.status == .seeOther)
+            #expect(String(buffer: try await b.request(.get, "/leads/\(leadID)").body).contains("房屋倒塌，入户看过"))
             let roster = String(buffer: try await b.request(.get, "/episodes").body)
             #expect(roster.contains("识别中") && roster.contains("农户承诺授权"))
             let eid = try #require(roster.range(of: "href=\"/episodes/").map { String(roster[$0.upperBound...].prefix { $0 != "\"" }) })
-            for action in ["complete", "complete"] {
-                #expect(try await b.request(.post, "/episodes/\(eid)", form: ["_csrf": csrf, "action": action, "note": "村里办结"]).status == .seeOther)
-            }
+            #expect(try await b.request(.post, "/episodes/\(eid)", form: ["_csrf": csrf, "action": "complete", "note": "已签字"]).status == .seeOther)
+            // 不予通过 ends the procedure: one tap only asks; the review is still open after it.
+            let reject = String(buffer: try await b.request(.post, "/episodes/\(eid)", form: ["_csrf": csrf, "action": "reject", "reason": "评议未通过"]).body)
+            #expect(reject.contains("确认不予通过") && reject.contains("评议未通过") && reject.contains("name=\"confirmed\" value=\"1\""))
+            #expect(try await services.episodes.detail(Int64(eid)!, by: .system())?.episode.step == .democraticReview)
+            #expect(try await b.request(.post, "/episodes/\(eid)", form: ["_csrf": csrf, "action": "complete", "note": "村里办结"]).status == .seeOther)
             let today = Clock.system.today()
             #expect(try await b.request(.post, "/episodes/\(eid)", form: ["_csrf": csrf, "action": "startNotice", "from": today.description, "to": today.adding(days: 5).description]).status == .seeOther)
             let file = String(buffer: try await b.request(.get, "/episodes/\(eid)").body)
