@@ -24,6 +24,9 @@ struct LeadPages: Sendable {
         router.get("/leads/{id}") { req, ctx in
             try await web.withUser(req) { w in try await leadPage(w, id: ctx.parameters.get("id", as: Int64.self)) }
         }
+        router.post("/leads/{id}/reveal") { req, ctx in
+            try await web.withUser(req, post: true) { w, form in try await revealLead(w, id: ctx.parameters.get("id", as: Int64.self), form) }
+        }
         router.post("/leads/{id}") { req, ctx in
             try await web.withUser(req, post: true) { w, form in try await verifyLead(w, id: ctx.parameters.get("id", as: Int64.self), form) }
         }
@@ -108,7 +111,21 @@ struct LeadPages: Sendable {
         }
     }
 
-    func leadPage(_ w: Web, id: Int64?, problems: [FieldProblem] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// The reporter's or caller's number in full (a call back), or the family's household form filled from the lead.
+    func revealLead(_ w: Web, id: Int64?, _ form: Form) async throws -> Response {
+        guard let id else { return try w.notFound() }
+        let purpose = LeadStore.RevealPurpose(rawValue: form["purpose"] ?? "") ?? .contact
+        do {
+            let l = try await leads.reveal(id, for: purpose, by: w.actor)
+            guard purpose == .register else { return try await leadPage(w, id: id, revealed: l) }
+            let prefill: Form = ["regionCode": l.region.description, "name": l.name, "residentId": l.residentID, "phone": l.mobile, "relation": "head"]
+            return try await registry.householdForm(w, existing: nil, form: prefill, problems: [], fromLead: l.id)
+        } catch {
+            return try await w.refused(error) { _ in try w.notFound() }
+        }
+    }
+
+    func leadPage(_ w: Web, id: Int64?, revealed: LeadSummary? = nil, problems: [FieldProblem] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = w.t
         guard w.role.may(.readRegister) else { return try w.forbidden() }
         guard let id, let l = try await leads.lead(id, by: w.actor) else { return try w.notFound() }
@@ -122,10 +139,13 @@ struct LeadPages: Sendable {
         return try w.page(status: status, template: "monitoring/lead", title: t.t("verifyLead"), [
             "l": ["id": l.id, "channel": label(l.channel, t), "name": l.name, "household": l.householdID as Any,
                   "rid": Masking.residentID(l.residentID), "region": name, "kinds": kindsText(kinds, t), "description": l.description,
-                  "status": label(l.status, t), "open": open, "note": l.note as Any, "due": due.description, "overdue": today > due,
+                  "status": label(l.status, t), "open": open, "note": l.note as Any,
+                  "mobile": revealed.map { $0.mobile } ?? Masking.phone(l.mobile), "revealed": revealed != nil,
+                  "mobileLabel": t.t(l.channel == .hotline ? "callbackNumber" : "contactNumber"), "due": due.description, "overdue": today > due,
                   "escalation": escalation == .county ? t.t("county") : t.t("townshipLevel")] as [String: Any],
             "canVerify": open && l.verification.mayVerify(w.role, createdOn: l.createdOn, today: today), "types": options(MonitoringType.self, selected: nil, t: t),
             "kinds": try await choices.kinds(t, selected: kinds.map(\.rawValue), region: region),
+            "canReveal": w.role.may(.revealPersonalData) && !l.mobile.isEmpty, "canRegister": l.householdID == nil && w.role.may(.writeRegister) && w.role.may(.revealPersonalData),
             "problems": w.lines(problems), "hasProblems": !problems.isEmpty, "episode": episode as Any])
     }
 
@@ -149,8 +169,8 @@ struct LeadPages: Sendable {
     /// A verification closes the lead for good (and a confirmation opens the identification): said back once more.
     func confirmDecision(_ w: Web, id: Int64, _ decision: LeadDecision, _ form: Form) async throws -> Response {
         let t = w.t
-        guard let l = try await leads.lead(id, by: w.actor) else { return try w.notFound() }
         guard w.role.may(.writeRegister) else { return try w.forbidden() }
+        guard let l = try await leads.lead(id, by: w.actor) else { return try w.notFound() }
         var summary: [(label: String, value: String)] = [(t.t("name"), l.name), (t.t("decision"), label(decision.status, t))]
         switch decision {
         case .confirmed(let type, let kinds): summary += [(t.t("monitoringType"), label(type, t)), (t.t("riskKinds"), kindsText(kinds, t))]

@@ -139,7 +139,7 @@ struct RegisterPages: Sendable {
     }
 
     func householdForm(_ w: Web, existing: StoredHousehold?, form: Form, problems: [FieldProblem],
-                       status: HTTPResponse.Status = .ok) async throws -> Response {
+                       status: HTTPResponse.Status = .ok, fromLead: Int64? = nil) async throws -> Response {
         let t = w.t
         guard w.role.may(.writeRegister) else { return try w.forbidden() }
         var f = form.values
@@ -148,7 +148,8 @@ struct RegisterPages: Sendable {
         return try w.page(status: status, template: "registry/householdform", title: title, [
             "title": title, "isNew": existing == nil, "action": existing.map { "/households/\($0.household.id)/edit" } ?? "/households/new",
             "villages": try await choices.villages(w.account, selected: RegionCode(form["regionCode"] ?? "")), "form": f as [String: Any],
-            "options": allOptions(form, t: t), "problems": w.lines(problems), "hasProblems": !problems.isEmpty])
+            "options": allOptions(form, t: t), "problems": w.lines(problems), "hasProblems": !problems.isEmpty, "fromLead": fromLead as Any,
+            "nextID": existing == nil && w.region.level == .village ? try await households.nextID(in: w.region, by: w.actor) : ""])
     }
 
     static func householdInput(id: String, _ form: Form) -> HouseholdInput {
@@ -163,16 +164,23 @@ struct RegisterPages: Sendable {
                     employment: form["employment"], phone: form["phone"], childCategory: form["childCategory"])
     }
 
+    /// A 户编号 left empty is the village's next number; one taken meanwhile by another cadre is asked for again.
     func createHousehold(_ w: Web, _ form: Form) async throws -> Response {
         var problems: [FieldProblem] = []
-        let id = (form["householdId"] ?? "").trimmingCharacters(in: .whitespaces)
-        let household = Self.householdInput(id: id, form).check().problems(into: &problems)
-        let head = Self.memberInput(form).check(householdID: id, today: clock.today()).problems(into: &problems)
-        if let household, let head, problems.isEmpty {
+        let typed = (form["householdId"] ?? "").trimmingCharacters(in: .whitespaces)
+        for attempt in 0..<3 where problems.isEmpty {
+            var id = typed
+            if typed.isEmpty, let village = RegionCode(form["regionCode"] ?? ""), village.level == .village, w.actor.reaches(village), w.role.may(.writeRegister) {
+                id = try await households.nextID(in: village, by: w.actor)
+            }
+            let household = Self.householdInput(id: id, form).check().problems(into: &problems)
+            let head = Self.memberInput(form).check(householdID: id, today: clock.today()).problems(into: &problems)
+            guard let household, let head, problems.isEmpty else { break }
             do {
                 let stored = try await households.create(HouseholdRecord(household: household, members: [head]), by: w.actor)
                 return .redirect(to: "/households/\(stored.household.id)", type: .normal)
             } catch let e as StoreError {
+                if typed.isEmpty, attempt < 2, case .conflict(let p) = e, p.field == "householdId" { continue }
                 problems = Self.problems(e)
             }
         }

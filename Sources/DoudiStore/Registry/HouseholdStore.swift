@@ -152,6 +152,7 @@ public struct HouseholdStore: Sendable {
             try await tx.bulkInsert(table: "households", columns: Self.householdColumns, rows: [Self.bulkRow(record.household, now: now)])
             let rows = try tx.fields.withSealer { s in record.members.map { Self.bulkRow($0, region: record.household.regionCode, sealing: s) } }
             try await tx.bulkInsert(table: "members", columns: Self.memberColumns, rows: rows)
+            try await LeadStore.attachOpenLeads(tx, householdID: record.household.id)
             try await AuditLog.record(tx, actor: actor, action: "household.create", subject: record.household.id,
                                       region: record.household.regionCode, before: nil, after: AuditView(record))
             guard let stored = try await Self.load(tx.sql, tx.fields, id: record.household.id, actor: actor) else { throw StoreError.notFound }
@@ -203,6 +204,7 @@ public struct HouseholdStore: Sendable {
             let row = try tx.fields.withSealer { s in Self.bulkRow(member, region: before.household.regionCode, sealing: s) }
             try await tx.bulkInsert(table: "members", columns: Self.memberColumns, rows: [row])
             try await tx.sql.raw("UPDATE households SET updated_at = \(bind: tx.clock.nowMillis()) WHERE id = \(bind: member.householdID)").run()
+            try await LeadStore.attachOpenLeads(tx, householdID: member.householdID)
             try await AuditLog.record(tx, actor: actor, action: "member.add", subject: member.householdID, region: before.household.regionCode,
                                       before: AuditView(before.record), after: AuditView(after))
             guard let stored = try await Self.load(tx.sql, tx.fields, id: member.householdID, actor: actor) else { throw StoreError.notFound }
