@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(
@@ -42,6 +43,12 @@ let package = Package(
         .target(
             name: "DoudiCrypto",
             dependencies: ["CLibCrypto"],
+            swiftSettings: strict
+        ),
+        // Tables to download and upload: CSV and XLSX (ZIPFoundation for the zip, Foundation's XMLParser to read).
+        .target(
+            name: "DoudiSheets",
+            dependencies: ["DoudiDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
         .target(
@@ -78,7 +85,7 @@ let package = Package(
         .target(
             name: "DoudiServer",
             dependencies: [
-                "DoudiDomain", "DoudiStore", "DoudiAPI",
+                "DoudiDomain", "DoudiStore", "DoudiAPI", "DoudiSheets",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -107,6 +114,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "DoudiSheetsTests",
+            dependencies: ["DoudiSheets", "DoudiDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "DoudiCryptoTests",
             dependencies: ["DoudiCrypto"],
             swiftSettings: strict
@@ -131,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "DoudiServerTests",
             dependencies: [
-                "DoudiServer", "DoudiStore", "DoudiDomain", "DoudiTestSupport",
+                "DoudiServer", "DoudiStore", "DoudiDomain", "DoudiTestSupport", "DoudiSheets",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

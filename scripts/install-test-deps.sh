@@ -17,3 +17,4 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 python3 -c 'import selenium' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check selenium >/dev/null 2>&1 || echo "selenium not installed: the browser journey will be skipped" >&2
 command -v st >/dev/null || python3 -m pip install -q --disable-pip-version-check schemathesis >/dev/null 2>&1 || echo "schemathesis not installed: the API fuzzing will fail (SKIP_FUZZ=1 skips it)" >&2
+python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check openpyxl >/dev/null 2>&1 || echo "openpyxl not installed: the workbook check will fail" >&2

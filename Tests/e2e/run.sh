@@ -71,6 +71,7 @@ check "the county sees $elsewhere" test "$(code "$county" "$base/api/v1/househol
 check "404 for a household outside the region, as for one that does not exist" sh -c "test $(code "$token" "$base/api/v1/households/$elsewhere") = 404 && test $(code "$token" "$base/api/v1/households/H0-0") = 404"
 check "no token, 401" sh -c "test \$(curl -s -o /dev/null -w '%{http_code}' $base/api/v1/households) = 401"
 check "no script or style from elsewhere" sh -c "! curl -s $base/login | grep -Eq '(src|href)=\"https?://'"
+check "downloads open in a spreadsheet: XLSX twins of every CSV, Chinese headers, codes as text" python3 "$root/Tests/e2e/workbook.py" "$base"
 if [ -z "${SKIP_BROWSER:-}" ] && command -v chromium >/dev/null && command -v chromedriver >/dev/null && python3 -c 'import selenium' 2>/dev/null; then
   check "browser journey at 390 px: log in, search, open a household, reveal, verify a lead, identification step, dashboard" python3 "$root/Tests/e2e/journey.py" "$base"
   check "every list at 390 and 1280 px: no sideways scroll, no cell narrower than four characters, tap targets a finger can hit" python3 "$root/Tests/e2e/layouts.py" "$base"

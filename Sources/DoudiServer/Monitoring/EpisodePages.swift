@@ -1,4 +1,5 @@
 import DoudiDomain
+import DoudiSheets
 import DoudiStore
 import Foundation
 import HTTPTypes
@@ -13,7 +14,7 @@ struct EpisodePages: Sendable {
 
     func register(on router: Router<DoudiContext>) {
         router.get("/episodes") { req, _ in try await web.withUser(req) { w in try await episodesPage(w) } }
-        router.get("/episodes.csv") { req, _ in try await web.withUser(req) { w in try await episodesCSV(w) } }
+        router.downloads("/episodes") { req, format in try await web.withUser(req) { w in try await episodesSheet(w, format) } }
         router.get("/episodes/{id}") { req, ctx in
             try await web.withUser(req) { w in try await episodePage(w, id: ctx.parameters.get("id", as: Int64.self)) }
         }
@@ -58,17 +59,16 @@ struct EpisodePages: Sendable {
                         ["episodes": try await episodeRows(list, t, today: clock.today()), "statuses": options, "status": chosen])
     }
 
-    func episodesCSV(_ w: Web) async throws -> Response {
+    func episodesSheet(_ w: Web, _ format: DownloadFormat) async throws -> Response {
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
-        let t = web.strings.table("zh")
+        let t = w.t
         let (chosen, statuses) = statuses(w.req)
         let rows = try await episodeRows(try await episodes.episodes(by: w.actor, statuses: statuses, limit: 100_000), t, today: clock.today())
-        var out = "episode_id,household_id,head,region_code,village,monitoring_type,risk_kinds,status,step,due,identified_on\n"
-        for r in rows {
-            out += ["id", "household", "head", "regionCode", "region", "type", "kinds", "status", "step", "due", "identifiedOn"]
-                .map { CSVCell.text("\(r[$0] ?? "")") }.joined(separator: ",") + "\n"
-        }
-        return csvFile(out, name: "episodes-\(chosen)-\(clock.today()).csv")
+        let columns = [("household", "householdId"), ("head", "head"), ("regionCode", "regionCodeColumn"), ("region", "region"), ("type", "monitoringType"),
+                       ("kinds", "riskKinds"), ("status", "status"), ("step", "step"), ("due", "due"), ("identifiedOn", "identifiedOn")]
+        let sheet = Sheet(name: t.t("episodes"), headers: columns.map { t.t($0.1) },
+                          rows: rows.map { r in columns.map { .text("\(r[$0.0] ?? "")") } })
+        return try download(sheet, format, name: "episodes-\(chosen)-\(clock.today())")
     }
 
     func episodePage(_ w: Web, id: Int64?, problems: [FieldProblem] = [], form: Form = [:],

@@ -15,9 +15,9 @@ struct ReportPages: Sendable {
 
     func register(on router: Router<DoudiContext>) {
         router.get("/dashboard") { req, _ in try await web.withUser(req) { w in try await dashboardPage(w) } }
-        router.get("/dashboard.csv") { req, _ in try await web.withUser(req) { w in try await dashboardCSV(w) } }
+        router.downloads("/dashboard") { req, format in try await web.withUser(req) { w in try await dashboardSheet(w, format) } }
         router.get("/rollup") { req, _ in try await web.withUser(req) { w in try await rollupPage(w) } }
-        router.get("/rollup.csv") { req, _ in try await web.withUser(req) { w in try await rollupCSV(w) } }
+        router.downloads("/rollup") { req, format in try await web.withUser(req) { w in try await rollupSheet(w, format) } }
     }
 
     func requestedRegion(_ w: Web) -> RegionCode? {
@@ -79,12 +79,13 @@ struct ReportPages: Sendable {
             }])
     }
 
-    func dashboardCSV(_ w: Web) async throws -> Response {
+    func dashboardSheet(_ w: Web, _ format: DownloadFormat) async throws -> Response {
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let table = w.req.uri.queryParameters["table"].map(String.init) ?? "types"
         let d = try await reports.dashboard(by: w.actor, region: requestedRegion(w))
-        guard let text = d.csv(table) else { return try w.notFound() }
-        return csvFile(text, name: "dashboard-\(table)-\(d.region)-\(d.today).csv")
+        let names = try await regions.villageLabels(d.overdueVerifications.map(\.region) + d.overdueSteps.map(\.regionCode))
+        guard let sheet = d.sheet(table, w.t, names: names) else { return try w.notFound() }
+        return try download(sheet, format, name: "dashboard-\(table)-\(d.region)-\(d.today)")
     }
 
     func rollupDay(_ req: Request) -> CivilDate? {
@@ -115,10 +116,10 @@ struct ReportPages: Sendable {
             "error": (day == nil ? say(.dayFormat, t) : nil) as Any])
     }
 
-    func rollupCSV(_ w: Web) async throws -> Response {
+    func rollupSheet(_ w: Web, _ format: DownloadFormat) async throws -> Response {
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         guard let day = rollupDay(w.req) else { return try w.notFound() }
         let r = try await reports.rollup(by: w.actor, day: day)
-        return csvFile(r.csv, name: "rollup-\(w.region)-\(day).csv")
+        return try download(r.sheet(w.t), format, name: "rollup-\(w.region)-\(day)")
     }
 }

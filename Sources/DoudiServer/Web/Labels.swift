@@ -22,11 +22,6 @@ func say(_ m: Message, _ t: Strings.Table) -> String { t.say(m) }
 func label<E: CodeNamed>(_ e: E, _ t: Strings.Table) -> String { t.code == "en" ? e.english : e.chinese }
 func label<E: CodeNamed>(_ e: E?, _ t: Strings.Table) -> String { e.map { label($0, t) } ?? "" }
 func kindsText(_ kinds: [RiskKind], _ t: Strings.Table) -> String { kinds.map { label($0, t) }.joined(separator: "、") }
-/// A CSV download: UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese right.
-func csvFile(_ text: String, name: String) -> Response {
-    Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store"],
-             body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + text)))
-}
 
 extension Optional {
     func asyncMap<U>(_ f: (Wrapped) async throws -> U) async rethrows -> U? {

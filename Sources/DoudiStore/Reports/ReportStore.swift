@@ -22,20 +22,6 @@ public struct Rollup: Sendable {
     public var villages: [Row]
     public var townships: [Row]
     public var total: Row
-
-    /// The roll-up as CSV: level, code, name, new leads per channel and per kind, backlog, overdue.
-    public var csv: String {
-        var out = "level,region_code,name,new," + LeadChannel.allCases.map(\.rawValue).joined(separator: ",") + ","
-            + RiskKind.allCases.map(\.rawValue).joined(separator: ",") + ",backlog,overdue\n"
-        for (level, rows) in [("village", villages), ("township", townships), ("total", [total])] {
-            for r in rows {
-                let cells = [level, r.region.description, CSVCell.text(r.name), String(r.new)] + LeadChannel.allCases.map { String(r.byChannel[$0] ?? 0) }
-                    + RiskKind.allCases.map { String(r.byKind[$0] ?? 0) } + [String(r.backlog), String(r.overdue)]
-                out += cells.joined(separator: ",") + "\n"
-            }
-        }
-        return out
-    }
 }
 
 /// The dashboard of a region: monitored households, leads per day, overdue work. Every figure is counted from
@@ -56,28 +42,6 @@ public struct Dashboard: Sendable {
     public var overdueSteps: [EpisodeSummary]
     public var identifying: Int
     public var clearing: Int
-
-    public func csv(_ table: String) -> String? {
-        switch table {
-        case "types": Self.csv(byType, "monitoring_type")
-        case "kinds": Self.csv(byKind, "risk_kind")
-        case "regions": Self.csv(byChildRegion, "region_code")
-        case "leads":
-            "day," + LeadChannel.allCases.map(\.rawValue).joined(separator: ",") + ",total\n" + leadsPerDay.map { d in
-                let counts = LeadChannel.allCases.map { d.byChannel[$0] ?? 0 }
-                return ([d.day.description] + counts.map(String.init) + [String(counts.reduce(0, +))]).joined(separator: ",")
-            }.joined(separator: "\n") + "\n"
-        case "overdue":
-            "kind,id,region_code,name,step,due\n"
-                + overdueVerifications.map { l in ["verification", String(l.id), l.region.description, CSVCell.text(l.name), "verification", l.verification.due(createdOn: l.createdOn).description].joined(separator: ",") + "\n" }.joined()
-                + overdueSteps.map { e in ["step", String(e.id), e.regionCode.description, CSVCell.text(e.headName ?? ""), e.step?.rawValue ?? "", e.stepDue?.description ?? ""].joined(separator: ",") + "\n" }.joined()
-        default: nil
-        }
-    }
-
-    static func csv(_ counts: [Count], _ column: String) -> String {
-        "\(column),name,households\n" + counts.map { "\($0.key),\(CSVCell.text($0.label)),\($0.count)\n" }.joined()
-    }
 }
 
 public struct ReportStore: Sendable {

@@ -1,5 +1,6 @@
 import DoudiDomain
 import DoudiServer
+import DoudiSheets
 import DoudiStore
 import DoudiTestSupport
 import Foundation
@@ -174,8 +175,13 @@ struct EpisodePageTests {
             #expect(tfile.contains("村级公示") && !tfile.contains("办结本环节"))
             let csv = try await t.request(.get, "/episodes.csv")
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
-            #expect(String(buffer: csv.body).hasPrefix("\u{FEFF}episode_id,household_id"))
+            #expect(String(buffer: csv.body).hasPrefix("\u{FEFF}户编号,户主,区划代码"))
             #expect(String(buffer: csv.body).contains(hid))
+            // The same list as a workbook: Chinese headers, the region code as text, not 4.30481E+11.
+            let book = try await t.request(.get, "/episodes.xlsx")
+            #expect(book.headers[.contentDisposition]?.hasSuffix(".xlsx\"") == true)
+            let rows = try XLSXReader.rows(Data(book.body.readableBytesView))
+            #expect(rows.first?.prefix(3) == ["户编号", "户主", "区划代码"] && rows.dropFirst().contains { $0.first == hid && $0[2].hasPrefix("430481") })
         }
     }
 
@@ -188,7 +194,7 @@ struct EpisodePageTests {
             #expect(dash.contains("<svg") && dash.contains("识别中（户）") && dash.contains("/dashboard.csv?table=types"))
             #expect(!dash.contains("http://") && !dash.contains("https://"))  // the chart too is drawn here, nothing from elsewhere
             let kinds = String(buffer: try await b.request(.get, "/dashboard.csv?table=leads").body)
-            #expect(kinds.contains("day,selfReport,hotline,visit,screening,total"))
+            #expect(kinds.contains("日期,农户自主申报,扶贫服务热线,干部走访排查,部门筛查预警,合计"))
             let rollup = String(buffer: try await b.request(.get, "/rollup").body)
             #expect(rollup.contains("蔡子池街道") && rollup.contains("合计"))
             // The day's anchor: the audit chain's head as the roll-up was drawn (viewing it writes no entry).
@@ -196,7 +202,9 @@ struct EpisodePageTests {
             #expect(rollup.contains("<code>\(head)</code>"), "the roll-up does not print the chain's head \(head)")
             #expect(try await b.request(.get, "/rollup?day=nope").status == .badRequest)
             let rcsv = String(buffer: try await b.request(.get, "/rollup.csv").body)
-            #expect(rcsv.contains("township,430481001000,蔡子池街道,1,1,0,0,0"))
+            #expect(rcsv.contains("乡镇,430481001000,蔡子池街道,1,1,0,0,0"))
+            let rbook = try XLSXReader.rows(Data(try await b.request(.get, "/rollup.xlsx").body.readableBytesView))
+            #expect(rbook.contains { $0.prefix(4) == ["乡镇", "430481001000", "蔡子池街道", "1"] })
             // Only administrators may set policy; the county officer sees the values in force.
             let policy = String(buffer: try await b.request(.get, "/policy").body)
             #expect(policy.contains("监测标准") && !policy.contains("设置参数"))
