@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "DoudiStore",
             dependencies: [
-                "DoudiDomain", "DoudiCrypto",
+                "DoudiDomain", "DoudiCrypto", "DoudiSheets",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -137,7 +137,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DoudiStoreTests",
-            dependencies: ["DoudiDomain", "DoudiStore", "DoudiTestSupport"],
+            dependencies: ["DoudiDomain", "DoudiStore", "DoudiTestSupport", "DoudiSheets"],
             swiftSettings: strict
         ),
         .testTarget(

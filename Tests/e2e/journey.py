@@ -138,7 +138,7 @@ try:
     # Only the chosen outcome's fields show: the reason for 核实不符 and the lead to merge into stay hidden.
     assert not d.find_element(By.ID, "d_merge").is_displayed(), "the merge field shows for a confirmation"
     d.find_element(By.ID, "d_reason").send_keys("入户看过，情况属实")
-    d.find_element(By.CSS_SELECTOR, "form[action^='/leads/'] button[type=submit]").click()
+    d.find_element(By.ID, "d_c").find_element(By.XPATH, "./ancestor::form").find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     # Irreversible: said back once more, in a second step that needs no script.
     shows("请确认核实结论")
     assert "入户看过，情况属实" in d.find_element(By.TAG_NAME, "main").text, "the note typed is not in the confirmation"
@@ -157,6 +157,24 @@ try:
         assert text in d.page_source, path
         assert path != "/dashboard" or "<svg" in d.page_source, "the dashboard draws its chart"
         narrow(path)
+    # Excel in: the two templates, downloaded and sent back as they are, through the page's progress upload.
+    import tempfile
+    import urllib.request
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in d.get_cookies())
+    folder = tempfile.mkdtemp()
+    paths = []
+    for name in ["households", "members"]:
+        req = urllib.request.Request(f"{base}/import/{name}-template.xlsx", headers={"Cookie": cookie})
+        path = f"{folder}/{name}.xlsx"
+        open(path, "wb").write(urllib.request.urlopen(req).read())
+        paths.append(path)
+    d.get(base + "/import")
+    narrow("import")
+    d.find_element(By.ID, "hf").send_keys(paths[0])
+    d.find_element(By.ID, "mf").send_keys(paths[1])
+    d.find_element(By.CSS_SELECTOR, "form[action='/import'] button[type=submit]").click()
+    shows("导入1户")
+    assert d.execute_script("return document.querySelector('progress') !== null"), "the upload has no progress bar"
     d.get(base + "/no-such-page")
     shows("页面不存在")
     narrow("an unknown address")

@@ -45,7 +45,7 @@ public enum RegisterImport {
     /// The file may be UTF-8 or GB18030/GBK, detected unless `encoding` says which.
     public static func table(_ bytes: [UInt8], file: String, required: [String], encoding: TextEncoding? = nil) throws(Message) -> CSVTable {
         do {
-            let t = try CSVTable(bytes: TextEncoding.decode(bytes, as: encoding).bytes)
+            let t = try CSVTable(bytes: TextEncoding.decode(bytes, as: encoding).bytes).renaming(ImportTemplate.aliases)
             try t.requireColumns(required)
             return t
         } catch {
@@ -54,7 +54,8 @@ public enum RegisterImport {
             case .notUTF8(let line): throw Message("\(file)：第\(line)行无法识别，文件应为UTF-8或GB18030/GBK编码", "\(file): line \(line) is not text; the file must be UTF-8 or GB18030/GBK")
             case .duplicateColumn(let c): throw Message("\(file)：列“\(c)”出现两次", "\(file): column “\(c)” appears twice")
             case .missingColumns(let m):
-                throw Message("\(file)：缺少列 \(m.joined(separator: ", "))", "\(file): missing column(s) \(m.joined(separator: ", "))")
+                let zh = m.map { c in ImportTemplate.chinese(c).map { "\($0)（\(c)）" } ?? c }
+                throw Message("\(file)：缺少列 \(zh.joined(separator: "、"))", "\(file): missing column(s) \(m.joined(separator: ", "))")
             }
         }
     }

@@ -6,15 +6,18 @@ extension RegisterImport {
 
     static func enumValue<E: CodeNamed>(_: E.Type, _ bytes: ArraySlice<UInt8>, _ field: String, _ problems: inout [FieldProblem]) -> E? {
         let s = String(decoding: bytes, as: UTF8.self)
-        if let v = E(rawValue: s) { return v }
+        if let v = E(text: s) { return v }
         problems.append(s.isEmpty ? emptyProblem(field) : E.problem(field: field, text: s))
         return nil
     }
 
     static func flag(_ bytes: ArraySlice<UInt8>, _ field: String, _ problems: inout [FieldProblem], optional: Bool = false) -> Bool {
         if bytes.count == 1 && (bytes.first == 48 || bytes.first == 49) { return bytes.first == 49 }
+        // 是 and 否, as a spreadsheet's yes-no column holds them.
+        if bytes.elementsEqual([0xE6, 0x98, 0xAF]) { return true }
+        if bytes.elementsEqual([0xE5, 0x90, 0xA6]) { return false }
         if optional && bytes.isEmpty { return false }
-        problems.append(FieldProblem(field, Message("应为0或1", "must be 0 or 1")))
+        problems.append(FieldProblem(field, Message("应为是或否（或1、0）", "must be 1 or 0 (是 or 否)")))
         return false
     }
 

@@ -89,7 +89,7 @@ enum InputValue {
     /// The named case, or the default with a problem when the name is unknown; the default when none is given.
     static func pick<E: CodeNamed>(_: E.Type, _ text: String?, field: String, default d: E, _ problems: inout [FieldProblem]) -> E {
         guard let text else { return d }
-        if let v = E(rawValue: text) { return v }
+        if let v = E(text: text) { return v }
         problems.append(E.problem(field: field, text: text))
         return d
     }

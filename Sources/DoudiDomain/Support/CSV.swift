@@ -4,7 +4,7 @@
 /// Fields may be quoted ("a,b", doubled quotes inside) since spreadsheets write them that way; a
 /// quoted field may not span lines. Works on bytes and slices, so a million rows cost no String per field.
 public struct CSVTable: Sendable {
-    public let header: [String]
+    public private(set) var header: [String]
     public let bytes: [UInt8]
 
     public enum Problem: Error, Equatable, Sendable {
@@ -29,6 +29,16 @@ public struct CSVTable: Sendable {
     }
 
     public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+
+    /// The same table with columns renamed (a Chinese header to its code name); two columns that come to one
+    /// name are refused.
+    public func renaming(_ names: [String: String]) throws(Problem) -> CSVTable {
+        var t = self
+        t.header = header.map { names[$0] ?? $0 }
+        var seen = Set<String>()
+        for n in t.header where !seen.insert(n).inserted { throw .duplicateColumn(n) }
+        return t
+    }
 
     public func requireColumns(_ names: [String]) throws(Problem) {
         let missing = names.filter { column($0) == nil }

@@ -11,6 +11,7 @@ struct WebShell: Sendable {
     let library: MustacheLibrary
     let strings: Strings
     let css: ByteBuffer
+    let uploadScript: ByteBuffer
     let secureCookies: Bool
     let users: UserStore
     let clock: Clock
@@ -27,12 +28,17 @@ struct WebShell: Sendable {
         library = try await MustacheLibrary(directory: base.appendingPathComponent("templates").path)
         strings = try Strings(directory: base.appendingPathComponent("strings"))
         css = ByteBuffer(bytes: try Data(contentsOf: base.appendingPathComponent("static/app.css")))
+        uploadScript = ByteBuffer(bytes: try Data(contentsOf: base.appendingPathComponent("static/upload.js")))
     }
 
     /// The stylesheet and the language switch.
     func register(on router: Router<DoudiContext>) {
         router.get("/static/app.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=86400"], body: .init(byteBuffer: css))
+        }
+        // The one script: an upload's progress. Every page works without it.
+        router.get("/static/upload.js") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=86400"], body: .init(byteBuffer: uploadScript))
         }
         router.get("/lang") { req, _ -> Response in
             let to = req.uri.queryParameters["to"].map(String.init) == "en" ? "en" : "zh"

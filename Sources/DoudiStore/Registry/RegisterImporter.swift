@@ -1,4 +1,5 @@
 import DoudiDomain
+import DoudiSheets
 import Foundation
 import SQLKit
 
@@ -39,6 +40,14 @@ public struct RegisterImporter: Sendable {
         }
     }
 
+    /// A workbook (.xlsx, a zip) is read as the CSV its first sheet would be saved as; a CSV is left as it is.
+    static func text(_ bytes: [UInt8], file: String, encoding: TextEncoding?) throws(Message) -> ([UInt8], TextEncoding?) {
+        guard bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) else { return (bytes, encoding) }
+        do { return (Array(try XLSXReader.csv(Data(bytes)).utf8), .utf8) } catch {
+            throw Message("\(file)：\(Message.notAWorkbook.zh)", "\(file): \(Message.notAWorkbook.en)")
+        }
+    }
+
     public func run(households hName: String, _ hBytes: [UInt8], members mName: String, _ mBytes: [UInt8], by actor: Actor,
                     encoding: TextEncoding? = nil, today: CivilDate? = nil, progress: @escaping @Sendable (Phase, Int, Int) -> Void = { _, _, _ in }) async throws -> Report {
         let today = today ?? db.clock.today()
@@ -46,8 +55,10 @@ public struct RegisterImporter: Sendable {
         progress(.reading, 0, 2)
         let hTable: CSVTable, mTable: CSVTable
         do {
-            hTable = try RegisterImport.table(hBytes, file: hName, required: RegisterImport.householdColumns, encoding: encoding)
-            mTable = try RegisterImport.table(mBytes, file: mName, required: RegisterImport.memberColumns, encoding: encoding)
+            let (h, hEncoding) = try Self.text(hBytes, file: hName, encoding: encoding)
+            let (m, mEncoding) = try Self.text(mBytes, file: mName, encoding: encoding)
+            hTable = try RegisterImport.table(h, file: hName, required: RegisterImport.householdColumns, encoding: hEncoding)
+            mTable = try RegisterImport.table(m, file: mName, required: RegisterImport.memberColumns, encoding: mEncoding)
         } catch { throw StoreError.invalid([FieldProblem("file", error)]) }
 
         let clock = ContinuousClock()

@@ -1,4 +1,5 @@
 import DoudiDomain
+import DoudiSheets
 import DoudiStore
 import DoudiTestSupport
 import Foundation
@@ -19,6 +20,49 @@ struct ImportTests {
             for p in r.members { m += "\(p.residentID.text),\(p.householdID),\(p.relation.rawValue),\(p.laborAbility.rawValue),\(p.name),,\(p.phone ?? "")\n" }
         }
         return (h, m)
+    }
+
+    /// The same files as a county fills in the Chinese template: Chinese column names and words for the values.
+    static func chinese(_ csv: String, _ columns: [ImportTemplate.Column]) -> [[Sheet.Cell]] {
+        let lines = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = lines[0]
+        let words: [String: (String) -> String] = [
+            "poverty_status": { PovertyStatus(rawValue: $0)?.chinese ?? $0 }, "dibao": { $0 == "1" ? "是" : "否" },
+            "relation": { Relation(rawValue: $0)?.chinese ?? $0 }, "labor_ability": { LaborAbility(rawValue: $0)?.chinese ?? $0 },
+        ]
+        let names = header.map { code in columns.first { $0.code == code }?.chinese ?? code }
+        return [names.map(Sheet.Cell.text)] + lines.dropFirst().map { row in
+            zip(header, row).map { code, value in .text(words[code]?(value) ?? value) }
+        }
+    }
+
+    @Test("the Chinese template is taken as Excel and as CSV: the same register as the code names give", arguments: Backend.available)
+    func chineseTemplateInExcelAndCSV(_ backend: Backend) async throws {
+        try await withFreshDatabase(backend) { db in
+            let (h, m) = Self.files(30)
+            let hRows = Self.chinese(h, ImportTemplate.households), mRows = Self.chinese(m, ImportTemplate.members)
+            #expect(hRows[0].first == .text("户编号") && mRows.dropFirst().contains { $0.contains(.text("户主")) })
+            let book = { (rows: [[Sheet.Cell]]) in try Sheet(name: "x", headers: rows[0].map { if case .text(let s) = $0 { s } else { "" } }, rows: Array(rows.dropFirst())).xlsx() }
+            let county = try await Fixture.actor(db, "county", .countyOfficer, Fixture.county)
+            let importer = RegisterImporter(db)
+            let first = try await importer.run(households: "户表.xlsx", Array(try book(hRows)), members: "成员表.xlsx", Array(try book(mRows)), by: county)
+            #expect(first.importedHouseholds == 30 && first.rejections.isEmpty, "\(first.rejections.prefix(3))")
+            // The code-name files of the same register change nothing: the Chinese words meant the same values.
+            let again = try await importer.run(households: "households.csv", Array(h.utf8), members: "members.csv", Array(m.utf8), by: county)
+            #expect(again.importedHouseholds == 0 && again.rejections.isEmpty && again.unchangedHouseholds == 30)
+            // A Chinese CSV (as Excel saves “CSV UTF-8”) is the same again.
+            let csv = { (rows: [[Sheet.Cell]]) in Sheet(name: "x", headers: [], rows: rows).csv.split(separator: "\n", maxSplits: 1)[1] }
+            let third = try await importer.run(households: "户表.csv", Array(csv(hRows).utf8), members: "成员表.csv", Array(csv(mRows).utf8), by: county)
+            #expect(third.unchangedHouseholds == 30 && third.rejections.isEmpty, "\(third.rejections.prefix(3))")
+            // A wrong word is named in Chinese, with the words allowed.
+            let bad = String(csv(mRows)).replacingOccurrences(of: ",户主,", with: ",当家人,")
+            let refused = try await importer.run(households: "户表.csv", Array(csv(hRows).utf8), members: "成员表.csv", Array(bad.utf8), by: county)
+            #expect(refused.rejections.contains { $0.field == "relation" && $0.message.zh.contains("当家人") && $0.message.zh.contains("户主、配偶") })
+            // A file that is not a workbook though it looks like one is refused in words, nothing stored.
+            await #expect(throws: StoreError.self) {
+                try await importer.run(households: "户表.xlsx", Array("PK\u{03}\u{04}broken".utf8), members: "成员表.csv", Array(m.utf8), by: county)
+            }
+        }
     }
 
     @Test("good households are stored whole, bad ones left out and reported, a re-run changes nothing", arguments: Backend.available)
