@@ -156,7 +156,7 @@ struct PageTests {
             let html = String(buffer: r.body)
             #expect(r.status == .ok)
             #expect(html.contains("导入1户"))
-            #expect(html.contains("income_per_capita"))
+            #expect(html.contains("家庭年人均纯收入") && !html.contains("income_per_capita"))
             #expect(try await services.households.get("U1", by: Actor.system()) != nil)
             #expect(try await services.households.get("U2", by: Actor.system()) == nil)
         }

@@ -61,7 +61,7 @@ struct APIAuthMiddleware: ServerMiddleware {
             @unknown default: break
             }
         }
-        return unreadable(String(said.prefix(200)), String(said.prefix(200)))
+        return unreadable("请求的格式或取值不正确", String(said.prefix(200)))
     }
 
     static func error(_ status: HTTPResponse.Status, code: String, _ m: Message, field: String? = nil) -> (HTTPResponse, HTTPBody?) {

@@ -22,10 +22,11 @@ struct AuditPages: Sendable {
         let fmt = ISO8601DateFormatter()
         fmt.timeZone = TimeZone(identifier: "Asia/Shanghai")
         return try w.page(template: "audit/audit", title: t.t("audit"), [
-            "actor": actor, "action": action, "subject": subject,
+            "actor": actor, "subject": subject,
+            "actions": AuditText.actions.map { ["value": $0, "label": AuditText.action($0, t), "selected": $0 == action] as [String: Any] },
             "entries": entries.map { e in
-                ["at": fmt.string(from: Date(timeIntervalSince1970: Double(e.at) / 1000)), "actor": e.actor, "action": e.action,
-                 "subject": e.subject, "before": e.beforeJSON ?? "", "after": e.afterJSON ?? ""] as [String: Any]
+                ["at": fmt.string(from: Date(timeIntervalSince1970: Double(e.at) / 1000)), "actor": e.actor, "action": AuditText.action(e.action, t),
+                 "subject": e.subject, "changes": AuditText.changes(before: e.beforeJSON, after: e.afterJSON, t)] as [String: Any]
             }])
     }
 }

@@ -116,6 +116,13 @@ struct AccountPagesTests {
             #expect(Set(log.map(\.action)).isSuperset(of: ["user.add", "user.update", "user.resetPassword"]))
             let text = log.map { ($0.beforeJSON ?? "") + ($0.afterJSON ?? "") }.joined()
             #expect(!text.contains("Second-2026-y") && !text.contains("Pailou-2026-x"))
+            // The audit page says it in words: the action, and each value before and after.
+            let view = String(buffer: try await admin.request(.get, "/audit?subject=cadre.new").body)
+            #expect(view.contains("修改角色与地区") && view.contains("角色：村干部 → 乡镇干部") && view.contains("重置密码") && view.contains("新建账户"))
+            let seen = WordsTests.visible(view)
+            #expect(!seen.contains("user.update") && !seen.contains("villageCadre") && !seen.contains("{\""))
+            let filtered = String(buffer: try await admin.request(.get, "/audit?action=user.resetPassword").body)
+            #expect(filtered.contains("重置密码") && !filtered.contains("修改角色与地区</td>"))
         }
     }
 

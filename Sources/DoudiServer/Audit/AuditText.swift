@@ -1,0 +1,100 @@
+import DoudiDomain
+import Foundation
+
+/// An audit entry as an auditor reads it: what was done in words, and each value that changed as
+/// "field: before → after", with code names turned into the words the pages use. The log itself keeps codes.
+enum AuditText {
+    /// Every action the log records, in the order the search offers them.
+    static let actions = ["household.create", "household.update", "household.import", "member.add", "member.reveal", "visit.record",
+                          "lead.selfReport", "lead.hotline", "lead.visit", "lead.screening", "lead.screeningUpdate", "lead.verify", "lead.reveal",
+                          "episode.open", "episode.completed", "episode.rejected", "episode.noticePosted", "episode.objection",
+                          "episode.objectionUpheld", "episode.objectionDismissed", "episode.clearingProposed", "episode.screeningUpdate",
+                          "policy.set", "region.add", "region.rename", "region.loadVillages", "user.add", "user.update", "user.resetPassword", "user.disable",
+                          "user.enable", "user.unlock", "user.endSessions", "user.locked", "session.start", "keys.rotate"]
+
+    static func action(_ code: String, _ t: Strings.Table) -> String {
+        if let words = t.values["act." + code] { return words }
+        if code.hasPrefix("episode."), let ev = t.values["ev." + code.dropFirst("episode.".count)] { return "\(t.t("caseFile")) · \(ev)" }
+        return t.code == "en" ? code.replacingOccurrences(of: ".", with: " ") : t.t("otherAction")
+    }
+
+    /// The values of `before` and `after` side by side, a line per field that either holds.
+    static func changes(before: String?, after: String?, _ t: Strings.Table) -> [String] {
+        let b = flatten(before), a = flatten(after)
+        var keys: [String] = []
+        for k in b.map(\.0) + a.map(\.0) where !keys.contains(k) { keys.append(k) }
+        let bd = Dictionary(b, uniquingKeysWith: { x, _ in x }), ad = Dictionary(a, uniquingKeysWith: { x, _ in x })
+        return keys.map { k in
+            let name = label(k, t), was = bd[k].map { value(k, $0, t) }, now = ad[k].map { value(k, $0, t) }
+            let colon = t.code == "en" ? ": " : "："
+            switch (was, now) {
+            case let (x?, y?) where x != y: return "\(name)\(colon)\(x) → \(y)"
+            case let (x?, y?): return "\(name)\(colon)\(y)" + (x.isEmpty ? "" : "")
+            case let (x?, nil): return "\(name)\(colon)\(x) → —"
+            case let (nil, y?): return "\(name)\(colon)\(y)"
+            default: return name
+            }
+        }
+    }
+
+    /// Keys and texts of a JSON object, one level of nesting named by its parent (household.povertyStatus);
+    /// a list of members is counted, each member's masked values kept in the log, not repeated here.
+    static func flatten(_ json: String?) -> [(String, String)] {
+        guard let json, let data = json.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+        var out: [(String, String)] = []
+        for key in object.keys.sorted() {
+            switch object[key] {
+            case let inner as [String: Any]:
+                for k in inner.keys.sorted() { out.append((k, text(inner[k]))) }
+            case let list as [Any]:
+                out.append((key, String(list.count)))
+            default:
+                out.append((key, text(object[key])))
+            }
+        }
+        return out
+    }
+
+    static func text(_ v: Any?) -> String {
+        switch v {
+        case let s as String: s
+        case let n as NSNumber: n.stringValue
+        case nil, is NSNull: ""
+        default: "\(v!)"
+        }
+    }
+
+    static func label(_ key: String, _ t: Strings.Table) -> String {
+        t.values["akey." + key] ?? t.values["field." + key] ?? (t.code == "en" ? words(key) : t.t("otherField"))
+    }
+
+    /// A code name turned into the words a page shows, where the field says which list it comes from.
+    static func value(_ key: String, _ v: String, _ t: Strings.Table) -> String {
+        func one<E: CodeNamed>(_: E.Type) -> String { E(rawValue: v).map { DoudiServer.label($0, t) } ?? v }
+        switch key {
+        case "role": return one(Role.self)
+        case "status": return LeadStatus(rawValue: v).map { DoudiServer.label($0, t) } ?? EpisodeStatus(rawValue: v).map { DoudiServer.label($0, t) } ?? v
+        case "monitoringType": return one(MonitoringType.self)
+        case "povertyStatus": return one(PovertyStatus.self)
+        case "step": return one(ProcedureStep.self)
+        case "riskKinds": return v.split(separator: ",").map { RiskKind(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
+        case "active", "dibao", "nearDibao", "extremeHardship", "hardship", "registered":
+            return v == "1" || v == "true" ? t.t("yes") : v == "0" || v == "false" ? t.t("no") : v
+        case "purpose": return t.values["purpose." + v] ?? v
+        case "lockedUntil", "until":
+            guard let ms = Double(v), ms > 0 else { return "—" }
+            let f = ISO8601DateFormatter()
+            f.timeZone = TimeZone(identifier: "Asia/Shanghai")
+            f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
+            return f.string(from: Date(timeIntervalSince1970: ms / 1000))
+        default: return v
+        }
+    }
+
+    /// lockedUntil → "locked until".
+    static func words(_ code: String) -> String {
+        var out = ""
+        for c in code { if c.isUppercase { out += " " + c.lowercased() } else if c == "_" { out += " " } else { out.append(c) } }
+        return out
+    }
+}
