@@ -15,7 +15,7 @@ extension RiskKind {
     public static func parse(_ names: [String], required: Bool, _ problems: inout [FieldProblem]) -> [RiskKind] {
         var kinds: [RiskKind] = []
         for k in names {
-            guard let kind = RiskKind(rawValue: k) else { problems.append(problem(field: "riskKinds", text: k)); continue }
+            guard let kind = RiskKind(text: k) else { problems.append(problem(field: "riskKinds", text: k)); continue }
             if !kinds.contains(kind) { kinds.append(kind) }
         }
         if required && names.isEmpty {

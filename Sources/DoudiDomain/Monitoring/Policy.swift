@@ -23,6 +23,8 @@ public enum PolicyKey: String, CodeNamed {
     case clearingIncomeMonths
     /// The risk kinds offered, as code names separated by commas (R-MON-4 catalogue).
     case riskKinds
+    /// 监督电话: the number a village notice gives for objections and complaints.
+    case supervisionPhone
 
     public var chinese: String {
         switch self {
@@ -37,6 +39,7 @@ public enum PolicyKey: String, CodeNamed {
         case .decisionDays: "县级审定时限（天，自发现线索起）"
         case .clearingIncomeMonths: "风险消除收入稳定月数"
         case .riskKinds: "风险类型目录"
+        case .supervisionPhone: "公示监督电话"
         }
     }
 
@@ -53,7 +56,17 @@ public enum PolicyKey: String, CodeNamed {
         case .decisionDays: "County decision (days from the lead)"
         case .clearingIncomeMonths: "Months of stable income before clearing"
         case .riskKinds: "Risk-kind catalogue"
+        case .supervisionPhone: "Supervision telephone on notices"
         }
+    }
+
+    /// A value as stored: a risk-kind catalogue typed in Chinese (因病、因灾) or with other separators becomes its
+    /// code names separated by commas; other values are trimmed.
+    public func normalized(_ value: String) -> String {
+        let v = value.trimmingSpaces()
+        guard self == .riskKinds else { return v }
+        let parts = v.split(whereSeparator: { ",，、 ;；".contains($0) }).map(String.init)
+        return parts.map { RiskKind(text: $0)?.rawValue ?? $0 }.joined(separator: ",")
     }
 
     /// The problem with a value for this key, or nil when it can be stored.
@@ -64,6 +77,10 @@ public enum PolicyKey: String, CodeNamed {
             let kinds = RiskKind.parse(v.split(separator: ",").map { String($0).trimmingSpaces() }, required: true, &problems)
             if kinds.isEmpty && problems.isEmpty { problems.append(FieldProblem("riskKinds", Message("目录不能为空", "the catalogue cannot be empty"))) }
             return problems.first.map { FieldProblem(rawValue, $0.message) }
+        }
+        if self == .supervisionPhone {
+            let ok = (5...30).contains(v.count) && v.allSatisfy { $0.isASCII && ($0.isNumber || "-() ".contains($0)) }
+            return ok ? nil : FieldProblem(rawValue, Message("应为电话号码，如0734-4321000", "must be a telephone number, such as 0734-4321000"))
         }
         guard let n = Int(v), n >= 0 else {
             return FieldProblem(rawValue, Message("应为不带符号的整数", "must be a whole number"))

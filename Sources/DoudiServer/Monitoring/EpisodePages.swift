@@ -155,15 +155,28 @@ struct EpisodePages: Sendable {
         }
     }
 
-    /// The village notice: rendered from PublicNotice only, which has no field for an ID, phone, bank account or health detail.
+    /// The village notice the episode is on: the village's sheet for that period, every household entering it,
+    /// rendered from PublicNotice only (no field for an ID, phone, bank account or health detail), for A4.
     func noticePage(_ w: Web, id: Int64?) async throws -> Response {
         let t = w.t
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
-        guard let id, let n = try await episodes.notice(id, by: w.actor) else { return try w.notFound() }
+        guard let id, let one = try await episodes.notice(id, by: w.actor),
+              let d = try await episodes.detail(id, by: w.actor),
+              let n = try await episodes.villageNotice(village: d.episode.regionCode, from: one.from, kind: one.kind, by: w.actor) else { return try w.notFound() }
         let identification = n.kind == .identification
-        return try w.page(template: "monitoring/notice", title: t.t(identification ? "noticeTitle" : "noticeClearTitle"), [
-            "title": t.t(identification ? "noticeTitle" : "noticeClearTitle"), "body": t.t(identification ? "noticeBody" : "noticeClearBody"),
-            "n": ["village": n.village, "headName": n.headName, "type": label(n.monitoringType, t), "kinds": kindsText(n.riskKinds, t),
-                  "from": n.from.description, "to": n.to.description] as [String: Any]])
+        let title = t.t(identification ? "noticeTitle" : "noticeClearTitle")
+        return try w.page(template: "monitoring/notice", title: "\(n.village) · \(title)", [
+            "title": title, "body": t.t(identification ? "noticeBody" : "noticeClearBody"),
+            "n": ["township": n.township, "village": n.village, "committee": n.committee, "from": Self.day(n.from, t), "to": Self.day(n.to, t),
+                  "count": t.code == "en" ? "\(n.households.count) households" : "共\(n.households.count)户", "phone": n.supervisionPhone as Any,
+                  "rows": n.households.enumerated().map { i, h in
+                      ["no": i + 1, "headName": h.headName, "type": label(h.monitoringType, t), "kinds": kindsText(h.riskKinds, t)] as [String: Any]
+                  }] as [String: Any],
+            "back": "/episodes/\(id)"])
+    }
+
+    /// 2026年12月2日, as a notice is dated.
+    static func day(_ d: CivilDate, _ t: Strings.Table) -> String {
+        t.code == "en" ? d.description : "\(d.year)年\(d.month)月\(d.day)日"
     }
 }

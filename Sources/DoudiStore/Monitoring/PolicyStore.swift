@@ -71,7 +71,7 @@ public struct PolicyStore: Sendable {
     public func set(region: RegionCode, year: Int, key: PolicyKey, value: String, by actor: Actor) async throws {
         guard actor.role.may(.setPolicy) else { throw StoreError.forbidden }
         guard actor.region.contains(region) else { throw StoreError.forbidden }
-        let v = value.trimmingCharacters(in: .whitespaces)
+        let v = key.normalized(value)
         guard (2000...2100).contains(year) else {
             throw StoreError.invalid([FieldProblem("year", Message("年度应在2000到2100之间", "the year lies between 2000 and 2100"))])
         }

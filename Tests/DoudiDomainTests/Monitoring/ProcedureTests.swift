@@ -31,9 +31,18 @@ struct PolicyTests {
     @Test("values are checked by key", arguments: [
         (PolicyKey.monitoringLine, "7100", true), (.monitoringLine, "-1", false), (.monitoringLine, "7k", false), (.noticeDays, "4", false),
         (.noticeDays, "5", true), (.riskKinds, "illness,disaster", true), (.riskKinds, "illness,flu", false), (.riskKinds, "", false),
-        (.verificationDays, "0", false),
+        (.verificationDays, "0", false), (.supervisionPhone, "0734-4322100", true), (.supervisionPhone, "(0734) 432 2100", true),
+        (.supervisionPhone, "12345", true), (.supervisionPhone, "1234", false), (.supervisionPhone, "打12345", false),
     ])
     func values(_ key: PolicyKey, _ value: String, _ ok: Bool) { #expect((key.problem(value) == nil) == ok) }
+
+    @Test("a catalogue typed in Chinese is stored as its code names", arguments: [
+        ("因病、因灾", "illness,disaster"), ("因病，因学 ", "illness,educationCost"), ("illness,因疫情", "illness,epidemic"), ("因病、感冒", "illness,感冒"),
+    ])
+    func catalogueInChinese(_ typed: String, _ stored: String) {
+        #expect(PolicyKey.riskKinds.normalized(typed) == stored)
+        #expect((PolicyKey.riskKinds.problem(stored) == nil) == !stored.contains("感冒"))
+    }
 
     @Test func theCatalogueLimitsTheKinds() {
         let p = Policy.resolve(region: Self.village, year: 2026, settings: [PolicySetting(region: .country, year: 2020, key: .riskKinds, value: "illness,epidemic")])
