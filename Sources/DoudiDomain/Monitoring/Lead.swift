@@ -94,8 +94,9 @@ public struct SelfReport: Sendable, Hashable {
         if !(m.count == 11 && m.first == UInt8(ascii: "1") && m.allSatisfy { $0 >= 48 && $0 <= 57 }) {
             problems.append(FieldProblem("mobile", Message("手机号码应为以1开头的11位数字", "a mobile number has 11 digits and starts with 1")))
         }
+        // A township whose villages are not in the division table takes reports itself.
         let village = RegionCode(regionCode)
-        if village?.level != .village {
+        if village?.level != .village && village?.level != .township {
             problems.append(FieldProblem("regionCode", .chooseYourVillage))
         }
         let kinds = RiskKind.parse(riskKinds, required: true, &problems)
@@ -174,7 +175,7 @@ public struct HotlineCall: Sendable, Hashable {
             problems.append(FieldProblem("name", Message("请填写困难群众姓名（不超过50个字）", "enter the person's name, at most 50 characters")))
         }
         let village = RegionCode(regionCode)
-        if village?.level != .village { problems.append(FieldProblem("regionCode", .chooseVillage)) }
+        if village?.level != .village && village?.level != .township { problems.append(FieldProblem("regionCode", .chooseVillage)) }
         let kinds = RiskKind.parse(riskKinds, required: true, &problems)
         if notes.count > 1_000 { problems.append(FieldProblem("notes", Message("记录不能超过1000个字", "the notes are longer than 1000 characters"))) }
         guard problems.isEmpty, let rid, let village else { return .failure(ProblemList(problems)) }

@@ -25,6 +25,8 @@ public enum PolicyKey: String, CodeNamed {
     case riskKinds
     /// 监督电话: the number a village notice gives for objections and complaints.
     case supervisionPhone
+    /// 咨询电话: whom a household asks about its report; set for a village, a township or the county.
+    case contactPhone
 
     public var chinese: String {
         switch self {
@@ -40,6 +42,7 @@ public enum PolicyKey: String, CodeNamed {
         case .clearingIncomeMonths: "风险消除收入稳定月数"
         case .riskKinds: "风险类型目录"
         case .supervisionPhone: "公示监督电话"
+        case .contactPhone: "群众咨询电话"
         }
     }
 
@@ -57,6 +60,7 @@ public enum PolicyKey: String, CodeNamed {
         case .clearingIncomeMonths: "Months of stable income before clearing"
         case .riskKinds: "Risk-kind catalogue"
         case .supervisionPhone: "Supervision telephone on notices"
+        case .contactPhone: "Telephone for residents' questions"
         }
     }
 
@@ -78,7 +82,7 @@ public enum PolicyKey: String, CodeNamed {
             if kinds.isEmpty && problems.isEmpty { problems.append(FieldProblem("riskKinds", Message("目录不能为空", "the catalogue cannot be empty"))) }
             return problems.first.map { FieldProblem(rawValue, $0.message) }
         }
-        if self == .supervisionPhone {
+        if self == .supervisionPhone || self == .contactPhone {
             let ok = (5...30).contains(v.count) && v.allSatisfy { $0.isASCII && ($0.isNumber || "-() ".contains($0)) }
             return ok ? nil : FieldProblem(rawValue, Message("应为电话号码，如0734-4321000", "must be a telephone number, such as 0734-4321000"))
         }

@@ -73,8 +73,10 @@ public struct VerificationDeadline: Sendable, Hashable {
 
     /// Who may record the verification: the village's cadre always; once overdue, the township takes it up
     /// too; overdue twice over, the county as well.
-    public func mayVerify(_ role: Role, createdOn: CivilDate, today: CivilDate) -> Bool {
+    /// `level`: where the lead was filed; a township without a village list verifies its own leads from the start.
+    public func mayVerify(_ role: Role, createdOn: CivilDate, today: CivilDate, level: RegionCode.Level = .village) -> Bool {
         switch (role, escalation(createdOn: createdOn, today: today)) {
+        case (.townshipOfficer, _) where level == .township: true
         case (.villageCadre, _): true
         case (.townshipOfficer, .township), (.townshipOfficer, .county): true
         case (.countyOfficer, .county): true

@@ -26,7 +26,7 @@ struct AuditPages: Sendable {
             "actions": AuditText.actions.map { ["value": $0, "label": AuditText.action($0, t), "selected": $0 == action] as [String: Any] },
             "entries": entries.map { e in
                 ["at": fmt.string(from: Date(timeIntervalSince1970: Double(e.at) / 1000)), "actor": e.actor, "action": AuditText.action(e.action, t),
-                 "subject": e.subject, "changes": AuditText.changes(before: e.beforeJSON, after: e.afterJSON, t)] as [String: Any]
+                 "subject": AuditText.subject(e.action, e.subject, t), "changes": AuditText.changes(before: e.beforeJSON, after: e.afterJSON, t)] as [String: Any]
             }])
     }
 }

@@ -18,23 +18,29 @@ enum AuditText {
         return t.code == "en" ? code.replacingOccurrences(of: ".", with: " ") : t.t("otherAction")
     }
 
+    /// What the entry is about; a policy value's subject (region/year/key) names its key in words.
+    static func subject(_ action: String, _ subject: String, _ t: Strings.Table) -> String {
+        let parts = subject.split(separator: "/").map(String.init)
+        guard action == "policy.set", parts.count == 3, let key = PolicyKey(rawValue: parts[2]) else { return subject }
+        return "\(parts[0]) · \(parts[1]) · \(DoudiServer.label(key, t))"
+    }
+
     /// The values of `before` and `after` side by side, a line per field that either holds.
     static func changes(before: String?, after: String?, _ t: Strings.Table) -> [String] {
         let b = flatten(before), a = flatten(after)
         var keys: [String] = []
         for k in b.map(\.0) + a.map(\.0) where !keys.contains(k) { keys.append(k) }
         let bd = Dictionary(b, uniquingKeysWith: { x, _ in x }), ad = Dictionary(a, uniquingKeysWith: { x, _ in x })
-        return keys.map { k in
+        return keys.map { k -> String? in
             let name = label(k, t), was = bd[k].map { value(k, $0, t) }, now = ad[k].map { value(k, $0, t) }
             let colon = t.code == "en" ? ": " : "："
             switch (was, now) {
-            case let (x?, y?) where x != y: return "\(name)\(colon)\(x) → \(y)"
-            case let (x?, y?): return "\(name)\(colon)\(y)" + (x.isEmpty ? "" : "")
-            case let (x?, nil): return "\(name)\(colon)\(x) → —"
-            case let (nil, y?): return "\(name)\(colon)\(y)"
-            default: return name
+            case let (x?, y?) where x != y: return "\(name)\(colon)\(x.isEmpty ? "—" : x) → \(y.isEmpty ? "—" : y)"
+            case let (_, y?): return y.isEmpty ? nil : "\(name)\(colon)\(y)"
+            case let (x?, nil): return x.isEmpty ? nil : "\(name)\(colon)\(x) → —"
+            default: return nil
             }
-        }
+        }.compactMap { $0 }
     }
 
     /// Keys and texts of a JSON object, one level of nesting named by its parent (household.povertyStatus);
@@ -77,9 +83,10 @@ enum AuditText {
         case "monitoringType": return one(MonitoringType.self)
         case "povertyStatus": return one(PovertyStatus.self)
         case "step": return one(ProcedureStep.self)
+        case "key": return one(PolicyKey.self)
         case "riskKinds": return v.split(separator: ",").map { RiskKind(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
         case "active", "dibao", "nearDibao", "extremeHardship", "hardship", "registered":
-            return v == "1" || v == "true" ? t.t("yes") : v == "0" || v == "false" ? t.t("no") : v
+            return ["1", "true", "yes"].contains(v) ? t.t("yes") : ["0", "false", "no"].contains(v) ? t.t("no") : v
         case "purpose": return t.values["purpose." + v] ?? v
         case "lockedUntil", "until":
             guard let ms = Double(v), ms > 0 else { return "—" }

@@ -25,7 +25,7 @@ struct LeadAPI: APIPart {
         case .found(let found):
             let s = found.status
             return .ok(.init(body: .json(.init(status: s.rawValue, statusZh: s.chinese, receivedOn: found.receivedOn.description,
-                                               nextStepZh: s.nextStep.zh, nextStepEn: s.nextStep.en))))
+                                               nextStepZh: s.nextStep.zh, nextStepEn: s.nextStep.en, place: found.place, contactPhone: found.contact))))
         case .notFound: return .notFound(.init(body: .json(Self.error("notFound", Message("查询码或手机号码不正确", "wrong tracking code or mobile number")))))
         case .tooMany: return .tooManyRequests(.init(body: .json(Self.tooMany)))
         }

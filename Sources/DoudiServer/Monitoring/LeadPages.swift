@@ -76,7 +76,7 @@ struct LeadPages: Sendable {
         guard w.role.may(.recordCalls) else { return try w.forbidden() }
         return try w.page(status: status, template: "monitoring/hotline", title: t.t("hotline"), [
             "code": code as Any, "form": code == nil ? form.values : [:], "problems": w.lines(problems),
-            "hasProblems": !problems.isEmpty, "villages": try await choices.villages(w.account, selected: RegionCode(form["regionCode"] ?? "")),
+            "hasProblems": !problems.isEmpty, "villages": try await choices.leadPlaces(w.account, selected: RegionCode(form["regionCode"] ?? ""), t: t),
             "kinds": try await choices.kinds(t, selected: code == nil ? form.all["riskKinds"] ?? [] : [], region: w.region)])
     }
 
@@ -143,7 +143,7 @@ struct LeadPages: Sendable {
                   "mobile": revealed.map { $0.mobile } ?? Masking.phone(l.mobile), "revealed": revealed != nil,
                   "mobileLabel": t.t(l.channel == .hotline ? "callbackNumber" : "contactNumber"), "due": due.description, "overdue": today > due,
                   "escalation": escalation == .county ? t.t("county") : t.t("townshipLevel")] as [String: Any],
-            "canVerify": open && l.verification.mayVerify(w.role, createdOn: l.createdOn, today: today), "types": options(MonitoringType.self, selected: nil, t: t),
+            "canVerify": open && l.verification.mayVerify(w.role, createdOn: l.createdOn, today: today, level: l.region.level), "types": options(MonitoringType.self, selected: nil, t: t),
             "kinds": try await choices.kinds(t, selected: kinds.map(\.rawValue), region: region),
             "canReveal": w.role.may(.revealPersonalData) && !l.mobile.isEmpty, "canRegister": l.householdID == nil && w.role.may(.writeRegister) && w.role.may(.revealPersonalData),
             "problems": w.lines(problems), "hasProblems": !problems.isEmpty, "episode": episode as Any])

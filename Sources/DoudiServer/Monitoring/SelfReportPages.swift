@@ -28,11 +28,13 @@ struct SelfReportPages: Sendable {
         if let tw = RegionCode(form["township"] ?? req.uri.queryParameters["township"].map(String.init) ?? ""), tw.level == .township {
             let villages = try await regions.children(of: tw)
             data["township"] = tw.description
+            data["noVillages"] = villages.isEmpty
+            data["townshipName"] = try await regions.region(tw)?.name ?? ""
             data["chosen"] = villages.contains { $0.code.description == form["regionCode"] }
             data["villages"] = villages.map { ["code": $0.code.description, "name": $0.name, "selected": $0.code.description == form["regionCode"]] as [String: Any] }
             data["kinds"] = try await choices.kinds(t, selected: form.all["riskKinds"] ?? [], region: tw)
         } else {
-            let townships = try await regions.townshipsWithVillages()
+            let townships = try await regions.townshipsServed().map(\.township)
             data["townships"] = townships.map { ["code": $0.code.description, "name": $0.name] }
             // The county (or counties) this page serves, named at its head: a reporter should know where it goes.
             var counties: [String] = []
@@ -96,6 +98,7 @@ struct SelfReportPages: Sendable {
         case .found(let found):
             let s = found.status
             return try statusPage(req, code: code, data: ["status": label(s, t), "receivedOn": found.receivedOn.description,
+                                                          "place": found.place, "contact": found.contact as Any,
                                                           "nextStep": say(s.nextStep, t)])
         case .notFound: return try statusPage(req, code: code, data: ["error": t.t("notFoundCode")])
         case .tooMany: return try statusPage(req, code: code, data: ["error": t.t("tooMany")], status: .tooManyRequests)

@@ -7,6 +7,13 @@ struct Choices: Sendable {
     let policy: PolicyStore
     let clock: Clock
 
+    /// Where a lead can be filed: the villages of the user's region, and its townships that have no village list
+    /// (a lead there is the township's to verify).
+    func leadPlaces(_ a: UserStore.Account, selected: RegionCode?, t: Strings.Table) async throws -> [[String: Any]] {
+        let bare = try await regions.townshipsServed().filter { !$0.hasVillages && a.region.contains($0.township.code) }.map(\.township)
+        return try await villages(a, selected: selected) + bare.map { ["code": $0.code.description, "name": $0.name + t.t("townshipDirect"), "selected": $0.code == selected] }
+    }
+
     /// The villages of the user's region, the chosen one marked.
     func villages(_ a: UserStore.Account, selected: RegionCode?) async throws -> [[String: Any]] {
         try await regions.villageLabels(in: a.region).prefix(5_000).map { v in

@@ -74,11 +74,14 @@ public struct LeadStore: Sendable {
         var details: String
     }
 
+    /// Where a lead may be filed (`r` a region): a village, or a township whose villages are not in the table.
+    static let filedHere = "(r.level = 5 OR (r.level = 4 AND NOT EXISTS (SELECT 1 FROM regions v WHERE v.parent = r.code)))"
+
     /// Inserts an open lead in the transaction, matched by resident ID to the person's household (the lead
     /// then belongs to that household's village) or else to the given village; returns its tracking code.
     /// `scope`: the actor may only file leads that land inside it.
     static func insert(_ tx: Tx, _ lead: NewLead, by actor: Actor, scope: RegionCode = .country) async throws -> (code: String, region: RegionCode) {
-        guard try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(lead.village.value))").first() != nil else {
+        guard try await tx.sql.raw("SELECT code FROM regions r WHERE code = \(bind: Int64(lead.village.value)) AND \(unsafeRaw: Self.filedHere)").first() != nil else {
             throw StoreError.invalid([FieldProblem("regionCode", .chooseYourVillage)])
         }
         let index = try tx.fields.index(lead.person.text)
@@ -138,7 +141,7 @@ public struct LeadStore: Sendable {
         struct Code: Decodable { var code: Int64 }
         struct Person: Decodable { var resident_index: String; var household_id: String; var region: Int64 }
         let villages = Set(leads.map { Int64($0.village.value) })
-        let known = Set(try await tx.sql.raw("SELECT code FROM regions WHERE code IN (\(binds: Array(villages)))").all(decoding: Code.self).map(\.code))
+        let known = Set(try await tx.sql.raw("SELECT code FROM regions r WHERE code IN (\(binds: Array(villages))) AND \(unsafeRaw: Self.filedHere)").all(decoding: Code.self).map(\.code))
         let indexes = try tx.fields.withSealer { s in leads.map { s.index($0.person.text) } }
         let matched = Dictionary(try await tx.sql.raw("""
             SELECT m.resident_index, m.household_id, h.region FROM members m JOIN households h ON h.id = m.household_id
@@ -219,7 +222,7 @@ public struct LeadStore: Sendable {
             guard lead.status == .open else { throw Self.verifiedAlready }
             let created = Clock.day(ofMillis: lead.createdAt), region = lead.region
             let deadline = try await PolicyStore.policy(tx.sql, region: region, year: created.year).verification
-            guard deadline.mayVerify(actor.role, createdOn: created, today: today) else {
+            guard deadline.mayVerify(actor.role, createdOn: created, today: today, level: region.level) else {
                 throw StoreError.invalid([FieldProblem("decision", Message("核实期限（\(deadline.due(createdOn: created))）内由村干部入户核实；逾期后由乡镇督办，再逾期由县级督办",
                                                                            "the village cadre verifies by \(deadline.due(createdOn: created)); once overdue the township takes it up, then the county"))])
             }
@@ -284,17 +287,25 @@ public struct LeadStore: Sendable {
     public struct PublicStatus: Sendable, Hashable {
         public var status: LeadStatus
         public var receivedOn: CivilDate
+        /// Who checks the report: the village (or township) it was filed with, by name.
+        public var place: String
+        /// The number to call about it: the place's contact telephone, else the county's supervision telephone.
+        public var contact: String?
     }
 
     /// The status of a self-report for whoever holds both its tracking code and the mobile number it gave;
     /// nil otherwise, without saying which of the two was wrong.
     public func status(trackingCode: String, mobile: String) async throws -> PublicStatus? {
         guard TrackingCode.isWellFormed(trackingCode) else { return nil }
-        struct Row: Decodable { var status: String; var mobile: String; var created_at: Int64 }
+        struct Row: Decodable { var status: String; var mobile: String; var created_at: Int64; var region: Int64 }
         let row = try await db.read { sql in
-            try await sql.raw("SELECT status, mobile_sealed AS mobile, created_at FROM leads WHERE tracking_code = \(bind: trackingCode)").first(decoding: Row.self)
+            try await sql.raw("SELECT status, mobile_sealed AS mobile, created_at, region FROM leads WHERE tracking_code = \(bind: trackingCode)").first(decoding: Row.self)
         }
-        guard let row, try db.fields.open(row.mobile) == mobile.typedNumber, let status = LeadStatus(rawValue: row.status) else { return nil }
-        return PublicStatus(status: status, receivedOn: Clock.day(ofMillis: row.created_at))
+        guard let row, try db.fields.open(row.mobile) == mobile.typedNumber, let status = LeadStatus(rawValue: row.status),
+              let region = RegionCode(value: UInt64(row.region)) else { return nil }
+        let place = try await RegionStore(db).path(region).filter { $0.code.level >= .township }.map(\.name).joined(separator: " ")
+        let policy = try await PolicyStore(db).policy(region: region, year: db.clock.today().year)
+        return PublicStatus(status: status, receivedOn: Clock.day(ofMillis: row.created_at), place: place,
+                            contact: policy.values[.contactPhone] ?? policy.values[.supervisionPhone])
     }
 }

@@ -91,19 +91,29 @@ public struct RegionStore: Sendable {
         guard !keys.isEmpty else { return [:] }
         let rows = try await db.read { sql in
             try await sql.raw("""
-                SELECT v.code, v.name, t.name AS township FROM regions v JOIN regions t ON t.code = v.parent WHERE v.code IN (\(binds: keys))
+                SELECT v.code, v.name, t.name AS township FROM regions v JOIN regions t ON t.code = v.parent WHERE v.level = 5 AND v.code IN (\(binds: keys))
                 """).all(decoding: Labelled.self)
         }
         var out: [RegionCode: String] = [:]
         for row in rows { if let c = RegionCode(value: UInt64(row.code)) { out[c] = row.township + " " + row.name } }
+        // A lead filed at a township (no village list): the township's own name.
+        for c in codes where c.level == .township && out[c] == nil { out[c] = try await region(c)?.name }
         return out
     }
 
-    /// Townships that have villages in the table: where the public self-report page starts.
-    public func townshipsWithVillages() async throws -> [Region] {
-        try await db.read { sql in
-            try await sql.raw("SELECT code, name FROM regions WHERE level = 4 AND code IN (SELECT parent FROM regions WHERE level = 5) ORDER BY code").all(decoding: Row.self)
-        }.compactMap(Self.region)
+    /// Every township of the counties whose villages are in the table: where the public self-report page starts.
+    /// A township without a village list (11 of 耒阳市's 30) takes reports at its own level.
+    public func townshipsServed() async throws -> [(township: Region, hasVillages: Bool)] {
+        struct Served: Decodable { var code: Int64; var name: String; var villages: Int }
+        let rows = try await db.read { sql in
+            try await sql.raw("""
+                SELECT t.code, t.name, (SELECT COUNT(*) FROM regions v WHERE v.parent = t.code AND v.level = 5) AS villages
+                FROM regions t WHERE t.level = 4 AND t.parent IN (
+                  SELECT DISTINCT w.parent FROM regions w WHERE w.level = 4 AND w.code IN (SELECT parent FROM regions WHERE level = 5))
+                ORDER BY t.code
+                """).all(decoding: Served.self)
+        }
+        return rows.compactMap { r in RegionCode(value: UInt64(r.code)).map { (Region(code: $0, name: r.name), r.villages > 0) } }
     }
 
     /// The names from the province down, e.g. 湖南省 衡阳市 耒阳市 蔡子池街道 牌楼居委会.

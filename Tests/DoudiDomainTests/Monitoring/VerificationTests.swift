@@ -30,6 +30,14 @@ struct VerificationTests {
         #expect(VerificationDeadline().mayVerify(role, createdOn: created, today: created.adding(days: daysLater)) == allowed)
     }
 
+    @Test("a lead filed at a township (no village list) is the township's from its first day, the county's once overdue twice", arguments: [
+        (Role.townshipOfficer, 0, true), (.townshipOfficer, 20, true), (.countyOfficer, 7, false), (.countyOfficer, 15, true), (.admin, 0, false),
+    ])
+    func townshipLead(_ role: Role, _ daysLater: Int, _ allowed: Bool) {
+        let created = CivilDate("2026-11-01")!
+        #expect(VerificationDeadline().mayVerify(role, createdOn: created, today: created.adding(days: daysLater), level: .township) == allowed)
+    }
+
     @Test func theDeadlineIsAParameter() {
         let created = CivilDate("2026-11-01")!
         #expect(VerificationDeadline(days: 3).escalation(createdOn: created, today: CivilDate("2026-11-05")!) == .township)

@@ -50,6 +50,29 @@ struct SelfReportTests {
         }
     }
 
+    @Test(arguments: Backend.available) func aTownshipWithoutAVillageListTakesReportsItself(_ backend: Backend) async throws {
+        try await withServer(backend, households: 30) { client, services in
+            // 水东江街道 has no village in the division table: the page offers it, and its second step asks no village.
+            let bare = "430481003000"
+            #expect(String(buffer: try await client.execute(uri: "/report", method: .get).body).contains("<option value=\"\(bare)\">水东江街道</option>"))
+            let step = String(buffer: try await client.execute(uri: "/report?township=\(bare)", method: .get).body)
+            #expect(step.contains("名单尚未录入") && step.contains("name=\"regionCode\" value=\"\(bare)\"") && !step.contains("<select id=\"village\""))
+            let r = try await client.api(.post, "/api/v1/public/self-reports", token: nil, json: Self.body(rid: validID("43048119850505001").text, region: bare))
+            #expect(r.status == .created)
+            // The township's officer has it at once and may verify it the same day; no village cadre sees it.
+            _ = try await services.users.add(username: "shuidongjiang", password: "password-township", role: .townshipOfficer,
+                                             region: RegionCode(bare)!, by: Actor.system())
+            let officer = try await client.token("shuidongjiang", "password-township")
+            let leads = try JSONDecoder().decode([APILead].self, from: try await client.api(.get, "/api/v1/leads?status=open", token: officer).body)
+            let lead = try #require(leads.first { $0.regionCode == bare })
+            let refusal = #"{"decision":"notConfirmed","reason":"已电话回访，收入稳定"}"#
+            #expect(try await client.api(.post, "/api/v1/leads/\(lead.id)/verification", token: officer, json: refusal).status == .noContent)
+            let cadre = try await client.token("village")
+            let theirs = try JSONDecoder().decode([APILead].self, from: try await client.api(.get, "/api/v1/leads", token: cadre).body)
+            #expect(!theirs.contains { $0.id == lead.id })
+        }
+    }
+
     @Test("a bad field answers 422 naming it", arguments: [
         (body(rid: "110105194912310021"), "residentId"),
         (body(rid: validID("43048119850505001").text, mobile: "1391234567"), "mobile"),

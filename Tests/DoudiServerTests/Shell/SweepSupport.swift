@@ -122,10 +122,22 @@ struct Secrets: Sendable {
     }
 
     /// What an answer gives away: full numbers, or a masked number beside its birth date.
+    /// "Beside": within the same row or record, 300 characters either way of the masked number. A page of
+    /// many people holds many dates; a date far from a mask that happens to match someone else's is not theirs.
     func leaks(in body: String) -> [String] {
         var out = numbers.filter { body.contains($0) }.map { "full number \($0)" }
+        let text = Array(body.unicodeScalars)
         for b in births where body.contains(b.masked) {
-            out += b.dates.filter { body.contains($0) }.map { "\(b.masked) beside \($0)" }
+            let mask = Array(b.masked.unicodeScalars)
+            var near = ""
+            var i = 0
+            while i + mask.count <= text.count {
+                if text[i] == mask[0], Array(text[i..<(i + mask.count)]) == mask {
+                    near += String(String.UnicodeScalarView(text[max(0, i - 300)..<min(text.count, i + mask.count + 300)])) + "\u{0}"
+                    i += mask.count
+                } else { i += 1 }
+            }
+            out += b.dates.filter { near.contains($0) }.map { "\(b.masked) beside \($0)" }
         }
         return out
     }

@@ -19,8 +19,9 @@ struct WriteSweepTests {
             // Cadres of the villages where an identification waits and a household is monitored, so that the
             // case file's forms are met too.
             var cadres: [String] = []
+            // (An identification at its first step: its first form, completing the step, writes as offered.)
             for (i, status) in [EpisodeStatus.identifying, .monitored].enumerated() {
-                let e = try #require(try await services.episodes.episodes(by: Actor.system(), statuses: [status]).first)
+                let e = try #require(try await services.episodes.episodes(by: Actor.system(), statuses: [status]).first { $0.step == nil || $0.step == .pledge })
                 _ = try await services.users.add(username: "sweep.\(i)", password: DemoLoader.password, role: .villageCadre,
                                                  region: e.regionCode, by: Actor.system())
                 cadres.append("sweep.\(i)")
