@@ -15,6 +15,7 @@ struct EpisodePages: Sendable {
     func register(on router: Router<DoudiContext>) {
         router.get("/episodes") { req, _ in try await web.withUser(req) { w in try await episodesPage(w) } }
         router.downloads("/episodes") { req, format in try await web.withUser(req) { w in try await episodesSheet(w, format) } }
+        router.post("/episodes/batch") { req, _ in try await web.withUser(req, post: true) { w, form in try await batch(w, form) } }
         router.get("/episodes/{id}") { req, ctx in
             try await web.withUser(req) { w in try await episodePage(w, id: ctx.parameters.get("id", as: Int64.self)) }
         }
@@ -47,16 +48,21 @@ struct EpisodePages: Sendable {
         }
     }
 
-    func episodesPage(_ w: Web) async throws -> Response {
+    func episodesPage(_ w: Web, message: String? = nil, problems: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = w.t
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let (chosen, statuses) = statuses(w.req)
         let list = try await episodes.episodes(by: w.actor, statuses: statuses)
+        // The township's and the county's own steps may be done for many households at once.
+        let batchable = Set(list.filter { e in e.step.map { $0.actor == w.role && $0.actor != .villageCadre } ?? false }.map(\.id))
+        var rows = try await episodeRows(list, t, today: clock.today())
+        for i in rows.indices { rows[i]["batch"] = (rows[i]["id"] as? Int64).map(batchable.contains) ?? false }
         let options: [[String: Any]] = [["value": "open", "label": "\(label(EpisodeStatus.identifying, t)) + \(label(EpisodeStatus.monitored, t)) + \(label(EpisodeStatus.clearing, t))", "selected": chosen == "open"]]
             + EpisodeStatus.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": chosen == $0.rawValue] }
             + [["value": "all", "label": t.t("all"), "selected": chosen == "all"]]
-        return try w.page(template: "monitoring/episodes", title: t.t("episodes"),
-                        ["episodes": try await episodeRows(list, t, today: clock.today()), "statuses": options, "status": chosen])
+        return try w.page(status: status, template: "monitoring/episodes", title: t.t("episodes"),
+                          ["episodes": rows, "statuses": options, "status": chosen, "canBatch": !batchable.isEmpty,
+                           "message": message as Any, "problems": problems, "hasProblems": !problems.isEmpty])
     }
 
     func episodesSheet(_ w: Web, _ format: DownloadFormat) async throws -> Response {

@@ -28,7 +28,9 @@ struct RegisterAPI: APIPart {
             }
             region = c
         }
-        let page = try await households.search(by: a.actor, text: input.query.q, residentID: rid, region: region,
+        let facets = HouseholdFacets(dibao: input.query.dibao, povertyStatus: input.query.povertyStatus.flatMap { PovertyStatus(rawValue: $0.rawValue) },
+                                     order: input.query.order.flatMap { HouseholdFacets.Order(rawValue: $0.rawValue) } ?? .updated)
+        let page = try await households.search(by: a.actor, text: input.query.q, residentID: rid, region: region, facets: facets,
                                                         limit: input.query.limit ?? 50, offset: input.query.offset ?? 0)
         let names = try await regions.villageLabels(page.items.map(\.region))
         let items = page.items.map { s in

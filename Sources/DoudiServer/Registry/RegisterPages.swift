@@ -69,12 +69,15 @@ struct RegisterPages: Sendable {
             do { rid = try ResidentID(ridText) } catch let problem { error = say(problem.message, t) }
         }
         let region = RegionCode(regionText)
+        let facetText = ["dibao", "poverty", "order"].map { q[Substring($0)].map(String.init) ?? "" }
+        let facets = HouseholdFacets(dibao: facetText[0] == "1" ? true : facetText[0] == "0" ? false : nil,
+                                     povertyStatus: PovertyStatus(rawValue: facetText[1]), order: HouseholdFacets.Order(rawValue: facetText[2]) ?? .updated)
         var total = 0
         var items: [[String: Any]] = []
         // A hotline operator finds one person by full resident ID: no list until one is typed.
         let browse = w.role.may(.browseRegister)
         if error == nil && (browse || rid != nil) {
-            let page = try await households.search(by: w.actor, text: text, residentID: rid, region: region, limit: 50, offset: pageNo * 50)
+            let page = try await households.search(by: w.actor, text: text, residentID: rid, region: region, facets: facets, limit: 50, offset: pageNo * 50)
             total = page.total
             let names = try await regions.villageLabels(page.items.map(\.region))
             items = page.items.map { s in
@@ -85,11 +88,16 @@ struct RegisterPages: Sendable {
         let regions = browse ? try await scopeRegions(w.account, selected: region) : []
         func link(_ p: Int) -> String {
             var c = URLComponents()
-            c.queryItems = [.init(name: "q", value: text), .init(name: "rid", value: ridText), .init(name: "region", value: regionText), .init(name: "page", value: String(p))]
+            c.queryItems = [.init(name: "q", value: text), .init(name: "rid", value: ridText), .init(name: "region", value: regionText),
+                            .init(name: "dibao", value: facetText[0]), .init(name: "poverty", value: facetText[1]), .init(name: "order", value: facetText[2]),
+                            .init(name: "page", value: String(p))]
             return "/households?" + (c.percentEncodedQuery ?? "")
         }
         return try w.page(template: "registry/households", title: t.t("households"), [
             "q": text, "rid": ridText, "error": error as Any, "total": total, "items": items, "regions": regions,
+            "dibaoChoices": [("", t.t("any")), ("1", t.t("yes")), ("0", t.t("no"))].map { ["value": $0.0, "label": $0.1, "selected": $0.0 == facetText[0]] },
+            "povertyChoices": [["value": "", "label": t.t("any"), "selected": facetText[1].isEmpty]] + options(PovertyStatus.self, selected: facetText[1], t: t),
+            "orders": HouseholdFacets.Order.allCases.map { ["value": $0.rawValue, "label": t.t("order_" + $0.rawValue), "selected": $0 == facets.order] },
             "prev": pageNo > 0 ? link(pageNo - 1) : false, "next": (pageNo + 1) * 50 < total ? link(pageNo + 1) : false])
     }
 

@@ -22,27 +22,62 @@ public struct HouseholdSummary: Sendable, Hashable {
     }
 }
 
+/// The register's list filters besides the text: 低保, 建档立卡 (the poverty status), and the order.
+public struct HouseholdFacets: Sendable, Hashable {
+    public enum Order: String, Sendable, CaseIterable { case updated, number }
+    public var dibao: Bool?
+    public var povertyStatus: PovertyStatus?
+    public var order: Order
+    public init(dibao: Bool? = nil, povertyStatus: PovertyStatus? = nil, order: Order = .updated) {
+        self.dibao = dibao; self.povertyStatus = povertyStatus; self.order = order
+    }
+    var isEmpty: Bool { dibao == nil && povertyStatus == nil }
+
+    /// The conditions on `households h`.
+    var conditions: SQLQueryString {
+        var q: SQLQueryString = ""
+        if let dibao { q.appendInterpolation(unsafeRaw: " AND h.dibao = \(dibao ? 1 : 0)") }
+        if let povertyStatus { q.appendInterpolation(unsafeRaw: " AND h.poverty_status = "); q.appendInterpolation(bind: povertyStatus.rawValue) }
+        return q
+    }
+}
+
 extension HouseholdStore {
     /// Search by household id or the start of a member's name (a surname, a full name), by exact resident ID,
     /// by region. A search by name lists its households in the order of the names found (the household id
     /// typed in full first); any other, by last change.
+    ///
+    /// Text without Chinese characters is part of a household number (灶市 no, 1001-12 yes), matched anywhere in
+    /// it; `facets` narrow any of these, and order a list that is not a search by name (by number: -2 before -10).
     public func search(by actor: Actor, text: String? = nil, residentID: ResidentID? = nil, region: RegionCode? = nil,
-                       limit: Int = 50, offset: Int = 0) async throws -> (total: Int, items: [HouseholdSummary]) {
+                       facets: HouseholdFacets = HouseholdFacets(), limit: Int = 50, offset: Int = 0) async throws -> (total: Int, items: [HouseholdSummary]) {
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
         guard actor.role.may(.browseRegister) || residentID != nil else { throw StoreError.forbidden }
         let rid = try residentID.map { try db.fields.index($0.text) }
         let page = max(1, min(limit, 200)), skip = max(0, offset)
         let window: SQLQueryString = "LIMIT \(unsafeRaw: String(page)) OFFSET \(unsafeRaw: String(skip))"
-        let households = Self.filter(actor, region: region, residentIndex: rid, regionColumn: "h.region", idColumn: "h.id")
+        var households = Self.filter(actor, region: region, residentIndex: rid, regionColumn: "h.region", idColumn: "h.id")
+        households.appendInterpolation(facets.conditions)
         let query: (page: SQLQueryString, count: SQLQueryString)
-        if let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+        let typed = text?.trimmingCharacters(in: .whitespaces) ?? ""
+        let number = !typed.isEmpty && typed.unicodeScalars.allSatisfy(\.isASCII)
+        if number {
+            households.appendInterpolation(unsafeRaw: " AND UPPER(h.id) LIKE ")
+            households.appendInterpolation(bind: "%" + LeadStore.literal(typed.uppercased()) + "%")
+            households.appendInterpolation(unsafeRaw: " ESCAPE '\\'")
+        }
+        if !number, !typed.isEmpty {
+            let text = typed
             // The start of a name is a range on the name index, which also holds region and household: the page's
             // households are chosen there, and only they are read (a part in the middle of a name would need
             // every name of the region read, a second a query at 1,000,000 households).
             let (from, to) = Self.prefixRange(text), postgres = db.engine == .postgres
             let name = postgres ? "m.name COLLATE \"C\"" : "m.name"
-            var hits: SQLQueryString = "SELECT m.household_id AS id, MIN(\(unsafeRaw: name)) AS sort_key FROM members m WHERE "
+            // With 低保 or 建档立卡 asked for, each name found reads its household; without, only the index is read.
+            var hits: SQLQueryString = "SELECT m.household_id AS id, MIN(\(unsafeRaw: name)) AS sort_key FROM members m "
+            hits.appendInterpolation(unsafeRaw: facets.isEmpty ? "WHERE " : "JOIN households h ON h.id = m.household_id WHERE ")
             hits.appendInterpolation(Self.filter(actor, region: region, residentIndex: rid, regionColumn: "m.region", idColumn: "m.household_id"))
+            hits.appendInterpolation(facets.conditions)
             hits.appendInterpolation(unsafeRaw: " AND \(name) >= ")
             hits.appendInterpolation(bind: from)
             hits.appendInterpolation(unsafeRaw: " AND \(name) < ")
@@ -57,7 +92,8 @@ extension HouseholdStore {
                 JOIN households h ON h.id = p.id ORDER BY \(unsafeRaw: order)
                 """, "SELECT COUNT(*) AS n FROM (\(hits)) p")
         } else {
-            query = ("SELECT \(unsafeRaw: Self.summaryColumns) FROM households h WHERE \(households) ORDER BY h.updated_at DESC, h.id \(window)",
+            let order = facets.order == .number ? "h.region, LENGTH(h.id), h.id" : "h.updated_at DESC, h.id"
+            query = ("SELECT \(unsafeRaw: Self.summaryColumns) FROM households h WHERE \(households) ORDER BY \(unsafeRaw: order) \(window)",
                      "SELECT COUNT(*) AS n FROM households h WHERE \(households)")
         }
         let (items, total) = try await db.read { sql in

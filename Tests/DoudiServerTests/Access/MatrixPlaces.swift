@@ -136,6 +136,7 @@ struct MatrixRequest {
         case (.post, "/policy"): r.form = policy
         case (.post, "/regions"): r.form = ["code": village, "name": "同名\(n)"]
         case (.post, "/users/{id}"): r.form = ["change": "endSessions"]
+        case (.post, "/episodes/batch"): r.form = ["ids": String(p.episode), "confirmed": "1"]
         case (.post, "/users"): r.form = ["username": "matrix.new.\(n)", "password": "Matrix-pass-2026", "role": "villageCadre", "region": village]
         case (.post, "/login"): r.form = ["username": "nobody", "password": "wrong-password"]
         case (.post, "/report/status"): r.form = ["code": "ZZZZZZZZ", "mobile": "13800000000"]
