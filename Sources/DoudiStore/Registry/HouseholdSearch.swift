@@ -43,9 +43,9 @@ public struct HouseholdFacets: Sendable, Hashable {
 }
 
 extension HouseholdStore {
-    /// Search by household id or the start of a member's name (a surname, a full name), by exact resident ID,
-    /// by region. A search by name lists its households in the order of the names found (the household id
-    /// typed in full first); any other, by last change.
+    /// Search by household id or any part of a member's name (a surname, a given name, a full name), by exact
+    /// resident ID, by region. A search by name lists its households in the order of the parts found (the
+    /// household id typed in full first); any other, by last change.
     ///
     /// Text without Chinese characters is part of a household number (灶市 no, 1001-12 yes), matched anywhere in
     /// it; `facets` narrow any of these, and order a list that is not a search by name (by number: -2 before -10).
@@ -61,31 +61,35 @@ extension HouseholdStore {
         let query: (page: SQLQueryString, count: SQLQueryString)
         let typed = text?.trimmingCharacters(in: .whitespaces) ?? ""
         let number = !typed.isEmpty && typed.unicodeScalars.allSatisfy(\.isASCII)
+        let postgres = db.engine == .postgres
+        var from: SQLQueryString = "households h"
         if number {
+            // Three characters or more are found through the trigram index (on SQLite its candidates are joined
+            // first, so the planner cannot start from the list's order instead); fewer are read in the region.
+            if !postgres && typed.count >= 3 {
+                from = "(SELECT rowid AS r FROM household_numbers WHERE household_numbers MATCH \(bind: "\"" + typed.replacingOccurrences(of: "\"", with: "\"\"") + "\"")) n CROSS JOIN households h ON h.rowid = n.r"
+            }
             households.appendInterpolation(unsafeRaw: " AND UPPER(h.id) LIKE ")
             households.appendInterpolation(bind: "%" + LeadStore.literal(typed.uppercased()) + "%")
             households.appendInterpolation(unsafeRaw: " ESCAPE '\\'")
         }
         if !number, !typed.isEmpty {
-            let text = typed
-            // The start of a name is a range on the name index, which also holds region and household: the page's
-            // households are chosen there, and only they are read (a part in the middle of a name would need
-            // every name of the region read, a second a query at 1,000,000 households).
-            let (from, to) = Self.prefixRange(text), postgres = db.engine == .postgres
-            let name = postgres ? "m.name COLLATE \"C\"" : "m.name"
+            // Any part of a name is the start of one of the name's endings (SearchParts): a range of that index,
+            // which also holds region and household, so the page's households are chosen there and only they are read.
+            let (low, high) = Self.prefixRange(typed)
             // With 低保 or 建档立卡 asked for, each name found reads its household; without, only the index is read.
-            var hits: SQLQueryString = "SELECT m.household_id AS id, MIN(\(unsafeRaw: name)) AS sort_key FROM members m "
-            hits.appendInterpolation(unsafeRaw: facets.isEmpty ? "WHERE " : "JOIN households h ON h.id = m.household_id WHERE ")
-            hits.appendInterpolation(Self.filter(actor, region: region, residentIndex: rid, regionColumn: "m.region", idColumn: "m.household_id"))
+            var hits: SQLQueryString = "SELECT np.household_id AS id, MIN(np.part) AS sort_key FROM name_parts np "
+            hits.appendInterpolation(unsafeRaw: facets.isEmpty ? "WHERE " : "JOIN households h ON h.id = np.household_id WHERE ")
+            hits.appendInterpolation(Self.filter(actor, region: region, residentIndex: rid, regionColumn: "np.region", idColumn: "np.household_id"))
             hits.appendInterpolation(facets.conditions)
-            hits.appendInterpolation(unsafeRaw: " AND \(name) >= ")
-            hits.appendInterpolation(bind: from)
-            hits.appendInterpolation(unsafeRaw: " AND \(name) < ")
-            hits.appendInterpolation(bind: to)
-            hits.appendInterpolation(unsafeRaw: " GROUP BY m.household_id UNION ALL SELECT h.id, '' FROM households h WHERE ")
+            hits.appendInterpolation(unsafeRaw: " AND np.part >= ")
+            hits.appendInterpolation(bind: low)
+            hits.appendInterpolation(unsafeRaw: " AND np.part < ")
+            hits.appendInterpolation(bind: high)
+            hits.appendInterpolation(unsafeRaw: " GROUP BY np.household_id UNION ALL SELECT h.id, '' FROM households h WHERE ")
             hits.appendInterpolation(households)
             hits.appendInterpolation(unsafeRaw: " AND h.id = ")
-            hits.appendInterpolation(bind: text)
+            hits.appendInterpolation(bind: typed)
             let order = postgres ? "p.sort_key COLLATE \"C\", p.id" : "p.sort_key, p.id"
             query = ("""
                 SELECT \(unsafeRaw: Self.summaryColumns) FROM (SELECT p.id, p.sort_key FROM (\(hits)) p ORDER BY \(unsafeRaw: order) \(window)) p
@@ -93,8 +97,8 @@ extension HouseholdStore {
                 """, "SELECT COUNT(*) AS n FROM (\(hits)) p")
         } else {
             let order = facets.order == .number ? "h.region, LENGTH(h.id), h.id" : "h.updated_at DESC, h.id"
-            query = ("SELECT \(unsafeRaw: Self.summaryColumns) FROM households h WHERE \(households) ORDER BY \(unsafeRaw: order) \(window)",
-                     "SELECT COUNT(*) AS n FROM households h WHERE \(households)")
+            query = ("SELECT \(unsafeRaw: Self.summaryColumns) FROM \(from) WHERE \(households) ORDER BY \(unsafeRaw: order) \(window)",
+                     "SELECT COUNT(*) AS n FROM \(from) WHERE \(households)")
         }
         let (items, total) = try await db.read { sql in
             let items = try await sql.raw(query.page).all().map(HouseholdSummary.init(row:))

@@ -75,6 +75,7 @@ extension HouseholdStore {
             let rebuild = load.rebuildsIndexes(adding: households.count)
                 ? try raw.rows(secondaryIndexQuery[.sqlite]!).map { IndexRow(name: $0[0] ?? "", ddl: $0[1] ?? "") } : []
             for index in rebuild { try raw.exec("DROP INDEX \"\(index.name)\"") }
+            if !rebuild.isEmpty { for s in SearchParts.suspend(.sqlite) { try raw.exec(s) } }
             let h = try raw.prepare(insertSQL("households", householdColumns))
             let m = try raw.prepare(insertSQL("members", memberColumns))
             // In id order: the primary key then grows at its end instead of everywhere at once.
@@ -98,6 +99,7 @@ extension HouseholdStore {
                     // Rows written so far never name one person twice (the check hands over a person's first
                     // row only), so the unique index can be built before the left-out rows go.
                     for index in rebuild { try raw.exec(index.ddl) }
+                    if !rebuild.isEmpty { for s in SearchParts.rebuild(.sqlite) { try raw.exec(s) } }
                     lap("indexes")
                     // Every household taken was handed over first: equal counts mean none is left out. The
                     // deletes come after the indexes: a household's members, and the foreign key's check
@@ -125,6 +127,7 @@ extension HouseholdStore {
         let large = load.rebuildsIndexes(adding: records.count)
         let rebuild = large ? try await secondaryIndexes(tx) : []
         for index in rebuild { try await tx.sql.raw("DROP INDEX \(ident: index.name)").run() }
+        if large { try await tx.run(SearchParts.suspend(.postgres)) }
         let batch = 20_000
         var chain = try await AuditChain.start(tx)
         for start in stride(from: 0, to: records.count, by: batch) {
@@ -135,6 +138,7 @@ extension HouseholdStore {
             try await tx.bulkInsert(table: "audit_log", columns: AuditLog.columns + AuditChain.columns, rows: slice.map { chain.link(load.auditRow($0)) })
         }
         for index in rebuild { try await tx.sql.raw(SQLQueryString(index.ddl)).run() }
+        if large { try await tx.run(SearchParts.rebuild(.postgres)) }
         try load.check(after: try await counts(tx.sql), records)
         return large
     }
