@@ -3,12 +3,13 @@
 
 1. Self-reports with durable writes against a route that does no work (/livez): the same wrk, the same
    clients and seconds; the self-report's rate as a share of the no-op's, and its 99th percentile.
-2. Register search at N households (default 1,000,000): by a member's name, by resident ID, by village, as a
+2. Register search at N households (default 1,000,000): by a member's name, by resident ID, by village, by part
+   of a name or of a household number, a village narrowed by 低保, as a
    county officer, CLIENTS concurrent clients; the 99th percentile of each.
 Each on SQLite and, with --postgres URL, on PostgreSQL; RUNS runs each, medians printed.
 
 Usage: bench/load.py [--bin PATH] [--households N] [--clients 64] [--seconds 10] [--runs 3] [--postgres URL] [--only writes|search]
-                    [--work DIR] [--kinds residentId,village,name]
+                    [--work DIR] [--kinds residentId,village,name,namePart,numberPart,villageDibao]
 Needs wrk (Debian: apt-get install wrk) and a release build:
   swift build -c release --scratch-path .build-release --product doudi
 """
@@ -24,7 +25,7 @@ p.add_argument("--runs", type=int, default=3)
 p.add_argument("--postgres", default="")
 p.add_argument("--only", choices=["writes", "search"], default=None)
 p.add_argument("--work", default="", help="keep generated data here between invocations")
-p.add_argument("--kinds", default="residentId,village,name", help="which searches, comma-separated")
+p.add_argument("--kinds", default="residentId,village,name,namePart,numberPart,villageDibao", help="which searches, comma-separated")
 args = p.parse_args()
 work = args.work or tempfile.mkdtemp(prefix="doudi-load-")
 os.makedirs(work, exist_ok=True)
@@ -106,7 +107,7 @@ if args.only in (None, "search"):
     if not os.path.exists(os.path.join(data, "members.csv")):
         subprocess.run([args.bin, "generate", "--households", str(args.households), "--out", data], check=True, stdout=subprocess.DEVNULL)
     # Queries a county officer would type: names of members, resident IDs, villages; drawn from the register.
-    names, ids, villages = [], [], set()
+    names, ids, villages, numbers = [], [], set(), []
     with open(os.path.join(data, "members.csv"), newline="") as f:
         for i, row in enumerate(csv.DictReader(f)):
             if i % 997 == 0:
@@ -117,12 +118,19 @@ if args.only in (None, "search"):
     with open(os.path.join(data, "households.csv"), newline="") as f:
         for i, row in enumerate(csv.DictReader(f)):
             villages.add(row["region_code"])
+            if i % 997 == 0:
+                numbers.append(row["household_id"])
             if i > 200_000:
                 break
     from urllib.parse import quote
     queries = {"name": [f"/api/v1/households?q={quote(n)}" for n in names if n],
                "residentId": [f"/api/v1/households?residentId={r}" for r in ids],
-               "village": [f"/api/v1/households?regionCode={v}" for v in sorted(villages)]}
+               "village": [f"/api/v1/households?regionCode={v}" for v in sorted(villages)],
+               # Part of a name (the given name: one or two characters from inside the name) and six characters from
+               # the middle of a household number; a village's list narrowed by 低保, in number order.
+               "namePart": [f"/api/v1/households?q={quote(n[1:])}" for n in names if len(n) >= 2],
+               "numberPart": [f"/api/v1/households?q={n[4:10]}" for n in numbers],
+               "villageDibao": [f"/api/v1/households?regionCode={v}&dibao=true&order=number" for v in sorted(villages)]}
     for k, qs in queries.items():
         with open(os.path.join(work, f"{k}.txt"), "w") as f:
             f.write("\n".join(qs) + "\n")

@@ -17,9 +17,17 @@ struct EpisodeAPI: APIPart {
             }
             statuses.append(v)
         }
+        let q = input.query
+        guard q.regionCode.map({ RegionCode($0) != nil }) ?? true else {
+            return .badRequest(.init(body: .json(Self.error("badRequest", .regionCodeDigits, field: "regionCode"))))
+        }
+        let query = EpisodeQuery(statuses: statuses, step: q.step.flatMap { ProcedureStep(rawValue: $0.rawValue) },
+                                 type: q.monitoringType.flatMap { MonitoringType(rawValue: $0.rawValue) }, region: q.regionCode.flatMap { RegionCode($0) },
+                                 text: q.q ?? "", householdID: q.householdId, overdue: q.overdue ?? false,
+                                 sort: q.sort.flatMap { EpisodeQuery.Sort(rawValue: $0.rawValue) } ?? .newest, limit: q.limit ?? 500, offset: q.offset ?? 0)
         do {
-            let list = try await episodes.episodes(by: a.actor, statuses: statuses, householdID: input.query.householdId)
-            return .ok(.init(body: .json(list.map(Self.episode))))
+            let page = try await episodes.list(by: a.actor, query, today: clock.today())
+            return .ok(.init(headers: .init(xTotalCount: page.total), body: .json(page.items.map(Self.episode))))
         } catch StoreError.forbidden { return .forbidden(.init(body: .json(Self.forbidden))) }
     }
 
@@ -69,7 +77,7 @@ struct EpisodeAPI: APIPart {
     static func episode(_ e: EpisodeSummary) -> Schemas.Episode {
         Schemas.Episode(id: e.id, householdId: e.householdID, headName: e.headName, regionCode: e.regionCode.description, leadId: e.leadID,
                         previousEpisodeId: e.previousID, monitoringType: e.monitoringType.rawValue, riskKinds: e.riskKinds.map(\.rawValue), status: e.status.rawValue,
-                        procedure: e.procedureKind?.rawValue, step: e.step?.rawValue, stepActor: e.step?.actor.rawValue,
+                        procedure: e.procedureKind?.rawValue, step: e.step?.rawValue, stepActor: e.step?.actor.rawValue, stepDue: e.stepDue?.description,
                         startedOn: e.startedOn.description, foundOn: e.foundOn.description, noticeFrom: e.noticeFrom?.description,
                         noticeTo: e.noticeTo?.description, identifiedOn: e.identifiedOn?.description, clearedOn: e.clearedOn?.description)
     }

@@ -32,10 +32,31 @@ struct EpisodePages: Sendable {
 
     static let rosterStatuses: [EpisodeStatus] = [.identifying, .monitored, .clearing]
 
-    func statuses(_ req: Request) -> (String, [EpisodeStatus]) {
-        let s = req.uri.queryParameters["status"].map(String.init) ?? "open"
-        if let one = EpisodeStatus(rawValue: s) { return (s, [one]) }
-        return s == "all" ? ("all", []) : ("open", Self.rosterStatuses)
+    /// The list's filters as the address gives them (so a list can be bookmarked), and the address again.
+    struct Asked {
+        static let keys = ["status", "step", "type", "region", "q", "overdue", "sort"]
+        var status: String
+        var query: EpisodeQuery
+        var params: [String: String]
+        init(_ req: Request) {
+            let q = req.uri.queryParameters
+            var p: [String: String] = [:]
+            for k in Self.keys { p[k] = q[Substring(k)].map(String.init) ?? "" }
+            let s = p["status"]!.isEmpty ? "open" : p["status"]!
+            let statuses: [EpisodeStatus] = EpisodeStatus(rawValue: s).map { [$0] } ?? (s == "all" ? [] : EpisodePages.rosterStatuses)
+            status = EpisodeStatus(rawValue: s) != nil || s == "all" ? s : "open"
+            p["status"] = status
+            query = EpisodeQuery(statuses: statuses, step: ProcedureStep(rawValue: p["step"]!), type: MonitoringType(rawValue: p["type"]!),
+                                 region: RegionCode(p["region"]!), text: String(p["q"]!.prefix(50)), overdue: p["overdue"] == "1",
+                                 sort: EpisodeQuery.Sort(rawValue: p["sort"]!) ?? .newest)
+            params = p
+        }
+        func link(_ path: String, page: Int? = nil) -> String {
+            var c = URLComponents()
+            c.queryItems = Self.keys.compactMap { k in params[k].flatMap { $0.isEmpty ? nil : URLQueryItem(name: k, value: $0) } }
+                + (page.map { [URLQueryItem(name: "page", value: String($0))] } ?? [])
+            return path + "?" + (c.percentEncodedQuery ?? "")
+        }
     }
 
     func episodeRows(_ list: [EpisodeSummary], _ t: Strings.Table, today: CivilDate) async throws -> [[String: Any]] {
@@ -51,30 +72,42 @@ struct EpisodePages: Sendable {
     func episodesPage(_ w: Web, message: String? = nil, problems: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = w.t
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
-        let (chosen, statuses) = statuses(w.req)
-        let list = try await episodes.episodes(by: w.actor, statuses: statuses)
+        var asked = Asked(w.req)
+        let pageNo = max(0, Int(w.req.uri.queryParameters["page"].map(String.init) ?? "") ?? 0)
+        asked.query.offset = pageNo * 50
+        let page = try await episodes.list(by: w.actor, asked.query, today: clock.today())
         // The township's and the county's own steps may be done for many households at once.
-        let batchable = Set(list.filter { e in e.step.map { $0.actor == w.role && $0.actor != .villageCadre } ?? false }.map(\.id))
-        var rows = try await episodeRows(list, t, today: clock.today())
+        let batchable = Set(page.items.filter { e in e.step.map { $0.actor == w.role && $0.actor != .villageCadre } ?? false }.map(\.id))
+        var rows = try await episodeRows(page.items, t, today: clock.today())
         for i in rows.indices { rows[i]["batch"] = (rows[i]["id"] as? Int64).map(batchable.contains) ?? false }
+        let chosen = asked.status, q = asked.query
         let options: [[String: Any]] = [["value": "open", "label": "\(label(EpisodeStatus.identifying, t)) + \(label(EpisodeStatus.monitored, t)) + \(label(EpisodeStatus.clearing, t))", "selected": chosen == "open"]]
             + EpisodeStatus.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": chosen == $0.rawValue] }
             + [["value": "all", "label": t.t("all"), "selected": chosen == "all"]]
-        return try w.page(status: status, template: "monitoring/episodes", title: t.t("episodes"),
-                          ["episodes": rows, "statuses": options, "status": chosen, "canBatch": !batchable.isEmpty,
-                           "message": message as Any, "problems": problems, "hasProblems": !problems.isEmpty])
+        let regionChoices = try await regions.scopeChoices(w.account, selected: q.region)
+        return try w.page(status: status, template: "monitoring/episodes", title: t.t("episodes"), [
+            "episodes": rows, "statuses": options, "canBatch": !batchable.isEmpty, "total": page.total, "q": q.text, "overdueOnly": q.overdue,
+            "steps": ProcedureStep.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": $0 == q.step] },
+            "types": MonitoringType.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": $0 == q.type] },
+            "sorts": EpisodeQuery.Sort.allCases.map { ["value": $0.rawValue, "label": t.t("episodeSort_" + $0.rawValue), "selected": $0 == q.sort] },
+            "regions": regionChoices, "hasRegions": !regionChoices.isEmpty,
+            "csv": asked.link("/episodes.csv"), "xlsx": asked.link("/episodes.xlsx"),
+            "prev": pageNo > 0 ? asked.link("/episodes", page: pageNo - 1) : false,
+            "next": (pageNo + 1) * 50 < page.total ? asked.link("/episodes", page: pageNo + 1) : false,
+            "message": message as Any, "problems": problems, "hasProblems": !problems.isEmpty])
     }
 
     func episodesSheet(_ w: Web, _ format: DownloadFormat) async throws -> Response {
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let t = w.t
-        let (chosen, statuses) = statuses(w.req)
-        let rows = try await episodeRows(try await episodes.episodes(by: w.actor, statuses: statuses, limit: 100_000), t, today: clock.today())
+        var asked = Asked(w.req)
+        asked.query.limit = 100_000
+        let rows = try await episodeRows(try await episodes.list(by: w.actor, asked.query, today: clock.today()).items, t, today: clock.today())
         let columns = [("household", "householdId"), ("head", "head"), ("regionCode", "regionCodeColumn"), ("region", "region"), ("type", "monitoringType"),
                        ("kinds", "riskKinds"), ("status", "status"), ("step", "step"), ("due", "due"), ("identifiedOn", "identifiedOn")]
         let sheet = Sheet(name: t.t("episodes"), headers: columns.map { t.t($0.1) },
                           rows: rows.map { r in columns.map { .text("\(r[$0.0] ?? "")") } })
-        return try download(sheet, format, name: "episodes-\(chosen)-\(clock.today())")
+        return try download(sheet, format, name: "episodes-\(asked.status)-\(clock.today())")
     }
 
     func episodePage(_ w: Web, id: Int64?, problems: [FieldProblem] = [], form: Form = [:],

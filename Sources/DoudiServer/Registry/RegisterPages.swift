@@ -104,11 +104,7 @@ struct RegisterPages: Sendable {
     /// The townships and villages a user can filter by.
     /// The townships and villages a user can filter by: those of the user's region down to two levels below it.
     func scopeRegions(_ a: UserStore.Account, selected: RegionCode?) async throws -> [[String: Any]] {
-        let deepest = RegionCode.Level(rawValue: min(RegionCode.Level.village.rawValue, a.region.level.rawValue + 2))!
-        guard !a.region.isCountry, deepest >= .township else { return [] }
-        return try await regions.regions(in: a.region, levels: RegionCode.Level.township...deepest).map { r in
-            ["code": r.code.description, "name": (r.level == .village && r.code != a.region ? "— " : "") + r.name, "selected": r.code == selected]
-        }
+        try await regions.scopeChoices(a, selected: selected)
     }
 
     func householdPage(_ w: Web, id: String, revealed: Int64? = nil,
@@ -231,5 +227,16 @@ struct RegisterPages: Sendable {
         var r = try await householdPage(w, id: id, error: text, form: form)
         r.status = .unprocessableContent
         return r
+    }
+}
+
+extension RegionStore {
+    /// The townships and villages a list can be narrowed to, inside the reader's region (two levels down).
+    func scopeChoices(_ a: UserStore.Account, selected: RegionCode?) async throws -> [[String: Any]] {
+        let deepest = RegionCode.Level(rawValue: min(RegionCode.Level.village.rawValue, a.region.level.rawValue + 2))!
+        guard !a.region.isCountry, deepest >= .township else { return [] }
+        return try await regions(in: a.region, levels: RegionCode.Level.township...deepest).map { r in
+            ["code": r.code.description, "name": (r.level == .village && r.code != a.region ? "— " : "") + r.name, "selected": r.code == selected]
+        }
     }
 }
