@@ -126,10 +126,10 @@ if args.only in (None, "search"):
     queries = {"name": [f"/api/v1/households?q={quote(n)}" for n in names if n],
                "residentId": [f"/api/v1/households?residentId={r}" for r in ids],
                "village": [f"/api/v1/households?regionCode={v}" for v in sorted(villages)],
-               # Part of a name (the given name: one or two characters from inside the name) and six characters from
-               # the middle of a household number; a village's list narrowed by 低保, in number order.
+               # Part of a name (the given name: one or two characters from inside the name) and the end of a
+               # household number (its last seven characters, the serial); a village's list narrowed by 低保, in number order.
                "namePart": [f"/api/v1/households?q={quote(n[1:])}" for n in names if len(n) >= 2],
-               "numberPart": [f"/api/v1/households?q={n[4:10]}" for n in numbers],
+               "numberPart": [f"/api/v1/households?q={n[-7:]}" for n in numbers],
                "villageDibao": [f"/api/v1/households?regionCode={v}&dibao=true&order=number" for v in sorted(villages)]}
     for k, qs in queries.items():
         with open(os.path.join(work, f"{k}.txt"), "w") as f:

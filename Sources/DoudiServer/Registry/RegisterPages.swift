@@ -94,14 +94,14 @@ struct RegisterPages: Sendable {
             return "/households?" + (c.percentEncodedQuery ?? "")
         }
         return try w.page(template: "registry/households", title: t.t("households"), [
-            "q": text, "rid": ridText, "error": error as Any, "total": total, "items": items, "regions": regions,
+            "q": text, "rid": ridText, "error": error as Any, "items": items, "regions": regions,
+            "total": total > HouseholdStore.countCap ? String(format: t.t("moreThan"), HouseholdStore.countCap) : String(total),
             "dibaoChoices": [("", t.t("any")), ("1", t.t("yes")), ("0", t.t("no"))].map { ["value": $0.0, "label": $0.1, "selected": $0.0 == facetText[0]] },
             "povertyChoices": [["value": "", "label": t.t("any"), "selected": facetText[1].isEmpty]] + options(PovertyStatus.self, selected: facetText[1], t: t),
             "orders": HouseholdFacets.Order.allCases.map { ["value": $0.rawValue, "label": t.t("order_" + $0.rawValue), "selected": $0 == facets.order] },
             "prev": pageNo > 0 ? link(pageNo - 1) : false, "next": (pageNo + 1) * 50 < total ? link(pageNo + 1) : false])
     }
 
-    /// The townships and villages a user can filter by.
     /// The townships and villages a user can filter by: those of the user's region down to two levels below it.
     func scopeRegions(_ a: UserStore.Account, selected: RegionCode?) async throws -> [[String: Any]] {
         try await regions.scopeChoices(a, selected: selected)

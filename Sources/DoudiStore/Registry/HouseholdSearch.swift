@@ -43,69 +43,55 @@ public struct HouseholdFacets: Sendable, Hashable {
 }
 
 extension HouseholdStore {
+    /// Counts stop here: a search that matches more says "more than 10,000" (`countCap + 1`), not how many.
+    public static let countCap = 10_000
+
     /// Search by household id or any part of a member's name (a surname, a given name, a full name), by exact
     /// resident ID, by region. A search by name lists its households in the order of the parts found (the
     /// household id typed in full first); any other, by last change.
     ///
     /// Text without Chinese characters is part of a household number (灶市 no, 1001-12 yes), matched anywhere in
     /// it; `facets` narrow any of these, and order a list that is not a search by name (by number: -2 before -10).
+    /// A search by text counts at most `countCap` households, and gives `countCap + 1` when there are more.
     public func search(by actor: Actor, text: String? = nil, residentID: ResidentID? = nil, region: RegionCode? = nil,
                        facets: HouseholdFacets = HouseholdFacets(), limit: Int = 50, offset: Int = 0) async throws -> (total: Int, items: [HouseholdSummary]) {
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
         guard actor.role.may(.browseRegister) || residentID != nil else { throw StoreError.forbidden }
         let rid = try residentID.map { try db.fields.index($0.text) }
         let page = max(1, min(limit, 200)), skip = max(0, offset)
-        let window: SQLQueryString = "LIMIT \(unsafeRaw: String(page)) OFFSET \(unsafeRaw: String(skip))"
         var households = Self.filter(actor, region: region, residentIndex: rid, regionColumn: "h.region", idColumn: "h.id")
         households.appendInterpolation(facets.conditions)
-        let query: (page: SQLQueryString, count: SQLQueryString)
         let typed = text?.trimmingCharacters(in: .whitespaces) ?? ""
         let number = !typed.isEmpty && typed.unicodeScalars.allSatisfy(\.isASCII)
-        let postgres = db.engine == .postgres
-        var from: SQLQueryString = "households h"
-        if number {
-            // Three characters or more are found through the trigram index (on SQLite its candidates are joined
-            // first, so the planner cannot start from the list's order instead); fewer are read in the region.
-            if !postgres && typed.count >= 3 {
-                from = "(SELECT rowid AS r FROM household_numbers WHERE household_numbers MATCH \(bind: "\"" + typed.replacingOccurrences(of: "\"", with: "\"\"") + "\"")) n CROSS JOIN households h ON h.rowid = n.r"
-            }
-            households.appendInterpolation(unsafeRaw: " AND UPPER(h.id) LIKE ")
-            households.appendInterpolation(bind: "%" + LeadStore.literal(typed.uppercased()) + "%")
-            households.appendInterpolation(unsafeRaw: " ESCAPE '\\'")
-        }
+        let (items, total): ([HouseholdSummary], Int)
         if !number, !typed.isEmpty {
-            // Any part of a name is the start of one of the name's endings (SearchParts): a range of that index,
-            // which also holds region and household, so the page's households are chosen there and only they are read.
-            let (low, high) = Self.prefixRange(typed)
-            // With 低保 or 建档立卡 asked for, each name found reads its household; without, only the index is read.
-            var hits: SQLQueryString = "SELECT np.household_id AS id, MIN(np.part) AS sort_key FROM name_parts np "
-            hits.appendInterpolation(unsafeRaw: facets.isEmpty ? "WHERE " : "JOIN households h ON h.id = np.household_id WHERE ")
-            hits.appendInterpolation(Self.filter(actor, region: region, residentIndex: rid, regionColumn: "np.region", idColumn: "np.household_id"))
-            hits.appendInterpolation(facets.conditions)
-            hits.appendInterpolation(unsafeRaw: " AND np.part >= ")
-            hits.appendInterpolation(bind: low)
-            hits.appendInterpolation(unsafeRaw: " AND np.part < ")
-            hits.appendInterpolation(bind: high)
-            hits.appendInterpolation(unsafeRaw: " GROUP BY np.household_id UNION ALL SELECT h.id, '' FROM households h WHERE ")
-            hits.appendInterpolation(households)
-            hits.appendInterpolation(unsafeRaw: " AND h.id = ")
-            hits.appendInterpolation(bind: typed)
-            let order = postgres ? "p.sort_key COLLATE \"C\", p.id" : "p.sort_key, p.id"
-            query = ("""
-                SELECT \(unsafeRaw: Self.summaryColumns) FROM (SELECT p.id, p.sort_key FROM (\(hits)) p ORDER BY \(unsafeRaw: order) \(window)) p
-                JOIN households h ON h.id = p.id ORDER BY \(unsafeRaw: order)
-                """, "SELECT COUNT(*) AS n FROM (\(hits)) p")
+            var parts = Self.filter(actor, region: region, residentIndex: rid, regionColumn: "np.region", idColumn: "np.household_id")
+            parts.appendInterpolation(facets.conditions)
+            (items, total) = try await byName(typed, parts: parts, households: households, joinHouseholds: !facets.isEmpty, page: page, skip: skip)
         } else {
+            var from: SQLQueryString = "households h"
+            if number {
+                // Three characters or more are found through the trigram index (on SQLite its candidates are joined
+                // first, so the planner cannot start from the list's order instead); fewer are read in the region.
+                if db.engine == .sqlite && typed.count >= 3 {
+                    from = "(SELECT rowid AS r FROM household_numbers WHERE household_numbers MATCH \(bind: "\"" + typed.replacingOccurrences(of: "\"", with: "\"\"") + "\"")) n CROSS JOIN households h ON h.rowid = n.r"
+                }
+                households.appendInterpolation(unsafeRaw: " AND UPPER(h.id) LIKE ")
+                households.appendInterpolation(bind: "%" + LeadStore.literal(typed.uppercased()) + "%")
+                households.appendInterpolation(unsafeRaw: " ESCAPE '\\'")
+            }
             let order = facets.order == .number ? "h.region, LENGTH(h.id), h.id" : "h.updated_at DESC, h.id"
-            query = ("SELECT \(unsafeRaw: Self.summaryColumns) FROM \(from) WHERE \(households) ORDER BY \(unsafeRaw: order) \(window)",
-                     "SELECT COUNT(*) AS n FROM \(from) WHERE \(households)")
-        }
-        let (items, total) = try await db.read { sql in
-            let items = try await sql.raw(query.page).all().map(HouseholdSummary.init(row:))
-            // A page that is not full is the last: its end is the total, with no count (a search by resident
-            // ID, a rare name).
-            if !items.isEmpty && items.count < page { return (items, skip + items.count) }
-            return (items, try await sql.raw(query.count).first(decoding: Count.self)?.n ?? 0)
+            let pageQuery: SQLQueryString = "SELECT \(unsafeRaw: Self.summaryColumns) FROM \(from) WHERE \(households) ORDER BY \(unsafeRaw: order) LIMIT \(unsafeRaw: String(page)) OFFSET \(unsafeRaw: String(skip))"
+            let countQuery: SQLQueryString = number
+                ? "SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(from) WHERE \(households) LIMIT \(unsafeRaw: String(Self.countCap + 1))) c"
+                : "SELECT COUNT(*) AS n FROM \(from) WHERE \(households)"
+            (items, total) = try await db.read { sql in
+                let items = try await sql.raw(pageQuery).all().map(HouseholdSummary.init(row:))
+                // A page that is not full is the last: its end is the total, with no count (a search by resident
+                // ID, a rare number).
+                if !items.isEmpty && items.count < page { return (items, skip + items.count) }
+                return (items, try await sql.raw(countQuery).first(decoding: Count.self)?.n ?? 0)
+            }
         }
         // The head's resident ID is shown masked: opened here, for the page's few rows.
         let opened = try db.fields.withSealer { s in
@@ -117,6 +103,46 @@ extension HouseholdStore {
         }
         return (total, opened)
     }
+
+    /// Any part of a name is the start of one of the name's endings (SearchParts): the endings are read in
+    /// their index's order (part, member), which gives each household first at its smallest part, as far as the
+    /// page and the count need (a single common character is the part of a tenth of a province's names: they
+    /// are counted up to `countCap`, not all grouped and sorted). Only the page's households are then read.
+    private func byName(_ typed: String, parts: SQLQueryString, households: SQLQueryString, joinHouseholds: Bool,
+                        page: Int, skip: Int) async throws -> ([HouseholdSummary], Int) {
+        let (low, high) = Self.prefixRange(typed)
+        var hits: SQLQueryString = "SELECT np.household_id AS id FROM name_parts np "
+        // With 低保 or 建档立卡 asked for, each name found reads its household; without, only the index is read.
+        if joinHouseholds { hits.appendInterpolation(unsafeRaw: "JOIN households h ON h.id = np.household_id ") }
+        hits.appendInterpolation(unsafeRaw: "WHERE ")
+        hits.appendInterpolation(parts)
+        hits.appendInterpolation(unsafeRaw: " AND np.part >= ")
+        hits.appendInterpolation(bind: low)
+        hits.appendInterpolation(unsafeRaw: " AND np.part < ")
+        hits.appendInterpolation(bind: high)
+        hits.appendInterpolation(unsafeRaw: " ORDER BY np.part, np.member_id LIMIT ")
+        return try await db.read { sql in
+            // A household id typed in full comes first.
+            var ids = try await sql.raw("SELECT h.id FROM households h WHERE \(households) AND h.id = \(bind: typed)").all(decoding: ID.self).map(\.id)
+            var seen = Set(ids), wanted = max(skip + page, Self.countCap + 1), read = 0
+            var fetch = wanted + wanted / 8 + 64, exhausted = false
+            while !exhausted && ids.count < wanted {
+                let rows = try await sql.raw(hits + SQLQueryString("\(fetch) OFFSET \(read)" as String)).all(decoding: ID.self)
+                for r in rows where seen.insert(r.id).inserted { ids.append(r.id) }
+                read += rows.count
+                exhausted = rows.count < fetch
+                fetch *= 2
+            }
+            let total = exhausted ? ids.count : Self.countCap + 1
+            let chosen = Array(ids.dropFirst(skip).prefix(page))
+            guard !chosen.isEmpty else { return ([], total) }
+            let rows = try await sql.raw("SELECT \(unsafeRaw: Self.summaryColumns) FROM households h WHERE h.id IN (\(binds: chosen))").all().map(HouseholdSummary.init(row:))
+            let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            return (chosen.compactMap { byID[$0] }, total)
+        }
+    }
+
+    private struct ID: Decodable { var id: String }
 
     static let summaryColumns = """
         h.id, h.region, h.poverty_status, h.dibao,

@@ -45,7 +45,10 @@ extension Database {
                 try await MonitoringSchema.v11(tx)
             },
             Migration(version: 12, name: "members found by the start of their name") { tx in try await RegistrySchema.v12(tx) },
-            Migration(version: 13, name: "households found by part of a name or of a household number") { tx in try await SearchParts.v13(tx) },
+            Migration(version: 13, name: "households found by part of a name or of a household number, and by 低保 and poverty status") { tx in
+                try await SearchParts.v13(tx)
+                try await tx.run(RegistrySchema.v13())
+            },
         ]
     }
 
