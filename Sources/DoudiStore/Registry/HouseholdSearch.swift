@@ -81,7 +81,13 @@ extension HouseholdStore {
                 households.appendInterpolation(unsafeRaw: " ESCAPE '\\'")
             }
             let order = facets.order == .number ? "h.region, LENGTH(h.id), h.id" : "h.updated_at DESC, h.id"
-            let pageQuery: SQLQueryString = "SELECT \(unsafeRaw: Self.summaryColumns) FROM \(from) WHERE \(households) ORDER BY \(unsafeRaw: order) LIMIT \(unsafeRaw: String(page)) OFFSET \(unsafeRaw: String(skip))"
+            // The page's households are chosen first, then only they are summed up (SQLite works out every column
+            // of every row before a sort: a village's 350 低保 households in number order were each summed up).
+            let pageQuery: SQLQueryString = """
+                SELECT \(unsafeRaw: Self.summaryColumns) FROM (SELECT h.id AS pid FROM \(from) WHERE \(households)
+                  ORDER BY \(unsafeRaw: order) LIMIT \(unsafeRaw: String(page)) OFFSET \(unsafeRaw: String(skip))) p
+                JOIN households h ON h.id = p.pid ORDER BY \(unsafeRaw: order)
+                """
             let countQuery: SQLQueryString = number
                 ? "SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(from) WHERE \(households) LIMIT \(unsafeRaw: String(Self.countCap + 1))) c"
                 : "SELECT COUNT(*) AS n FROM \(from) WHERE \(households)"
@@ -105,9 +111,9 @@ extension HouseholdStore {
     }
 
     /// Any part of a name is the start of one of the name's endings (SearchParts): the endings are read in
-    /// their index's order (part, member), which gives each household first at its smallest part, as far as the
-    /// page and the count need (a single common character is the part of a tenth of a province's names: they
-    /// are counted up to `countCap`, not all grouped and sorted). Only the page's households are then read.
+    /// their index's order (part, member), which gives each household first at its smallest part, only as far
+    /// as the page needs, and counted up to `countCap` (a single common character is the part of a tenth of a
+    /// province's names: grouping and sorting them all took a second). Only the page's households are then read.
     private func byName(_ typed: String, parts: SQLQueryString, households: SQLQueryString, joinHouseholds: Bool,
                         page: Int, skip: Int) async throws -> ([HouseholdSummary], Int) {
         let (low, high) = Self.prefixRange(typed)
@@ -121,20 +127,29 @@ extension HouseholdStore {
         hits.appendInterpolation(unsafeRaw: " AND np.part < ")
         hits.appendInterpolation(bind: high)
         hits.appendInterpolation(unsafeRaw: " ORDER BY np.part, np.member_id LIMIT ")
+        var count: SQLQueryString = "SELECT COUNT(*) AS n FROM (SELECT DISTINCT np.household_id FROM name_parts np "
+        if joinHouseholds { count.appendInterpolation(unsafeRaw: "JOIN households h ON h.id = np.household_id ") }
+        count.appendInterpolation(unsafeRaw: "WHERE ")
+        count.appendInterpolation(parts)
+        count.appendInterpolation(unsafeRaw: " AND np.part >= ")
+        count.appendInterpolation(bind: low)
+        count.appendInterpolation(unsafeRaw: " AND np.part < ")
+        count.appendInterpolation(bind: high)
+        count.appendInterpolation(unsafeRaw: " LIMIT \(Self.countCap + 1)) d")
         return try await db.read { sql in
             // A household id typed in full comes first.
             var ids = try await sql.raw("SELECT h.id FROM households h WHERE \(households) AND h.id = \(bind: typed)").all(decoding: ID.self).map(\.id)
-            var seen = Set(ids), wanted = max(skip + page, Self.countCap + 1), read = 0
-            var fetch = wanted + wanted / 8 + 64, exhausted = false
-            while !exhausted && ids.count < wanted {
+            var seen = Set(ids), read = 0, fetch = 2 * (skip + page) + 64, exhausted = false
+            while !exhausted && ids.count < skip + page {
                 let rows = try await sql.raw(hits + SQLQueryString("\(fetch) OFFSET \(read)" as String)).all(decoding: ID.self)
                 for r in rows where seen.insert(r.id).inserted { ids.append(r.id) }
                 read += rows.count
                 exhausted = rows.count < fetch
                 fetch *= 2
             }
-            let total = exhausted ? ids.count : Self.countCap + 1
             let chosen = Array(ids.dropFirst(skip).prefix(page))
+            // Every household found is in hand when the index ran out before the page was full: no count then.
+            let total = exhausted ? ids.count : min(Self.countCap + 1, try await sql.raw(count).first(decoding: Count.self)?.n ?? 0)
             guard !chosen.isEmpty else { return ([], total) }
             let rows = try await sql.raw("SELECT \(unsafeRaw: Self.summaryColumns) FROM households h WHERE h.id IN (\(binds: chosen))").all().map(HouseholdSummary.init(row:))
             let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
