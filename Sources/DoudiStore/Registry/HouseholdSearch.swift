@@ -43,8 +43,10 @@ public struct HouseholdFacets: Sendable, Hashable {
 }
 
 extension HouseholdStore {
-    /// Counts stop here: a search that matches more says "more than 10,000" (`countCap + 1`), not how many.
-    public static let countCap = 10_000
+    /// Counts of a search by text stop here: one that matches more says "more than 1,000" (`countCap + 1`), not
+    /// how many; nobody pages through twenty pages of a search (a single character of a name in a county), and
+    /// counting a tenth of a province's names halved the rate of every search.
+    public static let countCap = 1_000
 
     /// Search by household id or any part of a member's name (a surname, a given name, a full name), by exact
     /// resident ID, by region. A search by name lists its households in the order of the parts found (the
@@ -127,15 +129,19 @@ extension HouseholdStore {
         hits.appendInterpolation(unsafeRaw: " AND np.part < ")
         hits.appendInterpolation(bind: high)
         hits.appendInterpolation(unsafeRaw: " ORDER BY np.part, np.member_id LIMIT ")
-        var count: SQLQueryString = "SELECT COUNT(*) AS n FROM (SELECT DISTINCT np.household_id FROM name_parts np "
-        if joinHouseholds { count.appendInterpolation(unsafeRaw: "JOIN households h ON h.id = np.household_id ") }
-        count.appendInterpolation(unsafeRaw: "WHERE ")
-        count.appendInterpolation(parts)
-        count.appendInterpolation(unsafeRaw: " AND np.part >= ")
-        count.appendInterpolation(bind: low)
-        count.appendInterpolation(unsafeRaw: " AND np.part < ")
-        count.appendInterpolation(bind: high)
-        count.appendInterpolation(unsafeRaw: " LIMIT \(Self.countCap + 1)) d")
+        // The count looks at twice the cap's endings first: PostgreSQL's DISTINCT reads every ending before any
+        // LIMIT (112,000 of them for 强, 90 ms), so the limit goes on the endings, then on the households.
+        var found: SQLQueryString = "SELECT np.household_id FROM name_parts np "
+        if joinHouseholds { found.appendInterpolation(unsafeRaw: "JOIN households h ON h.id = np.household_id ") }
+        found.appendInterpolation(unsafeRaw: "WHERE ")
+        found.appendInterpolation(parts)
+        found.appendInterpolation(unsafeRaw: " AND np.part >= ")
+        found.appendInterpolation(bind: low)
+        found.appendInterpolation(unsafeRaw: " AND np.part < ")
+        found.appendInterpolation(bind: high)
+        let probe = 2 * (Self.countCap + 1)
+        let count: SQLQueryString = "SELECT COUNT(*) AS e, COUNT(DISTINCT d.household_id) AS n FROM (\(found) LIMIT \(unsafeRaw: String(probe))) d"
+        let countAll: SQLQueryString = "SELECT COUNT(*) AS e, COUNT(DISTINCT d.household_id) AS n FROM (\(found)) d"
         return try await db.read { sql in
             // A household id typed in full comes first.
             var ids = try await sql.raw("SELECT h.id FROM households h WHERE \(households) AND h.id = \(bind: typed)").all(decoding: ID.self).map(\.id)
@@ -149,7 +155,13 @@ extension HouseholdStore {
             }
             let chosen = Array(ids.dropFirst(skip).prefix(page))
             // Every household found is in hand when the index ran out before the page was full: no count then.
-            let total = exhausted ? ids.count : min(Self.countCap + 1, try await sql.raw(count).first(decoding: Count.self)?.n ?? 0)
+            var total = ids.count
+            if !exhausted, let c = try await sql.raw(count).first(decoding: Counted.self) {
+                // Fewer endings than the probe: exact. More households than the cap among them: "more". Else (many
+                // endings of few households, rare) all of them are counted.
+                total = c.e < probe || c.n > Self.countCap ? c.n : (try await sql.raw(countAll).first(decoding: Counted.self)?.n ?? 0)
+                total = min(total, Self.countCap + 1)
+            }
             guard !chosen.isEmpty else { return ([], total) }
             let rows = try await sql.raw("SELECT \(unsafeRaw: Self.summaryColumns) FROM households h WHERE h.id IN (\(binds: chosen))").all().map(HouseholdSummary.init(row:))
             let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -158,6 +170,7 @@ extension HouseholdStore {
     }
 
     private struct ID: Decodable { var id: String }
+    private struct Counted: Decodable { var e: Int; var n: Int }
 
     static let summaryColumns = """
         h.id, h.region, h.poverty_status, h.dibao,

@@ -40,7 +40,7 @@ extension HouseholdStore {
             // a second at 64 clients, 209 with statistics alone). A small upload leaves it to autovacuum. The
             // load is committed by now: a failure here is the maintenance's, not the import's.
             if large {
-                do { try await db.read { sql in try await sql.raw("VACUUM (ANALYZE) households, members").run() } }
+                do { try await db.read { sql in try await sql.raw("VACUUM (ANALYZE) households, members, name_parts").run() } }
                 catch { db.logger.warning("VACUUM (ANALYZE) after an import failed; autovacuum will do it later", metadata: ["error": "\(error)"]) }
             }
         case .sqlite:
