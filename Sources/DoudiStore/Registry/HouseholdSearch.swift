@@ -140,7 +140,10 @@ extension HouseholdStore {
         found.appendInterpolation(unsafeRaw: " AND np.part < ")
         found.appendInterpolation(bind: high)
         let probe = 2 * (Self.countCap + 1)
-        let count: SQLQueryString = "SELECT COUNT(*) AS e, COUNT(DISTINCT d.household_id) AS n FROM (\(found) LIMIT \(unsafeRaw: String(probe))) d"
+        // SQLite's DISTINCT stops at its LIMIT: the households are counted up to the cap directly (e = 0).
+        let count: SQLQueryString = db.engine == .sqlite
+            ? "SELECT 0 AS e, COUNT(*) AS n FROM (SELECT DISTINCT d.household_id FROM (\(found)) d LIMIT \(unsafeRaw: String(Self.countCap + 1))) c"
+            : "SELECT COUNT(*) AS e, COUNT(DISTINCT d.household_id) AS n FROM (\(found) LIMIT \(unsafeRaw: String(probe))) d"
         let countAll: SQLQueryString = "SELECT COUNT(*) AS e, COUNT(DISTINCT d.household_id) AS n FROM (\(found)) d"
         return try await db.read { sql in
             // A household id typed in full comes first.
