@@ -50,6 +50,7 @@ def child(mode, hf, mf, db, bin):
                  for m in members]
         arows = [(1, 0, "bench", "household.import", h[0], int(h[1]), None, '{"members":3}') for h in households]
         indexes = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('households', 'members') AND sql IS NOT NULL").fetchall()
+        for (trigger,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall(): con.execute(f'DROP TRIGGER "{trigger}"')
         t = time.perf_counter()
         con.execute("BEGIN IMMEDIATE")
         for name, _ in indexes: con.execute(f'DROP INDEX "{name}"')
@@ -57,6 +58,10 @@ def child(mode, hf, mf, db, bin):
         con.executemany("INSERT INTO members (resident_sealed, resident_index, household_id, region, name, relation, sex, birth_date, labor_ability, health, disability_grade, schooling, employment, phone_sealed, child_category) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", mrows)
         con.executemany("INSERT INTO audit_log (at, actor_id, actor, action, subject, region, before_json, after_json) VALUES (?,?,?,?,?,?,?,?)", arows)
         for _, ddl in indexes: con.execute(ddl)
+        # Every ending of every name, as Doudi's bulk path writes them after its load (SearchParts). Its trigram
+        # table of household numbers is left out: Python's SQLite (3.40) cannot open it.
+        con.execute("INSERT INTO name_parts (part, member_id, region, household_id) SELECT substr(m.name, p.k), m.id, m.region, m.household_id "
+                    "FROM members m JOIN name_part_positions p ON p.k <= length(m.name) ORDER BY 1, 2")
         con.execute("COMMIT")
     else:
         con = sqlite3.connect(db)

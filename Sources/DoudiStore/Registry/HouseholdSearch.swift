@@ -119,19 +119,8 @@ extension HouseholdStore {
     private func byName(_ typed: String, parts: SQLQueryString, households: SQLQueryString, joinHouseholds: Bool,
                         page: Int, skip: Int) async throws -> ([HouseholdSummary], Int) {
         let (low, high) = Self.prefixRange(typed)
-        var hits: SQLQueryString = "SELECT np.household_id AS id FROM name_parts np "
+        var found: SQLQueryString = "SELECT np.household_id AS id FROM name_parts np "
         // With 低保 or 建档立卡 asked for, each name found reads its household; without, only the index is read.
-        if joinHouseholds { hits.appendInterpolation(unsafeRaw: "JOIN households h ON h.id = np.household_id ") }
-        hits.appendInterpolation(unsafeRaw: "WHERE ")
-        hits.appendInterpolation(parts)
-        hits.appendInterpolation(unsafeRaw: " AND np.part >= ")
-        hits.appendInterpolation(bind: low)
-        hits.appendInterpolation(unsafeRaw: " AND np.part < ")
-        hits.appendInterpolation(bind: high)
-        hits.appendInterpolation(unsafeRaw: " ORDER BY np.part, np.member_id LIMIT ")
-        // The count looks at twice the cap's endings first: PostgreSQL's DISTINCT reads every ending before any
-        // LIMIT (112,000 of them for 强, 90 ms), so the limit goes on the endings, then on the households.
-        var found: SQLQueryString = "SELECT np.household_id FROM name_parts np "
         if joinHouseholds { found.appendInterpolation(unsafeRaw: "JOIN households h ON h.id = np.household_id ") }
         found.appendInterpolation(unsafeRaw: "WHERE ")
         found.appendInterpolation(parts)
@@ -139,12 +128,15 @@ extension HouseholdStore {
         found.appendInterpolation(bind: low)
         found.appendInterpolation(unsafeRaw: " AND np.part < ")
         found.appendInterpolation(bind: high)
+        let hits = found + " ORDER BY np.part, np.member_id LIMIT "
+        // The count looks at twice the cap's endings first: PostgreSQL's DISTINCT reads every ending before any
+        // LIMIT (112,000 of them for 强, 90 ms), so the limit goes on the endings, then on the households.
         let probe = 2 * (Self.countCap + 1)
         // SQLite's DISTINCT stops at its LIMIT: the households are counted up to the cap directly (e = 0).
         let count: SQLQueryString = db.engine == .sqlite
-            ? "SELECT 0 AS e, COUNT(*) AS n FROM (SELECT DISTINCT d.household_id FROM (\(found)) d LIMIT \(unsafeRaw: String(Self.countCap + 1))) c"
-            : "SELECT COUNT(*) AS e, COUNT(DISTINCT d.household_id) AS n FROM (\(found) LIMIT \(unsafeRaw: String(probe))) d"
-        let countAll: SQLQueryString = "SELECT COUNT(*) AS e, COUNT(DISTINCT d.household_id) AS n FROM (\(found)) d"
+            ? "SELECT 0 AS e, COUNT(*) AS n FROM (SELECT DISTINCT d.id FROM (\(found)) d LIMIT \(unsafeRaw: String(Self.countCap + 1))) c"
+            : "SELECT COUNT(*) AS e, COUNT(DISTINCT d.id) AS n FROM (\(found) LIMIT \(unsafeRaw: String(probe))) d"
+        let countAll: SQLQueryString = "SELECT COUNT(*) AS e, COUNT(DISTINCT d.id) AS n FROM (\(found)) d"
         return try await db.read { sql in
             // A household id typed in full comes first.
             var ids = try await sql.raw("SELECT h.id FROM households h WHERE \(households) AND h.id = \(bind: typed)").all(decoding: ID.self).map(\.id)
