@@ -33,13 +33,7 @@ extension EpisodeStore {
     /// are thousands, not millions); the other orders page in the database.
     public func list(by actor: Actor, _ query: EpisodeQuery, today: CivilDate) async throws -> ListPage {
         guard actor.role.may(.browseRegister) else { throw StoreError.forbidden }
-        var scope = actor.region
-        if let r = query.region {
-            guard actor.reaches(r) else { return ListPage(items: [], total: 0) }
-            scope = r
-        }
-        let range = scope.subtreeRange
-        var filter = SQLQueryString(" WHERE e.region BETWEEN \(bind: Int64(range.lowerBound)) AND \(bind: Int64(range.upperBound))")
+        guard var filter = HouseholdStore.listScope(actor, narrowedTo: query.region, column: "e.region") else { return ListPage(items: [], total: 0) }
         if !query.statuses.isEmpty {
             filter.appendInterpolation(unsafeRaw: " AND e.status IN ("); filter.appendInterpolation(binds: query.statuses.map(\.rawValue)); filter.appendInterpolation(unsafeRaw: ")")
         }

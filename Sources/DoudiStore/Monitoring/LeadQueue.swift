@@ -31,13 +31,7 @@ extension LeadStore {
     /// policy, so that filter is applied after reading the open leads (a county's open queue is thousands, not millions).
     public func queue(by actor: Actor, _ query: LeadQuery, today: CivilDate) async throws -> QueuePage {
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
-        var scope = actor.region
-        if let r = query.region {
-            guard actor.reaches(r) else { return QueuePage(items: [], total: 0) }
-            scope = r
-        }
-        let range = scope.subtreeRange
-        var filter = SQLQueryString(" WHERE region BETWEEN \(bind: Int64(range.lowerBound)) AND \(bind: Int64(range.upperBound))")
+        guard var filter = HouseholdStore.listScope(actor, narrowedTo: query.region, column: "region") else { return QueuePage(items: [], total: 0) }
         let status = query.overdue ? .open : query.status
         if let status { filter.appendInterpolation(unsafeRaw: " AND status = "); filter.appendInterpolation(bind: status.rawValue) }
         if let c = query.channel { filter.appendInterpolation(unsafeRaw: " AND channel = "); filter.appendInterpolation(bind: c.rawValue) }

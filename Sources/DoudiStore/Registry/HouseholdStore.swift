@@ -101,8 +101,19 @@ public struct HouseholdStore: Sendable {
     static func bulkRow(_ h: Household, now: Int64) -> [BulkValue] { BulkValues.row { write(h, now: now, to: &$0) } }
 
     static func scope(_ actor: Actor, column: String = "region") -> SQLQueryString {
-        let r = actor.region.subtreeRange
+        within(actor.region, column: column)
+    }
+
+    static func within(_ region: RegionCode, column: String) -> SQLQueryString {
+        let r = region.subtreeRange
         return "\(unsafeRaw: column) BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))"
+    }
+
+    /// A list's " WHERE …" on the actor's subtree, narrowed to a township or village it asked for; nil when that
+    /// region lies outside the subtree (the list is then empty).
+    static func listScope(_ actor: Actor, narrowedTo region: RegionCode?, column: String) -> SQLQueryString? {
+        guard let region else { return " WHERE " + scope(actor, column: column) }
+        return actor.reaches(region) ? " WHERE " + within(region, column: column) : nil
     }
 
     static let memberSelect = "SELECT id, resident_sealed, household_id, name, relation, sex, birth_date, labor_ability, health, disability_grade, schooling, employment, phone_sealed, child_category FROM members"
