@@ -42,13 +42,14 @@ struct EpisodePages: Sendable {
             let q = req.uri.queryParameters
             var p: [String: String] = [:]
             for k in Self.keys { p[k] = q[Substring(k)].map(String.init) ?? "" }
-            let s = p["status"]!.isEmpty ? "open" : p["status"]!
+            func v(_ k: String) -> String { p[k] ?? "" }
+            let s = v("status").isEmpty ? "open" : v("status")
             let statuses: [EpisodeStatus] = EpisodeStatus(rawValue: s).map { [$0] } ?? (s == "all" ? [] : EpisodePages.rosterStatuses)
             status = EpisodeStatus(rawValue: s) != nil || s == "all" ? s : "open"
             p["status"] = status
-            query = EpisodeQuery(statuses: statuses, step: ProcedureStep(rawValue: p["step"]!), type: MonitoringType(rawValue: p["type"]!),
-                                 region: RegionCode(p["region"]!), text: String(p["q"]!.prefix(50)), overdue: p["overdue"] == "1",
-                                 sort: EpisodeQuery.Sort(rawValue: p["sort"]!) ?? .newest)
+            query = EpisodeQuery(statuses: statuses, step: ProcedureStep(rawValue: v("step")), type: MonitoringType(rawValue: v("type")),
+                                 region: RegionCode(v("region")), text: String(v("q").prefix(50)), overdue: v("overdue") == "1",
+                                 sort: EpisodeQuery.Sort(rawValue: v("sort")) ?? .newest)
             params = p
         }
         func link(_ path: String, page: Int? = nil) -> String {

@@ -63,18 +63,9 @@ public struct EpisodeStore: Sendable {
     }
 
     /// The episodes of the actor's region with one of the statuses, newest first.
+    /// The episodes of some statuses (all when empty), or of one household, newest first: `list` without paging.
     public func episodes(by actor: Actor, statuses: [EpisodeStatus], householdID: String? = nil, limit: Int = 500) async throws -> [EpisodeSummary] {
-        guard actor.role.may(.browseRegister) else { throw StoreError.forbidden }
-        var q = SQLQueryString("\(unsafeRaw: Self.select) WHERE \(HouseholdStore.scope(actor, column: "e.region"))")
-        if !statuses.isEmpty { q.appendInterpolation(unsafeRaw: " AND e.status IN ("); q.appendInterpolation(binds: statuses.map(\.rawValue)); q.appendInterpolation(unsafeRaw: ")") }
-        if let householdID { q.appendInterpolation(unsafeRaw: " AND e.household_id = "); q.appendInterpolation(bind: householdID) }
-        q.appendInterpolation(unsafeRaw: " ORDER BY e.id DESC LIMIT \(max(1, min(limit, 5000)))")
-        return try await db.read { sql in
-            var list = try await sql.raw(q).all(decoding: EpisodeSummary.self)
-            let book = try await PolicyStore.book(sql)
-            for i in list.indices { list[i].setStepDue(book) }
-            return list
-        }
+        try await list(by: actor, EpisodeQuery(statuses: statuses, householdID: householdID, limit: limit), today: db.clock.today()).items
     }
 
     static func load(_ sql: any SQLDatabase, _ id: Int64, actor: Actor) async throws -> EpisodeSummary? {
