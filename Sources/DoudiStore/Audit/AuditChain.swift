@@ -18,11 +18,20 @@ struct AuditChain {
 
     init(head: String) throws { self.head = head; sm3 = try SM3() }
 
+    /// The hash of the last entry.
+    static let headSQL = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"
+
     /// Takes the head for this transaction (and, on PostgreSQL, holds it until commit).
     static func start(_ tx: Tx) async throws -> AuditChain {
         if tx.engine == .postgres { try await tx.sql.raw("SELECT pg_advisory_xact_lock(\(bind: lockKey))").run() }
-        let last = try await tx.textRows("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", []).first?.first ?? nil
+        let last = try await tx.textRows(headSQL, []).first?.first ?? nil
         return try AuditChain(head: last ?? "")
+    }
+
+    /// The same on SQLite through a RawSQLite connection (the bulk path, the group commits' writer), which
+    /// holds SQLite's only write lock already.
+    static func start(_ raw: RawSQLite) throws -> AuditChain {
+        try AuditChain(head: (try raw.rows(headSQL).first?.first ?? nil) ?? "")
     }
 
     /// The links of the next entry, whose content is `row` in `AuditLog.columns` order.

@@ -63,13 +63,24 @@ public enum AuditLog {
     }
 
     /// Writes many entries in a few statements (a batch of findings, an import), all stamped with one time.
-    static func record(_ tx: Tx, _ entries: [Pending]) async throws {
-        let now = tx.clock.nowMillis(), encoder = encoder()
+    static func record(_ tx: Tx, _ entries: [Pending], now: Int64? = nil) async throws {
+        let now = now ?? tx.clock.nowMillis(), encoder = encoder()
         var chain = try await AuditChain.start(tx)
-        try await tx.bulkInsert(table: "audit_log", columns: columns + AuditChain.columns, rows: entries.map { e in
-            chain.link([.int(now), .int(e.actor.userID), .text(e.actor.username), .text(e.action), .text(e.subject), .int(Int64(e.region.value)),
-                        json(e.before, with: encoder).map(BulkValue.text) ?? .null, json(e.after, with: encoder).map(BulkValue.text) ?? .null])
-        })
+        try await tx.bulkInsert(table: "audit_log", columns: columns + AuditChain.columns, rows: entries.map { chain.link(row($0, now: now, encoder)) })
+    }
+
+    /// The same through the SQLite writer's own connection (SQLiteWriter): the statement prepared once.
+    static func record(_ w: SQLiteWriter.Session, _ entries: [Pending], now: Int64) throws {
+        let encoder = encoder()
+        var chain = try AuditChain.start(w.raw)
+        let insert = try w.statement(RawSQLite.insertSQL("audit_log", columns + AuditChain.columns))
+        for e in entries { try insert.run { $0.values(chain.link(row(e, now: now, encoder))) } }
+    }
+
+    /// An entry's content, in `columns` order.
+    private static func row(_ e: Pending, now: Int64, _ encoder: JSONEncoder) -> [BulkValue] {
+        [.int(now), .int(e.actor.userID), .text(e.actor.username), .text(e.action), .text(e.subject), .int(Int64(e.region.value)),
+         json(e.before, with: encoder).map(BulkValue.text) ?? .null, json(e.after, with: encoder).map(BulkValue.text) ?? .null]
     }
 }
 

@@ -108,30 +108,40 @@ public struct LeadStore: Sendable {
 
     /// Writes open leads and their audit entries in a few statements; returns their tracking codes, in order.
     static func write(_ tx: Tx, _ placed: [Placed], by actor: Actor) async throws -> [String] {
-        var g = SystemRandomNumberGenerator()
-        let now = tx.clock.nowMillis()
-        var codes: [String] = [], rows: [[BulkValue]] = [], audits: [AuditLog.Pending] = []
-        let sealed = try tx.fields.withSealer { s in placed.map { (s.seal($0.lead.person.text), $0.index ?? s.index($0.lead.person.text), s.seal($0.lead.mobile)) } }
-        for (p, (person, index, mobile)) in zip(placed, sealed) {
-            let code = TrackingCode.make(using: &g), lead = p.lead
-            let kinds = lead.riskKinds.map(\.rawValue).joined(separator: ",")
-            codes.append(code)
-            rows.append([.text(code), .text(lead.channel.rawValue), .text(LeadStatus.open.rawValue), .int(Int64(p.region.value)),
-                         p.householdID.map(BulkValue.text) ?? .null, .text(person), .text(index), .text(lead.name), .text(mobile), .text(kinds),
-                         .text(lead.description), .text(lead.details), .int(now), .int(now)])
-            audits.append(AuditLog.Pending(actor: actor, action: "lead.\(lead.channel.rawValue)", subject: code, region: p.region, before: nil,
-                                           after: ["residentId": lead.person.masked, "riskKinds": kinds, "registered": p.householdID == nil ? "no" : "yes"]))
+        let new = try tx.fields.withSealer { s in NewRows(placed, by: actor, now: tx.clock.nowMillis(), s) }
+        try await tx.bulkInsert(table: "leads", columns: columns, rows: new.leads)
+        try await AuditLog.record(tx, new.audits, now: new.now)
+        return new.codes
+    }
+
+    /// New leads as rows, their audit entries and tracking codes: what both ways of writing them store.
+    struct NewRows {
+        var now: Int64
+        var codes: [String] = [], leads: [[BulkValue]] = [], audits: [AuditLog.Pending] = []
+
+        init(_ placed: [Placed], by actor: Actor, now: Int64, _ s: FieldSecrets.Sealer) {
+            self.now = now
+            var g = SystemRandomNumberGenerator()
+            for p in placed {
+                let code = TrackingCode.make(using: &g), lead = p.lead
+                let kinds = lead.riskKinds.map(\.rawValue).joined(separator: ",")
+                codes.append(code)
+                leads.append([.text(code), .text(lead.channel.rawValue), .text(LeadStatus.open.rawValue), .int(Int64(p.region.value)),
+                              p.householdID.map(BulkValue.text) ?? .null, .text(s.seal(lead.person.text)), .text(p.index ?? s.index(lead.person.text)),
+                              .text(lead.name), .text(s.seal(lead.mobile)), .text(kinds), .text(lead.description), .text(lead.details), .int(now), .int(now)])
+                audits.append(AuditLog.Pending(actor: actor, action: "lead.\(lead.channel.rawValue)", subject: code, region: p.region, before: nil,
+                                               after: ["residentId": lead.person.masked, "riskKinds": kinds, "registered": p.householdID == nil ? "no" : "yes"]))
+            }
         }
-        try await tx.bulkInsert(table: "leads", columns: columns, rows: rows)
-        try await AuditLog.record(tx, audits)
-        return codes
     }
 
     /// Stores a self-report as an open lead. Returns the tracking code; the answer is the same whether or
     /// not the person is registered.
     public func submit(_ report: SelfReport.Checked) async throws -> String {
         // The public page is where load comes from: reports that arrive together share one commit.
-        let group = db.groupCommits.named("selfReports") { GroupCommit<NewLead, String>(db, write: Self.insertMany) }
+        let group = db.groupCommits.named("selfReports") { 
+            GroupCommit<NewLead, String>(db, write: Self.insertMany, sqlite: { [clock = db.clock, fields = db.fields] in try Self.insertMany($0, $1, clock: clock, fields: fields) })
+        }
         return try await group.submit(NewLead(channel: .selfReport, person: report.residentID, name: report.name, mobile: report.mobile,
                                               village: report.village, riskKinds: report.riskKinds, description: report.description, details: ""))
     }
@@ -146,7 +156,36 @@ public struct LeadStore: Sendable {
         let matched = Dictionary(try await tx.sql.raw("""
             SELECT m.resident_index, m.household_id, h.region FROM members m JOIN households h ON h.id = m.household_id
             WHERE m.resident_index IN (\(binds: Array(Set(indexes))))
-            """).all(decoding: Person.self).map { ($0.resident_index, $0) }, uniquingKeysWith: { a, _ in a })
+            """).all(decoding: Person.self).map { ($0.resident_index, Match(household_id: $0.household_id, region: $0.region)) }, uniquingKeysWith: { a, _ in a })
+        let (placed, slots) = place(leads, indexes, known: known, matched: matched)
+        return outcomes(slots, try await write(tx, placed, by: publicActor))
+    }
+
+    /// The same on SQLite, through the writer's own connection and statements prepared once (SQLiteWriter).
+    static func insertMany(_ w: SQLiteWriter.Session, _ leads: [NewLead], clock: Clock, fields: FieldSecrets) throws -> [Result<String, any Error>] {
+        let village = try w.statement("SELECT r.code FROM regions r WHERE r.code = ? AND \(Self.filedHere)")
+        let person = try w.statement("SELECT m.household_id, h.region FROM members m JOIN households h ON h.id = m.household_id WHERE m.resident_index = ?")
+        var known = Set<Int64>(), matched: [String: Match] = [:]
+        for v in Set(leads.map { Int64($0.village.value) }) {
+            try village.query({ $0.int(v) }) { _ in known.insert(v) }
+        }
+        let indexes = try fields.withSealer { s in leads.map { s.index($0.person.text) } }
+        for index in Set(indexes) {
+            try person.query({ $0.text(index) }) { row in
+                if matched[index] == nil, let h = row.text(0), let r = row.int(1) { matched[index] = Match(household_id: h, region: r) }
+            }
+        }
+        let (placed, slots) = place(leads, indexes, known: known, matched: matched)
+        let new = try fields.withSealer { s in NewRows(placed, by: publicActor, now: clock.nowMillis(), s) }
+        let insert = try w.statement(RawSQLite.insertSQL("leads", columns))
+        for row in new.leads { try insert.run { $0.values(row) } }
+        try AuditLog.record(w, new.audits, now: new.now)
+        return outcomes(slots, new.codes)
+    }
+
+    /// Each public lead placed in its household's village, or in the village chosen; nil where that village
+    /// takes no leads.
+    private static func place(_ leads: [NewLead], _ indexes: [String], known: Set<Int64>, matched: [String: Match]) -> (placed: [Placed], slots: [Int?]) {
         var placed: [Placed] = [], slots: [Int?] = []
         for (lead, index) in zip(leads, indexes) {
             guard known.contains(Int64(lead.village.value)) else { slots.append(nil); continue }
@@ -154,8 +193,11 @@ public struct LeadStore: Sendable {
             slots.append(placed.count)
             placed.append(Placed(lead: lead, householdID: m?.household_id, region: m.flatMap { RegionCode(value: UInt64($0.region)) } ?? lead.village, index: index))
         }
-        let codes = try await write(tx, placed, by: publicActor)
-        return slots.map { $0.map { .success(codes[$0]) } ?? .failure(StoreError.invalid([FieldProblem("regionCode", .chooseYourVillage)])) }
+        return (placed, slots)
+    }
+
+    private static func outcomes(_ slots: [Int?], _ codes: [String]) -> [Result<String, any Error>] {
+        slots.map { $0.map { .success(codes[$0]) } ?? .failure(StoreError.invalid([FieldProblem("regionCode", .chooseYourVillage)])) }
     }
 
     /// A hotline operator records a call as a lead inside the operator's region.

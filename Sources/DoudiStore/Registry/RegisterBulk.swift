@@ -76,8 +76,8 @@ extension HouseholdStore {
                 ? try raw.rows(secondaryIndexQuery[.sqlite]!).map { IndexRow(name: $0[0] ?? "", ddl: $0[1] ?? "") } : []
             for index in rebuild { try raw.exec("DROP INDEX \"\(index.name)\"") }
             if !rebuild.isEmpty { for s in SearchParts.suspend(.sqlite) { try raw.exec(s) } }
-            let h = try raw.prepare(insertSQL("households", householdColumns))
-            let m = try raw.prepare(insertSQL("members", memberColumns))
+            let h = try raw.prepare(RawSQLite.insertSQL("households", householdColumns))
+            let m = try raw.prepare(RawSQLite.insertSQL("members", memberColumns))
             // In id order: the primary key then grows at its end instead of everywhere at once.
             for x in households.sorted(by: { $0.id < $1.id }) { try h.run { write(x, now: load.now, to: &$0) } }
             lap("households")
@@ -88,8 +88,8 @@ extension HouseholdStore {
                     for c in candidates { try m.run { write(c.candidate.member, region: c.candidate.region, sealed: c.sealed, to: &$0) } }
                 case .verdict(let taken):
                     lap("members")
-                    let a = try raw.prepare(insertSQL("audit_log", AuditLog.columns + AuditChain.columns))
-                    var chain = try AuditChain(head: (try raw.rows("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").first?.first ?? nil) ?? "")
+                    let a = try raw.prepare(RawSQLite.insertSQL("audit_log", AuditLog.columns + AuditChain.columns))
+                    var chain = try AuditChain.start(raw)
                     // In region order: the audit log's index on (region, at) then grows in a few places, not at random.
                     for i in taken.indices.sorted(by: { taken[$0].household.regionCode.value < taken[$1].household.regionCode.value }) {
                         let row = chain.link(load.auditRow(taken[i]))
@@ -141,10 +141,6 @@ extension HouseholdStore {
         if large { try await tx.run(SearchParts.rebuild(.postgres)) }
         try load.check(after: try await counts(tx.sql), records)
         return large
-    }
-
-    static func insertSQL(_ table: String, _ columns: [String]) -> String {
-        "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ",")))"
     }
 
     struct IndexRow: Decodable { var name: String; var ddl: String }

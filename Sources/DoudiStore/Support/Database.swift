@@ -50,6 +50,8 @@ public final class Database: Sendable {
     public let clock: Clock
     /// Writes of one kind that arrive together share a commit (self-reports).
     let groupCommits = GroupCommits()
+    /// The group commits' connection on SQLite.
+    private let sqliteWriter = SQLiteWriter()
     /// What seals resident IDs, phones and bank accounts, and indexes them.
     public let fields: FieldSecrets
 
@@ -105,6 +107,7 @@ public final class Database: Sendable {
     }
 
     public func close() async {
+        sqliteWriter.close()
         await writer?.close()
         await pool.close()
         try? await writerThread?.shutdownGracefully()
@@ -155,6 +158,13 @@ public final class Database: Sendable {
             await writer.release(c)
             throw error
         }
+    }
+
+    /// SQLite only: `body` in one transaction on the writer's thread, through a connection of its own whose
+    /// statements are prepared once (SQLiteWriter), in line with every other write.
+    func sqliteTransaction<T: Sendable>(_ body: @escaping @Sendable (SQLiteWriter.Session) throws -> T) async throws -> T {
+        guard let writerThread else { throw StoreError.closed }
+        do { return try await sqliteWriter.transaction(self, on: writerThread, body) } catch is NIOThreadPoolError.ThreadPoolInactive { throw StoreError.closed }
     }
 
     /// Runs `body` in one transaction: all of it is stored, or none.

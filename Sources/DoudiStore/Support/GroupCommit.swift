@@ -9,16 +9,20 @@ import Synchronization
 actor GroupCommit<Item: Sendable, Output: Sendable> {
     /// Writes a group in the transaction: one outcome per item, in order (an item refused leaves the others).
     typealias Write = @Sendable (Tx, [Item]) async throws -> [Result<Output, any Error>]
+    /// The same on SQLite, through the writer's own connection in one go (SQLiteWriter).
+    typealias SQLiteWrite = @Sendable (SQLiteWriter.Session, [Item]) throws -> [Result<Output, any Error>]
 
     private let db: Database
     private let write: Write
+    private let sqliteWrite: SQLiteWrite
     private var queue: [(Item, CheckedContinuation<Output, any Error>)] = []
     private var running = false
     static var largest: Int { 256 }
 
-    init(_ db: Database, write: @escaping Write) {
+    init(_ db: Database, write: @escaping Write, sqlite: @escaping SQLiteWrite) {
         self.db = db
         self.write = write
+        self.sqliteWrite = sqlite
     }
 
     func submit(_ item: Item) async throws -> Output {
@@ -34,9 +38,11 @@ actor GroupCommit<Item: Sendable, Output: Sendable> {
         while !queue.isEmpty {
             let group = Array(queue.prefix(Self.largest))
             queue.removeFirst(group.count)
-            let items = group.map(\.0), write = self.write
+            let items = group.map(\.0), write = self.write, sqliteWrite = self.sqliteWrite
             do {
-                let outcomes = try await db.transaction { tx in try await write(tx, items) }
+                let outcomes = db.engine == .sqlite
+                    ? try await db.sqliteTransaction { s in try sqliteWrite(s, items) }
+                    : try await db.transaction { tx in try await write(tx, items) }
                 for ((_, c), outcome) in zip(group, outcomes) { c.resume(with: outcome) }
             } catch {
                 for (_, c) in group { c.resume(throwing: error) }

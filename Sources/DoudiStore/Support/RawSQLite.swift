@@ -77,6 +77,11 @@ final class RawSQLite {
         return try s.step() ? s.int(0) ?? 0 : 0
     }
 
+    /// An INSERT of one row into `columns`, each a parameter.
+    static func insertSQL(_ table: String, _ columns: [String]) -> String {
+        "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ",")))"
+    }
+
     func prepare(_ sql: String) throws -> Statement {
         var s: OpaquePointer?
         try check(sqlite_nio_sqlite3_prepare_v2(handle, sql, -1, &s, nil))
@@ -98,6 +103,15 @@ final class RawSQLite {
             try connection.check(binder.rc)
             try connection.check(sqlite_nio_sqlite3_step(handle))
             try connection.check(sqlite_nio_sqlite3_reset(handle))
+        }
+
+        /// Binds the parameters, hands each row to `row`, and makes the statement ready for the next use.
+        func query(_ bind: (inout Binder) -> Void, _ row: (Statement) throws -> Void) throws {
+            var binder = Binder(statement: handle)
+            bind(&binder)
+            defer { sqlite_nio_sqlite3_reset(handle) }
+            try connection.check(binder.rc)
+            while try step() { try row(self) }
         }
 
         /// Column `i` of the current row: text, or nil for NULL.
