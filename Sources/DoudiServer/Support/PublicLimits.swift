@@ -28,16 +28,16 @@ struct PublicLimits: Sendable {
     /// A self-report from the page or the API. Every report that passes its check counts against both limits,
     /// whatever it says; one that fails its check counts against neither.
     func submit(_ report: SelfReport, from address: String, leads: LeadStore, today: CivilDate) async throws -> ReportOutcome {
-        guard await perAddress.take(address) else { return .tooMany }
+        guard perAddress.take(address) else { return .tooMany }
         let checked: SelfReport.Checked
         switch report.check(today: today) {
         case .failure(let p):
-            await perAddress.refund(address)
+            perAddress.refund(address)
             return .invalid(p.problems)
         case .success(let c): checked = c
         }
-        guard await perPerson.take(checked.residentID.text) else {
-            await perAddress.refund(address)
+        guard perPerson.take(checked.residentID.text) else {
+            perAddress.refund(address)
             return .tooMany
         }
         do {
@@ -49,9 +49,9 @@ struct PublicLimits: Sendable {
 
     /// A status look-up: only those that find nothing count.
     func lookUp(code: String, mobile: String, from address: String, leads: LeadStore) async throws -> LookupOutcome {
-        guard await lookups.take(address) else { return .tooMany }
+        guard lookups.take(address) else { return .tooMany }
         guard let status = try await leads.status(trackingCode: code, mobile: mobile) else { return .notFound }
-        await lookups.refund(address)
+        lookups.refund(address)
         return .found(status)
     }
 
@@ -60,9 +60,9 @@ struct PublicLimits: Sendable {
     /// A password check: only failures count.
     func logIn(username: String, password: String, from address: String, users: UserStore) async throws -> LoginOutcome {
         let key = "\(address)|\(username)"
-        guard await logins.take(key) else { return .tooMany }
+        guard logins.take(key) else { return .tooMany }
         guard let account = try await users.authenticate(username: username, password: password) else { return .wrong }
-        await logins.refund(key)
+        logins.refund(key)
         return .account(account)
     }
 }
