@@ -143,11 +143,15 @@ actor ConnectionPool {
         }
     }
 
+    /// Once: the idle connections are taken before the first await, so a caller arriving meanwhile finds none.
     func close() async {
+        guard !closed else { return }
         closed = true
         for w in waiters { w.continuation.resume(throwing: StoreError.closed) }
         waiters = []
-        for c in idle { open -= 1; await c.close() }
+        let closing = idle
         idle = []
+        open -= closing.count
+        for c in closing { await c.close() }
     }
 }

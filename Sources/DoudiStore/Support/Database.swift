@@ -8,6 +8,7 @@ import PostgresNIO
 import SQLKit
 import SQLiteKit
 import SQLiteNIO
+import Synchronization
 
 /// Which engine a store runs on. The SQL both share is written once; where they differ, `dialect` picks.
 public enum Engine: String, Sendable {
@@ -52,6 +53,7 @@ public final class Database: Sendable {
     let groupCommits = GroupCommits()
     /// The group commits' connection on SQLite.
     private let sqliteWriter = SQLiteWriter()
+    private let closing = Mutex<Task<Void, Never>?>(nil)
     /// What seals resident IDs, phones and bank accounts, and indexes them.
     public let fields: FieldSecrets
 
@@ -106,7 +108,21 @@ public final class Database: Sendable {
         return db
     }
 
+    /// Closes every connection, then the writer's thread. Callers at once (the server's shutdown and its
+    /// owner's) all wait for the one closing: a second one that ran beside the first stopped the writer's thread
+    /// while the first was closing its connection there, and sqlite-nio stops the process on a connection
+    /// dropped unclosed.
     public func close() async {
+        let task = closing.withLock { running in
+            if let running { return running }
+            let task = Task { await self.shutDown() }
+            running = task
+            return task
+        }
+        await task.value
+    }
+
+    private func shutDown() async {
         sqliteWriter.close()
         await writer?.close()
         await pool.close()
