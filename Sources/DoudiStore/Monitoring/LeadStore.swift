@@ -139,7 +139,7 @@ public struct LeadStore: Sendable {
     /// not the person is registered.
     public func submit(_ report: SelfReport.Checked) async throws -> String {
         // The public page is where load comes from: reports that arrive together share one commit.
-        let group = db.groupCommits.named("selfReports") { 
+        let group = db.groupCommits.named("selfReports") {
             GroupCommit<NewLead, String>(db, write: Self.insertMany, sqlite: { [clock = db.clock, fields = db.fields] in try Self.insertMany($0, $1, clock: clock, fields: fields) })
         }
         return try await group.submit(NewLead(channel: .selfReport, person: report.residentID, name: report.name, mobile: report.mobile,
