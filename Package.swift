@@ -69,7 +69,7 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Resources/regions.tsv.gz")],
+            resources: [.copy("Resources/regions.tsv.gz"), .embedInCode("Resources/national-calendar.csv")],
             swiftSettings: strict
         ),
         .target(

@@ -7,6 +7,9 @@ public enum PolicyKey: String, CodeNamed {
     case medicalThreshold
     /// Disaster loss that flags a household in screening, yuan.
     case disasterThreshold
+    /// Whether the time limits below count calendar days (R-MON-6/7, national practice) or working days
+    /// (R-MON-11's provinces), on the region's working-day calendar.
+    case deadlineCount
     /// Days from a lead to its on-the-spot verification (R-MON-6, 周核实).
     case verificationDays
     /// Days from a lead to the pledge and authorisation (R-MON-7 step 3).
@@ -33,6 +36,7 @@ public enum PolicyKey: String, CodeNamed {
         case .monitoringLine: "监测标准（元/人/年）"
         case .medicalThreshold: "医疗自付预警线（元）"
         case .disasterThreshold: "灾害损失预警线（元）"
+        case .deadlineCount: "时限计算方式（自然日或工作日）"
         case .verificationDays: "线索核实时限（天）"
         case .pledgeDays: "承诺授权时限（天，自发现线索起）"
         case .reviewDays: "民主评议时限（天，自发现线索起）"
@@ -51,6 +55,7 @@ public enum PolicyKey: String, CodeNamed {
         case .monitoringLine: "Monitoring line (yuan/person/year)"
         case .medicalThreshold: "Medical out-of-pocket threshold (yuan)"
         case .disasterThreshold: "Disaster loss threshold (yuan)"
+        case .deadlineCount: "Time limits count (calendar or working days)"
         case .verificationDays: "Lead verification (days)"
         case .pledgeDays: "Pledge and authorisation (days from the lead)"
         case .reviewDays: "Democratic review (days from the lead)"
@@ -68,6 +73,7 @@ public enum PolicyKey: String, CodeNamed {
     /// code names separated by commas; other values are trimmed.
     public func normalized(_ value: String) -> String {
         let v = value.trimmingSpaces()
+        if self == .deadlineCount { return (DayCount.allCases.first { $0.chinese == v }?.rawValue) ?? v }
         guard self == .riskKinds else { return v }
         let parts = v.split(whereSeparator: { ",，、 ;；".contains($0) }).map(String.init)
         return parts.map { RiskKind(text: $0)?.rawValue ?? $0 }.joined(separator: ",")
@@ -81,6 +87,9 @@ public enum PolicyKey: String, CodeNamed {
             let kinds = RiskKind.parse(v.split(separator: ",").map { String($0).trimmingSpaces() }, required: true, &problems)
             if kinds.isEmpty && problems.isEmpty { problems.append(FieldProblem("riskKinds", Message("目录不能为空", "the catalogue cannot be empty"))) }
             return problems.first.map { FieldProblem(rawValue, $0.message) }
+        }
+        if self == .deadlineCount {
+            return DayCount(rawValue: normalized(v)) == nil ? DayCount.problem(field: rawValue, text: v) : nil
         }
         if self == .supervisionPhone || self == .contactPhone {
             let ok = (5...30).contains(v.count) && v.allSatisfy { $0.isASCII && ($0.isNumber || "-() ".contains($0)) }
@@ -116,6 +125,8 @@ public struct PolicySetting: Sendable, Hashable {
 /// The parameters in force for one region in one year.
 public struct Policy: Sendable, Hashable {
     public var values: [PolicyKey: String]
+    /// The region's working-day calendar, for the time limits counted in working days.
+    public var calendar = WorkingDayCalendar()
     /// Where each value comes from: the region and year of the setting that won.
     public var sources: [PolicyKey: Source]
     public struct Source: Sendable, Hashable { public var region: RegionCode; public var year: Int }
@@ -123,13 +134,13 @@ public struct Policy: Sendable, Hashable {
     /// Inheritance: for each key, among the settings of the region and its ancestors from years up to `year`,
     /// the latest year wins, and within one year the nearest region. So a county's own line holds until its
     /// province sets a newer one, and a line set for 2024 still holds in 2025 until 2025's is set.
-    public static func resolve(region: RegionCode, year: Int, settings: [PolicySetting]) -> Policy {
+    public static func resolve(region: RegionCode, year: Int, settings: [PolicySetting], calendar: WorkingDayCalendar = WorkingDayCalendar()) -> Policy {
         var best: [PolicyKey: PolicySetting] = [:]
         for s in settings where s.year <= year && s.region.contains(region) {
             if let b = best[s.key], (b.year, b.region.depth) >= (s.year, s.region.depth) { continue }
             best[s.key] = s
         }
-        return Policy(values: best.mapValues(\.value), sources: best.mapValues { Source(region: $0.region, year: $0.year) })
+        return Policy(values: best.mapValues(\.value), calendar: calendar, sources: best.mapValues { Source(region: $0.region, year: $0.year) })
     }
 
     public func int(_ key: PolicyKey) -> Int? { values[key].flatMap { Int($0.trimmingSpaces()) } }
@@ -148,7 +159,15 @@ public struct Policy: Sendable, Hashable {
         return n
     }
 
-    public var verification: VerificationDeadline { VerificationDeadline(days: int(.verificationDays) ?? 7) }
+    /// How the time limits count their days; calendar days where nothing is set.
+    public var deadlineCount: DayCount { values[.deadlineCount].flatMap(DayCount.init(rawValue:)) ?? .calendarDays }
+
+    /// A time limit of `key`'s days, counted as the region counts them.
+    public func limit(_ key: PolicyKey) throws(PolicyMissing) -> TimeLimit { TimeLimit(days: try required(key), count: deadlineCount) }
+
+    public var verification: VerificationDeadline {
+        VerificationDeadline(limit: TimeLimit(days: int(.verificationDays) ?? 7, count: deadlineCount), calendar: calendar)
+    }
 }
 
 public struct PolicyMissing: Error, Sendable, Hashable { public var key: PolicyKey }

@@ -44,16 +44,17 @@ public enum ProcedureStep: String, CodeNamed {
         }
     }
 
-    /// The step's deadline, counted from the lead (identification) or the clearing proposal.
+    /// The step's deadline, counted from the lead (identification) or the clearing proposal, in calendar or
+    /// working days as the region counts them; the notice itself always lasts calendar days.
     public func due(startedOn: CivilDate, policy: Policy) throws(PolicyMissing) -> CivilDate {
-        let days = switch self {
-        case .pledge: try policy.required(.pledgeDays)
-        case .democraticReview: try policy.required(.reviewDays)
-        case .publicNotice: try policy.required(.reviewDays) + policy.required(.noticeDays)
-        case .townshipReview: try policy.required(.townshipDays)
-        case .countyConfirmation: try policy.required(.decisionDays)
+        let key: PolicyKey = switch self {
+        case .pledge: .pledgeDays
+        case .democraticReview, .publicNotice: .reviewDays
+        case .townshipReview: .townshipDays
+        case .countyConfirmation: .decisionDays
         }
-        return startedOn.adding(days: days)
+        let due = try policy.limit(key).due(from: startedOn, calendar: policy.calendar)
+        return self == .publicNotice ? due.adding(days: try policy.required(.noticeDays)) : due
     }
 }
 

@@ -58,17 +58,22 @@ public enum LeadDecision: Sendable, Hashable {
 /// The verification deadline of a lead and who must act when it passes (R-MON-6): within `days` of its
 /// creation by its village; overdue, the township; overdue twice over, the county.
 public struct VerificationDeadline: Sendable, Hashable {
-    public var days: Int
-    public init(days: Int = 7) { self.days = days }
+    public var limit: TimeLimit
+    public var calendar: WorkingDayCalendar
+    public init(limit: TimeLimit = TimeLimit(days: 7), calendar: WorkingDayCalendar = WorkingDayCalendar()) {
+        self.limit = limit; self.calendar = calendar
+    }
+    public var days: Int { limit.days }
 
     public enum Escalation: String, Sendable, CaseIterable { case village, township, county }
 
-    public func due(createdOn: CivilDate) -> CivilDate { createdOn.adding(days: days) }
+    public func due(createdOn: CivilDate) -> CivilDate { limit.due(from: createdOn, calendar: calendar) }
 
+    /// Overdue, the township takes it up; overdue by a second time limit, the county.
     public func escalation(createdOn: CivilDate, today: CivilDate) -> Escalation {
-        let late = today.daysSinceEpoch - due(createdOn: createdOn).daysSinceEpoch
-        if late <= 0 { return .village }
-        return late <= days ? .township : .county
+        let due = due(createdOn: createdOn)
+        if today <= due { return .village }
+        return today <= limit.due(from: due, calendar: calendar) ? .township : .county
     }
 
     /// Who may record the verification: the village's cadre always; once overdue, the township takes it up

@@ -19,9 +19,13 @@ public struct PolicyStore: Sendable {
         (2020, .riskKinds, RiskKind.allCases.map(\.rawValue).joined(separator: ",")),
     ]
 
-    static func seed(_ tx: Tx) async throws {
+    /// Shipped with the working-day calendar (version 14): time limits count calendar days until a region
+    /// chooses working days.
+    static let shippedWithCalendar: [(year: Int, key: PolicyKey, value: String)] = [(2020, .deadlineCount, DayCount.calendarDays.rawValue)]
+
+    static func seed(_ tx: Tx, _ settings: [(year: Int, key: PolicyKey, value: String)] = shipped) async throws {
         let now = tx.clock.nowMillis()
-        for s in shipped {
+        for s in settings {
             try await tx.sql.raw("""
                 INSERT INTO policy_settings (region, year, key, value, updated_by, updated_at)
                 VALUES (0, \(bind: s.year), \(bind: s.key.rawValue), \(bind: s.value), 'shipped', \(bind: now))
@@ -37,15 +41,17 @@ public struct PolicyStore: Sendable {
             .all(decoding: Row.self).compactMap(\.setting)
     }
 
-    /// The parameters in force for a region in a year.
+    /// The parameters in force for a region in a year, with the region's working-day calendar.
     static func policy(_ sql: any SQLDatabase, region: RegionCode, year: Int) async throws -> Policy {
-        Policy.resolve(region: region, year: year, settings: try await settings(sql, along: region))
+        Policy.resolve(region: region, year: year, settings: try await settings(sql, along: region),
+                       calendar: try await CalendarStore.calendar(sql, region: region))
     }
 
     /// Every setting, read once, for the lists that need the policy of many regions and years (a few hundred
     /// rows at most: values are set per region and year by hand).
     static func book(_ sql: any SQLDatabase) async throws -> PolicyBook {
-        PolicyBook(settings: try await sql.raw("SELECT region, year, key, value FROM policy_settings").all(decoding: Row.self).compactMap(\.setting))
+        PolicyBook(settings: try await sql.raw("SELECT region, year, key, value FROM policy_settings").all(decoding: Row.self).compactMap(\.setting),
+                   calendarEntries: try await CalendarStore.allEntries(sql))
     }
 
     public func policy(region: RegionCode, year: Int) async throws -> Policy {
@@ -105,8 +111,11 @@ extension PolicyStore.Row {
     }
 }
 
-/// All policy settings in memory: the policy of any region and year without another query.
+/// All policy settings and calendar days in memory: the policy of any region and year without another query.
 struct PolicyBook: Sendable {
     let settings: [PolicySetting]
-    func policy(region: RegionCode, year: Int) -> Policy { Policy.resolve(region: region, year: year, settings: settings) }
+    let calendarEntries: [CalendarEntry]
+    func policy(region: RegionCode, year: Int) -> Policy {
+        Policy.resolve(region: region, year: year, settings: settings, calendar: WorkingDayCalendar.resolve(region: region, entries: calendarEntries))
+    }
 }

@@ -49,6 +49,10 @@ extension Database {
                 try await SearchParts.v13(tx)
                 try await tx.run(RegistrySchema.v13())
             },
+            Migration(version: 14, name: "working-day calendar: national holidays and adjusted working days 2020–2026; time limits in working days") { tx in
+                try await CalendarStore.v14(tx)
+                try await PolicyStore.seed(tx, PolicyStore.shippedWithCalendar)
+            },
         ]
     }
 

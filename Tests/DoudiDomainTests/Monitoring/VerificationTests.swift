@@ -40,7 +40,7 @@ struct VerificationTests {
 
     @Test func theDeadlineIsAParameter() {
         let created = CivilDate("2026-11-01")!
-        #expect(VerificationDeadline(days: 3).escalation(createdOn: created, today: CivilDate("2026-11-05")!) == .township)
+        #expect(VerificationDeadline(limit: TimeLimit(days: 3)).escalation(createdOn: created, today: CivilDate("2026-11-05")!) == .township)
     }
 
     @Test func decisionsAreReadWithTheirRequiredParts() {
