@@ -34,6 +34,7 @@ public struct Services: Sendable {
     public let leads: LeadStore
     public let episodes: EpisodeStore
     public let policy: PolicyStore
+    public let calendar: CalendarStore
     public let reports: ReportStore
     /// The one clock, given with the database at start.
     public var clock: Clock { db.clock }
@@ -41,7 +42,7 @@ public struct Services: Sendable {
         self.db = db
         users = UserStore(db); households = HouseholdStore(db); regions = RegionStore(db)
         audit = AuditStore(db); importer = RegisterImporter(db); leads = LeadStore(db)
-        episodes = EpisodeStore(db); policy = PolicyStore(db); reports = ReportStore(db)
+        episodes = EpisodeStore(db); policy = PolicyStore(db); calendar = CalendarStore(db); reports = ReportStore(db)
     }
 }
 
@@ -134,6 +135,7 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     SelfReportPages(web: web, leads: s.leads, regions: s.regions, limits: limits, choices: choices).register(on: router)
     EpisodePages(web: web, episodes: s.episodes, regions: s.regions).register(on: router)
     PolicyPages(web: web, policy: s.policy, regions: s.regions, choices: choices).register(on: router)
+    CalendarPages(web: web, calendar: s.calendar, regions: s.regions, choices: choices).register(on: router)
     ReportPages(web: web, reports: s.reports, regions: s.regions, audit: s.audit).register(on: router)
 }
 

@@ -63,6 +63,11 @@ public enum CalendarDayKind: String, CodeNamed {
     public var english: String { self == .holiday ? "Holiday" : "Working day (adjusted)" }
 }
 
+extension CivilDate {
+    /// 1 for Monday to 7 for Sunday.
+    public var weekday: Int { ((daysSinceEpoch % 7) + 7 + 3) % 7 + 1 }
+}
+
 /// One day that differs from the weekday rule, with what it is for (春节, 国庆节调休上班).
 public struct CalendarDay: Sendable, Hashable {
     public var date: CivilDate
@@ -79,7 +84,7 @@ public struct CalendarDay: Sendable, Hashable {
         if k == nil { problems.append(CalendarDayKind.problem(field: "kind", text: kind)) }
         let n = name.trimmingSpaces()
         if n.isEmpty || n.count > 20 {
-            problems.append(FieldProblem("name", Message("请填写名称（不超过20个字），如春节", "give a name of at most 20 characters, such as Spring Festival")))
+            problems.append(FieldProblem("title", Message("请填写名称（不超过20个字），如春节", "give a name of at most 20 characters, such as Spring Festival")))
         }
         guard let d, let k, problems.isEmpty else { return .failure(ProblemList(problems)) }
         return .success(CalendarDay(date: d, kind: k, name: n))

@@ -17,6 +17,7 @@ struct APIHandlers: APIProtocol {
     let leads: LeadAPI
     let episodes: EpisodeAPI
     let policy: PolicyAPI
+    let calendar: CalendarAPI
     let reports: ReportAPI
 
     init(services s: Services, limits: PublicLimits) {
@@ -27,6 +28,7 @@ struct APIHandlers: APIProtocol {
         leads = LeadAPI(leads: s.leads, limits: limits, clock: s.clock)
         episodes = EpisodeAPI(episodes: s.episodes, clock: s.clock)
         policy = PolicyAPI(policy: s.policy, clock: s.clock)
+        calendar = CalendarAPI(calendar: s.calendar, clock: s.clock)
         reports = ReportAPI(reports: s.reports, clock: s.clock)
     }
 }

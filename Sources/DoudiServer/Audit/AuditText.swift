@@ -9,7 +9,7 @@ enum AuditText {
                           "lead.selfReport", "lead.hotline", "lead.visit", "lead.screening", "lead.screeningUpdate", "lead.verify", "lead.reveal",
                           "episode.open", "episode.completed", "episode.rejected", "episode.noticePosted", "episode.objection",
                           "episode.objectionUpheld", "episode.objectionDismissed", "episode.clearingProposed", "episode.screeningUpdate",
-                          "policy.set", "region.add", "region.rename", "region.loadVillages", "user.add", "user.update", "user.resetPassword", "user.disable",
+                          "policy.set", "calendar.set", "calendar.remove", "region.add", "region.rename", "region.loadVillages", "user.add", "user.update", "user.resetPassword", "user.disable",
                           "user.enable", "user.unlock", "user.endSessions", "user.locked", "session.start", "keys.rotate"]
 
     static func action(_ code: String, _ t: Strings.Table) -> String {
@@ -84,6 +84,8 @@ enum AuditText {
         case "povertyStatus": return one(PovertyStatus.self)
         case "step": return one(ProcedureStep.self)
         case "key": return one(PolicyKey.self)
+        case "kind": return one(CalendarDayKind.self)
+        case "value": return one(DayCount.self)
         case "riskKinds": return v.split(separator: ",").map { RiskKind(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
         case "active", "dibao", "nearDibao", "extremeHardship", "hardship", "registered":
             return ["1", "true", "yes"].contains(v) ? t.t("yes") : ["0", "false", "no"].contains(v) ? t.t("no") : v

@@ -63,9 +63,16 @@ public struct CalendarStore: Sendable {
         try await db.read { sql in try await Self.calendar(sql, region: region) }
     }
 
-    /// The days of `year` that differ from the weekday rule in `region`, in date order. Anyone who may read
-    /// the register or manage regions, for a region they can see from where they stand (their own, above, below).
-    public func days(region: RegionCode, year: Int, by actor: Actor) async throws -> [Listed] {
+    /// A region's year: the days that differ from the weekday rule, in date order, and how many are worked.
+    public struct Year: Sendable, Hashable {
+        public var year: Int
+        public var days: [Listed]
+        public var workingDays: Int
+    }
+
+    /// Anyone who may read the register or manage regions, for a region they can see from where they stand
+    /// (their own, one above it, one below it).
+    public func year(region: RegionCode, year: Int, by actor: Actor) async throws -> Year {
         guard actor.role.may(.readRegister) || actor.role.may(.manageRegions) else { throw StoreError.forbidden }
         guard actor.region.contains(region) || region.contains(actor.region) else { throw StoreError.forbidden }
         let entries = try await db.read { sql in try await Self.entries(sql, along: region) }
@@ -74,7 +81,12 @@ public struct CalendarStore: Sendable {
             if let b = best[e.day.date], b.region.depth >= e.region.depth { continue }
             best[e.day.date] = e
         }
-        return best.values.sorted { $0.day.date < $1.day.date }.map { Listed(day: $0.day, source: $0.region, own: $0.region == region) }
+        let calendar = WorkingDayCalendar(best.values.map(\.day))
+        let worked = CivilDate(year: year, month: 1, day: 1).map { first in
+            calendar.workingDays(after: first.adding(days: -1), through: CivilDate(year: year, month: 12, day: 31)!)
+        } ?? 0
+        return Year(year: year, days: best.values.sorted { $0.day.date < $1.day.date }.map { Listed(day: $0.day, source: $0.region, own: $0.region == region) },
+                    workingDays: worked)
     }
 
     /// Sets a day of a region's calendar (an administrator, inside their region), replacing the region's own
@@ -123,7 +135,7 @@ public struct CalendarStore: Sendable {
             .first(decoding: Row.self)?.entry?.day
     }
 
-    static func audited(_ d: CalendarDay) -> [String: String] { ["date": d.date.description, "kind": d.kind.rawValue, "name": d.name] }
+    static func audited(_ d: CalendarDay) -> [String: String] { ["date": d.date.description, "kind": d.kind.rawValue, "title": d.name] }
 }
 
 extension CalendarStore.Row {

@@ -63,7 +63,12 @@ struct WorkingDayCalendarTests {
     }
 
     @Test("weekends by the weekday rule", arguments: [("2026-12-05", true), ("2026-12-06", true), ("2026-12-07", false), ("1970-01-01", false), ("1969-12-28", true)])
-    func weekends(_ date: String, _ weekend: Bool) { #expect(WorkingDayCalendar.isWeekend(Self.day(date)) == weekend) }
+    func weekends(_ date: String, _ weekend: Bool) {
+        #expect(WorkingDayCalendar.isWeekend(Self.day(date)) == weekend)
+        #expect((Self.day(date).weekday >= 6) == weekend)
+    }
+
+    @Test func weekdays() { #expect(["2026-12-07", "2026-12-08", "2026-12-13", "1970-01-01"].map { Self.day($0).weekday } == [1, 2, 7, 4]) }
 
     @Test("counting back what was added gives the same number; the last day of a limit is a working day; a later start never ends earlier")
     func properties() async {
@@ -80,7 +85,7 @@ struct WorkingDayCalendarTests {
 
     @Test("a day as an administrator gives it", arguments: [
         ("2026-10-01", "holiday", "国庆节", nil), ("2026-10-10", "调休上班", "国庆节调休上班", nil), ("2026-02-30", "holiday", "春节", "date"),
-        ("2026-10-01", "vacation", "国庆节", "kind"), ("2026-10-01", "holiday", " ", "name"), ("2026-10-01", "放假", String(repeating: "节", count: 21), "name"),
+        ("2026-10-01", "vacation", "国庆节", "kind"), ("2026-10-01", "holiday", " ", "title"), ("2026-10-01", "放假", String(repeating: "节", count: 21), "title"),
     ] as [(String, String, String, String?)])
     func check(_ date: String, _ kind: String, _ name: String, _ field: String?) {
         switch CalendarDay.check(date: date, kind: kind, name: name) {

@@ -102,7 +102,8 @@ struct MatrixRequest {
     /// (Writes that name a region in their body count as scoped.)
     static func isScoped(_ method: HTTPRequest.Method, _ path: String) -> Bool {
         path.contains("{") && !path.contains("{trackingCode}")
-            || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/users", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy"].contains(path)
+            || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/users", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy",
+                                 "/calendar", "/calendar/remove", "/api/v1/calendar"].contains(path)
     }
 
     static func make(_ method: HTTPRequest.Method, _ path: String, place p: MatrixPlace, serial n: Int, noticeDays: Int, csrf: String) -> MatrixRequest {
@@ -134,6 +135,11 @@ struct MatrixRequest {
         case (.post, "/episodes/{id}"): r.form = ["action": "complete", "note": "公示结束"]
         case (.post, "/episodes/{id}/clearing"): r.form = ["monthlyIncome": "1", "food": "1"]
         case (.post, "/policy"): r.form = policy
+        // A day that no one sets: removing it is refused as not found (404) once access allows it.
+        case (.post, "/calendar"): r.form = ["region": village, "date": "2030-06-03", "kind": "holiday", "title": "矩阵"]
+        case (.post, "/calendar/remove"): r.form = ["region": village, "date": "2030-06-04"]
+        case (.delete, "/api/v1/calendar"): r.uri += "?region=\(village)&date=2030-06-04"
+        case (.put, "/api/v1/calendar"): r.json = #"{"region":"\#(village)","date":"2030-06-03","kind":"holiday","title":"矩阵"}"#
         case (.post, "/regions"): r.form = ["code": village, "name": "同名\(n)"]
         case (.post, "/users/{id}"): r.form = ["change": "endSessions"]
         case (.post, "/episodes/batch"): r.form = ["ids": String(p.episode), "confirmed": "1"]

@@ -17,7 +17,7 @@ struct CalendarStoreTests {
             #expect(calendar.isWorkingDay(Self.day("2020-01-19")) && calendar.isWorkingDay(Self.day("2020-02-03")))
             #expect(calendar.isWorkingDay(Self.day("2025-09-28")) && calendar.isWorkingDay(Self.day("2026-02-14")))
             for year in 2020...2026 {
-                let days = try await CalendarStore(db).days(region: .country, year: year, by: Fixture.system)
+                let days = try await CalendarStore(db).year(region: .country, year: year, by: Fixture.system).days
                 let holidays = Set(days.filter { $0.day.kind == .holiday }.map { $0.day.date.description })
                 #expect(holidays.contains("\(year)-01-01") && holidays.contains("\(year)-10-01") && holidays.contains("\(year)-05-01"), "\(year)")
                 // Every adjusted working day is a Saturday or a Sunday, and named for the holiday it makes up for.
@@ -45,9 +45,11 @@ struct CalendarStoreTests {
                 await #expect(throws: StoreError.forbidden) { try await store.remove(region: Fixture.county, date: local.date, by: actor) }
             }
             // The county's list marks its own day; the township below sees it as inherited.
-            let listed = try await store.days(region: Fixture.county, year: 2026, by: officer)
+            let national = try await store.year(region: .country, year: 2026, by: Fixture.system).workingDays
+            #expect(try await store.year(region: Fixture.county, year: 2026, by: officer).workingDays == national - 1)
+            let listed = try await store.year(region: Fixture.county, year: 2026, by: officer).days
             #expect(listed.first { $0.day.date == local.date }?.own == true)
-            let township = try await store.days(region: Fixture.township, year: 2026, by: officer)
+            let township = try await store.year(region: Fixture.township, year: 2026, by: officer).days
             #expect(township.first { $0.day.date == local.date }.map { ($0.own, $0.source) } ?? (true, .country) == (false, Fixture.county))
             // Replacing a national holiday for the county only; removing brings the nation's day back.
             try await store.set(region: Fixture.county, day: CalendarDay(date: Self.day("2026-10-07"), kind: .workday, name: "县里照常上班"), by: countyAdmin)
