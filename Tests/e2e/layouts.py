@@ -11,8 +11,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 base = sys.argv[1]
 PAGES = {
     "village": ["/households", "/leads", "/episodes", "/dashboard", "/rollup"],
-    "county": ["/households", "/leads", "/episodes", "/dashboard", "/rollup", "/policy"],
-    "admin": ["/users", "/regions", "/policy", "/import"],
+    "county": ["/households", "/leads", "/episodes", "/dashboard", "/rollup", "/policy", "/calendar"],
+    "admin": ["/users", "/regions", "/policy", "/calendar", "/import"],
     "auditor": ["/audit"],
 }
 # Pages found from the lists: a case file (its history), a lead, a notice, an account.
