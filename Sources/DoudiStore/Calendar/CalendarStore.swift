@@ -28,16 +28,43 @@ public struct CalendarStore: Sendable {
         try await tx.bulkInsert(table: "work_calendar", columns: ["region", "day", "kind", "name", "updated_by", "updated_at"], rows: rows)
     }
 
-    /// The shipped national days (Resources/national-calendar.csv: date, kind, name).
+    /// The shipped national days (Resources/national-calendar.csv, in the format `load` reads).
     static func national() throws -> [CalendarDay] {
-        let text = String(decoding: PackageResources.national_calendar_csv, as: UTF8.self)
-        return try text.split(separator: "\n").dropFirst().map { line in
-            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 3, case .success(let d) = CalendarDay.check(date: f[0], kind: f[1], name: f[2]) else {
-                throw StoreError.badLocation("national-calendar.csv: \(line)")
-            }
-            return d
+        try parse(PackageResources.national_calendar_csv, file: "national-calendar.csv")
+    }
+
+    /// A calendar file: a header `date,kind,name`, then a day per line (kind: holiday or workday, or 放假 /
+    /// 调休上班). Every bad line is named; a file with one is refused whole.
+    static func parse(_ bytes: [UInt8], file: String) throws -> [CalendarDay] {
+        let table: CSVTable
+        do { table = try RegisterImport.table(bytes, file: file, required: ["date", "kind", "name"]) } catch {
+            throw StoreError.invalid([FieldProblem("file", error)])
         }
+        let cols = (table.column("date")!, table.column("kind")!, table.column("name")!)
+        var days: [CalendarDay] = [], seen: [CivilDate: Int] = [:], problems: [FieldProblem] = []
+        table.forEachRow { line, f in
+            let text = { (i: Int) in i < f.count ? f[i].utf8String ?? "" : "" }
+            switch CalendarDay.check(date: text(cols.0), kind: text(cols.1), name: text(cols.2)) {
+            case .failure(let p):
+                problems += p.problems.map { FieldProblem("\(file):\(line)", Message("第\(line)行：\($0.message.zh)", "line \(line): \($0.message.en)")) }
+            case .success(let d):
+                if let first = seen[d.date] {
+                    problems.append(FieldProblem("\(file):\(line)", Message("第\(line)行：\(d.date)已在第\(first)行", "line \(line): \(d.date) is already on line \(first)")))
+                }
+                seen[d.date] = line
+                days.append(d)
+            }
+        }
+        if !problems.isEmpty { throw StoreError.invalid(problems) }
+        return days
+    }
+
+    /// Sets every day of a calendar file for a region (a year's notice for the country, a county's own days),
+    /// in one transaction: all of them or, when a line is wrong, none.
+    public func load(csv bytes: [UInt8], file: String, region: RegionCode, by actor: Actor) async throws -> Int {
+        let days = try Self.parse(bytes, file: file)
+        try await set(region: region, days: days, by: actor)
+        return days.count
     }
 
     struct Row: Decodable { var region: Int64; var day: String; var kind: String; var name: String }
@@ -92,18 +119,24 @@ public struct CalendarStore: Sendable {
     /// Sets a day of a region's calendar (an administrator, inside their region), replacing the region's own
     /// entry for that date.
     public func set(region: RegionCode, day: CalendarDay, by actor: Actor) async throws {
+        try await set(region: region, days: [day], by: actor)
+    }
+
+    func set(region: RegionCode, days: [CalendarDay], by actor: Actor) async throws {
         try authorize(region, actor)
         try await db.transaction { tx in
             try await Self.requireKnown(tx, region)
-            let old = try await Self.own(tx, region, day.date)
-            try await tx.sql.raw("DELETE FROM work_calendar WHERE region = \(bind: Int64(region.value)) AND day = \(bind: day.date.description)").run()
-            try await tx.sql.raw("""
-                INSERT INTO work_calendar (region, day, kind, name, updated_by, updated_at)
-                VALUES (\(bind: Int64(region.value)), \(bind: day.date.description), \(bind: day.kind.rawValue), \(bind: day.name),
-                        \(bind: actor.username), \(bind: tx.clock.nowMillis()))
-                """).run()
-            try await AuditLog.record(tx, actor: actor, action: "calendar.set", subject: "\(region)/\(day.date)", region: region,
-                                      before: old.map(Self.audited), after: Self.audited(day))
+            for day in days {
+                let old = try await Self.own(tx, region, day.date)
+                try await tx.sql.raw("DELETE FROM work_calendar WHERE region = \(bind: Int64(region.value)) AND day = \(bind: day.date.description)").run()
+                try await tx.sql.raw("""
+                    INSERT INTO work_calendar (region, day, kind, name, updated_by, updated_at)
+                    VALUES (\(bind: Int64(region.value)), \(bind: day.date.description), \(bind: day.kind.rawValue), \(bind: day.name),
+                            \(bind: actor.username), \(bind: tx.clock.nowMillis()))
+                    """).run()
+                try await AuditLog.record(tx, actor: actor, action: "calendar.set", subject: "\(region)/\(day.date)", region: region,
+                                          before: old.map(Self.audited), after: Self.audited(day))
+            }
         }
     }
 

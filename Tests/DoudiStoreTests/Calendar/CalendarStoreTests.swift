@@ -4,6 +4,10 @@ import DoudiTestSupport
 import Foundation
 import Testing
 
+extension Message {
+    func onLine(_ n: Int) -> Message { Message("第\(n)行：\(zh)", "line \(n): \(en)") }
+}
+
 @Suite("The working-day calendar as stored: the national days shipped, a county's own days, time limits that follow them")
 struct CalendarStoreTests {
     static func day(_ s: String) -> CivilDate { CivilDate(s)! }
@@ -59,6 +63,24 @@ struct CalendarStoreTests {
             await #expect(throws: StoreError.notFound) { try await store.remove(region: Fixture.county, date: Self.day("2026-10-07"), by: countyAdmin) }
             let audit = try await AuditStore(db).search(by: countyAdmin, action: "calendar.set") + AuditStore(db).search(by: countyAdmin, action: "calendar.remove")
             #expect(audit.count == 3)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aYearsNoticeLoadedWholeOrNotAtAll(_ backend: Backend) async throws {
+        try await withFreshDatabase(backend) { db in
+            let store = CalendarStore(db)
+            let bad = Array("date,kind,name\n2027-01-01,holiday,元旦\n2027-02-30,holiday,春节\n2027-02-06,vacation,春节\n2027-01-01,放假,元旦\n".utf8)
+            await #expect(throws: StoreError.invalid([FieldProblem("y.csv:3", Message("第3行：日期应为年-月-日，如2026-10-01", "line 3: a date is year-month-day, such as 2026-10-01")),
+                                                      FieldProblem("y.csv:4", CalendarDayKind.problem(field: "kind", text: "vacation").message.onLine(4)),
+                                                      FieldProblem("y.csv:5", Message("第5行：2027-01-01已在第2行", "line 5: 2027-01-01 is already on line 2"))])) {
+                try await store.load(csv: bad, file: "y.csv", region: .country, by: Fixture.system)
+            }
+            #expect(try await store.calendar(region: Fixture.village).isWorkingDay(Self.day("2027-01-01")))
+            let good = Array("date,kind,name\n2027-01-01,holiday,元旦\n2027-02-07,调休上班,春节调休上班\n".utf8)
+            #expect(try await store.load(csv: good, file: "y.csv", region: .country, by: Fixture.system) == 2)
+            let calendar = try await store.calendar(region: Fixture.village)
+            #expect(!calendar.isWorkingDay(Self.day("2027-01-01")) && calendar.isWorkingDay(Self.day("2027-02-07")))
         }
     }
 
