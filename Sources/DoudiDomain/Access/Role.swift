@@ -41,6 +41,11 @@ public enum Permission: Sendable, Hashable {
     case setPolicy
     /// Proposing that a monitored household's risk is cleared (R-MON-10): the village, which holds the review.
     case proposeClearing
+    /// Handing in a benefit application (the village on the household's behalf, the township, the county) and
+    /// acting on it at the steps the procedure gives the role (ApplicationStep.actors).
+    case handleApplications
+    /// Keeping the county's list of cadres' and civil-affairs workers' close relatives (备案近亲属).
+    case keepStaffRelatives
 }
 
 extension Role {
@@ -63,6 +68,10 @@ extension Role {
             self == .hotlineOperator || may(.writeRegister)
         case .proposeClearing:
             self == ProcedureStep.democraticReview.actor
+        case .handleApplications:
+            [.villageCadre, .townshipOfficer, .countyOfficer].contains(self)
+        case .keepStaffRelatives:
+            self == .countyOfficer || self == .admin
         }
     }
 }

@@ -30,6 +30,10 @@ public enum PolicyKey: String, CodeNamed {
     case supervisionPhone
     /// 咨询电话: whom a household asks about its report; set for a village, a township or the county.
     case contactPhone
+    /// Percent of benefit applications the county visits itself (R-DB-5: at least 30).
+    case spotCheckPercent
+    /// 1 where the county has delegated the approval of benefits to the townships, 0 where it approves.
+    case approvalDelegated
 
     public var chinese: String {
         switch self {
@@ -47,6 +51,8 @@ public enum PolicyKey: String, CodeNamed {
         case .riskKinds: "风险类型目录"
         case .supervisionPhone: "公示监督电话"
         case .contactPhone: "群众咨询电话"
+        case .spotCheckPercent: "县级入户抽查比例（%）"
+        case .approvalDelegated: "低保审批委托乡镇（1是，0否）"
         }
     }
 
@@ -66,6 +72,8 @@ public enum PolicyKey: String, CodeNamed {
         case .riskKinds: "Risk-kind catalogue"
         case .supervisionPhone: "Supervision telephone on notices"
         case .contactPhone: "Telephone for residents' questions"
+        case .spotCheckPercent: "County spot checks of applications (%)"
+        case .approvalDelegated: "Approval delegated to townships (1 yes, 0 no)"
         }
     }
 
@@ -102,6 +110,8 @@ public enum PolicyKey: String, CodeNamed {
         case .monitoringLine, .medicalThreshold, .disasterThreshold: 1...10_000_000
         case .noticeDays: 5...60  // R-MON-7: never shorter than five days
         case .clearingIncomeMonths: 1...36
+        case .spotCheckPercent: 30...100  // R-DB-5: at least 30 %
+        case .approvalDelegated: 0...1
         default: 1...120
         }
         guard range.contains(n) else {

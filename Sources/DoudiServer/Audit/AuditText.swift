@@ -10,7 +10,10 @@ enum AuditText {
                           "episode.open", "episode.completed", "episode.rejected", "episode.noticePosted", "episode.objection",
                           "episode.objectionUpheld", "episode.objectionDismissed", "episode.clearingProposed", "episode.screeningUpdate",
                           "policy.set", "calendar.set", "calendar.remove", "region.add", "region.rename", "region.loadVillages", "user.add", "user.update", "user.resetPassword", "user.disable",
-                          "user.enable", "user.unlock", "user.endSessions", "user.locked", "session.start", "keys.rotate"]
+                          "user.enable", "user.unlock", "user.endSessions", "user.locked", "session.start", "keys.rotate",
+                          "assistance.apply", "assistance.accepted", "assistance.homeVisit", "assistance.countyVisit", "assistance.extended",
+                          "assistance.proposed", "assistance.refused", "assistance.noticePosted", "assistance.objection", "assistance.objectionUpheld",
+                          "assistance.objectionDismissed", "assistance.noticeClosed", "assistance.approved", "staffRelative.add"]
 
     static func action(_ code: String, _ t: Strings.Table) -> String {
         if let words = t.values["act." + code] { return words }
@@ -79,15 +82,17 @@ enum AuditText {
         func one<E: CodeNamed>(_: E.Type) -> String { E(rawValue: v).map { DoudiServer.label($0, t) } ?? v }
         switch key {
         case "role": return one(Role.self)
-        case "status": return LeadStatus(rawValue: v).map { DoudiServer.label($0, t) } ?? EpisodeStatus(rawValue: v).map { DoudiServer.label($0, t) } ?? v
+        case "status": return LeadStatus(rawValue: v).map { DoudiServer.label($0, t) } ?? EpisodeStatus(rawValue: v).map { DoudiServer.label($0, t) }
+            ?? ApplicationStatus(rawValue: v).map { DoudiServer.label($0, t) } ?? v
         case "monitoringType": return one(MonitoringType.self)
         case "povertyStatus": return one(PovertyStatus.self)
-        case "step": return one(ProcedureStep.self)
+        case "step": return ProcedureStep(rawValue: v).map { DoudiServer.label($0, t) } ?? one(ApplicationStep.self)
+        case "benefit": return one(BenefitKind.self)
         case "key": return one(PolicyKey.self)
         case "kind": return one(CalendarDayKind.self)
         case "value": return one(DayCount.self)
         case "riskKinds": return v.split(separator: ",").map { RiskKind(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
-        case "active", "dibao", "nearDibao", "extremeHardship", "hardship", "registered":
+        case "active", "dibao", "nearDibao", "extremeHardship", "hardship", "registered", "relativeOfStaff", "spotCheck":
             return ["1", "true", "yes"].contains(v) ? t.t("yes") : ["0", "false", "no"].contains(v) ? t.t("no") : v
         case "purpose": return t.values["purpose." + v] ?? v
         case "lockedUntil", "until":

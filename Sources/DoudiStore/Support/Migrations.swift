@@ -53,6 +53,10 @@ extension Database {
                 try await CalendarStore.v14(tx)
                 try await PolicyStore.seed(tx, PolicyStore.shippedWithCalendar)
             },
+            Migration(version: 15, name: "assistance applications and their procedure; the county's list of staff relatives") { tx in
+                try await tx.run(AssistanceSchema.v15(id))
+                try await PolicyStore.seed(tx, [(2020, .spotCheckPercent, "30"), (2020, .approvalDelegated, "0")])
+            },
         ]
     }
 

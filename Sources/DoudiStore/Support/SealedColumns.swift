@@ -12,7 +12,8 @@ struct SealedTable: Sendable {
 
     static let members = SealedTable(table: "members", columns: ["resident_sealed", "phone_sealed"], index: "resident_index")
     static let leads = SealedTable(table: "leads", columns: ["resident_sealed", "mobile_sealed"], index: "resident_index")
-    static let all = [members, leads]
+    static let staffRelatives = SealedTable(table: "staff_relatives", columns: ["resident_sealed"], index: "resident_index")
+    static let all = [members, leads, staffRelatives]
 
     static let slice = 2_000
 

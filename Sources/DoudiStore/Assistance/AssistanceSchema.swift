@@ -1,0 +1,33 @@
+/// Assistance's schema steps (applications, their timeline, the county's list of staff relatives).
+enum AssistanceSchema {
+    /// Version 15: applications and their procedure (R-DB-5), 备案近亲属.
+    static func v15(_ id: String) -> [String] {
+        [
+            """
+            CREATE TABLE assistance_applications (
+              id \(id), household_id TEXT NOT NULL REFERENCES households (id), region BIGINT NOT NULL, kind TEXT NOT NULL,
+              covered TEXT NOT NULL, income TEXT NOT NULL, income_months INTEGER NOT NULL, assets TEXT NOT NULL,
+              relative_of_staff INTEGER NOT NULL, spot_check INTEGER NOT NULL, delegated INTEGER NOT NULL,
+              status TEXT NOT NULL, step TEXT NOT NULL, submitted_on TEXT NOT NULL, accepted_on TEXT,
+              home_visited INTEGER NOT NULL DEFAULT 0, county_visited INTEGER NOT NULL DEFAULT 0, extended INTEGER NOT NULL DEFAULT 0,
+              proposed_amount BIGINT, approved_amount BIGINT, notice_from TEXT, notice_to TEXT,
+              unresolved_objections INTEGER NOT NULL DEFAULT 0, decided_on TEXT, reasons TEXT, episode_id BIGINT,
+              created_by TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX assistance_applications_region ON assistance_applications (region, status)",
+            "CREATE INDEX assistance_applications_household ON assistance_applications (household_id)",
+            """
+            CREATE TABLE assistance_events (
+              id \(id), application_id BIGINT NOT NULL REFERENCES assistance_applications (id), region BIGINT NOT NULL,
+              at BIGINT NOT NULL, on_day TEXT NOT NULL, step TEXT NOT NULL, action TEXT NOT NULL, note TEXT NOT NULL, actor TEXT NOT NULL)
+            """,
+            "CREATE INDEX assistance_events_application ON assistance_events (application_id)",
+            """
+            CREATE TABLE staff_relatives (
+              id \(id), region BIGINT NOT NULL, resident_sealed TEXT NOT NULL, resident_index TEXT NOT NULL,
+              staff_name TEXT NOT NULL, relation TEXT NOT NULL, created_by TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX staff_relatives_resident ON staff_relatives (resident_index)",
+        ]
+    }
+}
