@@ -6,6 +6,12 @@ public enum BenefitKind: String, CodeNamed {
     }
 }
 
+/// Where an application stands as a whole.
+public enum ApplicationStatus: String, CodeNamed {
+    case running, approved, refused
+    public var chinese: String { switch self { case .running: "办理中"; case .approved: "已批准"; case .refused: "不予批准" } }
+}
+
 /// R-DB-5: the steps of an application, from the township's acceptance to the approval.
 public enum ApplicationStep: String, CodeNamed {
     case acceptance, investigation, townshipOpinion, publicNotice, approval

@@ -134,11 +134,6 @@ public struct ApplicationStore: Sendable {
     struct MemberRow: Decodable { var id: Int64; var resident_index: String? }
 }
 
-public enum ApplicationStatus: String, CodeNamed {
-    case running, approved, refused
-    public var chinese: String { switch self { case .running: "办理中"; case .approved: "已批准"; case .refused: "不予批准" } }
-}
-
 extension ApplicationAction {
     /// The name the timeline and the audit log give an action, and what it noted.
     var recorded: (String, String) {
