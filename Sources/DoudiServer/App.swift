@@ -35,6 +35,7 @@ public struct Services: Sendable {
     public let episodes: EpisodeStore
     public let policy: PolicyStore
     public let calendar: CalendarStore
+    public let applications: ApplicationStore
     public let reports: ReportStore
     /// The one clock, given with the database at start.
     public var clock: Clock { db.clock }
@@ -43,6 +44,7 @@ public struct Services: Sendable {
         users = UserStore(db); households = HouseholdStore(db); regions = RegionStore(db)
         audit = AuditStore(db); importer = RegisterImporter(db); leads = LeadStore(db)
         episodes = EpisodeStore(db); policy = PolicyStore(db); calendar = CalendarStore(db); reports = ReportStore(db)
+        applications = ApplicationStore(db)
     }
 }
 
@@ -136,6 +138,7 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     EpisodePages(web: web, episodes: s.episodes, regions: s.regions).register(on: router)
     PolicyPages(web: web, policy: s.policy, regions: s.regions, choices: choices).register(on: router)
     CalendarPages(web: web, calendar: s.calendar, regions: s.regions, choices: choices).register(on: router)
+    ApplicationPages(web: web, applications: s.applications, households: s.households, regions: s.regions).register(on: router)
     ReportPages(web: web, reports: s.reports, regions: s.regions, audit: s.audit).register(on: router)
 }
 

@@ -41,3 +41,37 @@ public struct ApplicationInput: Sendable, Hashable {
         return out
     }
 }
+
+extension ApplicationAction {
+    /// The action names the API and the forms send.
+    public static let names = ["accept", "homeVisit", "countyVisit", "extend", "opinion", "startNotice", "objection", "resolveObjection",
+                               "closeNotice", "approve", "refuse"]
+
+    /// Reads an action from its parts as the API and the forms send them.
+    public static func parse(action: String, note: String?, approve: Bool?, amount: Int?, from: String?, to: String?, upheld: Bool?) -> Result<ApplicationAction, ProblemList> {
+        func fail(_ field: String, _ zh: String, _ en: String) -> Result<ApplicationAction, ProblemList> { .failure(ProblemList([FieldProblem(field, Message(zh, en))])) }
+        let text = (note ?? "").trimmingSpaces()
+        switch action {
+        case "accept": return .success(.accept)
+        case "homeVisit": return .success(.recordHomeVisit(note: text))
+        case "countyVisit": return .success(.recordCountyVisit(note: text))
+        case "extend": return .success(.extend(reason: text))
+        case "opinion":
+            guard let approve else { return fail("approve", "请选择拟同意或不予通过", "say whether the township proposes the benefit") }
+            return .success(.opinion(approve: approve, amount: amount ?? 0, reasons: text))
+        case "startNotice":
+            guard let f = from.flatMap({ CivilDate($0.trimmingSpaces()) }) else { return fail("from", "请填写公示开始日期（YYYY-MM-DD）", "give the notice's first day, YYYY-MM-DD") }
+            guard let t = to.flatMap({ CivilDate($0.trimmingSpaces()) }) else { return fail("to", "请填写公示结束日期（YYYY-MM-DD）", "give the notice's last day, YYYY-MM-DD") }
+            return .success(.startNotice(from: f, to: t))
+        case "objection": return .success(.objection(text: text))
+        case "resolveObjection":
+            guard let upheld else { return fail("upheld", "请选择异议成立或不成立", "say whether the objection is upheld") }
+            return .success(.resolveObjection(upheld: upheld, text: text))
+        case "closeNotice": return .success(.closeNotice)
+        case "approve": return .success(.approve(amount: amount ?? 0))
+        case "refuse": return .success(.refuse(reasons: text))
+        default:
+            return fail("action", "“\(action)”不是允许的操作（\(names.joined(separator: "、"))）", "“\(action)” is not one of \(names.joined(separator: ", "))")
+        }
+    }
+}

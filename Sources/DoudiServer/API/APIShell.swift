@@ -18,6 +18,7 @@ struct APIHandlers: APIProtocol {
     let episodes: EpisodeAPI
     let policy: PolicyAPI
     let calendar: CalendarAPI
+    let applications: ApplicationAPI
     let reports: ReportAPI
 
     init(services s: Services, limits: PublicLimits) {
@@ -29,6 +30,7 @@ struct APIHandlers: APIProtocol {
         episodes = EpisodeAPI(episodes: s.episodes, clock: s.clock)
         policy = PolicyAPI(policy: s.policy, clock: s.clock)
         calendar = CalendarAPI(calendar: s.calendar, clock: s.clock)
+        applications = ApplicationAPI(applications: s.applications, clock: s.clock)
         reports = ReportAPI(reports: s.reports, clock: s.clock)
     }
 }

@@ -20,6 +20,8 @@ public struct ApplicationSummary: Sendable, Hashable, Decodable {
     public var reasons: String?
     public var episodeID: Int64?
     public var headName: String
+    /// The current step's last day on the region's calendar (filled in by the store's reads).
+    public var stepDue: CivilDate
 
     enum CodingKeys: String, CodingKey {
         case id, household_id, region, kind, covered, income, income_months, assets, relative_of_staff, spot_check, delegated, status, step
@@ -60,6 +62,7 @@ public struct ApplicationSummary: Sendable, Hashable, Decodable {
         reasons = try c.decodeIfPresent(String.self, forKey: .reasons)
         episodeID = try c.decodeIfPresent(Int64.self, forKey: .episode_id)
         headName = try c.decodeIfPresent(String.self, forKey: .head_name) ?? ""
+        stepDue = submitted
     }
 }
 

@@ -99,7 +99,8 @@ public struct ApplicationStore: Sendable {
     public func application(_ id: Int64, by actor: Actor) async throws -> ApplicationDetail? {
         guard actor.role.may(.browseRegister) else { throw StoreError.forbidden }
         return try await db.read { sql in
-            guard let a = try await Self.load(sql, id, actor: actor) else { return nil }
+            guard var a = try await Self.load(sql, id, actor: actor) else { return nil }
+            a.stepDue = a.state.due(ApplicationTimeLimits(), try await CalendarStore.calendar(sql, region: a.region))
             let events = try await sql.raw("""
                 SELECT on_day, step, action, note, actor FROM assistance_events WHERE application_id = \(bind: id) ORDER BY id
                 """).all(decoding: ApplicationEvent.self)
@@ -114,7 +115,12 @@ public struct ApplicationStore: Sendable {
             var q: SQLQueryString = "\(unsafeRaw: Self.select) WHERE \(HouseholdStore.scope(actor, column: "a.region"))"
             if let status { q.appendInterpolation(unsafeRaw: " AND a.status = "); q.appendInterpolation(bind: status.rawValue) }
             q.appendInterpolation(unsafeRaw: " ORDER BY a.id DESC LIMIT \(max(1, min(limit, 500))) OFFSET \(max(0, offset))")
-            return try await sql.raw(q).all(decoding: ApplicationSummary.self)
+            let entries = try await CalendarStore.allEntries(sql)
+            return try await sql.raw(q).all(decoding: ApplicationSummary.self).map { a in
+                var a = a
+                a.stepDue = a.state.due(ApplicationTimeLimits(), WorkingDayCalendar.resolve(region: a.region, entries: entries))
+                return a
+            }
         }
     }
 

@@ -20,6 +20,9 @@ struct MatrixPlace: Sendable {
     var episode: Int64
     /// A village cadre's account there.
     var account: Int64
+    /// A benefit application refused at the township's opinion: acting on it again is refused after the scope
+    /// check, and its letter can be printed.
+    var application: Int64
 
     /// What only this place's pages would show.
     var markers: [String] { [household, headName] }
@@ -56,7 +59,15 @@ struct MatrixPlace: Sendable {
                     """).run()
             }
             let account = try await services.users.add(username: "matrix.\(i)", password: "matrix-pass-2026", role: .villageCadre, region: village, by: system).id
-            out.append(MatrixPlace(village: village, household: id, headName: name, member: member, lead: leads[1], episode: episode, account: account))
+            let township = Actor(userID: 0, username: "matrix", role: .townshipOfficer, region: try #require(village.parent))
+            let application = try await services.applications.apply(
+                ApplicationInput(householdID: id, kind: .dibao, covered: [member], income: IncomeStatement([IncomeItem(.wages, 1_000)]), authorised: true),
+                by: township, today: today, draw: 99)
+            for action in [ApplicationAction.accept, .recordHomeVisit(note: "入户"), .opinion(approve: false, amount: 0, reasons: "收入高于标准")] {
+                try await services.applications.act(application, action, by: township, today: today)
+            }
+            out.append(MatrixPlace(village: village, household: id, headName: name, member: member, lead: leads[1], episode: episode, account: account,
+                                   application: application))
         }
         return out
     }
@@ -103,7 +114,7 @@ struct MatrixRequest {
     static func isScoped(_ method: HTTPRequest.Method, _ path: String) -> Bool {
         path.contains("{") && !path.contains("{trackingCode}")
             || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/users", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy",
-                                 "/calendar", "/calendar/remove", "/api/v1/calendar"].contains(path)
+                                 "/calendar", "/calendar/remove", "/api/v1/calendar", "/assistance/new", "/api/v1/assistance/applications"].contains(path)
     }
 
     static func make(_ method: HTTPRequest.Method, _ path: String, place p: MatrixPlace, serial n: Int, noticeDays: Int, csrf: String) -> MatrixRequest {
@@ -111,10 +122,12 @@ struct MatrixRequest {
             s.replacingOccurrences(of: "{householdId}", with: p.household).replacingOccurrences(of: "{memberId}", with: String(p.member))
                 .replacingOccurrences(of: "{leadId}", with: String(p.lead)).replacingOccurrences(of: "{episodeId}", with: String(p.episode))
                 .replacingOccurrences(of: "{regionCode}", with: p.village.description).replacingOccurrences(of: "{trackingCode}", with: "ZZZZZZZZ")
+                .replacingOccurrences(of: "{applicationId}", with: String(p.application))
         }
         var uri = id(path)
         if let r = uri.range(of: "{id}") {
             let record = path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
+                : path.hasPrefix("/assistance") ? String(p.application)
                 : path.hasPrefix("/leads") ? String(p.lead) : path.hasPrefix("/users") ? String(p.account) : String(p.episode)
             uri.replaceSubrange(r, with: record)
         }
@@ -136,6 +149,11 @@ struct MatrixRequest {
         case (.post, "/episodes/{id}/clearing"): r.form = ["monthlyIncome": "1", "food": "1"]
         case (.post, "/policy"): r.form = policy
         // A day that no one sets: removing it is refused as not found (404) once access allows it.
+        case (.post, "/assistance/new"): r.form = ["household": p.household, "kind": "dibao", "covered": String(p.member), "income.wages": "1000", "authorised": "1"]
+        case (.post, "/assistance/{id}"): r.form = ["action": "approve", "amount": "600"]
+        case (.post, "/api/v1/assistance/applications"):
+            r.json = #"{"householdId":"\#(p.household)","kind":"dibao","covered":[\#(p.member)],"income":[{"category":"wages","yuan":1000}],"authorised":true}"#
+        case (.post, "/api/v1/assistance/applications/{applicationId}/actions"): r.json = #"{"action":"approve","amount":600}"#
         case (.post, "/calendar"): r.form = ["region": village, "date": "2030-06-03", "kind": "holiday", "title": "矩阵"]
         case (.post, "/calendar/remove"): r.form = ["region": village, "date": "2030-06-04"]
         case (.delete, "/api/v1/calendar"): r.uri += "?region=\(village)&date=2030-06-04"

@@ -1,0 +1,87 @@
+import DoudiDomain
+import DoudiStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// An application's page: where it stands, its timeline, and the forms of the step for the caller's role.
+extension ApplicationPages {
+    func page(_ w: Web, id: Int64, message: String? = nil, problems: [FieldProblem] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = w.t
+        guard w.role.may(.browseRegister) else { return try w.forbidden() }
+        guard let d = try await applications.application(id, by: w.actor) else { return try w.notFound() }
+        let a = d.summary, s = a.state, today = clock.today()
+        let running = a.status == .running
+        let mine = running && s.step.actors(delegated: s.delegated).contains(w.role)
+        let names = try await regions.villageLabels([a.region])
+        let perCapita = a.income.perCapitaMonthly(persons: a.covered.count)
+        return try w.page(status: status, template: "assistance/application", title: "\(t.t("application")) · \(a.headName)", [
+            "a": ["id": a.id, "head": a.headName, "household": a.householdID, "region": names[a.region] ?? a.region.description, "kind": label(a.kind, t),
+                  "persons": a.covered.count, "net": a.income.net, "months": a.income.months, "perCapita": perCapita.description,
+                  "assets": a.assets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "；"),
+                  "status": label(a.status, t), "step": label(a.step, t), "actor": s.step.actors(delegated: s.delegated).map { label($0, t) }.sorted().joined(separator: "、"),
+                  "submitted": s.submittedOn.description, "due": running ? a.stepDue.description : "", "late": running && today > a.stepDue,
+                  "spotCheck": s.spotCheck, "countyVisited": s.countyVisited, "relative": a.relativeOfStaff,
+                  "proposed": s.proposedAmount.map(String.init) ?? "", "approved": a.approvedAmount.map(String.init) ?? "",
+                  "noticeFrom": s.noticeFrom?.description ?? "", "noticeTo": s.noticeTo?.description ?? "", "objections": s.unresolvedObjections,
+                  "refused": a.status == .refused, "reasons": a.reasons ?? "", "decided": a.decidedOn?.description ?? "", "running": running] as [String: Any],
+            "message": message as Any, "problems": w.lines(problems), "hasProblems": !problems.isEmpty,
+            "at": [s.step.rawValue: mine], "countyVisit": running && s.spotCheck && !s.countyVisited && w.role == .countyOfficer,
+            "noticeOpen": mine && s.step == .publicNotice && s.noticeFrom != nil, "noticeUnposted": mine && s.step == .publicNotice && s.noticeFrom == nil,
+            "canExtend": mine && !s.extended && (s.step == .investigation || s.step == .townshipOpinion),
+            "today": today.description, "noticeEnd": today.adding(days: ApplicationTimeLimits().notice).description,
+            "events": d.events.map { e in
+                ["day": e.day.description, "step": label(e.step, t), "action": t.values["act.assistance." + e.action] ?? t.t("act.assistance.apply"),
+                 "note": e.note, "actor": e.actor] as [String: Any]
+            },
+        ])
+    }
+
+    func act(_ w: Web, _ id: Int64, _ form: Form) async throws -> Response {
+        let t = w.t
+        let amount = Int((form["amount"] ?? "").typedNumber)
+        let parsed = ApplicationAction.parse(action: form["action"] ?? "", note: form["note"], approve: form["approve"].map { $0 == "1" },
+                                            amount: amount, from: form["from"], to: form["to"], upheld: form["upheld"].map { $0 == "1" })
+        switch parsed {
+        case .failure(let p): return try await page(w, id: id, problems: p.problems, status: .unprocessableContent)
+        case .success(let action):
+            // A refusal ends the application for good: a second page asks again (no script needed).
+            if !Web.confirmed(form), action.refuses {
+                guard let d = try await applications.application(id, by: w.actor) else { return try w.notFound() }
+                return try w.confirm(form, action: "/assistance/\(id)", back: "/assistance/\(id)", title: "\(t.t("application")) · \(d.summary.headName)",
+                                     question: t.t("confirmRefuseApplication"), summary: [(t.t("field.reasons"), form["note"] ?? "")], button: t.t("confirmRecord"))
+            }
+            do {
+                try await applications.act(id, action, by: w.actor, today: clock.today())
+                return try await page(w, id: id, message: t.t("saved"))
+            } catch {
+                return try await w.refused(error) { try await page(w, id: id, problems: $0, status: .unprocessableContent) }
+            }
+        }
+    }
+
+    /// 不予批准告知书: the reasons, in writing (R-DB-5), printable on A4.
+    func letter(_ w: Web, id: Int64) async throws -> Response {
+        let t = w.t
+        guard w.role.may(.browseRegister) else { return try w.forbidden() }
+        guard let d = try await applications.application(id, by: w.actor), d.summary.status == .refused else { return try w.notFound() }
+        let a = d.summary
+        let path = try await regions.path(a.region).map(\.name)
+        return try w.page(template: "assistance/letter", title: t.t("refusalLetter"), [
+            "head": a.headName, "kind": label(a.kind, t), "submitted": a.state.submittedOn.description, "reasons": a.reasons ?? "",
+            "decided": a.decidedOn?.description ?? "", "authority": path.prefix(3).joined(separator: ""), "id": a.id,
+        ])
+    }
+}
+
+extension ApplicationAction {
+    /// Actions after which the application is refused.
+    var refuses: Bool {
+        switch self {
+        case .refuse: true
+        case .opinion(let approve, _, _): !approve
+        case .resolveObjection(let upheld, _): upheld
+        default: false
+        }
+    }
+}
