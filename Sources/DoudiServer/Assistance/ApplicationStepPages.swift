@@ -66,10 +66,14 @@ extension ApplicationPages {
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         guard let d = try await applications.application(id, by: w.actor), d.summary.status == .refused else { return try w.notFound() }
         let a = d.summary
+        // Province, prefecture, county, township, village: the county's civil-affairs bureau signs what it refused,
+        // the township government what the township refused (or approves under delegation).
         let path = try await regions.path(a.region).map(\.name)
+        let byCounty = a.step == .approval && !a.state.delegated
+        let authority = byCounty ? path.prefix(3).last.map { $0 + t.t("civilAffairsBureau") } : path.prefix(4).last.map { $0 + t.t("townshipGovernment") }
         return try w.page(template: "assistance/letter", title: t.t("refusalLetter"), [
             "head": a.headName, "kind": label(a.kind, t), "submitted": a.state.submittedOn.description, "reasons": a.reasons ?? "",
-            "decided": a.decidedOn?.description ?? "", "authority": path.prefix(3).joined(separator: ""), "id": a.id,
+            "decided": a.decidedOn?.description ?? "", "authority": authority ?? "", "id": a.id,
         ])
     }
 }
