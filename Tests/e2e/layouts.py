@@ -10,13 +10,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 base = sys.argv[1]
 PAGES = {
-    "village": ["/households", "/leads", "/episodes", "/dashboard", "/rollup"],
+    "village": ["/households", "/leads", "/episodes", "/assistance", "/dashboard", "/rollup"],
     "county": ["/households", "/leads", "/episodes", "/dashboard", "/rollup", "/policy", "/calendar"],
     "admin": ["/users", "/regions", "/policy", "/calendar", "/import"],
     "auditor": ["/audit"],
 }
 # Pages found from the lists: a case file (its history), a lead, a notice, an account.
-FOLLOW = {"village": [("/episodes", "/episodes/"), ("/leads", "/leads/")], "admin": [("/users", "/users/")]}
+FOLLOW = {"village": [("/episodes", "/episodes/"), ("/leads", "/leads/"), ("/assistance", "/assistance/")], "admin": [("/users", "/users/")]}
 
 CELLS = """
 const out = [];

@@ -18,16 +18,18 @@ extension ApplicationPages {
         return try w.page(status: status, template: "assistance/application", title: "\(t.t("application")) · \(a.headName)", [
             "a": ["id": a.id, "head": a.headName, "household": a.householdID, "region": names[a.region] ?? a.region.description, "kind": label(a.kind, t),
                   "persons": a.covered.count, "net": a.income.net, "months": a.income.months, "perCapita": perCapita.description,
-                  "assets": a.assets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "；"),
+                  "assets": (a.assets.isEmpty ? nil : a.assets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "；")) as Any,
                   "status": label(a.status, t), "step": label(a.step, t), "actor": s.step.actors(delegated: s.delegated).map { label($0, t) }.sorted().joined(separator: "、"),
                   "submitted": s.submittedOn.description, "due": running ? a.stepDue.description : "", "late": running && today > a.stepDue,
                   "spotCheck": s.spotCheck, "countyVisited": s.countyVisited, "relative": a.relativeOfStaff,
-                  "proposed": s.proposedAmount.map(String.init) ?? "", "approved": a.approvedAmount.map(String.init) ?? "",
-                  "noticeFrom": s.noticeFrom?.description ?? "", "noticeTo": s.noticeTo?.description ?? "", "objections": s.unresolvedObjections,
-                  "refused": a.status == .refused, "reasons": a.reasons ?? "", "decided": a.decidedOn?.description ?? "", "running": running] as [String: Any],
+                  // Absent rather than empty: a section of the page shows only what there is.
+                  "proposed": s.proposedAmount as Any, "approved": a.approvedAmount as Any,
+                  "noticeFrom": s.noticeFrom?.description as Any, "noticeTo": s.noticeTo?.description as Any,
+                  "objections": (s.unresolvedObjections > 0 ? s.unresolvedObjections : nil) as Any,
+                  "refused": a.status == .refused, "reasons": a.reasons as Any, "decided": a.decidedOn?.description as Any, "running": running] as [String: Any],
             "message": message as Any, "problems": w.lines(problems), "hasProblems": !problems.isEmpty,
             "at": [s.step.rawValue: mine], "countyVisit": running && s.spotCheck && !s.countyVisited && w.role == .countyOfficer,
-            "noticeOpen": mine && s.step == .publicNotice && s.noticeFrom != nil, "noticeUnposted": mine && s.step == .publicNotice && s.noticeFrom == nil,
+            "noticeOpen": mine && s.step == .publicNotice && s.noticeFrom != nil, "noticeOver": s.noticeTo.map { today > $0 } ?? false, "noticeUnposted": mine && s.step == .publicNotice && s.noticeFrom == nil,
             "canExtend": mine && !s.extended && (s.step == .investigation || s.step == .townshipOpinion),
             "today": today.description, "noticeEnd": today.adding(days: ApplicationTimeLimits().notice).description,
             "events": d.events.map { e in

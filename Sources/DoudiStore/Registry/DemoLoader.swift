@@ -36,7 +36,10 @@ public enum DemoLoader {
         for u in users {
             try await UserStore(db).add(username: u.username, password: password, role: u.role, region: u.region, by: system)
         }
-        if monitoring { try await DemoMonitoring.load(db) }
+        if monitoring {
+            try await DemoMonitoring.load(db)
+            try await DemoAssistance.load(db, today: db.clock.today())
+        }
         return users
     }
 }

@@ -1,0 +1,50 @@
+import DoudiDomain
+import SQLKit
+
+/// The demo's benefit applications: forty households of the county (the demo village's first) at every step of
+/// R-DB-5, from handed in to approved or refused, each step on its own day of the last weeks.
+enum DemoAssistance {
+    struct Row: Decodable { var id: String; var region: Int64 }
+    struct Member: Decodable { var id: Int64 }
+
+    static func load(_ db: Database, today: CivilDate) async throws {
+        let r = DemoLoader.county.subtreeRange
+        let rows = try await db.read { sql in
+            try await sql.raw("""
+                SELECT id, region FROM households WHERE region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
+                ORDER BY CASE WHEN region = \(bind: Int64(DemoLoader.village.value)) THEN 0 ELSE 1 END, id DESC LIMIT 40
+                """).all(decoding: Row.self)
+        }
+        let store = ApplicationStore(db)
+        for (i, row) in rows.enumerated() {
+            guard let village = RegionCode(value: UInt64(row.region)), let township = village.parent else { continue }
+            let members = try await db.read { sql in
+                try await sql.raw("SELECT id FROM members WHERE household_id = \(bind: row.id) ORDER BY id").all(decoding: Member.self).map(\.id)
+            }
+            guard !members.isEmpty else { continue }
+            let cadre = Actor(userID: 0, username: "demo.village", role: .villageCadre, region: village)
+            let officer = Actor(userID: 0, username: "demo.township", role: .townshipOfficer, region: township)
+            let county = Actor(userID: 0, username: "demo.county", role: .countyOfficer, region: DemoLoader.county)
+            let wages = 2_400 + (i * 733) % 9_000
+            let submitted = today.adding(days: -(21 + i % 10))
+            let id = try await store.apply(ApplicationInput(householdID: row.id, kind: i % 9 == 4 ? .extremeHardship : .dibao, covered: members,
+                                                            income: IncomeStatement([IncomeItem(.wages, wages), IncomeItem(.excluded, 1_200, note: "城乡居民基本养老金")]),
+                                                            assets: ["存款（元）": (i * 1_537) % 20_000], authorised: true),
+                                           by: i % 2 == 0 ? cadre : officer, today: submitted, draw: (i * 37) % 100)
+            let amount = max(100, 600 * members.count - wages / 12)
+            var moves: [(Actor, ApplicationAction, Int)] = [(officer, .accept, 1), (officer, .recordHomeVisit(note: "入户调查、邻里访问：情况属实"), 3)]
+            if i % 8 == 7 {
+                moves.append((officer, .opinion(approve: false, amount: 0, reasons: "家庭人均收入高于当地低保标准"), 5))
+            } else {
+                moves += [(officer, .opinion(approve: true, amount: amount, reasons: ""), 5), (cadre, .startNotice(from: submitted.adding(days: 6), to: submitted.adding(days: 13)), 6),
+                          (cadre, .closeNotice, 14), (county, .recordCountyVisit(note: "县级入户抽查：属实"), 15), (county, .approve(amount: amount), 16)]
+            }
+            // Stop at a different step each time: handed in, accepted, visited, proposed, on notice, waiting for approval, approved, refused.
+            let stop = [0, 1, 2, 3, 4, 5, 7, 3][i % 8]
+            for (actor, action, day) in moves.prefix(stop) {
+                if case .recordCountyVisit = action, !(try await store.application(id, by: .system())?.summary.state.spotCheck ?? false) { continue }
+                try await store.act(id, action, by: actor, today: submitted.adding(days: day))
+            }
+        }
+    }
+}
