@@ -11,11 +11,13 @@ public struct ApplicationInput: Sendable, Hashable {
     public var authorised: Bool
     /// The monitoring case file the application starts from, if any.
     public var episodeID: Int64?
+    /// Where the benefit is paid; it may be given later, before the first roll.
+    public var bankAccount: BankAccount?
 
     public init(householdID: String, kind: BenefitKind, covered: [Int64], income: IncomeStatement, assets: [String: Int] = [:],
-                authorised: Bool, episodeID: Int64? = nil) {
+                authorised: Bool, episodeID: Int64? = nil, bankAccount: BankAccount? = nil) {
         self.householdID = householdID; self.kind = kind; self.covered = covered; self.income = income
-        self.assets = assets; self.authorised = authorised; self.episodeID = episodeID
+        self.assets = assets; self.authorised = authorised; self.episodeID = episodeID; self.bankAccount = bankAccount
     }
 
     /// Every problem at once, by field.

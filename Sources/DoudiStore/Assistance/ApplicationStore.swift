@@ -46,11 +46,12 @@ public struct ApplicationStore: Sendable {
             let now = tx.clock.nowMillis()
             guard let id = try await tx.sql.raw("""
                 INSERT INTO assistance_applications (household_id, region, kind, covered, income, income_months, assets, relative_of_staff, spot_check,
-                  delegated, status, step, submitted_on, episode_id, created_by, created_at, updated_at)
+                  delegated, status, step, submitted_on, episode_id, bank_sealed, created_by, created_at, updated_at)
                 VALUES (\(bind: input.householdID), \(bind: h.region), \(bind: input.kind.rawValue), \(bind: input.covered.map(String.init).joined(separator: ",")),
                   \(bind: StoredIncome.json(input.income)), \(bind: input.income.months), \(bind: AuditLog.json(input.assets) ?? "{}"), \(bind: relative ? 1 : 0),
                   \(bind: spot ? 1 : 0), \(bind: delegated ? 1 : 0), \(bind: ApplicationStatus.running.rawValue), \(bind: ApplicationStep.acceptance.rawValue),
-                  \(bind: today.description), \(bind: input.episodeID), \(bind: actor.username), \(bind: now), \(bind: now))
+                  \(bind: today.description), \(bind: input.episodeID), \(bind: try input.bankAccount.map { try tx.fields.seal($0.digits) }),
+                  \(bind: actor.username), \(bind: now), \(bind: now))
                 RETURNING id
                 """).first(decoding: EpisodeStore.ID.self)?.id else { throw StoreError.notFound }
             try await Self.event(tx, id, region: region, step: .acceptance, action: "submitted", note: input.kind.chinese, by: actor, today: today)
@@ -88,6 +89,15 @@ public struct ApplicationStore: Sendable {
                   decided_on = \(bind: status == .running ? nil : today.description), reasons = \(bind: reasons), updated_at = \(bind: tx.clock.nowMillis())
                 WHERE id = \(bind: id)
                 """).run()
+            if let amount {
+                // Approved: the benefit is in force from this month, paid into the account the application gave.
+                try await tx.sql.raw("""
+                    INSERT INTO benefits (application_id, household_id, region, kind, persons, monthly_amount, start_month, approved_on, bank_sealed, created_at)
+                    SELECT id, household_id, region, kind, \(bind: a.covered.count), \(bind: amount), \(bind: YearMonth(today).description),
+                           \(bind: today.description), bank_sealed, \(bind: tx.clock.nowMillis())
+                    FROM assistance_applications WHERE id = \(bind: id)
+                    """).run()
+            }
             let (name, note) = action.recorded
             try await Self.event(tx, id, region: a.region, step: a.step, action: name, note: note, by: actor, today: today)
             try await AuditLog.record(tx, actor: actor, action: "assistance.\(name)", subject: String(id), region: a.region,

@@ -31,3 +31,31 @@ enum AssistanceSchema {
         ]
     }
 }
+
+extension AssistanceSchema {
+    /// Version 16: the bank account on an application, benefits in force, the monthly payment roll.
+    static func v16(_ id: String) -> [String] {
+        [
+            "ALTER TABLE assistance_applications ADD COLUMN bank_sealed TEXT",
+            """
+            CREATE TABLE benefits (
+              id \(id), application_id BIGINT NOT NULL UNIQUE REFERENCES assistance_applications (id), household_id TEXT NOT NULL,
+              region BIGINT NOT NULL, kind TEXT NOT NULL, persons INTEGER NOT NULL, monthly_amount BIGINT NOT NULL,
+              start_month TEXT NOT NULL, end_month TEXT, approved_on TEXT NOT NULL, bank_sealed TEXT, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX benefits_region ON benefits (region, start_month)",
+            """
+            CREATE TABLE payment_rolls (
+              id \(id), county BIGINT NOT NULL, month TEXT NOT NULL, status TEXT NOT NULL, built_by TEXT NOT NULL, built_at BIGINT NOT NULL,
+              approved_by TEXT, paid_on TEXT, UNIQUE (county, month))
+            """,
+            """
+            CREATE TABLE payment_lines (
+              id \(id), roll_id BIGINT NOT NULL REFERENCES payment_rolls (id), benefit_id BIGINT NOT NULL REFERENCES benefits (id),
+              household_id TEXT NOT NULL, region BIGINT NOT NULL, kind TEXT NOT NULL, persons INTEGER NOT NULL, amount BIGINT NOT NULL)
+            """,
+            "CREATE INDEX payment_lines_roll ON payment_lines (roll_id)",
+            "CREATE INDEX payment_lines_benefit ON payment_lines (benefit_id)",
+        ]
+    }
+}

@@ -57,6 +57,9 @@ extension Database {
                 try await tx.run(AssistanceSchema.v15(id))
                 try await PolicyStore.seed(tx, [(2020, .spotCheckPercent, "30"), (2020, .approvalDelegated, "0")])
             },
+            Migration(version: 16, name: "benefits in force and the monthly payment roll; the bank account of an application") { tx in
+                try await tx.run(AssistanceSchema.v16(id))
+            },
         ]
     }
 

@@ -13,7 +13,10 @@ struct SealedTable: Sendable {
     static let members = SealedTable(table: "members", columns: ["resident_sealed", "phone_sealed"], index: "resident_index")
     static let leads = SealedTable(table: "leads", columns: ["resident_sealed", "mobile_sealed"], index: "resident_index")
     static let staffRelatives = SealedTable(table: "staff_relatives", columns: ["resident_sealed"], index: "resident_index")
-    static let all = [members, leads, staffRelatives]
+    /// Bank accounts: sealed, never searched (no blind index).
+    static let applications = SealedTable(table: "assistance_applications", columns: ["bank_sealed"], index: "")
+    static let benefits = SealedTable(table: "benefits", columns: ["bank_sealed"], index: "")
+    static let all = [members, leads, staffRelatives, applications, benefits]
 
     static let slice = 2_000
 

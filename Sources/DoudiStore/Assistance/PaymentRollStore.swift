@@ -1,0 +1,129 @@
+import DoudiDomain
+import SQLKit
+
+/// 发放花名册 (issue 13, item 7): a county's month, built from the benefits in force, approved by the county,
+/// exported for the bank (the only place a whole account number appears, and audited), recorded as paid.
+public struct PaymentRollStore: Sendable {
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    public struct Line: Sendable, Hashable, Decodable {
+        public var householdID: String
+        public var region: RegionCode
+        public var headName: String
+        public var kind: BenefitKind
+        public var persons: Int
+        public var amount: Int
+        /// Masked, except in the bank's file.
+        public var bankAccount: String
+    }
+
+    public struct Roll: Sendable, Hashable {
+        public var county: RegionCode
+        public var month: YearMonth
+        public var status: RollStatus
+        public var lines: [Line]
+        public var total: Int { lines.reduce(0) { $0 + $1.amount } }
+    }
+
+    struct RollRow: Decodable { var id: Int64; var status: String }
+    struct LineRow: Decodable {
+        var household_id: String; var region: Int64; var head_name: String?; var kind: String; var persons: Int; var amount: Int; var bank_sealed: String?
+    }
+
+    /// The roll of `county` for `month`, its lines in village and household order; nil before it is built.
+    public func roll(county: RegionCode, month: YearMonth, by actor: Actor, wholeAccounts: Bool = false) async throws -> Roll? {
+        guard actor.role.may(.browseRegister), actor.reaches(county) || county.contains(actor.region) else { throw StoreError.forbidden }
+        if wholeAccounts {
+            guard actor.role == .countyOfficer, actor.reaches(county) else { throw StoreError.forbidden }
+        }
+        let read: (any SQLDatabase) async throws -> Roll? = { sql in
+            guard let r = try await sql.raw("""
+                SELECT id, status FROM payment_rolls WHERE county = \(bind: Int64(county.value)) AND month = \(bind: month.description)
+                """).first(decoding: RollRow.self), let status = RollStatus(rawValue: r.status) else { return nil }
+            let rows = try await sql.raw("""
+                SELECT l.household_id, l.region, l.kind, l.persons, l.amount, b.bank_sealed,
+                       (SELECT MIN(m.name) FROM members m WHERE m.household_id = l.household_id AND m.relation = 'head') AS head_name
+                FROM payment_lines l JOIN benefits b ON b.id = l.benefit_id
+                WHERE l.roll_id = \(bind: r.id) AND \(HouseholdStore.scope(actor, column: "l.region")) ORDER BY l.region, l.household_id, l.id
+                """).all(decoding: LineRow.self)
+            let lines = try rows.compactMap { l -> Line? in
+                guard let region = RegionCode(value: UInt64(l.region)), let kind = BenefitKind(rawValue: l.kind) else { return nil }
+                let digits = try l.bank_sealed.map { try db.fields.open($0) } ?? ""
+                return Line(householdID: l.household_id, region: region, headName: l.head_name ?? "", kind: kind, persons: l.persons, amount: l.amount,
+                            bankAccount: wholeAccounts ? digits : BankAccount.mask(digits))
+            }
+            return Roll(county: county, month: month, status: status, lines: lines)
+        }
+        guard wholeAccounts else { return try await db.read(read) }
+        // The bank's file: the whole numbers leave the system, so the export is an audited act.
+        return try await db.transaction { tx in
+            let roll = try await read(tx.sql)
+            guard let roll, roll.status != .draft else {
+                throw StoreError.invalid([FieldProblem("roll", Message("花名册审核后才能导出银行文件", "the roll is approved before the bank's file is exported"))])
+            }
+            try await AuditLog.record(tx, actor: actor, action: "roll.export", subject: "\(county)/\(month)", region: county, before: nil,
+                                      after: ["lines": String(roll.lines.count), "total": String(roll.total)])
+            return roll
+        }
+    }
+
+    /// Builds (or builds again, while a draft) the county's roll for `month` from the benefits in force then.
+    public func build(county: RegionCode, month: YearMonth, by actor: Actor) async throws {
+        try authorize(county, actor)
+        let r = county.subtreeRange
+        try await db.transaction { tx in
+            let existing = try await tx.sql.raw("""
+                SELECT id, status FROM payment_rolls WHERE county = \(bind: Int64(county.value)) AND month = \(bind: month.description)
+                """).first(decoding: RollRow.self)
+            if let existing, existing.status != RollStatus.draft.rawValue {
+                throw StoreError.invalid([FieldProblem("roll", Message("\(month)花名册已审核，不能重新生成", "the roll of \(month) is approved and cannot be built again"))])
+            }
+            let id: Int64
+            if let existing {
+                id = existing.id
+                try await tx.sql.raw("DELETE FROM payment_lines WHERE roll_id = \(bind: id)").run()
+                try await tx.sql.raw("UPDATE payment_rolls SET built_by = \(bind: actor.username), built_at = \(bind: tx.clock.nowMillis()) WHERE id = \(bind: id)").run()
+            } else {
+                guard let new = try await tx.sql.raw("""
+                    INSERT INTO payment_rolls (county, month, status, built_by, built_at)
+                    VALUES (\(bind: Int64(county.value)), \(bind: month.description), \(bind: RollStatus.draft.rawValue), \(bind: actor.username), \(bind: tx.clock.nowMillis()))
+                    RETURNING id
+                    """).first(decoding: EpisodeStore.ID.self)?.id else { throw StoreError.notFound }
+                id = new
+            }
+            try await tx.sql.raw("""
+                INSERT INTO payment_lines (roll_id, benefit_id, household_id, region, kind, persons, amount)
+                SELECT \(bind: id), b.id, b.household_id, b.region, b.kind, b.persons, b.monthly_amount FROM benefits b
+                WHERE b.region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
+                  AND b.start_month <= \(bind: month.description) AND (b.end_month IS NULL OR b.end_month >= \(bind: month.description))
+                """).run()
+            try await AuditLog.record(tx, actor: actor, action: "roll.build", subject: "\(county)/\(month)", region: county, before: nil, after: ["month": month.description])
+        }
+    }
+
+    /// Approves the draft, or records the approved roll as paid on `day`.
+    public func advance(county: RegionCode, month: YearMonth, to status: RollStatus, on day: CivilDate, by actor: Actor) async throws {
+        try authorize(county, actor)
+        let from: RollStatus = status == .paid ? .approved : .draft
+        guard status != .draft else { throw StoreError.invalid([FieldProblem("status", Message("不能退回待审核", "a roll does not go back to draft"))]) }
+        try await db.transaction { tx in
+            let changed = try await tx.sql.raw("""
+                UPDATE payment_rolls SET status = \(bind: status.rawValue),
+                  approved_by = CASE WHEN \(bind: status.rawValue) = 'approved' THEN \(bind: actor.username) ELSE approved_by END,
+                  paid_on = CASE WHEN \(bind: status.rawValue) = 'paid' THEN \(bind: day.description) ELSE paid_on END
+                WHERE county = \(bind: Int64(county.value)) AND month = \(bind: month.description) AND status = \(bind: from.rawValue)
+                RETURNING id
+                """).all()
+            guard !changed.isEmpty else {
+                throw StoreError.invalid([FieldProblem("status", Message("花名册当前不是“\(from.chinese)”", "the roll is not \(from.english.lowercased())"))])
+            }
+            try await AuditLog.record(tx, actor: actor, action: "roll.\(status.rawValue)", subject: "\(county)/\(month)", region: county,
+                                      before: ["status": from.rawValue], after: ["status": status.rawValue])
+        }
+    }
+
+    private func authorize(_ county: RegionCode, _ actor: Actor) throws {
+        guard actor.role == .countyOfficer, actor.reaches(county), county.level == .county else { throw StoreError.forbidden }
+    }
+}
