@@ -30,8 +30,13 @@ struct ApplicationAPI: APIPart {
             }
             items.append(IncomeItem(c, i.yuan, note: i.note ?? ""))
         }
+        var bank: BankAccount?
+        if let text = b.bankAccount, !text.isEmpty {
+            guard let account = BankAccount(text) else { return .unprocessableContent(.init(body: .json(Self.invalid([BankAccount.problem])))) }
+            bank = account
+        }
         let app = ApplicationInput(householdID: b.householdId, kind: kind, covered: b.covered, income: IncomeStatement(items, months: b.incomeMonths ?? 12),
-                                   assets: b.assets?.additionalProperties ?? [:], authorised: b.authorised, episodeID: b.episodeId)
+                                   assets: b.assets?.additionalProperties ?? [:], authorised: b.authorised, episodeID: b.episodeId, bankAccount: bank)
         do {
             let today = clock.today()
             let id = try await applications.apply(app, by: a.actor, today: today, draw: Int.random(in: 0..<100))
@@ -62,6 +67,20 @@ struct ApplicationAPI: APIPart {
         }
     }
 
+    func getAssistanceFigures(_ input: Operations.GetAssistanceFigures.Input) async throws -> Operations.GetAssistanceFigures.Output {
+        let a = try caller
+        guard let region = RegionCode.parse(input.query.regionCode), let month = YearMonth(input.query.month) else {
+            return .badRequest(.init(body: .json(Self.error("badRequest", Message("regionCode应为12位区划代码，month应为YYYY-MM", "regionCode has 12 digits, month is YYYY-MM")))))
+        }
+        do {
+            let f = try await AssistanceFigures.of(applications.db, region: region, month: month, by: a.actor)
+            return .ok(.init(body: .json(.init(regionCode: region.description, month: month.description, approved: f.sameMonth.approved,
+                                               approvedAndPaidSameMonth: f.sameMonth.approvedAndPaidSameMonth, sameMonthShare: try .init(unvalidatedValue: f.sameMonth.share),
+                                               households: f.households, persons: f.persons, started: f.started,
+                                               amounts: .init(additionalProperties: Dictionary(uniqueKeysWithValues: f.amounts.map { ($0.key.rawValue, $0.value) }))))))
+        } catch StoreError.forbidden { return .forbidden(.init(body: .json(Self.forbidden))) }
+    }
+
     static func schema(_ s: ApplicationSummary) -> Schemas.Application {
         Schemas.Application(applicationId: s.id, householdId: s.householdID, regionCode: s.region.description, kind: s.kind.rawValue,
                             status: .init(rawValue: s.status.rawValue)!, step: s.step.rawValue, headName: s.headName, persons: s.covered.count,
@@ -87,4 +106,5 @@ extension APIHandlers {
     func createApplication(_ input: Operations.CreateApplication.Input) async throws -> Operations.CreateApplication.Output { try await applications.createApplication(input) }
     func getApplication(_ input: Operations.GetApplication.Input) async throws -> Operations.GetApplication.Output { try await applications.getApplication(input) }
     func actOnApplication(_ input: Operations.ActOnApplication.Input) async throws -> Operations.ActOnApplication.Output { try await applications.actOnApplication(input) }
+    func getAssistanceFigures(_ input: Operations.GetAssistanceFigures.Input) async throws -> Operations.GetAssistanceFigures.Output { try await applications.getAssistanceFigures(input) }
 }

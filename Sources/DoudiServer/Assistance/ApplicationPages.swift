@@ -64,7 +64,7 @@ struct ApplicationPages: Sendable {
             "members": h.members.map { m in ["id": m.id, "name": m.member.name, "relation": label(m.member.relation, t), "checked": chosen.contains(String(m.id))] as [String: Any] },
             "income": IncomeCategory.allCases.map { c in ["key": c.rawValue, "label": label(c, t), "value": form["income." + c.rawValue] ?? ""] as [String: Any] },
             "months": form["incomeMonths"] ?? "12", "assets": (0..<3).map { i in ["i": i, "item": form["asset\(i)"] ?? "", "value": form["assetValue\(i)"] ?? ""] as [String: Any] },
-            "authorised": form["authorised"] == "1", "episode": form["episode"] ?? w.req.uri.queryParameters["episode"].map(String.init) ?? "",
+            "authorised": form["authorised"] == "1", "bankAccount": form["bankAccount"] ?? "", "episode": form["episode"] ?? w.req.uri.queryParameters["episode"].map(String.init) ?? "",
             "problems": w.lines(problems), "hasProblems": !problems.isEmpty,
         ])
     }
@@ -85,11 +85,14 @@ struct ApplicationPages: Sendable {
             if let v = number("assetValue\(i)", field: "assets"), !item.isEmpty { assets[item] = v }
         }
         let months = number("incomeMonths", field: "incomeMonths") ?? 12
+        let bankText = (form["bankAccount"] ?? "").trimmingSpaces()
+        let bank = BankAccount(bankText)
+        if !bankText.isEmpty && bank == nil { problems.append(BankAccount.problem) }
         guard let kind = BenefitKind(rawValue: form["kind"] ?? "") else { return .failure(ProblemList(problems + [BenefitKind.problem(field: "kind", text: form["kind"] ?? "")])) }
         if !problems.isEmpty { return .failure(ProblemList(problems)) }
         return .success(ApplicationInput(householdID: form["household"] ?? "", kind: kind, covered: (form.all["covered"] ?? []).compactMap { Int64($0) },
                                          income: IncomeStatement(items, months: months), assets: assets, authorised: form["authorised"] == "1",
-                                         episodeID: form["episode"].flatMap { Int64($0) }))
+                                         episodeID: form["episode"].flatMap { Int64($0) }, bankAccount: bank))
     }
 
     func create(_ w: Web, _ form: Form) async throws -> Response {

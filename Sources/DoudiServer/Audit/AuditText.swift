@@ -13,7 +13,8 @@ enum AuditText {
                           "user.enable", "user.unlock", "user.endSessions", "user.locked", "session.start", "keys.rotate",
                           "assistance.apply", "assistance.accepted", "assistance.homeVisit", "assistance.countyVisit", "assistance.extended",
                           "assistance.proposed", "assistance.refused", "assistance.noticePosted", "assistance.objection", "assistance.objectionUpheld",
-                          "assistance.objectionDismissed", "assistance.noticeClosed", "assistance.approved", "staffRelative.add"]
+                          "assistance.objectionDismissed", "assistance.noticeClosed", "assistance.approved", "staffRelative.add",
+                          "roll.build", "roll.approved", "roll.paid", "roll.export"]
 
     static func action(_ code: String, _ t: Strings.Table) -> String {
         if let words = t.values["act." + code] { return words }
@@ -88,6 +89,7 @@ enum AuditText {
         case "povertyStatus": return one(PovertyStatus.self)
         case "step": return ProcedureStep(rawValue: v).map { DoudiServer.label($0, t) } ?? one(ApplicationStep.self)
         case "benefit": return one(BenefitKind.self)
+        case "rollStatus": return one(RollStatus.self)
         case "key": return one(PolicyKey.self)
         case "kind": return one(CalendarDayKind.self)
         case "value": return one(DayCount.self)

@@ -6,7 +6,7 @@ import SQLKit
 /// of R-DB-5, every step on the application's timeline and in the audit log, every query inside the caller's
 /// subtree.
 public struct ApplicationStore: Sendable {
-    let db: Database
+    public let db: Database
     public init(_ db: Database) { self.db = db }
 
     /// The share of applications the county visits itself where no policy says otherwise (R-DB-5).

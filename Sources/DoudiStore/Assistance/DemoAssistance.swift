@@ -9,11 +9,14 @@ enum DemoAssistance {
 
     static func load(_ db: Database, today: CivilDate) async throws {
         let r = DemoLoader.county.subtreeRange
+        // Sixteen in the demo village (its cadre sees work at every step), the rest across the county.
         let rows = try await db.read { sql in
-            try await sql.raw("""
-                SELECT id, region FROM households WHERE region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
-                ORDER BY CASE WHEN region = \(bind: Int64(DemoLoader.village.value)) THEN 0 ELSE 1 END, id DESC LIMIT 40
-                """).all(decoding: Row.self)
+            let village = Int64(DemoLoader.village.value)
+            return try await sql.raw("SELECT id, region FROM households WHERE region = \(bind: village) ORDER BY id DESC LIMIT 16").all(decoding: Row.self)
+                + sql.raw("""
+                    SELECT id, region FROM households WHERE region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound)) AND region <> \(bind: village)
+                    ORDER BY id DESC LIMIT 24
+                    """).all(decoding: Row.self)
         }
         let store = ApplicationStore(db)
         for (i, row) in rows.enumerated() {
@@ -29,7 +32,8 @@ enum DemoAssistance {
             let submitted = today.adding(days: -(21 + i % 10))
             let id = try await store.apply(ApplicationInput(householdID: row.id, kind: i % 9 == 4 ? .extremeHardship : .dibao, covered: members,
                                                             income: IncomeStatement([IncomeItem(.wages, wages), IncomeItem(.excluded, 1_200, note: "城乡居民基本养老金")]),
-                                                            assets: ["存款（元）": (i * 1_537) % 20_000], authorised: true),
+                                                            assets: ["存款（元）": (i * 1_537) % 20_000], authorised: true,
+                                                            bankAccount: BankAccount("62170000" + String(100_000_000_000 + i * 7_919))),
                                            by: i % 2 == 0 ? cadre : officer, today: submitted, draw: (i * 37) % 100)
             let amount = max(100, 600 * members.count - wages / 12)
             var moves: [(Actor, ApplicationAction, Int)] = [(officer, .accept, 1), (officer, .recordHomeVisit(note: "入户调查、邻里访问：情况属实"), 3)]
@@ -45,6 +49,14 @@ enum DemoAssistance {
                 if case .recordCountyVisit = action, !(try await store.application(id, by: .system())?.summary.state.spotCheck ?? false) { continue }
                 try await store.act(id, action, by: actor, today: submitted.adding(days: day))
             }
+        }
+        // The rolls of the previous and the current month, approved and paid.
+        let county = Actor(userID: 0, username: "demo.county", role: .countyOfficer, region: DemoLoader.county)
+        let rolls = PaymentRollStore(db)
+        for month in [YearMonth(today).adding(months: -1), YearMonth(today)] {
+            try await rolls.build(county: DemoLoader.county, month: month, by: county)
+            try await rolls.advance(county: DemoLoader.county, month: month, to: .approved, on: today, by: county)
+            try await rolls.advance(county: DemoLoader.county, month: month, to: .paid, on: today, by: county)
         }
     }
 }

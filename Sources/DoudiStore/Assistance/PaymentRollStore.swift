@@ -119,7 +119,7 @@ public struct PaymentRollStore: Sendable {
                 throw StoreError.invalid([FieldProblem("status", Message("花名册当前不是“\(from.chinese)”", "the roll is not \(from.english.lowercased())"))])
             }
             try await AuditLog.record(tx, actor: actor, action: "roll.\(status.rawValue)", subject: "\(county)/\(month)", region: county,
-                                      before: ["status": from.rawValue], after: ["status": status.rawValue])
+                                      before: ["rollStatus": from.rawValue], after: ["rollStatus": status.rawValue])
         }
     }
 

@@ -114,7 +114,7 @@ struct MatrixRequest {
     static func isScoped(_ method: HTTPRequest.Method, _ path: String) -> Bool {
         path.contains("{") && !path.contains("{trackingCode}")
             || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/users", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy",
-                                 "/calendar", "/calendar/remove", "/api/v1/calendar", "/assistance/new", "/api/v1/assistance/applications"].contains(path)
+                                 "/calendar", "/calendar/remove", "/api/v1/calendar", "/assistance/new", "/api/v1/assistance/applications", "/assistance/roll"].contains(path)
     }
 
     static func make(_ method: HTTPRequest.Method, _ path: String, place p: MatrixPlace, serial n: Int, noticeDays: Int, csrf: String) -> MatrixRequest {
@@ -151,6 +151,10 @@ struct MatrixRequest {
         // A day that no one sets: removing it is refused as not found (404) once access allows it.
         case (.post, "/assistance/new"): r.form = ["household": p.household, "kind": "dibao", "covered": String(p.member), "income.wages": "1000", "authorised": "1"]
         case (.post, "/assistance/{id}"): r.form = ["action": "approve", "amount": "600"]
+        // The county of the place, a month no one pays: a draft built again each time.
+        case (.post, "/assistance/roll"):
+            r.form = ["regionCode": p.village.ancestors.first { $0.level == .county }?.description ?? "", "month": "2030-01", "step": "build"]
+        case (.get, "/api/v1/assistance/figures"): r.uri += "?regionCode=\(village)&month=2030-01"
         case (.post, "/api/v1/assistance/applications"):
             r.json = #"{"householdId":"\#(p.household)","kind":"dibao","covered":[\#(p.member)],"income":[{"category":"wages","yuan":1000}],"authorised":true}"#
         case (.post, "/api/v1/assistance/applications/{applicationId}/actions"): r.json = #"{"action":"approve","amount":600}"#
