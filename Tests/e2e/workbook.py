@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A county officer's downloads opened the way a spreadsheet program opens them (openpyxl): every export of the
-dashboard, roll-up and roster as XLSX, Chinese headers, region codes and household numbers as text, never a
+dashboard, roll-up, roster and payment roll as XLSX, Chinese headers, region codes and household numbers as text, never a
 number like 4.30481E+11; and the same rows as the CSV twin."""
 import csv
 import io
@@ -19,7 +19,10 @@ token = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
 opener.open(base + "/login", urllib.parse.urlencode({"username": "county", "password": "doudi-demo-2026", "_csrf": token}).encode())
 
 checked = 0
-for path in ["/episodes?status=all", "/rollup?", "/dashboard?table=regions", "/dashboard?table=overdue", "/dashboard?table=leads"]:
+import datetime
+month = datetime.date.today().strftime("%Y-%m")
+roll = f"/assistance/roll?regionCode=430481000000&month={month}"
+for path in ["/episodes?status=all", "/rollup?", "/dashboard?table=regions", "/dashboard?table=overdue", "/dashboard?table=leads", roll]:
     name, query = path.split("?")
     book = opener.open(f"{base}{name}.xlsx?{query}").read()
     assert book[:2] == b"PK", f"{name}.xlsx is not a workbook"
@@ -36,4 +39,8 @@ for path in ["/episodes?status=all", "/rollup?", "/dashboard?table=regions", "/d
             elif isinstance(cell, str) and re.fullmatch(r"\d{12}", cell):
                 checked += 1
 assert checked > 0, "no region code was seen as text"
+# The bank's file: whole account numbers, as text (a spreadsheet would round a 19-digit number).
+book = openpyxl.load_workbook(io.BytesIO(opener.open(f"{base}/assistance/roll.xlsx?regionCode=430481000000&month={month}").read())).active
+rows = list(book.iter_rows(values_only=True))
+assert rows[0][-1] == "银行账号" and all(isinstance(r[-1], str) and r[-1].isdigit() and len(r[-1]) >= 12 for r in rows[1:]), rows[:3]
 print(f"workbooks ok: {checked} region codes read as text")
