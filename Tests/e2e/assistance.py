@@ -4,51 +4,12 @@ from a household's page; the township officer accepts it, records the home visit
 village posts the notice; the county officer approves an application of the demo that waits for approval and
 reads its timeline. Fails on any step or on a horizontal scroll bar."""
 import sys
-from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from phone import Phone
 
-base = sys.argv[1]
-o = webdriver.ChromeOptions()
-for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]:
-    o.add_argument(a)
-o.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}})
-o.binary_location = "/usr/bin/chromium"
-d = webdriver.Chrome(service=webdriver.ChromeService("/usr/bin/chromedriver"), options=o)
-wait = WebDriverWait(d, 30)
-step = "start"
-
-
-def narrow(page):
-    global step
-    step = page
-    w = d.execute_script("return document.documentElement.scrollWidth")
-    assert w <= 390, f"{page}: {w} px wide"
-
-
-def main_text():
-    return d.find_element(By.TAG_NAME, "main").text
-
-
-def shows(text):
-    """Waits until the page shows `text`; a page still being replaced counts as not yet."""
-    def check(drv):
-        try:
-            return text in drv.find_element(By.TAG_NAME, "main").text
-        except WebDriverException:
-            return False
-    wait.until(check)
-
-
-def login(user):
-    d.delete_all_cookies()
-    d.get(base + "/login")
-    d.find_element(By.NAME, "username").send_keys(user)
-    d.find_element(By.NAME, "password").send_keys("doudi-demo-2026")
-    d.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-    wait.until(EC.url_changes(base + "/login"))
+p = Phone(sys.argv[1])
+d, wait, base, narrow, shows, login, main_text = p.d, p.wait, p.base, p.narrow, p.shows, p.login, p.main_text
 
 
 def submit(action):
@@ -114,8 +75,7 @@ try:
     narrow("approved")
     print("assistance ok")
 except Exception as e:
-    first = (str(e).strip().splitlines() or [""])[0]
-    print(f"assistance failed after {step!r} at {d.current_url}: {type(e).__name__}: {first}")
+    p.failed("assistance", e)
     sys.exit(1)
 finally:
     d.quit()

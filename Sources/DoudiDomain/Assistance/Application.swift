@@ -155,7 +155,7 @@ public struct ApplicationState: Sendable, Hashable {
         case (.publicNotice, .startNotice(let from, let to)):
             guard noticeFrom == nil else { return .failure(FieldProblem("notice", Message("公示已张贴", "the notice is already posted"))) }
             guard from >= (acceptedOn ?? submittedOn), from <= today.adding(days: 30) else {
-                return .failure(FieldProblem("from", Message("公示开始日期不在办理期间内", "the first day of the notice is outside the procedure")))
+                return .failure(FieldProblem("from", Message.noticeStartOutside))
             }
             guard to.daysSinceEpoch - from.daysSinceEpoch >= limits.notice else {
                 return .failure(FieldProblem("to", Message("公示期不少于\(limits.notice)天", "the notice lasts at least \(limits.notice) days")))
@@ -177,7 +177,7 @@ public struct ApplicationState: Sendable, Hashable {
                 return .failure(FieldProblem("notice", Message("公示期未满，不能结束", "the notice is not over yet")))
             }
             guard unresolvedObjections == 0 else {
-                return .failure(FieldProblem("notice", Message("还有\(unresolvedObjections)条异议未处理", "\(unresolvedObjections) objection(s) not settled yet")))
+                return .failure(FieldProblem("notice", Message.objectionsOpen(unresolvedObjections)))
             }
             return move(to: .approval)
         case (.approval, .approve(let amount)):
@@ -195,7 +195,7 @@ public struct ApplicationState: Sendable, Hashable {
     }
 
     var notNow: FieldProblem {
-        FieldProblem("step", Message("当前环节（\(step.chinese)）不能办理此事项", "this cannot be done at the current step (\(step.english.lowercased()))"))
+        FieldProblem("step", Message.notAtStep(step.chinese, step.english.lowercased()))
     }
 }
 

@@ -151,7 +151,7 @@ public struct ProcedureState: Sendable, Hashable {
                     return .failure(FieldProblem("notice", Message("公示期（\(from)至\(to)）未满，不能结束", "the notice (\(from) to \(to)) is not over yet")))
                 }
                 guard unresolvedObjections == 0 else {
-                    return .failure(FieldProblem("notice", Message("还有\(unresolvedObjections)条异议未处理", "\(unresolvedObjections) objection(s) not settled yet")))
+                    return .failure(FieldProblem("notice", Message.objectionsOpen(unresolvedObjections)))
                 }
             }
             let steps = kind.steps
@@ -170,7 +170,7 @@ public struct ProcedureState: Sendable, Hashable {
                 return .failure(FieldProblem("notice", Message("公示只在村级进行一次", "the notice is posted once, in the village only")))
             }
             guard from >= startedOn, from <= today.adding(days: 30) else {
-                return .failure(FieldProblem("from", Message("公示开始日期不在办理期间内", "the first day of the notice is outside the procedure")))
+                return .failure(FieldProblem("from", Message.noticeStartOutside))
             }
             guard to.daysSinceEpoch - from.daysSinceEpoch >= noticeDays else {
                 return .failure(FieldProblem("to", Message("公示期不少于\(noticeDays)天", "the notice lasts at least \(noticeDays) days")))
@@ -193,7 +193,7 @@ public struct ProcedureState: Sendable, Hashable {
     }
 
     var notNow: FieldProblem {
-        FieldProblem("step", Message("当前环节（\(step.chinese)）不能办理此事项", "this cannot be done at the current step (\(step.rawValue))"))
+        FieldProblem("step", Message.notAtStep(step.chinese, step.english.lowercased()))
     }
 }
 

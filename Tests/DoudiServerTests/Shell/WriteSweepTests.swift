@@ -94,6 +94,10 @@ struct WriteSweepTests {
             }
             let line = try await services.policy.policy(region: monitored.regionCode, year: Clock.system.today().year).int(.monitoringLine) ?? 10_000
             let village = try await client.token("village"), hotline = try await client.token("hotline"), admin = try await client.token("admin")
+            let township = try await client.token("township")
+            let application = try await services.applications.apply(
+                ApplicationInput(householdID: household, kind: .dibao, covered: [member], income: IncomeStatement([]), authorised: true),
+                by: Actor(userID: 0, username: "sweep", role: .townshipOfficer, region: RegionCode("430481001000")!), today: Clock.system.today(), draw: 99)
             func person(_ n: Int) -> String { validID("43048119910101" + String(n)).text }
             let criteria = { (months: Int) in
                 #"{"monthlyIncome":[\#(Array(repeating: String(line + 500), count: months).joined(separator: ","))],"food":true,"clothing":true,"education":true,"medical":true,"housing":true,"drinkingWater":true,"rigidExpensesResolved":true,"risksRemoved":true,"noNewRisk":true}"#
@@ -115,6 +119,14 @@ struct WriteSweepTests {
                                 #"{"date":"2999-01-01","findings":"","hardship":false}"#),
                 "actOnEpisode": (.post, "/episodes/\(identifying.id)/actions", cadres[0], #"{"action":"complete","note":"已签"}"#, #"{"action":"fly"}"#),
                 "proposeClearing": (.post, "/episodes/\(monitored.id)/clearing", cadres[1], criteria(6), criteria(2)),
+                "setCalendarDay": (.put, "/calendar", admin, #"{"region":"430481000000","date":"2026-12-07","kind":"holiday","title":"县庆"}"#,
+                                   #"{"region":"430481000000","date":"2026-13-01","kind":"holiday","title":"县庆"}"#),
+                // After setCalendarDay (the document's order): the county's own day is there to remove.
+                "removeCalendarDay": (.delete, "/calendar?region=430481000000&date=2026-12-07", admin, "", "/calendar?region=430481000000&date=2030-01-01"),
+                "createApplication": (.post, "/assistance/applications", village,
+                                      #"{"householdId":"\#(household)","kind":"dibao","covered":[\#(member)],"income":[{"category":"wages","yuan":3600}],"authorised":true}"#,
+                                      #"{"householdId":"\#(household)","kind":"dibao","covered":[\#(member)],"income":[],"authorised":false}"#),
+                "actOnApplication": (.post, "/assistance/applications/\(application)/actions", township, #"{"action":"accept"}"#, #"{"action":"fly"}"#),
                 "setPolicy": (.put, "/policy", admin, #"{"region":"430481000000","year":2026,"key":"verificationDays","value":"6"}"#,
                               #"{"region":"430481000000","year":2026,"key":"noticeDays","value":"2"}"#),
             ]
