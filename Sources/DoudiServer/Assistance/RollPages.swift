@@ -57,7 +57,16 @@ struct RollPages: Sendable {
     }
 
     func change(_ w: Web, _ form: Form) async throws -> Response {
+        let t = w.t
         let (county, month) = place(w, form)
+        // Approving fixes the roll for the bank, and a payment recorded is not taken back: a second page asks again.
+        if !Web.confirmed(form), let question = ["approve": "confirmApproveRoll", "paid": "confirmRollPaid"][form["step"] ?? ""] {
+            let roll = try await rolls.roll(county: county, month: month, by: w.actor)
+            return try w.confirm(form, action: "/assistance/roll", back: "/assistance/roll?regionCode=\(county)&month=\(month)", title: t.t("paymentRoll"),
+                                 question: t.t(question), summary: [(t.t("month"), month.description), (t.t("sumAmount"), "\(roll?.total ?? 0) \(t.t("yuan"))"),
+                                                                    (t.t("householdsCovered"), String(roll?.lines.count ?? 0))],
+                                 button: t.t("confirmRecord"))
+        }
         do {
             switch form["step"] {
             case "build": try await rolls.build(county: county, month: month, by: w.actor)

@@ -89,4 +89,24 @@ struct ApplicationHTTPTests {
             #expect(list.contains(path) && list.contains("不予批准"))
         }
     }
+
+    @Test(arguments: Backend.available) func theCountysRollIsApprovedAfterASecondPageAndThenExported(_ backend: Backend) async throws {
+        try await withServer(backend, households: 10) { client, _ in
+            let b = Browser(client)
+            _ = try await b.login("county")
+            let page = String(buffer: try await b.request(.get, "/assistance/roll?regionCode=430481000000&month=2026-11").body)
+            let csrf = try #require(Browser.field("_csrf", in: page))
+            let form = ["_csrf": csrf, "regionCode": "430481000000", "month": "2026-11"]
+            #expect(try await b.request(.get, "/assistance/roll.xlsx?regionCode=430481000000&month=2026-11").status == .unprocessableContent)
+            #expect(try await b.request(.post, "/assistance/roll", form: form.merging(["step": "build"]) { a, _ in a }).status == .seeOther)
+            let ask = try await b.request(.post, "/assistance/roll", form: form.merging(["step": "approve"]) { a, _ in a })
+            #expect(ask.status == .ok && String(buffer: ask.body).contains("确定审核通过"))
+            #expect(try await b.request(.get, "/assistance/roll.xlsx?regionCode=430481000000&month=2026-11").status == .unprocessableContent)
+            #expect(try await b.request(.post, "/assistance/roll", form: form.merging(["step": "approve", "confirmed": "1"]) { a, _ in a }).status == .seeOther)
+            let file = try await b.request(.get, "/assistance/roll.xlsx?regionCode=430481000000&month=2026-11")
+            #expect(file.status == .ok && Array(file.body.readableBytesView.prefix(2)) == Array("PK".utf8))
+            // Approved: not built again.
+            #expect(try await b.request(.post, "/assistance/roll", form: form.merging(["step": "build"]) { a, _ in a }).status == .unprocessableContent)
+        }
+    }
 }
