@@ -1,6 +1,7 @@
 import DoudiDomain
 import Foundation
 import SQLKit
+import Synchronization
 
 /// Policy parameters per region and year (PolicyKey), inherited down the region tree (Policy.resolve).
 public struct PolicyStore: Sendable {
@@ -112,10 +113,21 @@ extension PolicyStore.Row {
 }
 
 /// All policy settings and calendar days in memory: the policy of any region and year without another query.
-struct PolicyBook: Sendable {
+final class PolicyBook: Sendable {
     let settings: [PolicySetting]
     let calendarEntries: [CalendarEntry]
+    /// A list asks for the same few villages' calendars once per row: each is resolved once.
+    private let calendars = Mutex<[RegionCode: WorkingDayCalendar]>([:])
+
+    init(settings: [PolicySetting], calendarEntries: [CalendarEntry]) { self.settings = settings; self.calendarEntries = calendarEntries }
+
     func policy(region: RegionCode, year: Int) -> Policy {
-        Policy.resolve(region: region, year: year, settings: settings, calendar: WorkingDayCalendar.resolve(region: region, entries: calendarEntries))
+        let calendar = calendars.withLock { cache in
+            if let c = cache[region] { return c }
+            let c = WorkingDayCalendar.resolve(region: region, entries: calendarEntries)
+            cache[region] = c
+            return c
+        }
+        return Policy.resolve(region: region, year: year, settings: settings, calendar: calendar)
     }
 }
