@@ -87,10 +87,7 @@ public struct PolicyStore: Sendable {
             throw StoreError.invalid([FieldProblem(key.rawValue, Message("全国的设置不能删除，只能修改", "a country-wide setting can be changed, not removed"))])
         }
         try await db.transaction { tx in
-            let known = try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(region.value))").first() != nil
-            guard region.isCountry || known else {
-                throw StoreError.invalid([FieldProblem("region", .regionNotInTable(region))])
-            }
+            try await CalendarStore.requireKnown(tx, region)
             let old = try await tx.sql.raw("SELECT region, year, key, value FROM policy_settings WHERE region = \(bind: Int64(region.value)) AND year = \(bind: year) AND key = \(bind: key.rawValue)").first(decoding: Row.self)
             try await tx.sql.raw("DELETE FROM policy_settings WHERE region = \(bind: Int64(region.value)) AND year = \(bind: year) AND key = \(bind: key.rawValue)").run()
             if !v.isEmpty {
