@@ -46,6 +46,8 @@ public enum Permission: Sendable, Hashable {
     case handleApplications
     /// Keeping the county's list of cadres' and civil-affairs workers' close relatives (备案近亲属).
     case keepStaffRelatives
+    /// Loading the other departments' answers for the economic-status checks (家庭经济状况核对): the county.
+    case loadChecks
 }
 
 extension Role {
@@ -72,6 +74,8 @@ extension Role {
             [.villageCadre, .townshipOfficer, .countyOfficer].contains(self)
         case .keepStaffRelatives:
             self == .countyOfficer || self == .admin
+        case .loadChecks:
+            self == .countyOfficer
         }
     }
 }

@@ -34,6 +34,9 @@ public enum PolicyKey: String, CodeNamed {
     case spotCheckPercent
     /// 1 where the county has delegated the approval of benefits to the townships, 0 where it approves.
     case approvalDelegated
+    /// The asset checklist of the economic-status checks (R-DB-1): deposits per covered person (yuan) and how
+    /// many vehicles, houses and registered businesses a household may have.
+    case depositLimit, vehicleLimit, housingLimit, businessLimit
 
     public var chinese: String {
         switch self {
@@ -53,6 +56,10 @@ public enum PolicyKey: String, CodeNamed {
         case .contactPhone: "群众咨询电话"
         case .spotCheckPercent: "县级入户抽查比例（%）"
         case .approvalDelegated: "低保审批委托乡镇（1是，0否）"
+        case .depositLimit: "核对：人均存款限额（元）"
+        case .vehicleLimit: "核对：允许的机动车辆数"
+        case .housingLimit: "核对：允许的房产套数"
+        case .businessLimit: "核对：允许的工商登记数"
         }
     }
 
@@ -74,6 +81,10 @@ public enum PolicyKey: String, CodeNamed {
         case .contactPhone: "Telephone for residents' questions"
         case .spotCheckPercent: "County spot checks of applications (%)"
         case .approvalDelegated: "Approval delegated to townships (1 yes, 0 no)"
+        case .depositLimit: "Checks: deposits per person, at most (yuan)"
+        case .vehicleLimit: "Checks: motor vehicles allowed"
+        case .housingLimit: "Checks: houses allowed"
+        case .businessLimit: "Checks: registered businesses allowed"
         }
     }
 
@@ -112,6 +123,8 @@ public enum PolicyKey: String, CodeNamed {
         case .clearingIncomeMonths: 1...36
         case .spotCheckPercent: 30...100  // R-DB-5: at least 30 %
         case .approvalDelegated: 0...1
+        case .depositLimit: 0...10_000_000
+        case .vehicleLimit, .housingLimit, .businessLimit: 0...10
         default: 1...120
         }
         guard range.contains(n) else {
@@ -174,6 +187,12 @@ public struct Policy: Sendable, Hashable {
 
     /// A time limit of `key`'s days, counted as the region counts them.
     public func limit(_ key: PolicyKey) throws(PolicyMissing) -> TimeLimit { TimeLimit(days: try required(key), count: deadlineCount) }
+
+    /// The asset limits of the economic-status checks; the shipped country-level values where none is set.
+    public var checkLimits: CheckLimits {
+        CheckLimits(depositsPerPerson: int(.depositLimit) ?? 12_000, vehicles: int(.vehicleLimit) ?? 0, housing: int(.housingLimit) ?? 1,
+                    business: int(.businessLimit) ?? 0)
+    }
 
     public var verification: VerificationDeadline {
         VerificationDeadline(limit: TimeLimit(days: int(.verificationDays) ?? 7, count: deadlineCount), calendar: calendar)

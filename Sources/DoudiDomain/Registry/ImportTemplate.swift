@@ -38,12 +38,18 @@ public enum ImportTemplate {
 
     /// Chinese column name → code name, for both files (户编号 is in both, with the same meaning).
     public static let aliases: [String: String] = {
-        var out: [String: String] = [:]
-        for c in households + members { out[c.chinese] = c.code }
-        out["村（社区）代码"] = "region_code"; out["身份证号"] = "resident_id"; out["公民身份号码"] = "resident_id"
+        var out = aliases(of: households + members)
+        out["村（社区）代码"] = "region_code"
         out["手机号码"] = "phone"; out["户主关系"] = "relation"; out["是否低保户"] = "dibao"
         return out
     }()
+
+    /// A file's Chinese column names (and the usual other names of a resident ID) → code names.
+    public static func aliases(of columns: [Column]) -> [String: String] {
+        var out: [String: String] = ["身份证号": "resident_id", "公民身份号码": "resident_id"]
+        for c in columns { out[c.chinese] = c.code }
+        return out
+    }
 
     /// The Chinese word for a code name column, for messages that name a column.
     public static func chinese(_ code: String) -> String? { (households + members).first { $0.code == code }?.chinese }

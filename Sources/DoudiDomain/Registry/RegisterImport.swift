@@ -43,9 +43,12 @@ public enum RegisterImport {
 
     /// Reads a file's header or reports why it cannot be used; no row is checked when a header is wrong.
     /// The file may be UTF-8 or GB18030/GBK, detected unless `encoding` says which.
-    public static func table(_ bytes: [UInt8], file: String, required: [String], encoding: TextEncoding? = nil) throws(Message) -> CSVTable {
+    /// `columns`: another file's template (the register's two files where not given).
+    public static func table(_ bytes: [UInt8], file: String, required: [String], encoding: TextEncoding? = nil,
+                             columns: [ImportTemplate.Column]? = nil) throws(Message) -> CSVTable {
+        let aliases = columns.map { ImportTemplate.aliases(of: $0) } ?? ImportTemplate.aliases
         do {
-            let t = try CSVTable(bytes: TextEncoding.decode(bytes, as: encoding).bytes).renaming(ImportTemplate.aliases)
+            let t = try CSVTable(bytes: TextEncoding.decode(bytes, as: encoding).bytes).renaming(aliases)
             try t.requireColumns(required)
             return t
         } catch {
@@ -54,7 +57,7 @@ public enum RegisterImport {
             case .notUTF8(let line): throw Message("\(file)：第\(line)行无法识别，文件应为UTF-8或GB18030/GBK编码", "\(file): line \(line) is not text; the file must be UTF-8 or GB18030/GBK")
             case .duplicateColumn(let c): throw Message("\(file)：列“\(c)”出现两次", "\(file): column “\(c)” appears twice")
             case .missingColumns(let m):
-                let zh = m.map { c in ImportTemplate.chinese(c).map { "\($0)（\(c)）" } ?? c }
+                let zh = m.map { c in (columns?.first { $0.code == c }?.chinese ?? ImportTemplate.chinese(c)).map { "\($0)（\(c)）" } ?? c }
                 throw Message("\(file)：缺少列 \(zh.joined(separator: "、"))", "\(file): missing column(s) \(m.joined(separator: ", "))")
             }
         }

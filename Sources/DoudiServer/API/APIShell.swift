@@ -19,6 +19,7 @@ struct APIHandlers: APIProtocol {
     let policy: PolicyAPI
     let calendar: CalendarAPI
     let applications: ApplicationAPI
+    let checks: CheckAPI
     let reports: ReportAPI
 
     init(services s: Services, limits: PublicLimits) {
@@ -31,6 +32,7 @@ struct APIHandlers: APIProtocol {
         policy = PolicyAPI(policy: s.policy, clock: s.clock)
         calendar = CalendarAPI(calendar: s.calendar, clock: s.clock)
         applications = ApplicationAPI(applications: s.applications, clock: s.clock)
+        checks = CheckAPI(checks: EconomicCheckStore(s.db))
         reports = ReportAPI(reports: s.reports, clock: s.clock)
     }
 }

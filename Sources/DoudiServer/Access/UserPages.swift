@@ -120,16 +120,8 @@ struct UserPages: Sendable {
         if l.sessions > 0 { actions.append(["change": "endSessions", "label": t.t("do_endSessions")]) }
         if l.lockedUntil != nil { actions.append(["change": "unlock", "label": t.t("do_unlock")]) }
         if a.id != w.actor.userID { actions.append(a.active ? ["change": "disable", "label": t.t("do_disable")] : ["change": "enable", "label": t.t("do_enable")]) }
-        let state = !a.active ? t.t("state_disabled") : l.lockedUntil.map { "\(t.t("state_locked")) \(Self.time.string(from: Date(timeIntervalSince1970: Double($0) / 1000)))" } ?? t.t("state_active")
+        let state = !a.active ? t.t("state_disabled") : l.lockedUntil.map { "\(t.t("state_locked")) \(beijingTime($0))" } ?? t.t("state_active")
         return ["id": a.id, "username": a.username, "role": t.code == "en" ? a.role.english : a.role.chinese, "region": place.isEmpty ? a.region.description : place,
                 "state": state, "sessions": l.sessions, "actions": actions, "csrf": w.csrf]
-    }
-
-    /// Beijing time, as a cadre reads a lock's end.
-    static var time: ISO8601DateFormatter {
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
-        return f
     }
 }

@@ -27,6 +27,8 @@ extension ApplicationPages {
                   "noticeFrom": s.noticeFrom?.description as Any, "noticeTo": s.noticeTo?.description as Any,
                   "objections": (s.unresolvedObjections > 0 ? s.unresolvedObjections : nil) as Any,
                   "refused": a.status == .refused, "reasons": a.reasons as Any, "decided": a.decidedOn?.description as Any, "running": running] as [String: Any],
+            "hasChecks": !d.findings.isEmpty, "findings": d.findings.map { ["over": $0.over, "text": w.say($0.message)] as [String: Any] },
+            "checks": d.checks.map { ["source": label($0.source, t), "item": $0.item, "value": $0.value, "unit": w.say($0.source.unit), "asOf": $0.asOf.description] as [String: Any] },
             "message": message as Any, "problems": w.lines(problems), "hasProblems": !problems.isEmpty,
             "at": [s.step.rawValue: mine], "countyVisit": running && s.spotCheck && !s.countyVisited && w.role == .countyOfficer,
             "noticeOpen": mine && s.step == .publicNotice && s.noticeFrom != nil, "noticeOver": s.noticeTo.map { today > $0 } ?? false, "noticeUnposted": mine && s.step == .publicNotice && s.noticeFrom == nil,

@@ -14,7 +14,7 @@ enum AuditText {
                           "assistance.apply", "assistance.accepted", "assistance.homeVisit", "assistance.countyVisit", "assistance.extended",
                           "assistance.proposed", "assistance.refused", "assistance.noticePosted", "assistance.objection", "assistance.objectionUpheld",
                           "assistance.objectionDismissed", "assistance.noticeClosed", "assistance.approved", "staffRelative.add",
-                          "roll.build", "roll.approved", "roll.paid", "roll.export"]
+                          "roll.build", "roll.approved", "roll.paid", "roll.export", "check.load"]
 
     static func action(_ code: String, _ t: Strings.Table) -> String {
         if let words = t.values["act." + code] { return words }
@@ -98,11 +98,8 @@ enum AuditText {
             return ["1", "true", "yes"].contains(v) ? t.t("yes") : ["0", "false", "no"].contains(v) ? t.t("no") : v
         case "purpose": return t.values["purpose." + v] ?? v
         case "lockedUntil", "until":
-            guard let ms = Double(v), ms > 0 else { return "—" }
-            let f = ISO8601DateFormatter()
-            f.timeZone = TimeZone(identifier: "Asia/Shanghai")
-            f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
-            return f.string(from: Date(timeIntervalSince1970: ms / 1000))
+            guard let ms = Int64(v), ms > 0 else { return "—" }
+            return beijingTime(ms)
         default: return v
         }
     }

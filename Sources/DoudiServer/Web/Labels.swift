@@ -21,6 +21,13 @@ func allOptions(_ form: Form, t: Strings.Table) -> [String: Any] {
 func say(_ m: Message, _ t: Strings.Table) -> String { t.say(m) }
 func label<E: CodeNamed>(_ e: E, _ t: Strings.Table) -> String { t.code == "en" ? e.english : e.chinese }
 func label<E: CodeNamed>(_ e: E?, _ t: Strings.Table) -> String { e.map { label($0, t) } ?? "" }
+/// Milliseconds since 1970 in Beijing time, as a cadre reads when something happened: 2020-03-02 09:30:00.
+func beijingTime(_ millis: Int64) -> String {
+    let f = ISO8601DateFormatter()
+    f.timeZone = TimeZone(identifier: "Asia/Shanghai")
+    f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
+    return f.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+}
 func kindsText(_ kinds: [RiskKind], _ t: Strings.Table) -> String { kinds.map { label($0, t) }.joined(separator: "、") }
 
 extension Optional {

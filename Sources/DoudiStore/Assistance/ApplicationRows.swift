@@ -88,4 +88,7 @@ public struct ApplicationEvent: Sendable, Hashable, Decodable {
 public struct ApplicationDetail: Sendable, Hashable {
     public var summary: ApplicationSummary
     public var events: [ApplicationEvent]
+    /// The departments' answers about the covered members (家庭经济状况核对), and each source against its limit.
+    public var checks: [CheckAnswer]
+    public var findings: [CheckFinding]
 }

@@ -114,7 +114,10 @@ public struct ApplicationStore: Sendable {
             let events = try await sql.raw("""
                 SELECT on_day, step, action, note, actor FROM assistance_events WHERE application_id = \(bind: id) ORDER BY id
                 """).all(decoding: ApplicationEvent.self)
-            return ApplicationDetail(summary: a, events: events)
+            let checks = try await EconomicCheckStore.answers(sql, application: id)
+            let limits = try await PolicyStore.policy(sql, region: a.region, year: a.state.submittedOn.year).checkLimits
+            return ApplicationDetail(summary: a, events: events, checks: checks,
+                                     findings: EconomicCheck.findings(checks, persons: a.covered.count, declared: a.income, limits: limits))
         }
     }
 

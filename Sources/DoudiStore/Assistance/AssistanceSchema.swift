@@ -59,3 +59,23 @@ extension AssistanceSchema {
         ]
     }
 }
+
+extension AssistanceSchema {
+    /// Version 17: 家庭经济状况核对 — each file the county loaded, and the answers kept from it (those about
+    /// people whose applications were being checked).
+    static func v17(_ id: String) -> [String] {
+        [
+            """
+            CREATE TABLE check_batches (
+              id \(id), county BIGINT NOT NULL, file TEXT NOT NULL, rows_read INTEGER NOT NULL, kept INTEGER NOT NULL,
+              applications INTEGER NOT NULL, loaded_by TEXT NOT NULL, loaded_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE check_answers (
+              id \(id), batch_id BIGINT NOT NULL REFERENCES check_batches (id), application_id BIGINT NOT NULL REFERENCES assistance_applications (id),
+              member_id BIGINT NOT NULL, region BIGINT NOT NULL, source TEXT NOT NULL, item TEXT NOT NULL, value BIGINT NOT NULL, as_of TEXT NOT NULL)
+            """,
+            "CREATE INDEX check_answers_application ON check_answers (application_id)",
+        ]
+    }
+}

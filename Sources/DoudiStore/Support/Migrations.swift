@@ -60,6 +60,10 @@ extension Database {
             Migration(version: 16, name: "benefits in force and the monthly payment roll; the bank account of an application") { tx in
                 try await tx.run(AssistanceSchema.v16(id))
             },
+            Migration(version: 17, name: "economic-status checks: the departments' answers about applicants, and the asset limits") { tx in
+                try await tx.run(AssistanceSchema.v17(id))
+                try await PolicyStore.seed(tx, [(2020, .depositLimit, "12000"), (2020, .vehicleLimit, "0"), (2020, .housingLimit, "1"), (2020, .businessLimit, "0")])
+            },
         ]
     }
 
