@@ -38,11 +38,13 @@ extension TestClientProtocol {
         }
     }
 
-    func api(_ method: HTTPRequest.Method, _ uri: String, token: String?, json: String? = nil) async throws -> TestResponse {
+    /// `csv`: a file sent as the body (text/csv) instead of JSON.
+    func api(_ method: HTTPRequest.Method, _ uri: String, token: String?, json: String? = nil, csv: String? = nil) async throws -> TestResponse {
         var h: HTTPFields = [:]
         if let token { h[.authorization] = "Bearer \(token)" }
         if json != nil { h[.contentType] = "application/json" }
-        return try await execute(uri: uri, method: method, headers: h, body: json.map { ByteBuffer(string: $0) })
+        if csv != nil { h[.contentType] = "text/csv" }
+        return try await execute(uri: uri, method: method, headers: h, body: (json ?? csv).map { ByteBuffer(string: $0) })
     }
 }
 

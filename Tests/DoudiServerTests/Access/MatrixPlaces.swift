@@ -107,6 +107,7 @@ struct MatrixRequest {
     var uri: String
     var form: [String: String]?
     var json: String?
+    var csv: String?
     var multipart: Bool = false
 
     /// Routes whose answer does not depend on a place: the rest are asked inside and outside.
@@ -169,7 +170,8 @@ struct MatrixRequest {
         case (.post, "/login"): r.form = ["username": "nobody", "password": "wrong-password"]
         case (.post, "/report/status"): r.form = ["code": "ZZZZZZZZ", "mobile": "13800000000"]
         case (.post, "/report"): r.form = ["name": "某", "residentId": person, "mobile": "13800000000", "regionCode": village, "riskKinds": "illness"]
-        case (.post, "/import"): r.multipart = true
+        case (.post, "/import"), (.post, "/assistance/checks"): r.multipart = true
+        case (.post, "/api/v1/assistance/checks"): r.csv = "身份证号码,核对类别,数值,核对日期\n"
         case (.post, "/api/v1/auth/token"): r.json = #"{"username":"nobody","password":"wrong-password"}"#
         case (.post, "/api/v1/households"):
             r.json = #"{"householdId":"AMN-\#(n)","regionCode":"\#(village)","members":[{"residentId":"\#(person)","relation":"head","laborAbility":"full","name":"新户\#(n)"}]}"#
@@ -196,7 +198,7 @@ struct MatrixRequest {
 
     func send(_ caller: MatrixCaller) async throws -> TestResponse {
         if uri.hasPrefix("/api/") {
-            return try await caller.browser.client.api(method, uri, token: caller.token, json: json)
+            return try await caller.browser.client.api(method, uri, token: caller.token, json: json, csv: csv)
         }
         if multipart { return try await caller.browser.request(method, uri, multipart: [("_csrf", nil, caller.csrf)]) }
         return try await caller.browser.request(method, uri, form: form)
