@@ -14,7 +14,7 @@ struct Doudi: AsyncParsableCommand {
         commandName: "doudi",
         abstract: "兜底 Doudi: the register, early warning and assistance of a county's safety net.",
         subcommands: [Serve.self, Migrate.self, Import.self, UserCommand.self, RegionsCommand.self, Screen.self, Generate.self,
-                      BackupCommand.self, RestoreCommand.self, AuditCommand.self, KeysCommand.self, CalendarCommand.self])
+                      BackupCommand.self, RestoreCommand.self, AuditCommand.self, KeysCommand.self, CalendarCommand.self, ChecksCommand.self])
 }
 
 /// `--database` on every command; `DOUDI_DATABASE` when not given; `doudi.sqlite` in the working directory by default.

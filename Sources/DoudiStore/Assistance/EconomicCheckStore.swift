@@ -40,7 +40,7 @@ public struct EconomicCheckStore: Sendable {
             let (text, encoding) = try RegisterImporter.text(bytes, file: name, encoding: nil)
             table = try RegisterImport.table(text, file: name, required: CheckFile.required, encoding: encoding, columns: CheckFile.columns)
         } catch { throw StoreError.invalid([FieldProblem("file", error)]) }
-        let targets = try await self.targets(actor)
+        let targets = Dictionary(grouping: try await self.targets(actor), by: \.0.key).mapValues { $0.map(\.1) }
         let reading = CheckFile.read(table, today: today) { targets[$0] != nil }
         let kept = reading.matched.flatMap { row in (targets[row.person] ?? []).map { (row, $0) } }
         var report = Report(file: name, rows: reading.rows, kept: kept.count, applications: Set(kept.map(\.1.application)).count,
@@ -72,8 +72,15 @@ public struct EconomicCheckStore: Sendable {
         return report
     }
 
-    /// The covered members of the applications still running in the caller's subtree, by `ResidentID.key`.
-    func targets(_ actor: Actor) async throws -> [UInt64: [Target]] {
+    /// Whom a department is asked about: the covered members of the applications being checked in the caller's
+    /// subtree (the list the county sends; also what `doudi checks sample` writes its made-up answers for).
+    public func applicants(by actor: Actor) async throws -> [ResidentID] {
+        guard actor.role.may(.loadChecks) else { throw StoreError.forbidden }
+        return try await targets(actor).map(\.0)
+    }
+
+    /// The covered members of the applications still running in the caller's subtree.
+    func targets(_ actor: Actor) async throws -> [(ResidentID, Target)] {
         struct Row: Decodable { var application: Int64; var covered: String; var member: Int64; var region: Int64; var resident_sealed: String }
         let rows = try await db.read { sql in
             try await sql.raw("""
@@ -83,12 +90,9 @@ public struct EconomicCheckStore: Sendable {
                 """).all(decoding: Row.self)
         }
         let sealer = try db.fields.dedicatedSealer()
-        var out: [UInt64: [Target]] = [:]
-        for r in rows where r.covered.split(separator: ",").contains(Substring(String(r.member))) {
-            guard let id = try? ResidentID(try sealer.open(r.resident_sealed)) else { continue }
-            out[id.key, default: []].append(Target(application: r.application, member: r.member, region: r.region))
+        return rows.filter { $0.covered.split(separator: ",").contains(Substring(String($0.member))) }.compactMap { r in
+            (try? ResidentID(try sealer.open(r.resident_sealed))).map { ($0, Target(application: r.application, member: r.member, region: r.region)) }
         }
-        return out
     }
 
     /// A file loaded, as the checks page lists it.
