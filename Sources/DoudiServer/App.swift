@@ -141,6 +141,7 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     ApplicationPages(web: web, applications: s.applications, households: s.households, regions: s.regions).register(on: router)
     RollPages(web: web, rolls: PaymentRollStore(s.db), db: s.db, regions: s.regions).register(on: router)
     CheckPages(web: web, checks: EconomicCheckStore(s.db)).register(on: router)
+    FiguresPages(web: web, db: s.db, regions: s.regions).register(on: router)
     ReportPages(web: web, reports: s.reports, regions: s.regions, audit: s.audit).register(on: router)
 }
 

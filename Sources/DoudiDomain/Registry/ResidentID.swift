@@ -83,6 +83,27 @@ public struct ResidentID: Hashable, Comparable, Sendable, CustomStringConvertibl
         self.key = v * 11 + (bytes[17] == UInt8(ascii: "X") ? 10 : UInt64(bytes[17] - 48))
     }
 
+    /// The key of an 18-character ID that `init(bytes:)` takes as it is (check character, a real birth date not
+    /// after `today`), read where it lies with no copy; nil for anything else, which `init` then explains.
+    @inline(__always)
+    public static func plainKey(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, today: CivilDate) -> UInt64? {
+        guard r.count == 18 else { return nil }
+        let s = r.lowerBound
+        var v: UInt64 = 0, sum = 0
+        for i in 0..<17 {
+            let d = b[s + i] &- 48
+            guard d <= 9 else { return nil }
+            v = v * 10 + UInt64(d)
+            sum += weights[i] * Int(d)
+        }
+        var last = b[s + 17]
+        if last == UInt8(ascii: "x") { last = UInt8(ascii: "X") }
+        guard last == checkMap[sum % 11] else { return nil }
+        func num(_ from: Int, _ count: Int) -> Int { (0..<count).reduce(0) { $0 * 10 + Int(b[s + from + $1] - 48) } }
+        guard let birth = CivilDate(year: num(6, 4), month: num(10, 2), day: num(12, 2)), birth <= today else { return nil }
+        return v * 11 + (last == UInt8(ascii: "X") ? 10 : UInt64(last - 48))
+    }
+
     public static func == (a: ResidentID, b: ResidentID) -> Bool { a.key == b.key }
     public func hash(into h: inout Hasher) { h.combine(key) }
 

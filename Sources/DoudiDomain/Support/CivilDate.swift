@@ -26,6 +26,19 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.init(year: parts[0], month: parts[1], day: parts[2])
     }
 
+    /// Exactly `YYYY-MM-DD` at `r` of a buffer, read where it lies.
+    @inline(__always)
+    public static func plain(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> CivilDate? {
+        guard r.count == 10, b[r.lowerBound + 4] == 45, b[r.lowerBound + 7] == 45 else { return nil }
+        var y = 0, m = 0, d = 0
+        for i in 0..<10 where i != 4 && i != 7 {
+            let x = b[r.lowerBound + i] &- 48
+            guard x <= 9 else { return nil }
+            if i < 4 { y = y * 10 + Int(x) } else if i < 7 { m = m * 10 + Int(x) } else { d = d * 10 + Int(x) }
+        }
+        return CivilDate(year: y, month: m, day: d)
+    }
+
     public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {

@@ -38,7 +38,7 @@ struct ApplicationPages: Sendable {
         let names = try await regions.villageLabels(items.map(\.region))
         let today = clock.today()
         return try w.page(template: "assistance/applications", title: t.t("applications"), [
-            "statuses": options(ApplicationStatus.self, selected: status?.rawValue, t: t), "canApply": w.role.may(.handleApplications), "canLoadChecks": w.role.may(.loadChecks),
+            "statuses": options(ApplicationStatus.self, selected: status?.rawValue, t: t), "canApply": w.role.may(.handleApplications), "canLoadChecks": w.role.may(.loadChecks), "canReadFigures": FiguresPages.readers.contains(w.role),
             "items": items.prefix(50).map { a in
                 ["id": a.id, "head": a.headName, "household": a.householdID, "region": names[a.region] ?? a.region.description, "kind": label(a.kind, t),
                  "status": label(a.status, t), "step": a.status == .running ? label(a.step, t) : "—", "submitted": a.state.submittedOn.description,

@@ -2,7 +2,7 @@ import DoudiDomain
 import SQLKit
 
 /// The county's and township's figures of a month, from the records (issue 13, item 9): approvals and the
-/// same-month share (当月审批、当月发放), benefits in force by kind.
+/// same-month share (当月审批、当月发放), benefits in force by kind, new and ended cases.
 public struct AssistanceFigures: Sendable, Hashable {
     public var region: RegionCode
     public var month: YearMonth
@@ -13,36 +13,76 @@ public struct AssistanceFigures: Sendable, Hashable {
     public var amounts: [BenefitKind: Int]
     /// Benefits that started in the month.
     public var started: Int
+    /// Benefits whose last month is this one.
+    public var ended: Int
 
-    struct Approval: Decodable { var decided_on: String; var first_paid: String? }
-    struct InForce: Decodable { var kind: String; var households: Int; var persons: Int; var amount: Int; var started: Int }
+    public var totalAmount: Int { amounts.values.reduce(0, +) }
 
-    /// County and township officers (and auditors and administrators, who read), for a region they reach.
+    struct Approval: Decodable { var region: Int64; var decided_on: String; var first_paid: String? }
+    struct InForce: Decodable { var region: Int64; var kind: String; var households: Int; var persons: Int; var amount: Int; var started: Int; var ended: Int }
+
+    /// A region's figures as a whole.
     public static func of(_ db: Database, region: RegionCode, month: YearMonth, by actor: Actor) async throws -> AssistanceFigures {
+        try await breakdown(db, region: region, month: month, by: actor).total
+    }
+
+    /// A region's figures, and the same for each region one level down (the townships of a county, the villages
+    /// of a township) that has any. County and township officers, auditors and administrators, inside their subtree.
+    public static func breakdown(_ db: Database, region: RegionCode, month: YearMonth, by actor: Actor) async throws
+        -> (total: AssistanceFigures, parts: [AssistanceFigures]) {
         guard [.townshipOfficer, .countyOfficer, .auditor, .admin].contains(actor.role), actor.reaches(region) else { throw StoreError.forbidden }
         let r = region.subtreeRange
         let within: SQLQueryString = "BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))"
-        return try await db.read { sql in
+        let m = month.description
+        let (approvals, inForce) = try await db.read { sql in
             // The first month each approved application's benefit was on a roll recorded as paid.
             let approvals = try await sql.raw("""
-                SELECT a.decided_on, (SELECT MIN(p.month) FROM payment_lines l JOIN payment_rolls p ON p.id = l.roll_id JOIN benefits b ON b.id = l.benefit_id
-                                      WHERE b.application_id = a.id AND p.status = 'paid') AS first_paid
+                SELECT a.region, a.decided_on, (SELECT MIN(p.month) FROM payment_lines l JOIN payment_rolls p ON p.id = l.roll_id JOIN benefits b ON b.id = l.benefit_id
+                                                WHERE b.application_id = a.id AND p.status = 'paid') AS first_paid
                 FROM assistance_applications a
                 WHERE a.status = 'approved' AND a.region \(within) AND a.decided_on BETWEEN \(bind: month.firstDay.description) AND \(bind: month.lastDay.description)
-                """).all(decoding: Approval.self).compactMap { a in
-                CivilDate(a.decided_on).map { SameMonthShare.Approval(approvedOn: $0, firstPaid: a.first_paid.flatMap { YearMonth($0) }) }
-            }
+                """).all(decoding: Approval.self)
             let inForce = try await sql.raw("""
-                SELECT kind, COUNT(DISTINCT household_id) AS households, CAST(COALESCE(SUM(persons), 0) AS BIGINT) AS persons, CAST(COALESCE(SUM(monthly_amount), 0) AS BIGINT) AS amount,
-                       CAST(SUM(CASE WHEN start_month = \(bind: month.description) THEN 1 ELSE 0 END) AS BIGINT) AS started
-                FROM benefits WHERE region \(within) AND start_month <= \(bind: month.description) AND (end_month IS NULL OR end_month >= \(bind: month.description))
-                GROUP BY kind
+                SELECT region, kind, COUNT(DISTINCT household_id) AS households, CAST(COALESCE(SUM(persons), 0) AS BIGINT) AS persons,
+                       CAST(COALESCE(SUM(monthly_amount), 0) AS BIGINT) AS amount,
+                       CAST(SUM(CASE WHEN start_month = \(bind: m) THEN 1 ELSE 0 END) AS BIGINT) AS started,
+                       CAST(SUM(CASE WHEN end_month = \(bind: m) THEN 1 ELSE 0 END) AS BIGINT) AS ended
+                FROM benefits WHERE region \(within) AND start_month <= \(bind: m) AND (end_month IS NULL OR end_month >= \(bind: m))
+                GROUP BY region, kind
                 """).all(decoding: InForce.self)
-            var amounts: [BenefitKind: Int] = [:]
-            for f in inForce { if let k = BenefitKind(rawValue: f.kind) { amounts[k] = f.amount } }
-            return AssistanceFigures(region: region, month: month, sameMonth: SameMonthShare(month: month, approvals: approvals),
-                                     households: inForce.reduce(0) { $0 + $1.households }, persons: inForce.reduce(0) { $0 + $1.persons },
-                                     amounts: amounts, started: inForce.reduce(0) { $0 + $1.started })
+            return (approvals, inForce)
         }
+        // A household lives in one village, so households counted per village and kind add up (a household with
+        // two kinds of benefit counts once for each).
+        let child = region.isCountry ? RegionCode.Level.province : RegionCode.Level(rawValue: min(region.level.rawValue + 1, RegionCode.Level.village.rawValue))!
+        func part(_ code: Int64) -> RegionCode { RegionCode(value: UInt64(code)).map { $0.truncated(to: child) } ?? region }
+        var parts: [RegionCode: AssistanceFigures] = [:]
+        func empty(_ p: RegionCode) -> AssistanceFigures {
+            AssistanceFigures(region: p, month: month, sameMonth: SameMonthShare(month: month, approvals: []), households: 0, persons: 0, amounts: [:], started: 0, ended: 0)
+        }
+        for f in inForce {
+            let p = part(f.region)
+            var x = parts[p] ?? empty(p)
+            x.households += f.households; x.persons += f.persons; x.started += f.started; x.ended += f.ended
+            if let k = BenefitKind(rawValue: f.kind) { x.amounts[k, default: 0] += f.amount }
+            parts[p] = x
+        }
+        let byPart = Dictionary(grouping: approvals, by: { part($0.region) })
+        for (p, list) in byPart {
+            var x = parts[p] ?? empty(p)
+            x.sameMonth = SameMonthShare(month: month, approvals: list.compactMap(Self.approval))
+            parts[p] = x
+        }
+        var total = empty(region)
+        total.sameMonth = SameMonthShare(month: month, approvals: approvals.compactMap(Self.approval))
+        for x in parts.values {
+            total.households += x.households; total.persons += x.persons; total.started += x.started; total.ended += x.ended
+            total.amounts.merge(x.amounts, uniquingKeysWith: +)
+        }
+        return (total, parts.values.sorted { $0.region < $1.region })
+    }
+
+    static func approval(_ a: Approval) -> SameMonthShare.Approval? {
+        CivilDate(a.decided_on).map { SameMonthShare.Approval(approvedOn: $0, firstPaid: a.first_paid.flatMap { YearMonth($0) }) }
     }
 }

@@ -50,7 +50,10 @@ enum DemoAssistance {
                 try await store.act(id, action, by: actor, today: submitted.adding(days: day))
             }
         }
-        // The rolls of the previous and the current month, approved and paid.
+    }
+
+    /// The rolls of the previous and the current month, approved and paid.
+    static func rolls(_ db: Database, today: CivilDate) async throws {
         let county = Actor(userID: 0, username: "demo.county", role: .countyOfficer, region: DemoLoader.county)
         let rolls = PaymentRollStore(db)
         for month in [YearMonth(today).adding(months: -1), YearMonth(today)] {

@@ -23,7 +23,8 @@ public enum DemoLoader {
     ]
 
     /// Loads the demo when the register is empty; returns the users created (none when there was data already).
-    public static func loadIfEmpty(_ db: Database, households count: Int = 5_000, monitoring: Bool = true) async throws -> [DemoUser] {
+    /// `beneficiaries`: households of the county with a benefit in force (an eighth of them where not given).
+    public static func loadIfEmpty(_ db: Database, households count: Int = 5_000, beneficiaries: Int? = nil, monitoring: Bool = true) async throws -> [DemoUser] {
         let (h, _) = try await HouseholdStore(db).counts()
         let userCount = try await UserStore(db).count()
         guard h == 0, userCount == 0 else { return [] }
@@ -39,6 +40,8 @@ public enum DemoLoader {
         if monitoring {
             try await DemoMonitoring.load(db)
             try await DemoAssistance.load(db, today: db.clock.today())
+            try await DemoCaseload.load(db, count: beneficiaries ?? count / 8, today: db.clock.today())
+            try await DemoAssistance.rolls(db, today: db.clock.today())
         }
         return users
     }

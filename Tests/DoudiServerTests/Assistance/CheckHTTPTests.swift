@@ -1,5 +1,6 @@
 import DoudiDomain
 import DoudiServer
+import DoudiSheets
 import DoudiStore
 import DoudiTestSupport
 import Foundation
@@ -59,6 +60,42 @@ struct CheckHTTPTests {
             #expect(app.contains("机动车辆1项，超过允许的0项") && app.contains("银行存款合计30000元，超过限额12000元"))
             let template = try await b.request(.get, "/assistance/checks/template.csv")
             #expect(String(buffer: template.body).contains("身份证号码,核对类别,数值,核对日期,项目说明"))
+        }
+    }
+}
+
+@Suite("Assistance figures through HTTP: by region one level down, the same totals as the API, exported and scoped")
+struct FiguresHTTPTests {
+    struct Figures: Decodable { var households: Int; var persons: Int; var approved: Int; var started: Int; var ended: Int }
+
+    @Test(arguments: Backend.available) func theCountysMonthByTownship(_ backend: Backend) async throws {
+        try await withServer(backend, households: 200, monitoring: true) { client, _ in
+            let month = YearMonth(Clock.system.today()).description
+            let query = "regionCode=430481000000&month=\(month)"
+            let api = try JSONDecoder().decode(Figures.self, from: try await client.api(.get, "/api/v1/assistance/figures?\(query)", token: try await client.token("county")).body)
+            #expect(api.households > 0 && api.persons >= api.households)
+            let b = Browser(client)
+            _ = try await b.login("county")
+            let page = String(buffer: try await b.request(.get, "/assistance/figures?\(query)").body)
+            #expect(page.contains("蔡子池街道") && page.contains("合计") && page.contains("当月审批当月发放率"))
+            // The CSV's last row is the whole county: the same figures as the API.
+            let csv = String(buffer: try await b.request(.get, "/assistance/figures.csv?\(query)").body)
+            let lines = csv.split(whereSeparator: \.isNewline).map { $0.split(separator: ",").map(String.init) }
+            let header = try #require(lines.first), total = try #require(lines.last)
+            // The CSV starts with a byte-order mark, for Excel.
+            #expect(header.first == "\u{FEFF}地区" && header.contains("当月审批当月发放率"))
+            #expect(total.first == "合计" && total[1] == String(api.households) && total[2] == String(api.persons))
+            let xlsx = try await b.request(.get, "/assistance/figures.xlsx?\(query)")
+            let rows = try XLSXReader.rows(Data(xlsx.body.readableBytesView))
+            #expect(rows.first?.dropFirst() == header.dropFirst() && rows.first?.first == "地区" && rows.last?.first == "合计")
+            // The township sees its villages; it does not see the county's other townships.
+            let t = Browser(client)
+            _ = try await t.login("township")
+            #expect(try await t.request(.get, "/assistance/figures").status == .ok)
+            #expect(try await t.request(.get, "/assistance/figures?regionCode=430481000000").status != .ok)
+            let v = Browser(client)
+            _ = try await v.login("village")
+            #expect(try await v.request(.get, "/assistance/figures").status == .forbidden)
         }
     }
 }
