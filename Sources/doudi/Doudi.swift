@@ -118,12 +118,13 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Mark cookies Secure (when a TLS proxy sits in front).") var secureCookies = false
     @Option(help: "Address of a reverse proxy whose X-Forwarded-For names the client (repeatable).") var trustedProxy: [String] = []
     @Option(help: "Demo households to generate.") var demoHouseholds = 5_000
+    @Option(help: "Demo households with a benefit in force (an eighth of them where not given).") var demoBeneficiaries: Int?
 
     func run() async throws {
         let logger = makeLogger("doudi")
         try await db.with(logger) { database in
         if demo {
-            let users = try await DemoLoader.loadIfEmpty(database, households: demoHouseholds)
+            let users = try await DemoLoader.loadIfEmpty(database, households: demoHouseholds, beneficiaries: demoBeneficiaries)
             if users.isEmpty {
                 say("演示数据未加载：数据库中已有数据。/ Demo not loaded: the database already holds data.")
             } else {

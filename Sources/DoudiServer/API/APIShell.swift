@@ -20,6 +20,7 @@ struct APIHandlers: APIProtocol {
     let calendar: CalendarAPI
     let applications: ApplicationAPI
     let checks: CheckAPI
+    let rolls: RollAPI
     let reports: ReportAPI
 
     init(services s: Services, limits: PublicLimits) {
@@ -33,6 +34,7 @@ struct APIHandlers: APIProtocol {
         calendar = CalendarAPI(calendar: s.calendar, clock: s.clock)
         applications = ApplicationAPI(applications: s.applications, clock: s.clock)
         checks = CheckAPI(checks: EconomicCheckStore(s.db))
+        rolls = RollAPI(rolls: PaymentRollStore(s.db), clock: s.clock)
         reports = ReportAPI(reports: s.reports, clock: s.clock)
     }
 }

@@ -33,14 +33,17 @@ struct RollPages: Sendable {
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let (county, month) = place(w)
         guard w.region.contains(county) || county.contains(w.region) else { return try await w.outsideRegion(county, regions) }
-        let roll = try await rolls.roll(county: county, month: month, by: w.actor)
+        let pageNumber = max(0, Int(w.req.uri.queryParameters["page"] ?? "") ?? 0)
+        let roll = try await rolls.roll(county: county, month: month, by: w.actor, page: (pageNumber * 100)..<(pageNumber * 100 + 100))
         let names = try await regions.villageLabels(roll?.lines.map(\.region) ?? [])
         let figures = [.townshipOfficer, .countyOfficer, .auditor, .admin].contains(w.role) && w.region.contains(county)
             ? try await AssistanceFigures.of(db, region: county, month: month, by: w.actor) : nil
         let mayAct = w.role == .countyOfficer && w.region.contains(county)
         return try w.page(status: status, template: "assistance/roll", title: t.t("paymentRoll"), [
             "county": county.description, "month": month.description, "message": message as Any, "problems": w.lines(problems), "hasProblems": !problems.isEmpty,
-            "status": (roll.map { label($0.status, t) } ?? t.t("rollNotBuilt")), "total": roll?.total ?? 0, "count": roll?.lines.count ?? 0,
+            "status": (roll.map { label($0.status, t) } ?? t.t("rollNotBuilt")), "total": roll?.total ?? 0, "count": roll?.lineCount ?? 0,
+            "prev": (pageNumber > 0 ? "/assistance/roll?regionCode=\(county)&month=\(month)&page=\(pageNumber - 1)" : nil) as Any,
+            "next": ((roll?.lineCount ?? 0) > (pageNumber + 1) * 100 ? "/assistance/roll?regionCode=\(county)&month=\(month)&page=\(pageNumber + 1)" : nil) as Any,
             "canBuild": mayAct && (roll?.status ?? .draft) == .draft, "canApprove": mayAct && roll?.status == .draft,
             "canPay": mayAct && roll?.status == .approved, "canExport": mayAct && (roll.map { $0.status != .draft } ?? false),
             "today": clock.today().description,
@@ -61,10 +64,10 @@ struct RollPages: Sendable {
         let (county, month) = place(w, form)
         // Approving fixes the roll for the bank, and a payment recorded is not taken back: a second page asks again.
         if !Web.confirmed(form), let question = ["approve": "confirmApproveRoll", "paid": "confirmRollPaid"][form["step"] ?? ""] {
-            let roll = try await rolls.roll(county: county, month: month, by: w.actor)
+            let roll = try await rolls.roll(county: county, month: month, by: w.actor, page: 0..<0)
             return try w.confirm(form, action: "/assistance/roll", back: "/assistance/roll?regionCode=\(county)&month=\(month)", title: t.t("paymentRoll"),
                                  question: t.t(question), summary: [(t.t("month"), month.description), (t.t("sumAmount"), "\(roll?.total ?? 0) \(t.t("yuan"))"),
-                                                                    (t.t("householdsCovered"), String(roll?.lines.count ?? 0))],
+                                                                    (t.t("householdsCovered"), String(roll?.lineCount ?? 0))],
                                  button: t.t("confirmRecord"))
         }
         do {

@@ -22,17 +22,22 @@ public struct PaymentRollStore: Sendable {
         public var county: RegionCode
         public var month: YearMonth
         public var status: RollStatus
+        /// The lines asked (all of them, or one page).
         public var lines: [Line]
-        public var total: Int { lines.reduce(0) { $0 + $1.amount } }
+        /// All the lines the caller may see, and their amounts added up.
+        public var lineCount: Int
+        public var total: Int
     }
 
     struct RollRow: Decodable { var id: Int64; var status: String }
+    struct Totals: Decodable { var n: Int; var total: Int }
     struct LineRow: Decodable {
         var household_id: String; var region: Int64; var head_name: String?; var kind: String; var persons: Int; var amount: Int; var bank_sealed: String?
     }
 
-    /// The roll of `county` for `month`, its lines in village and household order; nil before it is built.
-    public func roll(county: RegionCode, month: YearMonth, by actor: Actor, wholeAccounts: Bool = false) async throws -> Roll? {
+    /// The roll of `county` for `month`, its lines in village and household order (`page`: only those); nil
+    /// before it is built.
+    public func roll(county: RegionCode, month: YearMonth, by actor: Actor, wholeAccounts: Bool = false, page: Range<Int>? = nil) async throws -> Roll? {
         guard actor.role.may(.browseRegister), actor.reaches(county) || county.contains(actor.region) else { throw StoreError.forbidden }
         if wholeAccounts {
             guard actor.role == .countyOfficer, actor.reaches(county) else { throw StoreError.forbidden }
@@ -41,19 +46,25 @@ public struct PaymentRollStore: Sendable {
             guard let r = try await sql.raw("""
                 SELECT id, status FROM payment_rolls WHERE county = \(bind: Int64(county.value)) AND month = \(bind: month.description)
                 """).first(decoding: RollRow.self), let status = RollStatus(rawValue: r.status) else { return nil }
+            let mine: SQLQueryString = "l.roll_id = \(bind: r.id) AND \(HouseholdStore.scope(actor, column: "l.region"))"
+            let totals = try await sql.raw("""
+                SELECT COUNT(*) AS n, CAST(COALESCE(SUM(l.amount), 0) AS BIGINT) AS total FROM payment_lines l WHERE \(mine)
+                """).first(decoding: Totals.self) ?? Totals(n: 0, total: 0)
+            let window = page.map { " LIMIT \(max(0, $0.count)) OFFSET \(max(0, $0.lowerBound))" } ?? ""
             let rows = try await sql.raw("""
                 SELECT l.household_id, l.region, l.kind, l.persons, l.amount, b.bank_sealed,
                        (SELECT MIN(m.name) FROM members m WHERE m.household_id = l.household_id AND m.relation = 'head') AS head_name
                 FROM payment_lines l JOIN benefits b ON b.id = l.benefit_id
-                WHERE l.roll_id = \(bind: r.id) AND \(HouseholdStore.scope(actor, column: "l.region")) ORDER BY l.region, l.household_id, l.id
+                WHERE \(mine) ORDER BY l.region, l.household_id, l.id\(unsafeRaw: window)
                 """).all(decoding: LineRow.self)
+            let sealer = try db.fields.dedicatedSealer()
             let lines = try rows.compactMap { l -> Line? in
                 guard let region = RegionCode(value: UInt64(l.region)), let kind = BenefitKind(rawValue: l.kind) else { return nil }
-                let digits = try l.bank_sealed.map { try db.fields.open($0) } ?? ""
+                let digits = try l.bank_sealed.map { try sealer.open($0) } ?? ""
                 return Line(householdID: l.household_id, region: region, headName: l.head_name ?? "", kind: kind, persons: l.persons, amount: l.amount,
                             bankAccount: wholeAccounts ? digits : BankAccount.mask(digits))
             }
-            return Roll(county: county, month: month, status: status, lines: lines)
+            return Roll(county: county, month: month, status: status, lines: lines, lineCount: totals.n, total: totals.total)
         }
         guard wholeAccounts else { return try await db.read(read) }
         // The bank's file: the whole numbers leave the system, so the export is an audited act.
@@ -63,7 +74,7 @@ public struct PaymentRollStore: Sendable {
                 throw StoreError.invalid([FieldProblem("roll", Message("花名册审核后才能导出银行文件", "the roll is approved before the bank's file is exported"))])
             }
             try await AuditLog.record(tx, actor: actor, action: "roll.export", subject: "\(county)/\(month)", region: county, before: nil,
-                                      after: ["lines": String(roll.lines.count), "total": String(roll.total)])
+                                      after: ["lines": String(roll.lineCount), "total": String(roll.total)])
             return roll
         }
     }

@@ -115,7 +115,7 @@ struct MatrixRequest {
     static func isScoped(_ method: HTTPRequest.Method, _ path: String) -> Bool {
         path.contains("{") && !path.contains("{trackingCode}")
             || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/users", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy",
-                                 "/calendar", "/calendar/remove", "/api/v1/calendar", "/assistance/new", "/api/v1/assistance/applications", "/assistance/roll"].contains(path)
+                                 "/calendar", "/calendar/remove", "/api/v1/calendar", "/assistance/new", "/api/v1/assistance/applications", "/assistance/roll", "/api/v1/assistance/roll"].contains(path)
     }
 
     static func make(_ method: HTTPRequest.Method, _ path: String, place p: MatrixPlace, serial n: Int, noticeDays: Int, csrf: String) -> MatrixRequest {
@@ -156,6 +156,8 @@ struct MatrixRequest {
         case (.post, "/assistance/roll"):
             r.form = ["regionCode": p.village.ancestors.first { $0.level == .county }?.description ?? "", "month": "2030-01", "step": "build"]
         case (.get, "/api/v1/assistance/figures"): r.uri += "?regionCode=\(village)&month=2030-01"
+        case (.get, "/api/v1/assistance/roll"): r.uri += "?regionCode=\(p.village.truncated(to: .county))&month=2030-02"
+        case (.post, "/api/v1/assistance/roll"): r.json = #"{"regionCode":"\#(p.village.truncated(to: .county))","month":"2030-01","step":"build"}"#
         case (.post, "/api/v1/assistance/applications"):
             r.json = #"{"householdId":"\#(p.household)","kind":"dibao","covered":[\#(p.member)],"income":[{"category":"wages","yuan":1000}],"authorised":true}"#
         case (.post, "/api/v1/assistance/applications/{applicationId}/actions"): r.json = #"{"action":"approve","amount":600}"#

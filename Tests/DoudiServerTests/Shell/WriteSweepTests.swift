@@ -94,7 +94,7 @@ struct WriteSweepTests {
             }
             let line = try await services.policy.policy(region: monitored.regionCode, year: Clock.system.today().year).int(.monitoringLine) ?? 10_000
             let village = try await client.token("village"), hotline = try await client.token("hotline"), admin = try await client.token("admin")
-            let township = try await client.token("township")
+            let township = try await client.token("township"), county = try await client.token("county")
             let application = try await services.applications.apply(
                 ApplicationInput(householdID: household, kind: .dibao, covered: [member], income: IncomeStatement([]), authorised: true),
                 by: Actor(userID: 0, username: "sweep", role: .townshipOfficer, region: RegionCode("430481001000")!), today: Clock.system.today(), draw: 99)
@@ -127,6 +127,9 @@ struct WriteSweepTests {
                                       #"{"householdId":"\#(household)","kind":"dibao","covered":[\#(member)],"income":[{"category":"wages","yuan":3600}],"authorised":true}"#,
                                       #"{"householdId":"\#(household)","kind":"dibao","covered":[\#(member)],"income":[],"authorised":false}"#),
                 "actOnApplication": (.post, "/assistance/applications/\(application)/actions", township, #"{"action":"accept"}"#, #"{"action":"fly"}"#),
+                "loadChecks": (.post, "/assistance/checks", county, "身份证号码,核对类别,数值,核对日期\n", "身份证号码,数值\n"),
+                "changeRoll": (.post, "/assistance/roll", county, #"{"regionCode":"430481000000","month":"2030-03","step":"build"}"#,
+                               #"{"regionCode":"430481000000","month":"2030-04","step":"approve"}"#),
                 "setPolicy": (.put, "/policy", admin, #"{"region":"430481000000","year":2026,"key":"verificationDays","value":"6"}"#,
                               #"{"region":"430481000000","year":2026,"key":"noticeDays","value":"2"}"#),
             ]
@@ -138,12 +141,16 @@ struct WriteSweepTests {
                 guard let (method, path, token, valid, refused) = table[id] else { Issue.record("API write \(id) has no row in the audit sweep"); continue }
                 var before = try await auditCount(services.db)
                 // The refused body, or for reveal a member that does not exist.
-                let r = refused.hasPrefix("/") ? try await client.api(method, "/api/v1" + refused, token: token)
-                    : try await client.api(method, "/api/v1" + path, token: token, json: refused)
+                // A department's file is sent as CSV, everything else as JSON.
+                func send(_ body: String?) async throws -> TestResponse {
+                    id == "loadChecks" ? try await client.api(method, "/api/v1" + path, token: token, csv: body)
+                        : try await client.api(method, "/api/v1" + path, token: token, json: body)
+                }
+                let r = refused.hasPrefix("/") ? try await client.api(method, "/api/v1" + refused, token: token) : try await send(refused)
                 #expect((400..<500).contains(r.status.code), "\(id) refused: \(r.status)")
                 #expect(try await auditCount(services.db) == before, "\(id): a refused write left an audit entry")
                 before = try await auditCount(services.db)
-                let ok = try await client.api(method, "/api/v1" + path, token: token, json: valid.isEmpty ? nil : valid)
+                let ok = try await send(valid.isEmpty ? nil : valid)
                 #expect((200..<300).contains(ok.status.code), "\(id): \(ok.status) \(String(buffer: ok.body).prefix(200))")
                 #expect(try await auditCount(services.db) > before, "\(id) succeeded and left no audit entry")
             }

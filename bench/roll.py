@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Payment roll benchmark (issue 13): a county of 60,000 beneficiaries on SQLite.
+
+Makes the demo county once with N households and B of them with a benefit in force (`doudi serve --demo
+--demo-households N --demo-beneficiaries B`, stopped when it is up). Then RUNS times, each on a fresh copy of
+that database, with the release build serving it:
+  - doudi: as a county officer, through HTTP, one after the other: build the month's roll (the API), the month's
+    figures (the API's, then the figures by township as XLSX), approve the roll (the API), and download the bank's
+    XLSX file (every account unsealed, the export audited). The time is the sum of the four answers' wall times.
+  - sqlite3: the `sqlite3` shell on a copy of the same database, one process: the same roll lines as one
+    INSERT … SELECT, the same figures as one GROUP BY query, and the roll's lines with the head's name written as
+    CSV (no sealing, no XLSX, no audit).
+Prints each run, the medians and the ratio.
+
+Usage: bench/roll.py [--households N] [--beneficiaries B] [--runs R] [--bin PATH] [--work DIR]
+"""
+import argparse, http.cookiejar, json, os, random, re, shutil, statistics, subprocess, sys, tempfile, time, urllib.parse, urllib.request
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--households", type=int, default=200_000)
+ap.add_argument("--beneficiaries", type=int, default=60_000)
+ap.add_argument("--runs", type=int, default=5)
+ap.add_argument("--bin", default=".build-release/release/doudi")
+ap.add_argument("--work", default=None)
+a = ap.parse_args()
+work = a.work or tempfile.mkdtemp(prefix="doudi-roll-")
+os.makedirs(work, exist_ok=True)
+port = random.randint(30000, 39000)
+base = f"http://127.0.0.1:{port}"
+COUNTY = "430481000000"
+month = time.strftime("%Y-%m")
+
+
+def serve(db, *extra):
+    p = subprocess.Popen([a.bin, "serve", "--database", db, "--port", str(port), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(3000):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2).read()
+            return p
+        except OSError:
+            time.sleep(0.2)
+    p.kill()
+    sys.exit("the server did not start")
+
+
+def stop(p):
+    p.terminate()
+    p.wait()
+
+
+seed = os.path.join(work, f"county-{a.households}-{a.beneficiaries}.sqlite")
+if not os.path.exists(seed):
+    stop(serve(seed, "--demo", "--demo-households", str(a.households), "--demo-beneficiaries", str(a.beneficiaries)))
+
+
+def copy(dst):
+    for suffix in ("", "-wal", "-shm", ".key"):
+        if os.path.exists(dst + suffix): os.remove(dst + suffix)
+        if os.path.exists(seed + suffix): shutil.copy(seed + suffix, dst + suffix)
+
+
+def doudi_run():
+    db = os.path.join(work, "run.sqlite")
+    copy(db)
+    p = serve(db)
+    try:
+        req = urllib.request.Request(base + "/api/v1/auth/token", data=json.dumps({"username": "county", "password": "doudi-demo-2026"}).encode(),
+                                     headers={"content-type": "application/json"})
+        auth = {"authorization": "Bearer " + json.load(urllib.request.urlopen(req))["token"]}
+        jar = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        page = jar.open(base + "/login").read().decode()
+        csrf = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
+        jar.open(base + "/login", data=urllib.parse.urlencode({"_csrf": csrf, "username": "county", "password": "doudi-demo-2026"}).encode()).read()
+
+        def api(method, path, body=None):
+            data = json.dumps(body).encode() if body is not None else None
+            r = urllib.request.Request(base + path, data=data, method=method, headers={**auth, "content-type": "application/json"})
+            return urllib.request.urlopen(r).read()
+
+        q = f"regionCode={COUNTY}&month={month}"
+        t = time.perf_counter()
+        api("POST", "/api/v1/assistance/roll", {"regionCode": COUNTY, "month": month, "step": "build"})
+        figures = json.loads(api("GET", f"/api/v1/assistance/figures?{q}"))
+        sheet = jar.open(f"{base}/assistance/figures.xlsx?{q}").read()
+        roll = json.loads(api("POST", "/api/v1/assistance/roll", {"regionCode": COUNTY, "month": month, "step": "approve"}))
+        bank = jar.open(f"{base}/assistance/roll.xlsx?{q}").read()
+        elapsed = time.perf_counter() - t
+        assert bank[:2] == b"PK" and sheet[:2] == b"PK"
+        return elapsed, roll["lineCount"], figures["households"], len(bank)
+    finally:
+        stop(p)
+
+
+SQL = f"""
+CREATE TEMP TABLE lines AS SELECT b.id AS benefit_id, b.household_id, b.region, b.kind, b.persons, b.monthly_amount AS amount
+  FROM benefits b WHERE b.region BETWEEN {COUNTY} AND {int(COUNTY) + 999999} AND b.start_month <= '{month}' AND (b.end_month IS NULL OR b.end_month >= '{month}');
+.mode csv
+.once /dev/null
+SELECT region / 1000 AS township, kind, COUNT(DISTINCT household_id), SUM(persons), SUM(amount), SUM(CASE WHEN start_month = '{month}' THEN 1 ELSE 0 END)
+  FROM benefits WHERE region BETWEEN {COUNTY} AND {int(COUNTY) + 999999} AND start_month <= '{month}' AND (end_month IS NULL OR end_month >= '{month}') GROUP BY 1, 2;
+.once {work}/lines.csv
+SELECT l.household_id, l.region, l.kind, l.persons, l.amount, (SELECT MIN(m.name) FROM members m WHERE m.household_id = l.household_id AND m.relation = 'head')
+  FROM lines l ORDER BY l.region, l.household_id;
+"""
+
+
+def sqlite_run():
+    db = os.path.join(work, "shell.sqlite")
+    copy(db)
+    t = time.perf_counter()
+    subprocess.run(["sqlite3", db], input=SQL, text=True, check=True)
+    return time.perf_counter() - t
+
+
+print(f"{a.households:,} households, {a.beneficiaries:,} beneficiaries, month {month}")
+d, s = [], []
+for i in range(a.runs):
+    d.append(doudi_run())
+    s.append(sqlite_run())
+    print(f"  run {i + 1}: doudi {d[-1][0]:.2f} s ({d[-1][1]:,} roll lines, {d[-1][2]:,} households in the figures, bank file {d[-1][3] / 1e6:.1f} MB)   sqlite3 {s[-1]:.2f} s")
+dt, st = statistics.median(x[0] for x in d), statistics.median(s)
+print(f"  median: doudi {dt:.2f} s; sqlite3 shell {st:.2f} s; ratio doudi/sqlite3 {dt / st:.2f}")
