@@ -26,6 +26,9 @@ struct ApplicationPages: Sendable {
         router.get("/assistance/{id}/letter") { req, ctx in
             try await web.withUser(req) { w in try await ctx.parameters.get("id", as: Int64.self).asyncMap { try await letter(w, id: $0) } ?? w.notFound() }
         }
+        router.get("/assistance/{id}/notice") { req, ctx in
+            try await web.withUser(req) { w in try await ctx.parameters.get("id", as: Int64.self).asyncMap { try await notice(w, id: $0) } ?? w.notFound() }
+        }
     }
 
     func list(_ w: Web) async throws -> Response {

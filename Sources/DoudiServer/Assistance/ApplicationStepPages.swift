@@ -93,3 +93,14 @@ extension ApplicationAction {
         }
     }
 }
+
+extension ApplicationPages {
+    /// The notice the application is on, at the village (or `?level=township|county`), printable on A4.
+    func notice(_ w: Web, id: Int64) async throws -> Response {
+        let t = w.t
+        guard w.role.may(.browseRegister) else { return try w.forbidden() }
+        let level = w.req.uri.queryParameters["level"].flatMap { RegionCode.Level(codeName: String($0)) } ?? .village
+        guard let n = try await applications.notice(id, level: level, by: w.actor) else { return try w.notFound() }
+        return try noticeSheet(w, n, body: t.t("assistanceNoticeBody"), back: "/assistance/\(id)", backLabel: t.t("application"))
+    }
+}

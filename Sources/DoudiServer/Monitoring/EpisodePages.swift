@@ -203,20 +203,8 @@ struct EpisodePages: Sendable {
         guard let id, let one = try await episodes.notice(id, by: w.actor),
               let d = try await episodes.detail(id, by: w.actor),
               let n = try await episodes.villageNotice(village: d.episode.regionCode, from: one.from, kind: one.kind, by: w.actor) else { return try w.notFound() }
-        let identification = n.kind == .identification
-        let title = t.t(identification ? "noticeTitle" : "noticeClearTitle")
-        return try w.page(template: "monitoring/notice", title: "\(n.village) · \(title)", [
-            "title": title, "body": t.t(identification ? "noticeBody" : "noticeClearBody"),
-            "n": ["township": n.township, "village": n.village, "committee": n.committee, "from": Self.day(n.from, t), "to": Self.day(n.to, t),
-                  "count": t.code == "en" ? "\(n.households.count) households" : "共\(n.households.count)户", "phone": n.supervisionPhone as Any,
-                  "rows": n.households.enumerated().map { i, h in
-                      ["no": i + 1, "headName": h.headName, "type": label(h.monitoringType, t), "kinds": kindsText(h.riskKinds, t)] as [String: Any]
-                  }] as [String: Any],
-            "back": "/episodes/\(id)"])
+        let identification = n.sheet.kind == .monitoringIdentification
+        return try noticeSheet(w, n, body: t.t(identification ? "noticeBody" : "noticeClearBody"), back: "/episodes/\(id)", backLabel: t.t("caseFile"))
     }
 
-    /// 2026年12月2日, as a notice is dated.
-    static func day(_ d: CivilDate, _ t: Strings.Table) -> String {
-        t.code == "en" ? d.description : "\(d.year)年\(d.month)月\(d.day)日"
-    }
 }

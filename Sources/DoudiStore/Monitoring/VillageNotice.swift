@@ -1,20 +1,20 @@
 import DoudiDomain
 import Foundation
 
-/// 村级公示 as it is posted: one sheet per village and notice period, every household entering it, signed by
-/// the village's committee, with the county's supervision telephone. Built from PublicNotice fields only: no
-/// resident ID, phone, bank account or health detail can reach it.
-public struct VillageNotice: Sendable, Hashable {
-    public var kind: ProcedureKind
-    public var township: String
-    public var village: String
-    /// 牌楼居民委员会, 花石村村民委员会: the committee's full name, as it signs.
-    public var committee: String
-    public var from: CivilDate
-    public var to: CivilDate
-    public var households: [PublicNotice]
+/// A notice as it is posted (公示): the place, who signs it, the county's supervision telephone, and the sheet
+/// with its kind's fields only (NoticeSheet: no resident ID, phone, bank account or health detail can reach it).
+/// The monitoring procedure posts one per village and period; the assistance procedure at a village, a township
+/// or the county.
+public struct PostedNotice: Sendable, Hashable {
+    /// 蔡子池街道 牌楼居委会: the township and the village (the township alone, or the county, at those levels).
+    public var place: String
+    /// 牌楼居民委员会, 蔡子池街道办事处…: who signs.
+    public var signer: String
+    public var sheet: NoticeSheet
     public var supervisionPhone: String?
+}
 
+public enum VillageNotice {
     /// The committee's full name from the village's name and its urban-rural type (居委会 or 村委会, R-DATA-3).
     public static func committee(of name: String, code: RegionCode) -> String {
         let residents: Bool = switch code.displayType {
@@ -35,7 +35,7 @@ public struct VillageNotice: Sendable, Hashable {
 extension EpisodeStore {
     /// The notice of a village for the period that starts on `from`: every household whose procedure of `kind`
     /// posted its notice that day. Nil when the village lies outside the reader's region or has none.
-    public func villageNotice(village: RegionCode, from: CivilDate, kind: ProcedureKind, by actor: Actor) async throws -> VillageNotice? {
+    public func villageNotice(village: RegionCode, from: CivilDate, kind: ProcedureKind, by actor: Actor) async throws -> PostedNotice? {
         guard actor.role.may(.browseRegister) else { throw StoreError.forbidden }
         guard village.level == .village, actor.reaches(village) else { return nil }
         let viewer = Actor(userID: actor.userID, username: actor.username, role: actor.role, region: village)
@@ -46,12 +46,17 @@ extension EpisodeStore {
         let path = try await RegionStore(db).path(village)
         let name = path.last?.name ?? village.description
         let policy = try await PolicyStore(db).policy(region: village, year: from.year)
-        return VillageNotice(
-            kind: kind, township: path.first { $0.code.level == .township }?.name ?? "", village: name,
-            committee: VillageNotice.committee(of: name, code: village), from: from, to: entering.compactMap(\.noticeTo).max() ?? from,
-            households: entering.map { e in
-                PublicNotice(kind: kind, headName: e.headName ?? "", village: name, monitoringType: e.monitoringType, riskKinds: e.riskKinds, from: from, to: e.noticeTo ?? from)
-            },
-            supervisionPhone: policy.values[.supervisionPhone])
+        let township = path.first { $0.code.level == .township }?.name ?? ""
+        let sheet = NoticeSheet(kind: kind == .identification ? .monitoringIdentification : .monitoringClearing, from: from,
+                                to: entering.compactMap(\.noticeTo).max() ?? from, entries: entering.map(\.noticeEntry))
+        return PostedNotice(place: "\(township) \(name)", signer: VillageNotice.committee(of: name, code: village), sheet: sheet,
+                            supervisionPhone: policy.values[.supervisionPhone])
+    }
+}
+
+extension EpisodeSummary {
+    /// What a case file offers a notice; the sheet keeps what its kind may show.
+    var noticeEntry: [NoticeField: String] {
+        [.headName: headName ?? "", .monitoringType: monitoringType.chinese, .riskKinds: riskKinds.map(\.chinese).joined(separator: "、")]
     }
 }

@@ -26,7 +26,7 @@ struct JourneyHTTPTests {
 
     @Test(arguments: Backend.available) func fromTheVillageToTheBank(_ backend: Backend) async throws {
         let time = MovingClock(CivilDate("2026-03-02")!)
-        try await withServer(backend, households: 30, clock: time.clock) { client, _ in
+        try await withServer(backend, households: 30, clock: time.clock) { client, services in
             let village = try await client.token("village"), township = try await client.token("township")
             let (hid, members) = try await ApplicationHTTPTests.household(client, village)
             let body = #"{"householdId":"\#(hid)","kind":"dibao","covered":[\#(members[0])],"income":[{"category":"wages","yuan":2400}],"authorised":true,"bankAccount":"6217 0000 1234 5678 901"}"#
@@ -40,6 +40,19 @@ struct JourneyHTTPTests {
             #expect(try await act(township, #"{"action":"homeVisit","note":"入户调查属实"}"#) == .ok)
             #expect(try await act(township, #"{"action":"opinion","approve":true,"amount":400}"#) == .ok)
             #expect(try await act(village, #"{"action":"startNotice","from":"2026-03-02","to":"2026-03-09"}"#) == .ok)
+            // The village's notice and the township's: the kind's fields, never an ID, a phone or the account.
+            let person = try #require(try await services.households.get(hid, by: .system())?.members.first { $0.id == members[0] }).member
+            let nb = Browser(client)
+            _ = try await nb.login("village")
+            for level in ["", "?level=township"] {
+                let page = try await nb.request(.get, "/assistance/\(id)/notice\(level)")
+                let text = String(buffer: page.body)
+                #expect(page.status == .ok && text.contains("最低生活保障审核公示") && text.contains("<td>400</td>") && text.contains("家庭月人均收入"))
+                #expect(!text.contains(person.residentID.text) && !text.contains(person.residentID.masked) && !text.contains("6217000012345678901") && !text.contains("8901"))
+                if let phone = person.phone { #expect(!text.contains(phone)) }
+            }
+            #expect(String(buffer: try await nb.request(.get, "/assistance/\(id)/notice").body).contains("委员会"))
+            #expect(String(buffer: try await nb.request(.get, "/assistance/\(id)/notice?level=township").body).contains("办事处"))
             time.advance(days: 8)
             // Tokens live hours, not days: the officers sign in again on the 10th.
             let village2 = try await client.token("village"), county = try await client.token("county"), township2 = try await client.token("township")

@@ -47,9 +47,9 @@ struct VillageNoticeTests {
             try await episodes.act(ids[1], .startNotice(from: start, to: start.adding(days: 6)), by: cadre, today: start)
             try await episodes.act(ids[2], .startNotice(from: start.adding(days: 1), to: start.adding(days: 6)), by: cadre, today: start.adding(days: 1))
             let sheet = try #require(try await episodes.villageNotice(village: Fixture.village, from: start, kind: .identification, by: cadre))
-            #expect(sheet.households.map(\.headName).sorted() == ["李二", "王大"] && sheet.to == start.adding(days: 6))
-            #expect(sheet.committee.hasSuffix("委员会") && sheet.supervisionPhone == nil)
-            #expect(try await episodes.villageNotice(village: Fixture.village, from: start.adding(days: 1), kind: .identification, by: cadre)?.households.map(\.headName) == ["赵三"])
+            #expect(sheet.sheet.rows.map { $0[0] }.sorted() == ["李二", "王大"] && sheet.sheet.to == start.adding(days: 6))
+            #expect(sheet.signer.hasSuffix("委员会") && sheet.supervisionPhone == nil && sheet.sheet.kind == .monitoringIdentification)
+            #expect(try await episodes.villageNotice(village: Fixture.village, from: start.adding(days: 1), kind: .identification, by: cadre)?.sheet.rows.map { $0[0] } == ["赵三"])
             // Another village's cadre gets nothing; the telephone set for the county shows on the sheet.
             #expect(try await episodes.villageNotice(village: Fixture.village, from: start, kind: .identification, by: other) == nil)
             try await PolicyStore(db).set(region: Fixture.county, year: start.year, key: .supervisionPhone, value: "0734-4322100", by: .system())
