@@ -49,7 +49,7 @@ try:
 
     d.get(base + "/assistance")
     d.find_element(By.LINK_TEXT, "救助统计").click()
-    shows("当月审批当月发放率")
+    shows("合计")
     rows = d.find_elements(By.CSS_SELECTOR, "tbody tr")
     assert len(rows) >= 2 and rows[-1].find_element(By.CSS_SELECTOR, "td.title").text == "合计", "no township rows and total"
     narrow("figures")

@@ -58,4 +58,27 @@ struct PaymentRollTests {
             await #expect(throws: StoreError.forbidden) { try await AssistanceFigures.of(db, region: Fixture.county, month: nov, by: village) }
         }
     }
+
+    @Test(arguments: Backend.available)
+    func aPageOfTheRollAndTheFiguresByRegion(_ backend: Backend) async throws {
+        try await withFreshDatabase(backend) { db in
+            try await Self.approved(db, "P1", first: 10, bank: nil, approvedOn: "2026-11-03")
+            try await Self.approved(db, "P2", first: 20, bank: nil, approvedOn: "2026-11-25")
+            let county = Actor(userID: 0, username: "cty", role: .countyOfficer, region: Fixture.county)
+            let township = Actor(userID: 0, username: "twn", role: .townshipOfficer, region: Fixture.township)
+            let rolls = PaymentRollStore(db), nov = YearMonth("2026-11")!
+            try await rolls.build(county: Fixture.county, month: nov, by: county)
+            // One line a page; the counts and the total are the whole roll's.
+            let second = try #require(try await rolls.roll(county: Fixture.county, month: nov, by: county, page: 1..<2))
+            #expect(second.lines.map(\.householdID) == ["P2"] && second.lineCount == 2 && second.total == 3_000)
+            #expect(try await rolls.roll(county: Fixture.county, month: nov, by: county, page: 0..<0)?.lines.isEmpty == true)
+            #expect(try await rolls.roll(county: Fixture.county, month: YearMonth("2026-12")!, by: county) == nil)
+            // The county by township, the township by village: the parts add up to the whole.
+            let (total, parts) = try await AssistanceFigures.breakdown(db, region: Fixture.county, month: nov, by: county)
+            #expect(parts.map(\.region) == [Fixture.township] && parts[0].households == total.households && total.households == 2)
+            let (t, villages) = try await AssistanceFigures.breakdown(db, region: Fixture.township, month: nov, by: township)
+            #expect(villages.map(\.region) == [Fixture.village] && villages[0].amounts[.dibao] == 3_000 && t.sameMonth.approved == 2)
+            await #expect(throws: StoreError.forbidden) { try await AssistanceFigures.breakdown(db, region: Fixture.county, month: nov, by: township) }
+        }
+    }
 }
