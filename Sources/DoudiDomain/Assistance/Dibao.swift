@@ -124,6 +124,26 @@ public enum ReviewClass: String, CodeNamed {
     public var months: Int { switch self { case .yearly: 12; case .halfYearly: 6; case .quarterly: 3 } }
     /// The month the next review is due after one done (or the benefit starting) in `month`.
     public func due(after month: YearMonth) -> YearMonth { month.adding(months: months) }
+
+    /// Where the township has not classed the household: 特困 (no income, no one to rely on) yearly, a dibao
+    /// household half-yearly (R-DB-7), temporary aid, paid once, never.
+    public static func initial(for kind: BenefitKind) -> ReviewClass? {
+        switch kind {
+        case .extremeHardship: .yearly
+        case .dibao, .singlePersonDibao: .halfYearly
+        case .temporaryAid: nil
+        }
+    }
+}
+
+/// A benefit's next review: due in the month after its class's interval from the last review (or the start);
+/// overdue once that month has passed without one.
+public struct ReviewDue: Sendable, Hashable {
+    public var reviewClass: ReviewClass
+    public var last: YearMonth
+    public init(reviewClass: ReviewClass, last: YearMonth) { self.reviewClass = reviewClass; self.last = last }
+    public var due: YearMonth { reviewClass.due(after: last) }
+    public func overdue(in month: YearMonth) -> Bool { month > due }
 }
 
 /// R-DB-8: 渐退 — when income rises above the standard, the benefit goes on for a while, stepping down.

@@ -21,6 +21,7 @@ struct APIHandlers: APIProtocol {
     let applications: ApplicationAPI
     let checks: CheckAPI
     let rolls: RollAPI
+    let reviews: ReviewAPI
     let reports: ReportAPI
 
     init(services s: Services, limits: PublicLimits) {
@@ -35,6 +36,7 @@ struct APIHandlers: APIProtocol {
         applications = ApplicationAPI(applications: s.applications, clock: s.clock)
         checks = CheckAPI(checks: EconomicCheckStore(s.db))
         rolls = RollAPI(rolls: PaymentRollStore(s.db), clock: s.clock)
+        reviews = ReviewAPI(reviews: BenefitReviewStore(s.db), clock: s.clock)
         reports = ReportAPI(reports: s.reports, clock: s.clock)
     }
 }

@@ -76,7 +76,7 @@ struct ApplicationAPI: APIPart {
             let f = try await AssistanceFigures.of(applications.db, region: region, month: month, by: a.actor)
             return .ok(.init(body: .json(.init(regionCode: region.description, month: month.description, approved: f.sameMonth.approved,
                                                approvedAndPaidSameMonth: f.sameMonth.approvedAndPaidSameMonth, sameMonthShare: try .init(unvalidatedValue: f.sameMonth.share),
-                                               households: f.households, persons: f.persons, started: f.started, ended: f.ended,
+                                               households: f.households, persons: f.persons, started: f.started, ended: f.ended, reviewsOverdue: f.reviewsOverdue,
                                                amounts: .init(additionalProperties: Dictionary(uniqueKeysWithValues: f.amounts.map { ($0.key.rawValue, $0.value) }))))))
         } catch StoreError.forbidden { return .forbidden(.init(body: .json(Self.forbidden))) }
     }

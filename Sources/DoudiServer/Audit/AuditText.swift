@@ -14,7 +14,7 @@ enum AuditText {
                           "assistance.apply", "assistance.accepted", "assistance.homeVisit", "assistance.countyVisit", "assistance.extended",
                           "assistance.proposed", "assistance.refused", "assistance.noticePosted", "assistance.objection", "assistance.objectionUpheld",
                           "assistance.objectionDismissed", "assistance.noticeClosed", "assistance.approved", "staffRelative.add",
-                          "roll.build", "roll.approved", "roll.paid", "roll.export", "check.load"]
+                          "roll.build", "roll.approved", "roll.paid", "roll.export", "check.load", "benefit.review", "assistance.caseload"]
 
     static func action(_ code: String, _ t: Strings.Table) -> String {
         if let words = t.values["act." + code] { return words }

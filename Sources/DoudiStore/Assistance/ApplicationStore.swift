@@ -97,6 +97,7 @@ public struct ApplicationStore: Sendable {
                            \(bind: today.description), bank_sealed, \(bind: tx.clock.nowMillis())
                     FROM assistance_applications WHERE id = \(bind: id)
                     """).run()
+                try await BenefitReviewStore.classify(tx)
             }
             let (name, note) = action.recorded
             try await Self.event(tx, id, region: a.region, step: a.step, action: name, note: note, by: actor, today: today)

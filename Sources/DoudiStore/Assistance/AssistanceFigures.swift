@@ -15,10 +15,13 @@ public struct AssistanceFigures: Sendable, Hashable {
     public var started: Int
     /// Benefits whose last month is this one.
     public var ended: Int
+    /// Benefits in force whose review was due before this month and not done (R-DB-7).
+    public var reviewsOverdue: Int
 
     public var totalAmount: Int { amounts.values.reduce(0, +) }
 
     struct Approval: Decodable { var region: Int64; var decided_on: String; var first_paid: String? }
+    struct Overdue: Decodable { var region: Int64; var n: Int }
     struct InForce: Decodable { var region: Int64; var kind: String; var households: Int; var persons: Int; var amount: Int; var started: Int; var ended: Int }
 
     /// A region's figures as a whole.
@@ -34,7 +37,7 @@ public struct AssistanceFigures: Sendable, Hashable {
         let r = region.subtreeRange
         let within: SQLQueryString = "BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))"
         let m = month.description
-        let (approvals, inForce) = try await db.read { sql in
+        let (approvals, inForce, overdue) = try await db.read { sql in
             // The first month each approved application's benefit was on a roll recorded as paid.
             let approvals = try await sql.raw("""
                 SELECT a.region, a.decided_on, (SELECT MIN(p.month) FROM payment_lines l JOIN payment_rolls p ON p.id = l.roll_id JOIN benefits b ON b.id = l.benefit_id
@@ -50,7 +53,11 @@ public struct AssistanceFigures: Sendable, Hashable {
                 FROM benefits WHERE region \(within) AND start_month <= \(bind: m) AND (end_month IS NULL OR end_month >= \(bind: m))
                 GROUP BY region, kind
                 """).all(decoding: InForce.self)
-            return (approvals, inForce)
+            let overdue = try await sql.raw("""
+                SELECT region, COUNT(*) AS n FROM benefits WHERE region \(within) AND review_due < \(bind: m)
+                AND start_month <= \(bind: m) AND (end_month IS NULL OR end_month >= \(bind: m)) GROUP BY region
+                """).all(decoding: Overdue.self)
+            return (approvals, inForce, overdue)
         }
         // A household lives in one village, so households counted per village and kind add up (a household with
         // two kinds of benefit counts once for each).
@@ -58,13 +65,20 @@ public struct AssistanceFigures: Sendable, Hashable {
         func part(_ code: Int64) -> RegionCode { RegionCode(value: UInt64(code)).map { $0.truncated(to: child) } ?? region }
         var parts: [RegionCode: AssistanceFigures] = [:]
         func empty(_ p: RegionCode) -> AssistanceFigures {
-            AssistanceFigures(region: p, month: month, sameMonth: SameMonthShare(month: month, approvals: []), households: 0, persons: 0, amounts: [:], started: 0, ended: 0)
+            AssistanceFigures(region: p, month: month, sameMonth: SameMonthShare(month: month, approvals: []), households: 0, persons: 0, amounts: [:], started: 0, ended: 0,
+                               reviewsOverdue: 0)
         }
         for f in inForce {
             let p = part(f.region)
             var x = parts[p] ?? empty(p)
             x.households += f.households; x.persons += f.persons; x.started += f.started; x.ended += f.ended
             if let k = BenefitKind(rawValue: f.kind) { x.amounts[k, default: 0] += f.amount }
+            parts[p] = x
+        }
+        for o in overdue {
+            let p = part(o.region)
+            var x = parts[p] ?? empty(p)
+            x.reviewsOverdue += o.n
             parts[p] = x
         }
         let byPart = Dictionary(grouping: approvals, by: { part($0.region) })
@@ -77,6 +91,7 @@ public struct AssistanceFigures: Sendable, Hashable {
         total.sameMonth = SameMonthShare(month: month, approvals: approvals.compactMap(Self.approval))
         for x in parts.values {
             total.households += x.households; total.persons += x.persons; total.started += x.started; total.ended += x.ended
+            total.reviewsOverdue += x.reviewsOverdue
             total.amounts.merge(x.amounts, uniquingKeysWith: +)
         }
         return (total, parts.values.sorted { $0.region < $1.region })

@@ -79,3 +79,15 @@ extension AssistanceSchema {
         ]
     }
 }
+
+extension AssistanceSchema {
+    /// Version 18: each benefit's review class and the month its next review is due (R-DB-7).
+    static func v18() -> [String] {
+        [
+            "ALTER TABLE benefits ADD COLUMN review_class TEXT",
+            "ALTER TABLE benefits ADD COLUMN reviewed_month TEXT",
+            "ALTER TABLE benefits ADD COLUMN review_due TEXT",
+            "CREATE INDEX benefits_review ON benefits (review_due, region)",
+        ]
+    }
+}

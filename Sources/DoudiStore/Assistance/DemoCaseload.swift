@@ -62,6 +62,7 @@ enum DemoCaseload {
                 SELECT id, household_id, region, kind, LENGTH(covered) - LENGTH(REPLACE(covered, ',', '')) + 1, approved_amount, SUBSTR(decided_on, 1, 7),
                        CASE WHEN id % 50 = 0 AND SUBSTR(decided_on, 1, 7) < \(bind: last) THEN \(bind: last) END, decided_on, bank_sealed, created_at \(mine)
                 """).run()
+            try await BenefitReviewStore.classify(tx)
             try await AuditLog.record(tx, actor: .system("demo"), action: "assistance.caseload", subject: DemoLoader.county.description, region: DemoLoader.county,
                                       before: nil, after: ["households": String(rows.count)])
         }

@@ -64,6 +64,10 @@ extension Database {
                 try await tx.run(AssistanceSchema.v17(id))
                 try await PolicyStore.seed(tx, [(2020, .depositLimit, "12000"), (2020, .vehicleLimit, "0"), (2020, .housingLimit, "1"), (2020, .businessLimit, "0")])
             },
+            Migration(version: 18, name: "reviews of benefits: the class and the month the next is due") { tx in
+                try await tx.run(AssistanceSchema.v18())
+                try await BenefitReviewStore.classify(tx)
+            },
         ]
     }
 

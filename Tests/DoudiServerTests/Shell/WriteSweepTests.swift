@@ -95,6 +95,7 @@ struct WriteSweepTests {
             let line = try await services.policy.policy(region: monitored.regionCode, year: Clock.system.today().year).int(.monitoringLine) ?? 10_000
             let village = try await client.token("village"), hotline = try await client.token("hotline"), admin = try await client.token("admin")
             let township = try await client.token("township"), county = try await client.token("county")
+            let benefit = try #require(try await BenefitReviewStore(services.db).due(by: .system(), month: YearMonth("2099-12")!, limit: 1).first).benefitID
             let application = try await services.applications.apply(
                 ApplicationInput(householdID: household, kind: .dibao, covered: [member], income: IncomeStatement([]), authorised: true),
                 by: Actor(userID: 0, username: "sweep", role: .townshipOfficer, region: RegionCode("430481001000")!), today: Clock.system.today(), draw: 99)
@@ -130,6 +131,7 @@ struct WriteSweepTests {
                 "loadChecks": (.post, "/assistance/checks", county, "身份证号码,核对类别,数值,核对日期\n", "身份证号码,数值\n"),
                 "changeRoll": (.post, "/assistance/roll", county, #"{"regionCode":"430481000000","month":"2030-03","step":"build"}"#,
                                #"{"regionCode":"430481000000","month":"2030-04","step":"approve"}"#),
+                "recordReview": (.post, "/assistance/reviews", county, #"{"benefitId":\#(benefit)}"#, #"{"benefitId":999999999}"#),
                 "setPolicy": (.put, "/policy", admin, #"{"region":"430481000000","year":2026,"key":"verificationDays","value":"6"}"#,
                               #"{"region":"430481000000","year":2026,"key":"noticeDays","value":"2"}"#),
             ]
