@@ -29,7 +29,7 @@ struct CheckPages: Sendable {
             let shown = report.rejections.prefix(500)
             data["report"] = [
                 "summary": w.say(report.summary), "stored": report.stored,
-                "rejections": shown.map { ["line": $0.line, "field": Self.column($0.field, t), "reason": w.say($0.message)] as [String: Any] },
+                "rejections": shown.map { ["line": $0.line, "field": ImportPages.column($0.field, t, in: CheckFile.columns), "reason": w.say($0.message)] as [String: Any] },
                 "hasRejections": !shown.isEmpty,
                 "more": report.rejected > shown.count ? "\(report.rejected - shown.count)" : false,
             ] as [String: Any]
@@ -39,11 +39,6 @@ struct CheckPages: Sendable {
              "at": beijingTime(b.loaded_at)] as [String: Any]
         }
         return try w.page(status: status, template: "assistance/checks", title: t.t("checksTitle"), data)
-    }
-
-    static func column(_ code: String, _ t: Strings.Table) -> String {
-        guard t.code != "en" else { return code.replacingOccurrences(of: "_", with: " ") }
-        return CheckFile.columns.first { $0.code == code }?.chinese ?? code
     }
 
     func upload(_ w: Web, _ ctx: DoudiContext) async throws -> Response {

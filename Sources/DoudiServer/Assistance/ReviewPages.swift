@@ -43,8 +43,15 @@ struct ReviewPages: Sendable {
         guard let id = form["benefit"].flatMap({ Int64($0) }) else {
             return try await page(w, problems: [FieldProblem("benefit", Message("请选择要复核的保障对象", "choose the benefit reviewed"))], status: .unprocessableContent)
         }
+        let chosen = form["class"].flatMap(ReviewClass.init(rawValue:))
+        // The next due month moves with it and the earlier one is not kept: a second page asks again.
+        if !Web.confirmed(form) {
+            let t = w.t
+            return try w.confirm(form, action: "/assistance/reviews", back: "/assistance/reviews", title: t.t("reviewsTitle"), question: t.t("confirmReview"),
+                                 summary: [(t.t("reviewClassLabel"), chosen.map { label($0, t) } ?? "")], button: t.t("confirmRecord"))
+        }
         do {
-            try await reviews.record(id, reviewClass: form["class"].flatMap(ReviewClass.init(rawValue:)), on: clock.today(), by: w.actor)
+            try await reviews.record(id, reviewClass: chosen, on: clock.today(), by: w.actor)
             return Response(status: .seeOther, headers: [.location: "/assistance/reviews"])
         } catch {
             return try await w.refused(error) { try await page(w, problems: $0, status: .unprocessableContent) }

@@ -46,8 +46,10 @@ struct ImportPages: Sendable {
     }
 
     /// A column as the reader's template names it: 身份证号码, or "resident id" in English.
-    static func column(_ code: String, _ t: Strings.Table) -> String {
-        t.code == "en" ? code.replacingOccurrences(of: "_", with: " ") : ImportTemplate.chinese(code) ?? code
+    /// `columns`: another file's template (the register's where not given).
+    static func column(_ code: String, _ t: Strings.Table, in columns: [ImportTemplate.Column]? = nil) -> String {
+        t.code == "en" ? code.replacingOccurrences(of: "_", with: " ")
+            : (columns.map { $0.first { $0.code == code }?.chinese } ?? ImportTemplate.chinese(code)) ?? code
     }
 
     /// The upload is multipart, not a plain form: the CSRF token comes as one of its parts.

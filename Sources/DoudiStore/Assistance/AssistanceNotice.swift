@@ -7,9 +7,10 @@ extension ApplicationStore {
     /// (the village by default; a township or the county where it posts the list). Nil before the notice is posted.
     public func notice(_ id: Int64, level: RegionCode.Level = .village, by actor: Actor) async throws -> PostedNotice? {
         guard actor.role.may(.browseRegister) else { throw StoreError.forbidden }
+        let at = max(.county, min(level, .village))
         let found: (ApplicationSummary, [ApplicationSummary])? = try await db.read { sql in
             guard let a = try await Self.load(sql, id, actor: actor), let from = a.state.noticeFrom, let to = a.state.noticeTo else { return nil }
-            let place = a.region.truncated(to: max(.county, min(level, .village)))
+            let place = a.region.truncated(to: at)
             let kinds = BenefitKind.allCases.filter { NoticeKind($0) == NoticeKind(a.kind) }.map(\.rawValue)
             let all = try await sql.raw("""
                 \(unsafeRaw: Self.select) WHERE \(HouseholdStore.scope(actor, column: "a.region")) AND \(HouseholdStore.within(place, column: "a.region"))
@@ -19,7 +20,7 @@ extension ApplicationStore {
             return (a, all)
         }
         guard let (a, all) = found, let from = a.state.noticeFrom, let to = a.state.noticeTo else { return nil }
-        let place = a.region.truncated(to: max(.county, min(level, .village)))
+        let place = a.region.truncated(to: at)
         let path = try await RegionStore(db).path(place).map(\.name)
         let policy = try await PolicyStore(db).policy(region: a.region, year: from.year)
         let signer: String = switch place.level {

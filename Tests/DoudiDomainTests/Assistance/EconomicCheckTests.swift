@@ -28,7 +28,8 @@ struct EconomicCheckTests {
     func finding(_ answers: [CheckAnswer], _ persons: Int, _ source: CheckSource, _ found: Int, _ limit: Int, _ over: Bool) throws {
         let f = try #require(EconomicCheck.findings(answers, persons: persons, declared: Self.declared, limits: Self.limits).first { $0.source == source })
         #expect(f.found == found && f.limit == limit && f.over == over)
-        #expect(f.message.zh.contains(over ? "超过" : "未") || f.message.zh.contains("高于"))
+        // Over: "超过" or "高于", never "未"; within: "未超过" or "未高于".
+        #expect(f.message.zh.contains("未") == !over && (f.message.zh.contains("超过") || f.message.zh.contains("高于")))
     }
 
     @Test("a yearly income found is taken over the application's own period: six months of 24,000 a year is 12,000")

@@ -156,7 +156,7 @@ struct MatrixRequest {
         case (.post, "/assistance/roll"):
             r.form = ["regionCode": p.village.ancestors.first { $0.level == .county }?.description ?? "", "month": "2030-01", "step": "build"]
         case (.get, "/api/v1/assistance/figures"): r.uri += "?regionCode=\(village)&month=2030-01"
-        case (.post, "/assistance/reviews"): r.form = ["benefit": "999999999", "class": "yearly"]
+        case (.post, "/assistance/reviews"): r.form = ["benefit": "999999999", "class": "yearly", "confirmed": "1"]
         case (.post, "/api/v1/assistance/reviews"): r.json = #"{"benefitId":999999999}"#
         case (.get, "/api/v1/assistance/roll"): r.uri += "?regionCode=\(p.village.truncated(to: .county))&month=2030-02"
         case (.post, "/api/v1/assistance/roll"): r.json = #"{"regionCode":"\#(p.village.truncated(to: .county))","month":"2030-01","step":"build"}"#

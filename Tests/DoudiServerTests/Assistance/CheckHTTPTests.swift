@@ -69,7 +69,7 @@ struct FiguresHTTPTests {
     struct Figures: Decodable { var households: Int; var persons: Int; var approved: Int; var started: Int; var ended: Int }
 
     @Test(arguments: Backend.available) func theCountysMonthByTownship(_ backend: Backend) async throws {
-        try await withServer(backend, households: 200, monitoring: true) { client, _ in
+        try await withServer(backend, households: 200, monitoring: true) { client, services in
             let month = YearMonth(Clock.system.today()).description
             let query = "regionCode=430481000000&month=\(month)"
             let api = try JSONDecoder().decode(Figures.self, from: try await client.api(.get, "/api/v1/assistance/figures?\(query)", token: try await client.token("county")).body)
@@ -96,6 +96,15 @@ struct FiguresHTTPTests {
             let v = Browser(client)
             _ = try await v.login("village")
             #expect(try await v.request(.get, "/assistance/figures").status == .forbidden)
+            // Recording a review asks again first; only the confirmed form moves the due month.
+            let r = try #require(try await BenefitReviewStore(services.db).due(by: .system(), month: YearMonth("2099-12")!, limit: 1).first)
+            let list = String(buffer: try await b.request(.get, "/assistance/reviews?month=2099-12").body)
+            let csrf = try #require(Browser.field("_csrf", in: list))
+            let form = ["_csrf": csrf, "benefit": String(r.benefitID), "class": "yearly"]
+            let ask = try await b.request(.post, "/assistance/reviews", form: form)
+            #expect(ask.status == .ok && String(buffer: ask.body).contains("确定登记本次复核"))
+            #expect(try await BenefitReviewStore(services.db).due(by: .system(), month: YearMonth("2099-12")!, limit: 1).first?.due == r.due)
+            #expect(try await b.request(.post, "/assistance/reviews", form: form.merging(["confirmed": "1"]) { a, _ in a }).status == .seeOther)
         }
     }
 }
