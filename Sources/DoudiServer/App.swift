@@ -143,6 +143,7 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     CheckPages(web: web, checks: EconomicCheckStore(s.db)).register(on: router)
     FiguresPages(web: web, db: s.db, regions: s.regions).register(on: router)
     ReviewPages(web: web, reviews: BenefitReviewStore(s.db), regions: s.regions).register(on: router)
+    BenefitPages(web: web, changes: BenefitChangeStore(s.db), regions: s.regions).register(on: router)
     ReportPages(web: web, reports: s.reports, regions: s.regions, audit: s.audit).register(on: router)
 }
 

@@ -48,6 +48,8 @@ public enum Permission: Sendable, Hashable {
     case keepStaffRelatives
     /// Loading the other departments' answers for the economic-status checks (家庭经济状况核对): the county.
     case loadChecks
+    /// Recording a benefit's review and its changes (amount, phased exit, stop): the township and the county.
+    case manageBenefits
 }
 
 extension Role {
@@ -76,6 +78,8 @@ extension Role {
             self == .countyOfficer || self == .admin
         case .loadChecks:
             self == .countyOfficer
+        case .manageBenefits:
+            self == .townshipOfficer || self == .countyOfficer
         }
     }
 }

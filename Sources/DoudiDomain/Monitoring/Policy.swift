@@ -37,6 +37,13 @@ public enum PolicyKey: String, CodeNamed {
     /// The asset checklist of the economic-status checks (R-DB-1): deposits per covered person (yuan) and how
     /// many vehicles, houses and registered businesses a household may have.
     case depositLimit, vehicleLimit, housingLimit, businessLimit
+    /// 低保标准 (R-DB-4): yuan per person per month, for towns and for the countryside, set by the province or
+    /// prefecture each year.
+    case dibaoUrban, dibaoRural
+    /// Allowances on top of dibao (R-DB-3), yuan per person per month for each member of the kind.
+    case allowanceElderly, allowanceMinor, allowanceSevereDisability, allowanceSeriousIllness
+    /// 渐退 (R-DB-8): the percent of the amount before paid in each month of the exit, in order.
+    case phasedExitSchedule
 
     public var chinese: String {
         switch self {
@@ -60,6 +67,13 @@ public enum PolicyKey: String, CodeNamed {
         case .vehicleLimit: "核对：允许的机动车辆数"
         case .housingLimit: "核对：允许的房产套数"
         case .businessLimit: "核对：允许的工商登记数"
+        case .dibaoUrban: "城市低保标准（元/人/月）"
+        case .dibaoRural: "农村低保标准（元/人/月）"
+        case .allowanceElderly: "低保加发：老年人（元/人/月）"
+        case .allowanceMinor: "低保加发：未成年人（元/人/月）"
+        case .allowanceSevereDisability: "低保加发：重度残疾人（元/人/月）"
+        case .allowanceSeriousIllness: "低保加发：重病患者（元/人/月）"
+        case .phasedExitSchedule: "渐退期逐月发放比例（%，如100,100,50）"
         }
     }
 
@@ -85,6 +99,13 @@ public enum PolicyKey: String, CodeNamed {
         case .vehicleLimit: "Checks: motor vehicles allowed"
         case .housingLimit: "Checks: houses allowed"
         case .businessLimit: "Checks: registered businesses allowed"
+        case .dibaoUrban: "Urban dibao standard (yuan/person/month)"
+        case .dibaoRural: "Rural dibao standard (yuan/person/month)"
+        case .allowanceElderly: "Dibao allowance: elderly (yuan/person/month)"
+        case .allowanceMinor: "Dibao allowance: minors (yuan/person/month)"
+        case .allowanceSevereDisability: "Dibao allowance: severely disabled (yuan/person/month)"
+        case .allowanceSeriousIllness: "Dibao allowance: seriously ill (yuan/person/month)"
+        case .phasedExitSchedule: "Phased exit: percent paid month by month (e.g. 100,100,50)"
         }
     }
 
@@ -93,6 +114,7 @@ public enum PolicyKey: String, CodeNamed {
     public func normalized(_ value: String) -> String {
         let v = value.trimmingSpaces()
         if self == .deadlineCount { return (DayCount.allCases.first { $0.chinese == v }?.rawValue) ?? v }
+        if self == .phasedExitSchedule { return Self.percents(v).map { $0.map(String.init).joined(separator: ",") } ?? v }
         guard self == .riskKinds else { return v }
         let parts = v.split(whereSeparator: { ",，、 ;；".contains($0) }).map(String.init)
         return parts.map { RiskKind(text: $0)?.rawValue ?? $0 }.joined(separator: ",")
@@ -110,6 +132,11 @@ public enum PolicyKey: String, CodeNamed {
         if self == .deadlineCount {
             return DayCount(rawValue: normalized(v)) == nil ? DayCount.problem(field: rawValue, text: v) : nil
         }
+        if self == .phasedExitSchedule {
+            return Self.percents(v) == nil
+                ? FieldProblem(rawValue, Message("应为1到24个0到100的整数，用逗号分隔，如100,100,50", "1 to 24 whole numbers from 0 to 100 separated by commas, such as 100,100,50"))
+                : nil
+        }
         if self == .supervisionPhone || self == .contactPhone {
             let ok = (5...30).contains(v.count) && v.allSatisfy { $0.isASCII && ($0.isNumber || "-() ".contains($0)) }
             return ok ? nil : FieldProblem(rawValue, Message("应为电话号码，如0734-4321000", "must be a telephone number, such as 0734-4321000"))
@@ -125,6 +152,8 @@ public enum PolicyKey: String, CodeNamed {
         case .approvalDelegated: 0...1
         case .depositLimit: 0...10_000_000
         case .vehicleLimit, .housingLimit, .businessLimit: 0...10
+        case .dibaoUrban, .dibaoRural: 1...100_000
+        case .allowanceElderly, .allowanceMinor, .allowanceSevereDisability, .allowanceSeriousIllness: 0...100_000
         default: 1...120
         }
         guard range.contains(n) else {

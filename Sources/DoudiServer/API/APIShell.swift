@@ -22,6 +22,7 @@ struct APIHandlers: APIProtocol {
     let checks: CheckAPI
     let rolls: RollAPI
     let reviews: ReviewAPI
+    let benefits: BenefitAPI
     let reports: ReportAPI
 
     init(services s: Services, limits: PublicLimits) {
@@ -37,6 +38,7 @@ struct APIHandlers: APIProtocol {
         checks = CheckAPI(checks: EconomicCheckStore(s.db))
         rolls = RollAPI(rolls: PaymentRollStore(s.db), clock: s.clock)
         reviews = ReviewAPI(reviews: BenefitReviewStore(s.db), clock: s.clock)
+        benefits = BenefitAPI(changes: BenefitChangeStore(s.db), clock: s.clock)
         reports = ReportAPI(reports: s.reports, clock: s.clock)
     }
 }

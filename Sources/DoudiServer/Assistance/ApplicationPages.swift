@@ -75,27 +75,35 @@ struct ApplicationPages: Sendable {
     /// The form's fields into an application; a number typed wrongly is named rather than taken as none.
     func input(_ form: Form) -> Result<ApplicationInput, ProblemList> {
         var problems: [FieldProblem] = []
-        func number(_ key: String, field: String) -> Int? {
-            let text = (form[key] ?? "").typedNumber
-            if text.isEmpty { return nil }
-            guard let n = Int(text), n >= 0 else { problems.append(FieldProblem(field, Message("“\(text)”不是不带符号的整数", "“\(text)” is not a whole number"))); return nil }
-            return n
-        }
-        let items = IncomeCategory.allCases.compactMap { c in number("income." + c.rawValue, field: "income").map { IncomeItem(c, $0) } }
+        let number = { (key: String, field: String) in Self.number(form, key, field: field, &problems) }
+        let income = Self.income(form, &problems)
         var assets: [String: Int] = [:]
         for i in 0..<3 {
             let item = (form["asset\(i)"] ?? "").trimmingSpaces()
-            if let v = number("assetValue\(i)", field: "assets"), !item.isEmpty { assets[item] = v }
+            if let v = number("assetValue\(i)", "assets"), !item.isEmpty { assets[item] = v }
         }
-        let months = number("incomeMonths", field: "incomeMonths") ?? 12
         let bankText = (form["bankAccount"] ?? "").trimmingSpaces()
         let bank = BankAccount(bankText)
         if !bankText.isEmpty && bank == nil { problems.append(BankAccount.problem) }
         guard let kind = BenefitKind(rawValue: form["kind"] ?? "") else { return .failure(ProblemList(problems + [BenefitKind.problem(field: "kind", text: form["kind"] ?? "")])) }
         if !problems.isEmpty { return .failure(ProblemList(problems)) }
         return .success(ApplicationInput(householdID: form["household"] ?? "", kind: kind, covered: (form.all["covered"] ?? []).compactMap { Int64($0) },
-                                         income: IncomeStatement(items, months: months), assets: assets, authorised: form["authorised"] == "1",
+                                         income: income, assets: assets, authorised: form["authorised"] == "1",
                                          episodeID: form["episode"].flatMap { Int64($0) }, bankAccount: bank))
+    }
+
+    /// A number the form may leave empty; one typed wrongly is named rather than taken as none.
+    static func number(_ form: Form, _ key: String, field: String, _ problems: inout [FieldProblem]) -> Int? {
+        let text = (form[key] ?? "").typedNumber
+        if text.isEmpty { return nil }
+        guard let n = Int(text), n >= 0 else { problems.append(FieldProblem(field, Message("“\(text)”不是不带符号的整数", "“\(text)” is not a whole number"))); return nil }
+        return n
+    }
+
+    /// The income fields (`income.<category>`, `incomeMonths`) of the application's and the change's forms.
+    static func income(_ form: Form, _ problems: inout [FieldProblem]) -> IncomeStatement {
+        let items = IncomeCategory.allCases.compactMap { c in number(form, "income." + c.rawValue, field: "income", &problems).map { IncomeItem(c, $0) } }
+        return IncomeStatement(items, months: number(form, "incomeMonths", field: "incomeMonths", &problems) ?? 12)
     }
 
     func create(_ w: Web, _ form: Form) async throws -> Response {

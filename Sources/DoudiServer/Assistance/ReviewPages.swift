@@ -25,7 +25,7 @@ struct ReviewPages: Sendable {
         let n = max(0, Int(q["page"] ?? "") ?? 0)
         let due = try await reviews.due(by: w.actor, month: month, limit: 51, offset: n * 50)
         let names = try await regions.villageLabels(due.map(\.region))
-        let mayRecord = w.role == .townshipOfficer || w.role == .countyOfficer
+        let mayRecord = w.role.may(.manageBenefits)
         return try w.page(status: status, template: "assistance/reviews", title: t.t("reviewsTitle"), [
             "month": month.description, "problems": w.lines(problems), "hasProblems": !problems.isEmpty, "mayRecord": mayRecord,
             "items": due.prefix(50).map { r in
@@ -39,7 +39,7 @@ struct ReviewPages: Sendable {
     }
 
     func record(_ w: Web, _ form: Form) async throws -> Response {
-        guard w.role == .townshipOfficer || w.role == .countyOfficer else { return try w.forbidden() }
+        guard w.role.may(.manageBenefits) else { return try w.forbidden() }
         guard let id = form["benefit"].flatMap({ Int64($0) }) else {
             return try await page(w, problems: [FieldProblem("benefit", Message("请选择要复核的保障对象", "choose the benefit reviewed"))], status: .unprocessableContent)
         }

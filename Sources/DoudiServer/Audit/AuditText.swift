@@ -90,6 +90,7 @@ enum AuditText {
         case "step": return ProcedureStep(rawValue: v).map { DoudiServer.label($0, t) } ?? one(ApplicationStep.self)
         case "benefit": return one(BenefitKind.self)
         case "rollStatus": return one(RollStatus.self)
+        case "outcome": return t.values["outcome." + v] ?? v
         case "key": return one(PolicyKey.self)
         case "kind": return one(CalendarDayKind.self)
         case "value": return one(DayCount.self)

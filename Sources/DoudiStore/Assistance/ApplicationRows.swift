@@ -91,4 +91,6 @@ public struct ApplicationDetail: Sendable, Hashable {
     /// The departments' answers about the covered members (家庭经济状况核对), and each source against its limit.
     public var checks: [CheckAnswer]
     public var findings: [CheckFinding]
+    /// The benefit an approval put in force.
+    public var benefitID: Int64?
 }

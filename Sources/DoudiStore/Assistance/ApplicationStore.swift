@@ -117,8 +117,9 @@ public struct ApplicationStore: Sendable {
                 """).all(decoding: ApplicationEvent.self)
             let checks = try await EconomicCheckStore.answers(sql, application: id)
             let limits = try await PolicyStore.policy(sql, region: a.region, year: a.state.submittedOn.year).checkLimits
+            let benefit = try await sql.raw("SELECT id FROM benefits WHERE application_id = \(bind: id)").first(decoding: EpisodeStore.ID.self)?.id
             return ApplicationDetail(summary: a, events: events, checks: checks,
-                                     findings: EconomicCheck.findings(checks, persons: a.covered.count, declared: a.income, limits: limits))
+                                     findings: EconomicCheck.findings(checks, persons: a.covered.count, declared: a.income, limits: limits), benefitID: benefit)
         }
     }
 

@@ -9,7 +9,7 @@ public struct AssistanceFigures: Sendable, Hashable {
     public var sameMonth: SameMonthShare
     public var households: Int
     public var persons: Int
-    /// Yuan a month of the benefits in force, by kind.
+    /// Yuan paid in the month by the benefits in force (each at its amount for the month), by kind.
     public var amounts: [BenefitKind: Int]
     /// Benefits that started in the month.
     public var started: Int
@@ -46,12 +46,13 @@ public struct AssistanceFigures: Sendable, Hashable {
                 WHERE a.status = 'approved' AND a.region \(within) AND a.decided_on BETWEEN \(bind: month.firstDay.description) AND \(bind: month.lastDay.description)
                 """).all(decoding: Approval.self)
             let inForce = try await sql.raw("""
-                SELECT region, kind, COUNT(DISTINCT household_id) AS households, CAST(COALESCE(SUM(persons), 0) AS BIGINT) AS persons,
-                       CAST(COALESCE(SUM(monthly_amount), 0) AS BIGINT) AS amount,
-                       CAST(SUM(CASE WHEN start_month = \(bind: m) THEN 1 ELSE 0 END) AS BIGINT) AS started,
-                       CAST(SUM(CASE WHEN end_month = \(bind: m) THEN 1 ELSE 0 END) AS BIGINT) AS ended
-                FROM benefits WHERE region \(within) AND start_month <= \(bind: m) AND (end_month IS NULL OR end_month >= \(bind: m))
-                GROUP BY region, kind
+                SELECT b.region, b.kind, COUNT(DISTINCT b.household_id) AS households, CAST(COALESCE(SUM(COALESCE(x.persons, b.persons)), 0) AS BIGINT) AS persons,
+                       CAST(COALESCE(SUM(COALESCE(x.amount, b.monthly_amount)), 0) AS BIGINT) AS amount,
+                       CAST(SUM(CASE WHEN b.start_month = \(bind: m) THEN 1 ELSE 0 END) AS BIGINT) AS started,
+                       CAST(SUM(CASE WHEN b.end_month = \(bind: m) THEN 1 ELSE 0 END) AS BIGINT) AS ended
+                FROM benefits b \(BenefitChangeStore.amountIn(month))
+                WHERE b.region \(within) AND b.start_month <= \(bind: m) AND (b.end_month IS NULL OR b.end_month >= \(bind: m))
+                GROUP BY b.region, b.kind
                 """).all(decoding: InForce.self)
             let overdue = try await sql.raw("""
                 SELECT region, COUNT(*) AS n FROM benefits WHERE region \(within) AND review_due < \(bind: m)

@@ -91,3 +91,26 @@ extension AssistanceSchema {
         ]
     }
 }
+
+extension AssistanceSchema {
+    /// Version 19: a benefit's changes (变更) and the amounts they set, month by month from the month after each
+    /// (a phased exit is a row per month); a month with no row of its own takes the latest row before it, or the
+    /// amount approved.
+    static func v19(_ id: String) -> [String] {
+        [
+            """
+            CREATE TABLE benefit_changes (
+              id \(id), benefit_id BIGINT NOT NULL REFERENCES benefits (id), region BIGINT NOT NULL, on_day TEXT NOT NULL,
+              from_month TEXT NOT NULL, outcome TEXT NOT NULL, persons INTEGER NOT NULL, covered TEXT NOT NULL, income TEXT NOT NULL,
+              income_months INTEGER NOT NULL, before_amount BIGINT NOT NULL, after_amount BIGINT NOT NULL, end_month TEXT, reason TEXT NOT NULL,
+              recorded_by TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX benefit_changes_benefit ON benefit_changes (benefit_id)",
+            """
+            CREATE TABLE benefit_amounts (
+              benefit_id BIGINT NOT NULL REFERENCES benefits (id), from_month TEXT NOT NULL, persons INTEGER NOT NULL, amount BIGINT NOT NULL,
+              change_id BIGINT NOT NULL REFERENCES benefit_changes (id), PRIMARY KEY (benefit_id, from_month))
+            """,
+        ]
+    }
+}

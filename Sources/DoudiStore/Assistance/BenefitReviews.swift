@@ -52,7 +52,7 @@ public struct BenefitReviewStore: Sendable {
     /// after the class's interval from that month.
     @discardableResult
     public func record(_ id: Int64, reviewClass: ReviewClass?, on day: CivilDate, by actor: Actor) async throws -> BenefitReview {
-        guard actor.role == .townshipOfficer || actor.role == .countyOfficer else { throw StoreError.forbidden }
+        guard actor.role.may(.manageBenefits) else { throw StoreError.forbidden }
         return try await db.transaction { tx in
             guard let b = try await tx.sql.raw("\(unsafeRaw: Self.select) WHERE b.id = \(bind: id) AND \(HouseholdStore.scope(actor, column: "b.region"))")
                 .first(decoding: BenefitReview.self) else { throw StoreError.notFound }

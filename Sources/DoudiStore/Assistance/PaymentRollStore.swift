@@ -110,7 +110,8 @@ public struct PaymentRollStore: Sendable {
         }
     }
 
-    /// Builds (or builds again, while a draft) the county's roll for `month` from the benefits in force then.
+    /// Builds (or builds again, while a draft) the county's roll for `month` from the benefits in force then, each
+    /// at the amount set for that month (a change, a month of a phased exit); a month paying nothing has no line.
     public func build(county: RegionCode, month: YearMonth, by actor: Actor) async throws {
         try authorize(county, actor)
         let r = county.subtreeRange
@@ -134,9 +135,11 @@ public struct PaymentRollStore: Sendable {
             }
             try await tx.sql.raw("""
                 INSERT INTO payment_lines (roll_id, benefit_id, household_id, region, kind, persons, amount)
-                SELECT \(bind: id), b.id, b.household_id, b.region, b.kind, b.persons, b.monthly_amount FROM benefits b
+                SELECT \(bind: id), b.id, b.household_id, b.region, b.kind, COALESCE(x.persons, b.persons), COALESCE(x.amount, b.monthly_amount)
+                FROM benefits b \(BenefitChangeStore.amountIn(month))
                 WHERE b.region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
                   AND b.start_month <= \(bind: month.description) AND (b.end_month IS NULL OR b.end_month >= \(bind: month.description))
+                  AND COALESCE(x.amount, b.monthly_amount) > 0
                 """).run()
             try await AuditLog.record(tx, actor: actor, action: "roll.build", subject: "\(county)/\(month)", region: county, before: nil, after: ["month": month.description])
         }

@@ -68,6 +68,10 @@ extension Database {
                 try await tx.run(AssistanceSchema.v18())
                 try await BenefitReviewStore.classify(tx)
             },
+            Migration(version: 19, name: "changes of benefits: amounts month by month, phased exits; dibao standards and allowances") { tx in
+                try await tx.run(AssistanceSchema.v19(id))
+                try await PolicyStore.seed(tx, BenefitChangeStore.shipped)
+            },
         ]
     }
 
