@@ -23,6 +23,8 @@ struct MatrixPlace: Sendable {
     /// A benefit application refused at the township's opinion: acting on it again is refused after the scope
     /// check, and its letter can be printed.
     var application: Int64
+    /// A benefit in force from this month: the township and the county may change or stop it.
+    var benefit: Int64
 
     /// What only this place's pages would show.
     var markers: [String] { [household, headName] }
@@ -66,11 +68,23 @@ struct MatrixPlace: Sendable {
             for action in [ApplicationAction.accept, .recordHomeVisit(note: "入户"), .opinion(approve: false, amount: 0, reasons: "收入高于标准")] {
                 try await services.applications.act(application, action, by: township, today: today)
             }
+            // A stand-in for an approved application's benefit (the procedure to approval takes days of notice): the row
+            // the approval would write, on the refused application (only the rows' access is asked about here).
+            let benefit = try await services.db.transaction { tx in
+                try #require(try await tx.sql.raw("""
+                    INSERT INTO benefits (application_id, household_id, region, kind, persons, monthly_amount, start_month, approved_on, created_at)
+                    VALUES (\(bind: application), \(bind: id), \(bind: Int64(village.value)), 'dibao', 1, 300, \(bind: YearMonth(today).description),
+                            \(bind: today.description), 0)
+                    RETURNING id
+                    """).first(decoding: BenefitID.self)).id
+            }
             out.append(MatrixPlace(village: village, household: id, headName: name, member: member, lead: leads[1], episode: episode, account: account,
-                                   application: application))
+                                   application: application, benefit: benefit))
         }
         return out
     }
+
+    struct BenefitID: Decodable { var id: Int64 }
 
     /// The nearest place outside `region`, or nil for an account that reaches all four.
     static func outside(_ region: RegionCode, in places: [MatrixPlace]) -> MatrixPlace? {
@@ -127,7 +141,7 @@ struct MatrixRequest {
         }
         var uri = id(path)
         if let r = uri.range(of: "{id}") {
-            let record = path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
+            let record = path.contains("/benefits/") ? String(p.benefit) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
                 : path.hasPrefix("/assistance") ? String(p.application)
                 : path.hasPrefix("/leads") ? String(p.lead) : path.hasPrefix("/users") ? String(p.account) : String(p.episode)
             uri.replaceSubrange(r, with: record)
@@ -158,6 +172,8 @@ struct MatrixRequest {
         case (.get, "/api/v1/assistance/figures"): r.uri += "?regionCode=\(village)&month=2030-01"
         case (.post, "/assistance/reviews"): r.form = ["benefit": "999999999", "class": "yearly", "confirmed": "1"]
         case (.post, "/api/v1/assistance/reviews"): r.json = #"{"benefitId":999999999}"#
+        case (.post, "/assistance/benefits/{id}"): r.form = ["reason": "全户迁出", "stop": "1", "confirmed": "1"]
+        case (.post, "/api/v1/assistance/benefits/{id}/changes"): r.json = #"{"reason":"全户迁出","stop":true,"preview":true}"#
         case (.get, "/api/v1/assistance/roll"): r.uri += "?regionCode=\(p.village.truncated(to: .county))&month=2030-02"
         case (.post, "/api/v1/assistance/roll"): r.json = #"{"regionCode":"\#(p.village.truncated(to: .county))","month":"2030-01","step":"build"}"#
         case (.post, "/api/v1/assistance/applications"):

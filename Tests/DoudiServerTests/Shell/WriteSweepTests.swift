@@ -136,6 +136,7 @@ struct WriteSweepTests {
                 "changeRoll": (.post, "/assistance/roll", county, #"{"regionCode":"430481000000","month":"2030-03","step":"build"}"#,
                                #"{"regionCode":"430481000000","month":"2030-04","step":"approve"}"#),
                 "recordReview": (.post, "/assistance/reviews", county, #"{"benefitId":\#(benefit)}"#, #"{"benefitId":999999999}"#),
+                "changeBenefit": (.post, "/assistance/benefits/\(benefit)/changes", county, #"{"reason":"全户迁出","stop":true}"#, #"{"reason":" ","stop":true}"#),
                 "setPolicy": (.put, "/policy", admin, #"{"region":"430481000000","year":2026,"key":"verificationDays","value":"6"}"#,
                               #"{"region":"430481000000","year":2026,"key":"noticeDays","value":"2"}"#),
             ]
