@@ -78,6 +78,8 @@ public struct DibaoAssessment: Sendable, Hashable {
     public var eligible: Bool
     public var reasons: [Message]
     public var perCapitaMonthly: Fen
+    /// The standard compared with, yuan per person a month.
+    public var standard: Int
     /// Income per person at or above the standard (one of the reasons, when there are others).
     public var overStandard: Bool
     public var base: Int
@@ -102,7 +104,7 @@ public struct DibaoAssessment: Sendable, Hashable {
             reasons.append(Message("本地按档次发放，请确定保障档次（\(rules.grades.map(\.name).joined(separator: "、"))）",
                                    "this region pays by grade: choose one of \(rules.grades.map(\.name).joined(separator: ", "))"))
         }
-        guard reasons.isEmpty else { return DibaoAssessment(eligible: false, reasons: reasons, perCapitaMonthly: perCapita, overStandard: over, base: 0, allowances: 0) }
+        guard reasons.isEmpty else { return DibaoAssessment(eligible: false, reasons: reasons, perCapitaMonthly: perCapita, standard: rules.standard, overStandard: over, base: 0, allowances: 0) }
         let base: Int
         if let g = chosen {
             base = Fen(rules.standard * g.percentOfStandard * n).roundedYuan
@@ -111,7 +113,7 @@ public struct DibaoAssessment: Sendable, Hashable {
             base = Fen(max(0, rules.standard * 100 * n - income.monthly.value)).roundedYuan
         }
         let extra = persons.flatMap { $0.allowances(on: day, elderlyAge: rules.elderlyAge) }.reduce(0) { $0 + (rules.allowances[$1] ?? 0) }
-        return DibaoAssessment(eligible: true, reasons: [], perCapitaMonthly: perCapita, overStandard: false, base: base, allowances: extra)
+        return DibaoAssessment(eligible: true, reasons: [], perCapitaMonthly: perCapita, standard: rules.standard, overStandard: false, base: base, allowances: extra)
     }
 }
 

@@ -91,7 +91,10 @@ struct ApplicationAPI: APIPart {
     }
 
     static func detail(_ d: ApplicationDetail) -> Schemas.ApplicationDetail {
-        Schemas.ApplicationDetail(application: schema(d.summary), benefitId: d.benefitID, checks: d.checks.map {
+        Schemas.ApplicationDetail(application: schema(d.summary), benefitId: d.benefitID, assessment: d.assessment.map { a in
+            .init(standard: a.standard, perCapitaMonthly: a.perCapitaMonthly.description, eligible: a.eligible, amount: a.monthly,
+                  reasons: a.reasons.map { .init(messageZh: $0.zh, messageEn: $0.en) })
+        }, checks: d.checks.map {
             .init(memberId: $0.memberID, source: .init(rawValue: $0.source.rawValue)!, item: $0.item, value: Int64($0.value), asOf: $0.asOf.description)
         }, findings: d.findings.map {
             .init(source: .init(rawValue: $0.source.rawValue)!, found: Int64($0.found), limit: Int64($0.limit), over: $0.over,

@@ -30,6 +30,8 @@ extension ApplicationPages {
                   "benefit": d.benefitID as Any] as [String: Any],
             "hasChecks": !d.findings.isEmpty, "findings": d.findings.map { ["over": $0.over, "text": w.say($0.message)] as [String: Any] },
             "checks": d.checks.map { ["source": label($0.source, t), "item": $0.item, "value": $0.value, "unit": w.say($0.source.unit), "asOf": $0.asOf.description] as [String: Any] },
+            "assessment": d.assessment.map { ["text": w.say(Self.suggestion($0))] } as Any,
+            "suggested": d.assessment.flatMap { $0.eligible && $0.monthly > 0 ? String($0.monthly) : nil } ?? "",
             "message": message as Any, "problems": w.lines(problems), "hasProblems": !problems.isEmpty,
             "at": [s.step.rawValue: mine], "countyVisit": running && s.spotCheck && !s.countyVisited && w.role == .countyOfficer,
             "noticeOpen": mine && s.step == .publicNotice && s.noticeFrom != nil, "noticeOver": s.noticeTo.map { today > $0 } ?? false, "noticeUnposted": mine && s.step == .publicNotice && s.noticeFrom == nil,
@@ -40,6 +42,18 @@ extension ApplicationPages {
                  "note": e.note, "actor": e.actor] as [String: Any]
             },
         ])
+    }
+
+    /// The standard's arithmetic in words, for the township's opinion.
+    static func suggestion(_ a: DibaoAssessment) -> Message {
+        let head = Message("按本地区低保标准\(a.standard)元/人/月测算：人均月收入\(a.perCapitaMonthly)元，",
+                           "On the region's standard of \(a.standard) yuan a person a month: income \(a.perCapitaMonthly) yuan a person a month, ")
+        guard a.eligible else {
+            return Message(head.zh + "不符合条件（" + a.reasons.map(\.zh).joined(separator: "；") + "）",
+                           head.en + "not eligible (" + a.reasons.map(\.en).joined(separator: "; ") + ")")
+        }
+        return Message(head.zh + "差额\(a.base)元，加发\(a.allowances)元，合计\(a.monthly)元/月",
+                       head.en + "difference \(a.base), allowances \(a.allowances), in all \(a.monthly) yuan a month")
     }
 
     func act(_ w: Web, _ id: Int64, _ form: Form) async throws -> Response {

@@ -79,7 +79,7 @@ struct BenefitPages: Sendable {
         var out = [(t.t("changeOutcome"), t.values["outcome." + p.outcome.code] ?? p.outcome.chinese), (t.t("changeFrom"), p.from.description),
                    (t.t("amountBefore"), "\(p.before) \(t.t("yuan"))")]
         if let a = p.assessment {
-            out.append((t.t("perCapitaAgainstStandard"), "\(a.perCapitaMonthly) / \(p.standard) \(t.t("yuan"))"))
+            out.append((t.t("perCapitaAgainstStandard"), "\(a.perCapitaMonthly) / \(a.standard) \(t.t("yuan"))"))
         }
         out += p.amounts.map { ($0.month.description, "\($0.amount) \(t.t("yuan"))") }
         if let last = p.lastMonth { out.append((t.t("lastMonthPaid"), last.description)) }
@@ -126,7 +126,7 @@ struct BenefitAPI: APIPart {
             let reasons: [Message] = if case .stop(let r) = p.outcome { r } else { [] }
             return .ok(.init(body: .json(Schemas.BenefitChangePlan(
                 benefitId: p.benefitID, recorded: !preview, outcome: .init(rawValue: p.outcome.code) ?? .stop, from: p.from.description, before: p.before,
-                persons: p.persons, standard: p.assessment == nil ? nil : p.standard, perCapitaMonthly: p.assessment?.perCapitaMonthly.description,
+                persons: p.persons, standard: p.assessment?.standard, perCapitaMonthly: p.assessment?.perCapitaMonthly.description,
                 amounts: p.amounts.map(Self.month), lastMonth: p.lastMonth?.description, reasons: reasons.map { .init(messageZh: $0.zh, messageEn: $0.en) }))))
         } catch { return try Self.refusal(error) }
     }

@@ -93,4 +93,7 @@ public struct ApplicationDetail: Sendable, Hashable {
     public var findings: [CheckFinding]
     /// The benefit an approval put in force.
     public var benefitID: Int64?
+    /// For dibao: the declared income of the covered members against the region's standard of the month
+    /// submitted (R-DB-1/3), what the township's opinion starts from; nil for other kinds or without a standard.
+    public var assessment: DibaoAssessment?
 }

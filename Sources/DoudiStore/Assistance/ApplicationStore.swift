@@ -118,8 +118,15 @@ public struct ApplicationStore: Sendable {
             let checks = try await EconomicCheckStore.answers(sql, application: id)
             let limits = try await PolicyStore.policy(sql, region: a.region, year: a.state.submittedOn.year).checkLimits
             let benefit = try await sql.raw("SELECT id FROM benefits WHERE application_id = \(bind: id)").first(decoding: EpisodeStore.ID.self)?.id
+            var assessment: DibaoAssessment?
+            if a.kind == .dibao || a.kind == .singlePersonDibao {
+                // Without a standard for the year (or with a member since moved to another household) there is nothing to suggest.
+                do { assessment = try await DibaoOnRecord.assess(sql, region: a.region, household: a.householdID, covered: a.covered, income: a.income,
+                                                                 month: YearMonth(a.state.submittedOn)).0 } catch StoreError.invalid {}
+            }
             return ApplicationDetail(summary: a, events: events, checks: checks,
-                                     findings: EconomicCheck.findings(checks, persons: a.covered.count, declared: a.income, limits: limits), benefitID: benefit)
+                                     findings: EconomicCheck.findings(checks, persons: a.covered.count, declared: a.income, limits: limits), benefitID: benefit,
+                                     assessment: assessment)
         }
     }
 

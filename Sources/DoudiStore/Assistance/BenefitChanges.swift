@@ -35,7 +35,6 @@ public struct BenefitChangeStore: Sendable {
         public var from: YearMonth
         public var before: Int
         public var persons: Int
-        public var standard: Int
         public var assessment: DibaoAssessment?
         public var outcome: BenefitChangeOutcome
         public var amounts: [MonthAmount]
@@ -62,7 +61,6 @@ public struct BenefitChangeStore: Sendable {
         var id: Int64; var application_id: Int64; var household_id: String; var region: Int64; var kind: String; var persons: Int
         var monthly_amount: Int; var start_month: String; var end_month: String?
     }
-    struct Person: Decodable { var id: Int64; var birth_date: String; var disability_grade: Int?; var health: String }
     struct InForce: Decodable { var amount: Int; var persons: Int }
 
     static func row(_ sql: any SQLDatabase, _ id: Int64, _ actor: Actor) async throws -> BenefitRow? {
@@ -95,31 +93,16 @@ public struct BenefitChangeStore: Sendable {
         let now = try await inForce(sql, b, in: month), before = now.amount
         if input.stop {
             let outcome = BenefitChangeOutcome.stop(reasons: [Message(input.reason, input.reason)])
-            return (b, Plan(benefitID: id, from: from, before: before, persons: now.persons, standard: 0, assessment: nil, outcome: outcome, amounts: [],
+            return (b, Plan(benefitID: id, from: from, before: before, persons: now.persons, assessment: nil, outcome: outcome, amounts: [],
                             lastMonth: outcome.lastMonth(from: from)))
         }
         guard kind == .dibao || kind == .singlePersonDibao else {
             throw StoreError.invalid([FieldProblem("benefit", Message("\(kind.chinese)不按收入差额计算，只能停发或在年度复核中调整",
                                                                       "\(kind.english.lowercased()) is not paid as a difference of income: it can only be stopped or reviewed"))])
         }
-        let people = try await sql.raw("""
-            SELECT id, birth_date, disability_grade, health FROM members WHERE household_id = \(bind: b.household_id)
-            """).all(decoding: Person.self)
-        let byID = Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0) })
-        let covered = input.covered.compactMap { byID[$0] }
-        guard covered.count == input.covered.count else {
-            throw StoreError.invalid([FieldProblem("covered", Message("所选成员不属于该户", "a member chosen is not of this household"))])
-        }
-        let policy = try await PolicyStore.policy(sql, region: region, year: from.year)
-        guard let rules = policy.dibaoRules(AreaKind.of(region)) else {
-            throw StoreError.invalid([FieldProblem("benefit", Message("本地区未设置\(from.year)年的低保标准", "no dibao standard is set here for \(from.year)"))])
-        }
-        let persons = covered.map {
-            CoveredPerson(birthDate: CivilDate($0.birth_date) ?? from.firstDay, disabilityGrade: $0.disability_grade, seriouslyIll: $0.health == HealthStatus.seriousIllness.rawValue)
-        }
-        let a = DibaoAssessment.assess(income: input.income, persons: persons, assets: AssetCheck(limits: [], values: [:]), rules: rules, on: from.firstDay)
+        let (a, policy) = try await DibaoOnRecord.assess(sql, region: region, household: b.household_id, covered: input.covered, income: input.income, month: from)
         let outcome = BenefitChangeOutcome.decide(a, before: before, schedule: policy.phasedExitSchedule, from: from)
-        return (b, Plan(benefitID: id, from: from, before: before, persons: covered.count, standard: rules.standard, assessment: a, outcome: outcome,
+        return (b, Plan(benefitID: id, from: from, before: before, persons: input.covered.count, assessment: a, outcome: outcome,
                         amounts: outcome.amounts(from: from, before: before).map { MonthAmount(month: $0.month, amount: $0.amount) },
                         lastMonth: outcome.lastMonth(from: from)))
     }

@@ -67,4 +67,27 @@ struct BenefitHTTPTests {
             #expect(noReason.status != .seeOther)
         }
     }
+
+    struct Suggested: Decodable { var application: ApplicationHTTPTests.Detail.A; var assessment: S?
+        struct S: Decodable { var standard: Int; var perCapitaMonthly: String; var eligible: Bool; var amount: Int } }
+
+    @Test(arguments: Backend.available) func theTownshipsOpinionStartsFromTheStandard(_ backend: Backend) async throws {
+        try await withServer(backend, households: 10) { client, _ in
+            let village = try await client.token("village"), township = try await client.token("township")
+            let (hid, members) = try await ApplicationHTTPTests.household(client, village)
+            // One member, 3,600 a year: 300 a month against the urban standard of 678 (a residents' committee): 378.
+            let body = #"{"householdId":"\#(hid)","kind":"singlePersonDibao","covered":[\#(members[0])],"income":[{"category":"wages","yuan":3600}],"authorised":true}"#
+            let created = try JSONDecoder().decode(Suggested.self, from: try await client.api(.post, "/api/v1/assistance/applications", token: village, json: body).body)
+            let a = try #require(created.assessment)
+            #expect(a.standard == 678 && a.perCapitaMonthly == "300.00" && a.eligible && a.amount >= 378)
+            let id = created.application.applicationId
+            for action in [#"{"action":"accept"}"#, #"{"action":"homeVisit","note":"入户核实"}"#] {
+                #expect(try await client.api(.post, "/api/v1/assistance/applications/\(id)/actions", token: township, json: action).status == .ok)
+            }
+            let b = Browser(client)
+            _ = try await b.login("township")
+            let page = String(buffer: try await b.request(.get, "/assistance/\(id)").body)
+            #expect(page.contains("按本地区低保标准678元/人/月测算：人均月收入300.00元") && page.contains("name=\"amount\" value=\"\(a.amount)\""))
+        }
+    }
 }

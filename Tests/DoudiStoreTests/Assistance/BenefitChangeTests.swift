@@ -31,7 +31,7 @@ struct BenefitChangeTests {
             // Income found to be 300 a person a month: (678 − 300) × 3 = 1,134 from December. The preview writes nothing.
             let input = BenefitChangeInput(covered: b.covered, income: Self.wages(10_800), reason: "务工收入增加")
             let preview = try await changes.preview(1, input, by: Self.township, today: Self.d("2026-11-20"))
-            #expect(preview.outcome == .amount(1_134) && preview.from == YearMonth("2026-12") && preview.before == 1_500 && preview.standard == 678)
+            #expect(preview.outcome == .amount(1_134) && preview.from == YearMonth("2026-12") && preview.before == 1_500 && preview.assessment?.standard == 678)
             #expect(try await Self.paid(db, "2026-12")["C1"] == 1_500)
             try await changes.record(1, input, by: Self.township, today: Self.d("2026-11-20"))
             #expect(try await Self.paid(db, "2026-11")["C1"] == 1_500)
