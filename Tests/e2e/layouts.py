@@ -15,8 +15,9 @@ PAGES = {
     "admin": ["/users", "/regions", "/policy", "/calendar", "/import"],
     "auditor": ["/audit"],
 }
-# Pages found from the lists: a case file (its history), a lead, a notice, an account.
-FOLLOW = {"village": [("/episodes", "/episodes/"), ("/leads", "/leads/"), ("/assistance", "/assistance/")], "admin": [("/users", "/users/")]}
+# Pages found from the lists: a case file (its history), a lead, a notice, an account, a benefit.
+FOLLOW = {"village": [("/episodes", "/episodes/"), ("/leads", "/leads/"), ("/assistance", "/assistance/")], "admin": [("/users", "/users/")],
+          "county": [("/assistance/reviews?month=2099-12", "/assistance/benefits/")]}
 
 CELLS = """
 const out = [];

@@ -62,4 +62,32 @@ enum DemoAssistance {
             try await rolls.advance(county: DemoLoader.county, month: month, to: .paid, on: today, by: county)
         }
     }
+
+    /// Three dibao households of the demo village (or its street) changed this month, from next month on: one's income rose a
+    /// little (a new amount), one's rose above the standard (a phased exit), one moved away (stopped).
+    static func changes(_ db: Database, today: CivilDate) async throws {
+        struct Benefit: Decodable { var id: Int64; var household_id: String }
+        guard let township = DemoLoader.village.parent else { return }
+        let r = township.subtreeRange
+        let found = try await db.read { sql in
+            try await sql.raw("""
+                SELECT id, household_id FROM benefits WHERE region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound)) AND kind = 'dibao'
+                  AND end_month IS NULL
+                ORDER BY CASE WHEN region = \(bind: Int64(DemoLoader.village.value)) THEN 0 ELSE 1 END, id LIMIT 3
+                """).all(decoding: Benefit.self)
+        }
+        let officer = Actor(userID: 0, username: "demo.township", role: .townshipOfficer, region: township)
+        let store = BenefitChangeStore(db)
+        for (i, b) in found.enumerated() {
+            let members = try await db.read { sql in
+                try await sql.raw("SELECT id FROM members WHERE household_id = \(bind: b.household_id) ORDER BY id").all(decoding: Member.self).map(\.id)
+            }
+            let input = switch i {
+            case 0: BenefitChangeInput(covered: members, income: IncomeStatement([IncomeItem(.wages, 4_800 * members.count)]), reason: "家庭成员打零工，收入略有增加")
+            case 1: BenefitChangeInput(covered: members, income: IncomeStatement([IncomeItem(.wages, 9_000 * members.count)]), reason: "子女稳定就业，家庭人均收入超过低保标准")
+            default: BenefitChangeInput(covered: [], income: IncomeStatement([]), reason: "全户迁往外县居住", stop: true)
+            }
+            try await store.record(b.id, input, by: officer, today: today)
+        }
+    }
 }

@@ -42,6 +42,7 @@ public enum DemoLoader {
             try await DemoAssistance.load(db, today: db.clock.today())
             try await DemoCaseload.load(db, count: beneficiaries ?? count / 8, today: db.clock.today())
             try await DemoAssistance.rolls(db, today: db.clock.today())
+            try await DemoAssistance.changes(db, today: db.clock.today())
         }
         return users
     }
