@@ -50,6 +50,10 @@ public enum Permission: Sendable, Hashable {
     case loadChecks
     /// Recording a benefit's review and its changes (amount, phased exit, stop): the township and the county.
     case manageBenefits
+    /// 先行救助 from the township's reserve fund, and completing its paperwork: the township.
+    case payAidFirst
+    /// Putting money into a township's reserve fund (备用金): the county.
+    case fundReserves
 }
 
 extension Role {
@@ -80,6 +84,10 @@ extension Role {
             self == .countyOfficer
         case .manageBenefits:
             self == .townshipOfficer || self == .countyOfficer
+        case .payAidFirst:
+            self == .townshipOfficer
+        case .fundReserves:
+            self == .countyOfficer
         }
     }
 }

@@ -52,3 +52,60 @@ public struct ReserveFund: Sendable, Hashable {
     /// An aid-first payment the fund cannot cover is refused rather than leaving the fund below nothing.
     public func canPay(_ amount: Int) -> Bool { amount > 0 && amount <= balance }
 }
+
+extension Policy {
+    /// The region's tiers (R-LS-1); the typical ones where a key is not set.
+    public var aidTiers: [TemporaryAidTier] {
+        zip([PolicyKey.aidTownshipMultiple, .aidCountyMultiple, .aidJointMultiple], TemporaryAidTier.typical).map { key, typical in
+            TemporaryAidTier(maxMultiple: int(key) ?? typical.maxMultiple, approver: typical.approver)
+        }
+    }
+
+    /// The most a township may pay as aid first in a region of `area`: its tier's multiple of the monthly standard.
+    public func aidFirstCeiling(_ area: AreaKind) -> Int? {
+        dibaoRules(area).map { $0.standard * (aidTiers.first { $0.approver == .township }?.maxMultiple ?? 0) }
+    }
+
+    /// The paperwork's time limit of aid first, in working days (10 where none is set).
+    public var aidFirstLimit: TimeLimit { TimeLimit(days: int(.aidFirstDays) ?? 10, count: .workingDays) }
+}
+
+/// Who is helped by aid first: a household of the register, or a person the register does not hold (living or
+/// working here, registered elsewhere), known by name and resident ID.
+public enum AidRecipient: Sendable, Hashable {
+    case household(String)
+    case outside(name: String, residentID: ResidentID, registeredAt: String)
+}
+
+/// 先行救助 as the township records it: whom, where the person lives or works, the kind, the amount, why.
+public struct AidFirstInput: Sendable, Hashable {
+    public var recipient: AidRecipient
+    /// The village (or the township itself) where the person lives or works.
+    public var place: RegionCode
+    public var kind: TemporaryAidKind
+    public var amount: Int
+    public var reason: String
+    public init(recipient: AidRecipient, place: RegionCode, kind: TemporaryAidKind, amount: Int, reason: String) {
+        self.recipient = recipient; self.place = place; self.kind = kind; self.amount = amount; self.reason = reason.trimmingSpaces()
+    }
+
+    /// Every problem at once, by field, against the township's ceiling (nil: no standard to count it from).
+    public func problems(ceiling: Int?) -> [FieldProblem] {
+        var out: [FieldProblem] = []
+        if reason.isEmpty || reason.count > 2000 {
+            out.append(FieldProblem("reason", Message("请填写困难情况（不超过2000字）", "describe the hardship, at most 2000 characters")))
+        }
+        if amount <= 0 {
+            out.append(FieldProblem("amount", Message("救助金额应大于0元", "the amount is more than 0 yuan")))
+        } else if let c = ceiling, amount > c {
+            out.append(FieldProblem("amount", Message("先行救助不超过乡镇审批上限\(c)元，更多的请按程序申请临时救助", "aid first is at most the township's ceiling of \(c) yuan; apply for more")))
+        } else if ceiling == nil {
+            out.append(FieldProblem("amount", Message("本地区未设置低保标准，无法确定先行救助上限", "no dibao standard is set here to count the ceiling from")))
+        }
+        if case .outside(let name, _, let at) = recipient {
+            if name.trimmingSpaces().isEmpty || name.count > 50 { out.append(FieldProblem("name", Message("请填写受助人姓名（不超过50字）", "give the person's name, at most 50 characters"))) }
+            if at.count > 100 { out.append(FieldProblem("registeredAt", Message("户籍地不超过100字", "the place of registration is at most 100 characters"))) }
+        }
+        return out
+    }
+}

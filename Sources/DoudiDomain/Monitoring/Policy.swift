@@ -44,6 +44,11 @@ public enum PolicyKey: String, CodeNamed {
     case allowanceElderly, allowanceMinor, allowanceSevereDisability, allowanceSeriousIllness
     /// 渐退 (R-DB-8): the percent of the amount before paid in each month of the exit, in order.
     case phasedExitSchedule
+    /// 临时救助 (R-LS-1): the highest amount each approver may grant, as a multiple of the monthly dibao standard;
+    /// the township's is also the ceiling of aid first.
+    case aidTownshipMultiple, aidCountyMultiple, aidJointMultiple
+    /// 先行救助: working days from the payment within which the paperwork is completed.
+    case aidFirstDays
 
     public var chinese: String {
         switch self {
@@ -74,6 +79,10 @@ public enum PolicyKey: String, CodeNamed {
         case .allowanceSevereDisability: "低保加发：重度残疾人（元/人/月）"
         case .allowanceSeriousIllness: "低保加发：重病患者（元/人/月）"
         case .phasedExitSchedule: "渐退期逐月发放比例（%，如100,100,50）"
+        case .aidTownshipMultiple: "临时救助：乡镇审批上限（月低保标准的倍数）"
+        case .aidCountyMultiple: "临时救助：县级审批上限（月低保标准的倍数）"
+        case .aidJointMultiple: "临时救助：联席会议审批上限（月低保标准的倍数）"
+        case .aidFirstDays: "先行救助补办手续时限（工作日）"
         }
     }
 
@@ -106,6 +115,10 @@ public enum PolicyKey: String, CodeNamed {
         case .allowanceSevereDisability: "Dibao allowance: severely disabled (yuan/person/month)"
         case .allowanceSeriousIllness: "Dibao allowance: seriously ill (yuan/person/month)"
         case .phasedExitSchedule: "Phased exit: percent paid month by month (e.g. 100,100,50)"
+        case .aidTownshipMultiple: "Temporary aid: township's ceiling (times the monthly dibao standard)"
+        case .aidCountyMultiple: "Temporary aid: county's ceiling (times the monthly dibao standard)"
+        case .aidJointMultiple: "Temporary aid: joint meeting's ceiling (times the monthly dibao standard)"
+        case .aidFirstDays: "Aid first: paperwork completed within (working days)"
         }
     }
 
@@ -154,6 +167,8 @@ public enum PolicyKey: String, CodeNamed {
         case .vehicleLimit, .housingLimit, .businessLimit: 0...10
         case .dibaoUrban, .dibaoRural: 1...100_000
         case .allowanceElderly, .allowanceMinor, .allowanceSevereDisability, .allowanceSeriousIllness: 0...100_000
+        case .aidTownshipMultiple, .aidCountyMultiple, .aidJointMultiple: 1...120
+        case .aidFirstDays: 1...60
         default: 1...120
         }
         guard range.contains(n) else {

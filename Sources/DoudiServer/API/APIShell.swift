@@ -23,6 +23,7 @@ struct APIHandlers: APIProtocol {
     let rolls: RollAPI
     let reviews: ReviewAPI
     let benefits: BenefitAPI
+    let aid: AidAPI
     let reports: ReportAPI
 
     init(services s: Services, limits: PublicLimits) {
@@ -39,6 +40,7 @@ struct APIHandlers: APIProtocol {
         rolls = RollAPI(rolls: PaymentRollStore(s.db), clock: s.clock)
         reviews = ReviewAPI(reviews: BenefitReviewStore(s.db), clock: s.clock)
         benefits = BenefitAPI(changes: BenefitChangeStore(s.db), clock: s.clock)
+        aid = AidAPI(aid: AidFirstStore(s.db), clock: s.clock)
         reports = ReportAPI(reports: s.reports, clock: s.clock)
     }
 }

@@ -77,6 +77,7 @@ struct ApplicationAPI: APIPart {
             return .ok(.init(body: .json(.init(regionCode: region.description, month: month.description, approved: f.sameMonth.approved,
                                                approvedAndPaidSameMonth: f.sameMonth.approvedAndPaidSameMonth, sameMonthShare: try .init(unvalidatedValue: f.sameMonth.share),
                                                households: f.households, persons: f.persons, started: f.started, ended: f.ended, reviewsOverdue: f.reviewsOverdue,
+                                               aidFirst: .init(paid: f.aidFirst.paid, amount: f.aidFirst.amount, outside: f.aidFirst.outside, overdue: f.aidFirst.overdue),
                                                amounts: .init(additionalProperties: Dictionary(uniqueKeysWithValues: f.amounts.map { ($0.key.rawValue, $0.value) }))))))
         } catch StoreError.forbidden { return .forbidden(.init(body: .json(Self.forbidden))) }
     }

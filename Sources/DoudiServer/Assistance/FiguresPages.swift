@@ -36,10 +36,12 @@ struct FiguresPages: Sendable {
         let names = Dictionary(try await regions.children(of: region).map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let kinds = BenefitKind.allCases
         let headers = [t.t("figuresArea"), t.t("householdsCovered"), t.t("personsCovered")] + kinds.map { "\(label($0, t))（\(t.t("yuanMonth"))）" }
-            + [t.t("sumAmount"), t.t("casesStarted"), t.t("casesEnded"), t.t("reviewsOverdue"), t.t("approvedInMonth"), t.t("paidSameMonth"), t.t("sameMonthShare")]
+            + [t.t("sumAmount"), t.t("casesStarted"), t.t("casesEnded"), t.t("reviewsOverdue"), t.t("aidFirstPaid"), t.t("aidFirstAmount"),
+               t.t("aidFirstOutside"), t.t("aidFirstOverdue"), t.t("approvedInMonth"), t.t("paidSameMonth"), t.t("sameMonthShare")]
         func row(_ name: String, _ f: AssistanceFigures) -> [Sheet.Cell] {
             [.text(name), .number(f.households), .number(f.persons)] + kinds.map { .number(f.amounts[$0] ?? 0) }
-                + [.number(f.totalAmount), .number(f.started), .number(f.ended), .number(f.reviewsOverdue), .number(f.sameMonth.approved), .number(f.sameMonth.approvedAndPaidSameMonth),
+                + [.number(f.totalAmount), .number(f.started), .number(f.ended), .number(f.reviewsOverdue), .number(f.aidFirst.paid), .number(f.aidFirst.amount),
+                   .number(f.aidFirst.outside), .number(f.aidFirst.overdue), .number(f.sameMonth.approved), .number(f.sameMonth.approvedAndPaidSameMonth),
                    .text(f.sameMonth.share.map { String(format: "%.1f%%", $0 * 100) } ?? "—")]
         }
         let rows = parts.map { row(names[$0.region] ?? $0.region.description, $0) } + [row(t.t("sum"), total)]

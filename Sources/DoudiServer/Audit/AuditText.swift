@@ -91,11 +91,12 @@ enum AuditText {
         case "benefit": return one(BenefitKind.self)
         case "rollStatus": return one(RollStatus.self)
         case "outcome": return t.values["outcome." + v] ?? v
+        case "aidKind": return one(TemporaryAidKind.self)
         case "key": return one(PolicyKey.self)
         case "kind": return one(CalendarDayKind.self)
         case "value": return one(DayCount.self)
         case "riskKinds": return v.split(separator: ",").map { RiskKind(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
-        case "active", "dibao", "nearDibao", "extremeHardship", "hardship", "registered", "relativeOfStaff", "spotCheck":
+        case "active", "dibao", "nearDibao", "extremeHardship", "hardship", "registered", "relativeOfStaff", "spotCheck", "outside":
             return ["1", "true", "yes"].contains(v) ? t.t("yes") : ["0", "false", "no"].contains(v) ? t.t("no") : v
         case "purpose": return t.values["purpose." + v] ?? v
         case "lockedUntil", "until":

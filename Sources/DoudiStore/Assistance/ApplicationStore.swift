@@ -90,10 +90,12 @@ public struct ApplicationStore: Sendable {
                 WHERE id = \(bind: id)
                 """).run()
             if let amount {
-                // Approved: the benefit is in force from this month, paid into the account the application gave.
+                // Approved: the benefit is in force from this month, paid into the account the application gave;
+                // temporary aid is paid once, on this month's roll.
+                let month = YearMonth(today).description
                 try await tx.sql.raw("""
-                    INSERT INTO benefits (application_id, household_id, region, kind, persons, monthly_amount, start_month, approved_on, bank_sealed, created_at)
-                    SELECT id, household_id, region, kind, \(bind: a.covered.count), \(bind: amount), \(bind: YearMonth(today).description),
+                    INSERT INTO benefits (application_id, household_id, region, kind, persons, monthly_amount, start_month, end_month, approved_on, bank_sealed, created_at)
+                    SELECT id, household_id, region, kind, \(bind: a.covered.count), \(bind: amount), \(bind: month), \(bind: a.kind == .temporaryAid ? month : nil),
                            \(bind: today.description), bank_sealed, \(bind: tx.clock.nowMillis())
                     FROM assistance_applications WHERE id = \(bind: id)
                     """).run()

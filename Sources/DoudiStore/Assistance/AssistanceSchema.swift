@@ -114,3 +114,27 @@ extension AssistanceSchema {
         ]
     }
 }
+
+extension AssistanceSchema {
+    /// Version 20: 先行救助 — aid the township paid at once, for a household of the register or a person it does
+    /// not hold, with the paperwork's deadline; each township's reserve fund (备用金), its balance and movements.
+    static func v20(_ id: String) -> [String] {
+        [
+            """
+            CREATE TABLE aid_first (
+              id \(id), region BIGINT NOT NULL, township BIGINT NOT NULL, household_id TEXT REFERENCES households (id), person_name TEXT NOT NULL,
+              resident_sealed TEXT, resident_index TEXT, registered_at TEXT NOT NULL, aid_kind TEXT NOT NULL, amount BIGINT NOT NULL, reason TEXT NOT NULL,
+              paid_on TEXT NOT NULL, due_on TEXT NOT NULL, completed_on TEXT, completion_note TEXT, paid_by TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX aid_first_region ON aid_first (region, paid_on)",
+            "CREATE INDEX aid_first_open ON aid_first (due_on) WHERE completed_on IS NULL",
+            "CREATE TABLE reserve_funds (township BIGINT PRIMARY KEY, balance BIGINT NOT NULL CHECK (balance >= 0))",
+            """
+            CREATE TABLE reserve_movements (
+              id \(id), township BIGINT NOT NULL, on_day TEXT NOT NULL, amount BIGINT NOT NULL, aid_id BIGINT REFERENCES aid_first (id),
+              note TEXT NOT NULL, recorded_by TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX reserve_movements_township ON reserve_movements (township, id)",
+        ]
+    }
+}

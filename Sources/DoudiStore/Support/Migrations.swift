@@ -72,6 +72,11 @@ extension Database {
                 try await tx.run(AssistanceSchema.v19(id))
                 try await PolicyStore.seed(tx, BenefitChangeStore.shipped)
             },
+            Migration(version: 20, name: "aid first and the townships' reserve funds; temporary aid's ceilings by approver") { tx in
+                try await tx.run(AssistanceSchema.v20(id))
+                try await PolicyStore.seed(tx, [(2020, .aidTownshipMultiple, "3"), (2020, .aidCountyMultiple, "12"), (2020, .aidJointMultiple, "36"),
+                                                (2020, .aidFirstDays, "10")])
+            },
         ]
     }
 

@@ -16,7 +16,9 @@ struct SealedTable: Sendable {
     /// Bank accounts: sealed, never searched (no blind index).
     static let applications = SealedTable(table: "assistance_applications", columns: ["bank_sealed"], index: "")
     static let benefits = SealedTable(table: "benefits", columns: ["bank_sealed"], index: "")
-    static let all = [members, leads, staffRelatives, applications, benefits]
+    /// A person helped by aid first whom the register does not hold.
+    static let aidFirst = SealedTable(table: "aid_first", columns: ["resident_sealed"], index: "resident_index")
+    static let all = [members, leads, staffRelatives, applications, benefits, aidFirst]
 
     static let slice = 2_000
 
