@@ -90,4 +90,34 @@ enum DemoAssistance {
             try await store.record(b.id, input, by: officer, today: today)
         }
     }
+
+    /// Every township of the county funded with 20,000 yuan a quarter ago; in the demo street five aid-first
+    /// payments of the last weeks: three households of the register (one completed, one past its deadline) and
+    /// two people registered elsewhere.
+    static func aid(_ db: Database, today: CivilDate) async throws {
+        let county = Actor(userID: 0, username: "demo.county", role: .countyOfficer, region: DemoLoader.county)
+        let funds = AidFirstStore(db)
+        let townships = try await RegionStore(db).children(of: DemoLoader.county).map(\.code).filter { $0.level == .township }
+        for t in townships { try await funds.deposit(t, amount: 20_000, note: "县级拨付临时救助备用金", by: county, today: today.adding(days: -90)) }
+        guard let township = DemoLoader.village.parent else { return }
+        let officer = Actor(userID: 0, username: "demo.township", role: .townshipOfficer, region: township)
+        let households = try await db.read { sql in
+            try await sql.raw("SELECT id, region FROM households WHERE region = \(bind: Int64(DemoLoader.village.value)) ORDER BY id LIMIT 3").all(decoding: Row.self)
+        }
+        let reasons = ["家中失火，衣物被褥烧毁", "户主突发脑溢血住院，自付费用高", "子女学费和住院费用同时支出"]
+        for (i, h) in households.enumerated() {
+            let paid = today.adding(days: -[25, 18, 3][i])
+            let id = try await funds.pay(AidFirstInput(recipient: .household(h.id), place: DemoLoader.village, kind: i == 2 ? .expense : .emergency,
+                                                       amount: [800, 1_500, 1_000][i], reason: reasons[i]), by: officer, today: paid)
+            if i == 0 { try await funds.complete(id, note: "已补交申请书、核对授权书，经乡镇审批", by: officer, today: paid.adding(days: 7)) }
+        }
+        let people: [(String, String, String)] = [("赵建国", "36078119850312001", "江西省赣州市"), ("陈秀兰", "45032119900708002", "广西壮族自治区桂林市")]
+        for (i, person) in people.enumerated() {
+            let body = person.1, check = ResidentID.checkCharacter(for: Array(body.utf8))
+            let rid = try ResidentID(body + String(UnicodeScalar(check)))
+            try await funds.pay(AidFirstInput(recipient: .outside(name: person.0, residentID: rid, registeredAt: person.2), place: DemoLoader.village,
+                                              kind: .emergency, amount: [600, 900][i], reason: ["在本地务工期间工伤，暂无收入", "随子女在本地居住，突发疾病"][i]),
+                              by: officer, today: today.adding(days: -[10, 2][i]))
+        }
+    }
 }

@@ -43,6 +43,7 @@ public enum DemoLoader {
             try await DemoCaseload.load(db, count: beneficiaries ?? count / 8, today: db.clock.today())
             try await DemoAssistance.rolls(db, today: db.clock.today())
             try await DemoAssistance.changes(db, today: db.clock.today())
+            try await DemoAssistance.aid(db, today: db.clock.today())
         }
         return users
     }

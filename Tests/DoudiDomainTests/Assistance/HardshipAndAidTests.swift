@@ -69,3 +69,37 @@ struct HardshipAndAidTests {
         #expect(SameMonthShare(month: YearMonth("2026-09")!, approvals: approvals).share == nil)
     }
 }
+
+@Suite("Aid first as the township records it (R-LS-1): the ceiling from the region's standard and tiers, what must be given")
+struct AidFirstInputTests {
+    @Test("the township's ceiling: its tier times the standard of where the person lives", arguments: [
+        ([PolicyKey.dibaoUrban: "678", .dibaoRural: "497"], AreaKind.urban, 2_034),
+        ([.dibaoUrban: "678", .dibaoRural: "497"], .rural, 1_491),
+        ([.dibaoUrban: "678", .aidTownshipMultiple: "2"], .urban, 1_356),
+    ] as [([PolicyKey: String], AreaKind, Int)])
+    func ceiling(_ values: [PolicyKey: String], _ area: AreaKind, _ ceiling: Int) {
+        #expect(Policy(values: values, sources: [:]).aidFirstCeiling(area) == ceiling)
+    }
+
+    @Test("the tiers fall back to the typical ones key by key, and the paperwork to ten working days")
+    func tiers() {
+        let p = Policy(values: [.aidCountyMultiple: "10", .aidFirstDays: "5"], sources: [:])
+        #expect(p.aidTiers.map(\.maxMultiple) == [3, 10, 36] && p.aidTiers.map(\.approver) == [.township, .county, .jointMeeting])
+        #expect(p.aidFirstLimit == TimeLimit(days: 5, count: .workingDays) && Policy(values: [:], sources: [:]).aidFirstLimit.days == 10)
+        #expect(Policy(values: [:], sources: [:]).aidFirstCeiling(.urban) == nil)
+    }
+
+    @Test("what is refused, field by field", arguments: [
+        (1_000, "因火灾房屋受损", "赵外来", 2_034 as Int?, [String]()),
+        (2_035, "因火灾房屋受损", "赵外来", 2_034, ["amount"]),
+        (0, "因火灾房屋受损", "赵外来", 2_034, ["amount"]),
+        (100, "  ", "赵外来", 2_034, ["reason"]),
+        (100, "因火灾房屋受损", " ", 2_034, ["name"]),
+        (100, "因火灾房屋受损", "赵外来", nil, ["amount"]),
+    ])
+    func problems(_ amount: Int, _ reason: String, _ name: String, _ ceiling: Int?, _ fields: [String]) {
+        let recipient = AidRecipient.outside(name: name, residentID: try! ResidentID("11010519491231002X"), registeredAt: "")
+        let input = AidFirstInput(recipient: recipient, place: RegionCode("430481001001")!, kind: .emergency, amount: amount, reason: reason)
+        #expect(input.problems(ceiling: ceiling).map(\.field) == fields)
+    }
+}

@@ -25,6 +25,8 @@ struct MatrixPlace: Sendable {
     var application: Int64
     /// A benefit in force from this month: the township and the county may change or stop it.
     var benefit: Int64
+    /// Aid first paid from the township's fund (funded for the matrix's payments), its paperwork already complete.
+    var aid: Int64
 
     /// What only this place's pages would show.
     var markers: [String] { [household, headName] }
@@ -78,8 +80,15 @@ struct MatrixPlace: Sendable {
                     RETURNING id
                     """).first(decoding: BenefitID.self)).id
             }
+            let county = Actor(userID: 0, username: "matrix", role: .countyOfficer, region: village.truncated(to: .county))
+            let funds = AidFirstStore(services.db)
+            try await funds.deposit(village.truncated(to: .township), amount: 100_000, note: "", by: county, today: today)
+            let aid = try await funds.pay(AidFirstInput(recipient: .outside(name: "矩阵外来\(i)", residentID: validID("36048119900101" + String(format: "%03d", 100 + i)),
+                                                                            registeredAt: "江西省"), place: village, kind: .emergency, amount: 100, reason: "矩阵"),
+                                          by: township, today: today)
+            try await funds.complete(aid, note: "手续齐全", by: township, today: today)
             out.append(MatrixPlace(village: village, household: id, headName: name, member: member, lead: leads[1], episode: episode, account: account,
-                                   application: application, benefit: benefit))
+                                   application: application, benefit: benefit, aid: aid))
         }
         return out
     }
@@ -129,7 +138,8 @@ struct MatrixRequest {
     static func isScoped(_ method: HTTPRequest.Method, _ path: String) -> Bool {
         path.contains("{") && !path.contains("{trackingCode}")
             || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/users", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy",
-                                 "/calendar", "/calendar/remove", "/api/v1/calendar", "/assistance/new", "/api/v1/assistance/applications", "/assistance/roll", "/api/v1/assistance/roll"].contains(path)
+                                 "/calendar", "/calendar/remove", "/api/v1/calendar", "/assistance/new", "/api/v1/assistance/applications", "/assistance/roll", "/api/v1/assistance/roll",
+                                 "/assistance/aid", "/assistance/aid/fund", "/api/v1/assistance/aid", "/api/v1/assistance/reserve"].contains(path)
     }
 
     static func make(_ method: HTTPRequest.Method, _ path: String, place p: MatrixPlace, serial n: Int, noticeDays: Int, csrf: String) -> MatrixRequest {
@@ -141,7 +151,7 @@ struct MatrixRequest {
         }
         var uri = id(path)
         if let r = uri.range(of: "{id}") {
-            let record = path.contains("/benefits/") ? String(p.benefit) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
+            let record = path.contains("/benefits/") ? String(p.benefit) : path.contains("/aid/") ? String(p.aid) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
                 : path.hasPrefix("/assistance") ? String(p.application)
                 : path.hasPrefix("/leads") ? String(p.lead) : path.hasPrefix("/users") ? String(p.account) : String(p.episode)
             uri.replaceSubrange(r, with: record)
@@ -173,6 +183,13 @@ struct MatrixRequest {
         case (.post, "/assistance/reviews"): r.form = ["benefit": "999999999", "class": "yearly", "confirmed": "1"]
         case (.post, "/api/v1/assistance/reviews"): r.json = #"{"benefitId":999999999}"#
         case (.post, "/assistance/benefits/{id}"): r.form = ["reason": "全户迁出", "stop": "1", "confirmed": "1"]
+        case (.post, "/assistance/aid"):
+            r.form = ["recipient": "household", "household": p.household, "place": village, "kind": "emergency", "amount": "100", "reason": "火灾", "confirmed": "1"]
+        case (.post, "/api/v1/assistance/aid"): r.json = #"{"householdId":"\#(p.household)","place":"\#(village)","kind":"emergency","amount":100,"reason":"火灾"}"#
+        case (.post, "/assistance/aid/fund"): r.form = ["township": p.village.truncated(to: .township).description, "amount": "1", "confirmed": "1"]
+        case (.post, "/api/v1/assistance/reserve"): r.json = #"{"township":"\#(p.village.truncated(to: .township))","amount":1}"#
+        case (.post, "/assistance/aid/{id}"): r.form = ["note": "手续齐全"]
+        case (.post, "/api/v1/assistance/aid/{id}/complete"): r.json = #"{"note":"手续齐全"}"#
         case (.post, "/api/v1/assistance/benefits/{id}/changes"): r.json = #"{"reason":"全户迁出","stop":true,"preview":true}"#
         case (.get, "/api/v1/assistance/roll"): r.uri += "?regionCode=\(p.village.truncated(to: .county))&month=2030-02"
         case (.post, "/api/v1/assistance/roll"): r.json = #"{"regionCode":"\#(p.village.truncated(to: .county))","month":"2030-01","step":"build"}"#

@@ -100,6 +100,7 @@ struct WriteSweepTests {
             let village = try await client.token("village"), hotline = try await client.token("hotline"), admin = try await client.token("admin")
             let township = try await client.token("township"), county = try await client.token("county")
             let benefit = try #require(try await BenefitReviewStore(services.db).due(by: .system(), month: YearMonth("2099-12")!, limit: 1).first).benefitID
+            let openAid = try #require(try await AidFirstStore(services.db).list(by: .system(), openOnly: true, limit: 1).first).id
             let application = try await services.applications.apply(
                 ApplicationInput(householdID: household, kind: .dibao, covered: [member], income: IncomeStatement([]), authorised: true),
                 by: Actor(userID: 0, username: "sweep", role: .townshipOfficer, region: RegionCode("430481001000")!), today: Clock.system.today(), draw: 99)
@@ -137,6 +138,10 @@ struct WriteSweepTests {
                                #"{"regionCode":"430481000000","month":"2030-04","step":"approve"}"#),
                 "recordReview": (.post, "/assistance/reviews", county, #"{"benefitId":\#(benefit)}"#, #"{"benefitId":999999999}"#),
                 "changeBenefit": (.post, "/assistance/benefits/\(benefit)/changes", county, #"{"reason":"全户迁出","stop":true}"#, #"{"reason":" ","stop":true}"#),
+                "payAidFirst": (.post, "/assistance/aid", township, #"{"householdId":"\#(household)","place":"430481001001","kind":"emergency","amount":100,"reason":"火灾"}"#,
+                                #"{"householdId":"\#(household)","place":"430481001001","kind":"emergency","amount":5000,"reason":"火灾"}"#),
+                "completeAidFirst": (.post, "/assistance/aid/\(openAid)/complete", township, #"{"note":"已补交申请书"}"#, #"{"note":" "}"#),
+                "fundReserve": (.post, "/assistance/reserve", county, #"{"township":"430481001000","amount":100}"#, #"{"township":"430481001000","amount":0}"#),
                 "setPolicy": (.put, "/policy", admin, #"{"region":"430481000000","year":2026,"key":"verificationDays","value":"6"}"#,
                               #"{"region":"430481000000","year":2026,"key":"noticeDays","value":"2"}"#),
             ]
