@@ -88,6 +88,14 @@ public struct ApplicationState: Sendable, Hashable {
     public var unresolvedObjections = 0
     /// Approval delegated to the township (a per-region choice).
     public var delegated: Bool
+    /// Temporary aid: who approves the amount proposed, by the region's tiers (R-LS-1); set at the township's opinion.
+    public var approver: AidApprover?
+
+    /// Who acts at the current step: temporary aid's approval goes by its tier, the rest as the step says.
+    public var actors: Set<Role> {
+        if step == .approval, let approver { return approver == .township ? [.townshipOfficer] : [.countyOfficer] }
+        return step.actors(delegated: delegated)
+    }
 
     public init(submittedOn: CivilDate, spotCheck: Bool, delegated: Bool = false) {
         step = .acceptance; self.submittedOn = submittedOn; self.spotCheck = spotCheck; self.delegated = delegated
@@ -114,8 +122,8 @@ public struct ApplicationState: Sendable, Hashable {
     /// Applies what `role` does on `today`: the new state and the outcome, or why it cannot be done.
     public func applying(_ action: ApplicationAction, by role: Role, today: CivilDate, limits: ApplicationTimeLimits) -> Result<(ApplicationState, Outcome), FieldProblem> {
         let county = action.isCountyVisit
-        guard county ? role == .countyOfficer : step.actors(delegated: delegated).contains(role) else {
-            let who = county ? [Role.countyOfficer] : step.actors(delegated: delegated).sorted { $0.rawValue < $1.rawValue }
+        guard county ? role == .countyOfficer : actors.contains(role) else {
+            let who = county ? [Role.countyOfficer] : actors.sorted { $0.rawValue < $1.rawValue }
             return .failure(FieldProblem("step", Message("“\(step.chinese)”由\(who.map(\.chinese).joined(separator: "或"))办理",
                                                          "“\(step.english)” is done by \(who.map { $0.english.lowercased() }.joined(separator: " or "))")))
         }

@@ -12,14 +12,14 @@ extension ApplicationPages {
         guard let d = try await applications.application(id, by: w.actor) else { return try w.notFound() }
         let a = d.summary, s = a.state, today = clock.today()
         let running = a.status == .running
-        let mine = running && s.step.actors(delegated: s.delegated).contains(w.role)
+        let mine = running && s.actors.contains(w.role)
         let names = try await regions.villageLabels([a.region])
         let perCapita = a.income.perCapitaMonthly(persons: a.covered.count)
         return try w.page(status: status, template: "assistance/application", title: "\(t.t("application")) · \(a.headName)", [
             "a": ["id": a.id, "head": a.headName, "household": a.householdID, "region": names[a.region] ?? a.region.description, "kind": label(a.kind, t),
                   "persons": a.covered.count, "net": a.income.net, "months": a.income.months, "perCapita": perCapita.description,
                   "assets": (a.assets.isEmpty ? nil : a.assets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "；")) as Any,
-                  "status": label(a.status, t), "step": label(a.step, t), "actor": s.step.actors(delegated: s.delegated).map { label($0, t) }.sorted().joined(separator: "、"),
+                  "status": label(a.status, t), "step": label(a.step, t), "actor": s.actors.map { label($0, t) }.sorted().joined(separator: "、"),
                   "submitted": s.submittedOn.description, "due": running ? a.stepDue.description : "", "late": running && today > a.stepDue,
                   "spotCheck": s.spotCheck, "countyVisited": s.countyVisited, "relative": a.relativeOfStaff,
                   // Absent rather than empty: a section of the page shows only what there is.

@@ -24,7 +24,7 @@ public struct ApplicationSummary: Sendable, Hashable, Decodable {
     public var stepDue: CivilDate
 
     enum CodingKeys: String, CodingKey {
-        case id, household_id, region, kind, covered, income, income_months, assets, relative_of_staff, spot_check, delegated, status, step
+        case id, household_id, region, kind, covered, income, income_months, assets, relative_of_staff, spot_check, delegated, aid_approver, status, step
         case submitted_on, accepted_on, home_visited, county_visited, extended, proposed_amount, approved_amount, notice_from, notice_to
         case unresolved_objections, decided_on, reasons, episode_id, head_name
     }
@@ -55,6 +55,7 @@ public struct ApplicationSummary: Sendable, Hashable, Decodable {
         var s = ApplicationState(submittedOn: submitted, spotCheck: try flag(.spot_check), delegated: try flag(.delegated))
         s.step = step; s.acceptedOn = try day(.accepted_on); s.homeVisited = try flag(.home_visited); s.countyVisited = try flag(.county_visited)
         s.extended = try flag(.extended); s.proposedAmount = try c.decodeIfPresent(Int.self, forKey: .proposed_amount)
+        s.approver = try c.decodeIfPresent(String.self, forKey: .aid_approver).flatMap(AidApprover.init(rawValue:))
         s.noticeFrom = try day(.notice_from); s.noticeTo = try day(.notice_to); s.unresolvedObjections = try c.decode(Int.self, forKey: .unresolved_objections)
         state = s
         approvedAmount = try c.decodeIfPresent(Int.self, forKey: .approved_amount)

@@ -14,7 +14,7 @@ public struct ApplicationStore: Sendable {
 
     static let select = """
         SELECT a.id, a.household_id, a.region, a.kind, a.covered, a.income, a.income_months, a.assets, a.relative_of_staff, a.spot_check,
-               a.delegated, a.status, a.step, a.submitted_on, a.accepted_on, a.home_visited, a.county_visited, a.extended,
+               a.delegated, a.aid_approver, a.status, a.step, a.submitted_on, a.accepted_on, a.home_visited, a.county_visited, a.extended,
                a.proposed_amount, a.approved_amount, a.notice_from, a.notice_to, a.unresolved_objections, a.decided_on, a.reasons, a.episode_id,
                (SELECT MIN(m.name) FROM members m WHERE m.household_id = a.household_id AND m.relation = 'head') AS head_name
         FROM assistance_applications a
@@ -70,8 +70,10 @@ public struct ApplicationStore: Sendable {
             guard a.status == .running else {
                 throw StoreError.invalid([FieldProblem("step", Message("此申请已办结", "this application is closed"))])
             }
+            var state = a.state
+            if a.kind == .temporaryAid { state.approver = try await Self.aidApprover(tx.sql, a, action, by: actor, today: today) ?? state.approver }
             let (next, outcome): (ApplicationState, ApplicationState.Outcome)
-            switch a.state.applying(action, by: actor.role, today: today, limits: ApplicationTimeLimits()) {
+            switch state.applying(action, by: actor.role, today: today, limits: ApplicationTimeLimits()) {
             case .failure(let p): throw StoreError.invalid([p])
             case .success(let r): (next, outcome) = r
             }
@@ -86,6 +88,7 @@ public struct ApplicationStore: Sendable {
                   county_visited = \(bind: next.countyVisited ? 1 : 0), extended = \(bind: next.extended ? 1 : 0),
                   proposed_amount = \(bind: next.proposedAmount), approved_amount = \(bind: amount), notice_from = \(bind: next.noticeFrom?.description),
                   notice_to = \(bind: next.noticeTo?.description), unresolved_objections = \(bind: next.unresolvedObjections),
+                  aid_approver = \(bind: next.approver?.rawValue),
                   decided_on = \(bind: status == .running ? nil : today.description), reasons = \(bind: reasons), updated_at = \(bind: tx.clock.nowMillis())
                 WHERE id = \(bind: id)
                 """).run()
@@ -192,5 +195,36 @@ enum StoredIncome {
     static func statement(_ json: String, months: Int) -> IncomeStatement {
         let items = (try? JSONDecoder().decode([Item].self, from: Data(json.utf8))) ?? []
         return IncomeStatement(items.compactMap { i in IncomeCategory(rawValue: i.category).map { IncomeItem($0, i.yuan, note: i.note) } }, months: months)
+    }
+}
+
+extension ApplicationStore {
+    /// Temporary aid (R-LS-1): the township's opinion sets who approves its amount, by the region's tiers as
+    /// multiples of the monthly dibao standard; at the approval the township may not grant more than its tier,
+    /// and nobody more than the highest. Nil: nothing to set for this action.
+    static func aidApprover(_ sql: any SQLDatabase, _ a: ApplicationSummary, _ action: ApplicationAction, by actor: Actor, today: CivilDate) async throws -> AidApprover? {
+        let amount: Int
+        switch action {
+        case .opinion(true, let n, _), .approve(let n): amount = n
+        default: return nil
+        }
+        guard amount > 0 else { return nil }
+        let policy = try await PolicyStore.policy(sql, region: a.region, year: today.year)
+        guard let standard = policy.dibaoRules(AreaKind.of(a.region))?.standard else {
+            throw StoreError.invalid([FieldProblem("amount", Message("本地区未设置低保标准，无法确定临时救助审批权限", "no dibao standard is set here to place the amount in a tier"))])
+        }
+        let tiers = policy.aidTiers
+        guard let needed = TemporaryAidTier.approver(for: amount, monthlyStandard: standard, tiers: tiers) else {
+            let most = (tiers.map(\.maxMultiple).max() ?? 0) * standard
+            throw StoreError.invalid([FieldProblem("amount", Message("临时救助金额超过最高审批上限\(most)元", "temporary aid is at most \(most) yuan here"))])
+        }
+        if case .approve = action {
+            let township = (tiers.first { $0.approver == .township }?.maxMultiple ?? 0) * standard
+            if actor.role == .townshipOfficer && needed != .township {
+                throw StoreError.invalid([FieldProblem("amount", Message("超过乡镇审批上限\(township)元，须由县级审批", "over the township's ceiling of \(township) yuan: the county approves it"))])
+            }
+            return nil
+        }
+        return needed
     }
 }

@@ -117,7 +117,8 @@ extension AssistanceSchema {
 
 extension AssistanceSchema {
     /// Version 20: 先行救助 — aid the township paid at once, for a household of the register or a person it does
-    /// not hold, with the paperwork's deadline; each township's reserve fund (备用金), its balance and movements.
+    /// not hold, with the paperwork's deadline; each township's reserve fund (备用金), its balance and movements;
+    /// who approves a temporary-aid application, by its amount's tier.
     static func v20(_ id: String) -> [String] {
         [
             """
@@ -135,6 +136,7 @@ extension AssistanceSchema {
               note TEXT NOT NULL, recorded_by TEXT NOT NULL, created_at BIGINT NOT NULL)
             """,
             "CREATE INDEX reserve_movements_township ON reserve_movements (township, id)",
+            "ALTER TABLE assistance_applications ADD COLUMN aid_approver TEXT",
         ]
     }
 }

@@ -103,3 +103,20 @@ struct AidFirstInputTests {
         #expect(input.problems(ceiling: ceiling).map(\.field) == fields)
     }
 }
+
+@Suite("Temporary aid's approval goes to the tier of its amount (R-LS-1)")
+struct AidApprovalTests {
+    @Test("who approves", arguments: [
+        (AidApprover?.some(.township), false, Role.townshipOfficer), (.county, false, .countyOfficer), (.jointMeeting, false, .countyOfficer),
+        (nil, false, .countyOfficer), (nil, true, .townshipOfficer),
+    ])
+    func approver(_ approver: AidApprover?, _ delegated: Bool, _ role: Role) {
+        var s = ApplicationState(submittedOn: CivilDate("2026-10-01")!, spotCheck: false, delegated: delegated)
+        s.step = .approval
+        s.approver = approver
+        #expect(s.actors == [role])
+        let other: Role = role == .townshipOfficer ? .countyOfficer : .townshipOfficer
+        #expect(throws: Never.self) { try s.applying(.approve(amount: 100), by: role, today: CivilDate("2026-10-20")!, limits: ApplicationTimeLimits()).get() }
+        #expect(throws: FieldProblem.self) { try s.applying(.approve(amount: 100), by: other, today: CivilDate("2026-10-20")!, limits: ApplicationTimeLimits()).get() }
+    }
+}

@@ -81,4 +81,40 @@ struct AidFirstTests {
             #expect(try await BenefitChangeTests.paid(db, "2026-12").isEmpty)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func temporaryAidIsApprovedByItsTier(_ backend: Backend) async throws {
+        try await withFreshDatabase(backend) { db in
+            let village = try await Fixture.actor(db, "vil", .villageCadre, Fixture.village)
+            let store = ApplicationStore(db)
+            let d = PaymentRollTests.d
+            // Urban standard 678: the township approves up to 2,034, the county up to 8,136, the joint meeting up to 24,408.
+            func proposed(_ id: String, first: Int, _ amount: Int) async throws -> Int64 {
+                let members = try await ApplicationStoreTests.household(db, id, village, first: first)
+                let app = try await store.apply(ApplicationInput(householdID: id, kind: .temporaryAid, covered: members, income: IncomeStatement([]), authorised: true),
+                                                by: village, today: d("2026-10-01"), draw: 99)
+                for action in [ApplicationAction.accept, .recordHomeVisit(note: "突发重病")] { try await store.act(app, action, by: Self.township, today: d("2026-10-02")) }
+                try await store.act(app, .opinion(approve: true, amount: amount, reasons: ""), by: Self.township, today: d("2026-10-03"))
+                for (action, day) in [(ApplicationAction.startNotice(from: d("2026-10-04"), to: d("2026-10-11")), "2026-10-04"), (.closeNotice, "2026-10-12")] {
+                    try await store.act(app, action, by: village, today: d(day))
+                }
+                return app
+            }
+            let small = try await proposed("K1", first: 10, 1_500)
+            #expect(try await store.application(small, by: village)?.summary.state.approver == .township)
+            await #expect(throws: StoreError.self) { try await store.act(small, .approve(amount: 1_500), by: Self.county, today: d("2026-10-13")) }
+            await #expect(throws: StoreError.self) { try await store.act(small, .approve(amount: 2_100), by: Self.township, today: d("2026-10-13")) }
+            try await store.act(small, .approve(amount: 1_500), by: Self.township, today: d("2026-10-13"))
+            let large = try await proposed("K2", first: 20, 20_000)
+            #expect(try await store.application(large, by: village)?.summary.state.approver == .jointMeeting)
+            await #expect(throws: StoreError.self) { try await store.act(large, .approve(amount: 20_000), by: Self.township, today: d("2026-10-13")) }
+            try await store.act(large, .approve(amount: 20_000), by: Self.county, today: d("2026-10-13"))
+            // Over the joint meeting's ceiling the township cannot even propose it.
+            let members = try await ApplicationStoreTests.household(db, "K3", village, first: 30)
+            let over = try await store.apply(ApplicationInput(householdID: "K3", kind: .temporaryAid, covered: members, income: IncomeStatement([]), authorised: true),
+                                             by: village, today: d("2026-10-01"), draw: 99)
+            for action in [ApplicationAction.accept, .recordHomeVisit(note: "火灾")] { try await store.act(over, action, by: Self.township, today: d("2026-10-02")) }
+            await #expect(throws: StoreError.self) { try await store.act(over, .opinion(approve: true, amount: 24_409, reasons: ""), by: Self.township, today: d("2026-10-03")) }
+        }
+    }
 }
