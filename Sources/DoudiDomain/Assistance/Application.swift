@@ -50,6 +50,16 @@ public struct ApplicationTimeLimits: Sendable, Hashable {
     }
 }
 
+extension Policy {
+    /// The region's time limits of applications; R-DB-5's provincial example where a key is not set.
+    public var applicationLimits: ApplicationTimeLimits {
+        let d = ApplicationTimeLimits()
+        return ApplicationTimeLimits(acceptance: int(.applicationAcceptDays) ?? d.acceptance, opinion: int(.applicationOpinionDays) ?? d.opinion,
+                                     extension_: int(.applicationExtensionDays) ?? d.extension_, notice: int(.applicationNoticeDays) ?? d.notice,
+                                     approval: int(.applicationApprovalDays) ?? d.approval)
+    }
+}
+
 /// R-DB-5: the county visits a share of applications itself (default 30 %), and every one from a relative of
 /// a cadre or civil-affairs worker (备案近亲属). `draw`: a number from 0 to 99 drawn at acceptance.
 public func spotChecked(percent: Int, draw: Int, relativeOfStaff: Bool) -> Bool { relativeOfStaff || draw < percent }

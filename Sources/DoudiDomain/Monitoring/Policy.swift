@@ -49,6 +49,9 @@ public enum PolicyKey: String, CodeNamed {
     case aidTownshipMultiple, aidCountyMultiple, aidJointMultiple
     /// 先行救助: working days from the payment within which the paperwork is completed.
     case aidFirstDays
+    /// R-DB-5's time limits of an application: working days to accept it, to the township's opinion (and once
+    /// more for a complicated case), from the notice to the approval; the notice's calendar days.
+    case applicationAcceptDays, applicationOpinionDays, applicationExtensionDays, applicationApprovalDays, applicationNoticeDays
 
     public var chinese: String {
         switch self {
@@ -83,6 +86,11 @@ public enum PolicyKey: String, CodeNamed {
         case .aidCountyMultiple: "临时救助：县级审批上限（月低保标准的倍数）"
         case .aidJointMultiple: "临时救助：联席会议审批上限（月低保标准的倍数）"
         case .aidFirstDays: "先行救助补办手续时限（工作日）"
+        case .applicationAcceptDays: "救助申请：受理时限（工作日）"
+        case .applicationOpinionDays: "救助申请：乡镇审核时限（工作日）"
+        case .applicationExtensionDays: "救助申请：复杂情况延长（工作日）"
+        case .applicationApprovalDays: "救助申请：审批时限（工作日，自公示结束）"
+        case .applicationNoticeDays: "救助申请：公示天数"
         }
     }
 
@@ -119,6 +127,11 @@ public enum PolicyKey: String, CodeNamed {
         case .aidCountyMultiple: "Temporary aid: county's ceiling (times the monthly dibao standard)"
         case .aidJointMultiple: "Temporary aid: joint meeting's ceiling (times the monthly dibao standard)"
         case .aidFirstDays: "Aid first: paperwork completed within (working days)"
+        case .applicationAcceptDays: "Applications: acceptance within (working days)"
+        case .applicationOpinionDays: "Applications: township's opinion within (working days)"
+        case .applicationExtensionDays: "Applications: extension for a complicated case (working days)"
+        case .applicationApprovalDays: "Applications: approval within (working days after the notice)"
+        case .applicationNoticeDays: "Applications: notice (days)"
         }
     }
 
@@ -169,6 +182,7 @@ public enum PolicyKey: String, CodeNamed {
         case .allowanceElderly, .allowanceMinor, .allowanceSevereDisability, .allowanceSeriousIllness: 0...100_000
         case .aidTownshipMultiple, .aidCountyMultiple, .aidJointMultiple: 1...120
         case .aidFirstDays: 1...60
+        case .applicationNoticeDays: 5...60
         default: 1...120
         }
         guard range.contains(n) else {

@@ -36,7 +36,7 @@ extension ApplicationPages {
             "at": [s.step.rawValue: mine], "countyVisit": running && s.spotCheck && !s.countyVisited && w.role == .countyOfficer,
             "noticeOpen": mine && s.step == .publicNotice && s.noticeFrom != nil, "noticeOver": s.noticeTo.map { today > $0 } ?? false, "noticeUnposted": mine && s.step == .publicNotice && s.noticeFrom == nil,
             "canExtend": mine && !s.extended && (s.step == .investigation || s.step == .townshipOpinion),
-            "today": today.description, "noticeEnd": today.adding(days: ApplicationTimeLimits().notice).description,
+            "today": today.description, "noticeEnd": today.adding(days: d.limits.notice).description,
             "events": d.events.map { e in
                 ["day": e.day.description, "step": label(e.step, t), "action": t.values["act.assistance." + e.action] ?? t.t("act.assistance.apply"),
                  "note": e.note, "actor": e.actor] as [String: Any]

@@ -97,4 +97,6 @@ public struct ApplicationDetail: Sendable, Hashable {
     /// For dibao: the declared income of the covered members against the region's standard of the month
     /// submitted (R-DB-1/3), what the township's opinion starts from; nil for other kinds or without a standard.
     public var assessment: DibaoAssessment?
+    /// The region's time limits the application runs on.
+    public var limits: ApplicationTimeLimits
 }

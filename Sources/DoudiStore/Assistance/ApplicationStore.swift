@@ -73,7 +73,8 @@ public struct ApplicationStore: Sendable {
             var state = a.state
             if a.kind == .temporaryAid { state.approver = try await Self.aidApprover(tx.sql, a, action, by: actor, today: today) ?? state.approver }
             let (next, outcome): (ApplicationState, ApplicationState.Outcome)
-            switch state.applying(action, by: actor.role, today: today, limits: ApplicationTimeLimits()) {
+            let limits = try await PolicyStore.policy(tx.sql, region: a.region, year: a.state.submittedOn.year).applicationLimits
+            switch state.applying(action, by: actor.role, today: today, limits: limits) {
             case .failure(let p): throw StoreError.invalid([p])
             case .success(let r): (next, outcome) = r
             }
@@ -116,12 +117,13 @@ public struct ApplicationStore: Sendable {
         guard actor.role.may(.browseRegister) else { throw StoreError.forbidden }
         return try await db.read { sql in
             guard var a = try await Self.load(sql, id, actor: actor) else { return nil }
-            a.stepDue = a.state.due(ApplicationTimeLimits(), try await CalendarStore.calendar(sql, region: a.region))
+            let policy = try await PolicyStore.policy(sql, region: a.region, year: a.state.submittedOn.year)
+            a.stepDue = a.state.due(policy.applicationLimits, policy.calendar)
             let events = try await sql.raw("""
                 SELECT on_day, step, action, note, actor FROM assistance_events WHERE application_id = \(bind: id) ORDER BY id
                 """).all(decoding: ApplicationEvent.self)
             let checks = try await EconomicCheckStore.answers(sql, application: id)
-            let limits = try await PolicyStore.policy(sql, region: a.region, year: a.state.submittedOn.year).checkLimits
+            let limits = policy.checkLimits
             let benefit = try await sql.raw("SELECT id FROM benefits WHERE application_id = \(bind: id)").first(decoding: EpisodeStore.ID.self)?.id
             var assessment: DibaoAssessment?
             if a.kind == .dibao || a.kind == .singlePersonDibao {
@@ -131,7 +133,7 @@ public struct ApplicationStore: Sendable {
             }
             return ApplicationDetail(summary: a, events: events, checks: checks,
                                      findings: EconomicCheck.findings(checks, persons: a.covered.count, declared: a.income, limits: limits), benefitID: benefit,
-                                     assessment: assessment)
+                                     assessment: assessment, limits: policy.applicationLimits)
         }
     }
 
@@ -142,10 +144,11 @@ public struct ApplicationStore: Sendable {
             var q: SQLQueryString = "\(unsafeRaw: Self.select) WHERE \(HouseholdStore.scope(actor, column: "a.region"))"
             if let status { q.appendInterpolation(unsafeRaw: " AND a.status = "); q.appendInterpolation(bind: status.rawValue) }
             q.appendInterpolation(unsafeRaw: " ORDER BY a.id DESC LIMIT \(max(1, min(limit, 500))) OFFSET \(max(0, offset))")
-            let entries = try await CalendarStore.allEntries(sql)
+            let book = try await PolicyStore.book(sql)
             return try await sql.raw(q).all(decoding: ApplicationSummary.self).map { a in
                 var a = a
-                a.stepDue = a.state.due(ApplicationTimeLimits(), WorkingDayCalendar.resolve(region: a.region, entries: entries))
+                let policy = book.policy(region: a.region, year: a.state.submittedOn.year)
+                a.stepDue = a.state.due(policy.applicationLimits, policy.calendar)
                 return a
             }
         }

@@ -72,10 +72,11 @@ extension Database {
                 try await tx.run(AssistanceSchema.v19(id))
                 try await PolicyStore.seed(tx, BenefitChangeStore.shipped)
             },
-            Migration(version: 20, name: "aid first and the townships' reserve funds; temporary aid's ceilings by approver") { tx in
+            Migration(version: 20, name: "aid first and the townships' reserve funds; temporary aid's ceilings by approver; applications' time limits") { tx in
                 try await tx.run(AssistanceSchema.v20(id))
                 try await PolicyStore.seed(tx, [(2020, .aidTownshipMultiple, "3"), (2020, .aidCountyMultiple, "12"), (2020, .aidJointMultiple, "36"),
-                                                (2020, .aidFirstDays, "10")])
+                                                (2020, .aidFirstDays, "10"), (2020, .applicationAcceptDays, "5"), (2020, .applicationOpinionDays, "15"),
+                                                (2020, .applicationExtensionDays, "15"), (2020, .applicationApprovalDays, "10"), (2020, .applicationNoticeDays, "7")])
             },
         ]
     }

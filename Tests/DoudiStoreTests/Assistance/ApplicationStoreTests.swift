@@ -82,4 +82,23 @@ struct ApplicationStoreTests {
             await #expect(throws: StoreError.forbidden) { try await StaffRelatives(db).list(by: village) }
         }
     }
+
+    @Test(arguments: Backend.available)
+    func timeLimitsAreTheRegions(_ backend: Backend) async throws {
+        try await withFreshDatabase(backend) { db in
+            let village = try await Fixture.actor(db, "vil", .villageCadre, Fixture.village)
+            let members = try await Self.household(db, "L1", village)
+            let store = ApplicationStore(db)
+            // Handed in on Monday 2 November 2026: accepted within 5 working days (Monday 9th) as shipped, 3 (Thursday 5th) where the county says so.
+            let id = try await store.apply(ApplicationInput(householdID: "L1", kind: .dibao, covered: members, income: Self.income, authorised: true),
+                                           by: village, today: Self.d("2026-11-02"), draw: 99)
+            #expect(try await store.application(id, by: village)?.summary.stepDue == Self.d("2026-11-09"))
+            let admin = Actor(userID: 0, username: "adm", role: .admin, region: Fixture.county)
+            try await PolicyStore(db).set(region: Fixture.county, year: 2026, key: .applicationAcceptDays, value: "3", by: admin)
+            try await PolicyStore(db).set(region: Fixture.county, year: 2026, key: .applicationNoticeDays, value: "10", by: admin)
+            let d = try #require(try await store.application(id, by: village))
+            #expect(d.summary.stepDue == Self.d("2026-11-05") && d.limits.notice == 10)
+            #expect(try await store.applications(by: village).first { $0.id == id }?.stepDue == Self.d("2026-11-05"))
+        }
+    }
 }
