@@ -13,6 +13,8 @@ extension Message {
     public static let realDay = Message("日期应为YYYY-MM-DD格式的真实日期", "a date is a real day written YYYY-MM-DD")
     public static let chooseYourVillage = Message("请选择所在的村（社区）", "choose your village")
     public static let chooseVillage = Message("请选择村（社区）", "choose a village")
+    /// A member chosen for a benefit (an application, a change) who is not of the household.
+    public static let memberNotOfHousehold = Message("所选成员不属于该户", "a member chosen is not of this household")
 
     /// A refusal because of the region, not the role.
     public static func outsideYourRegion(_ asked: String, _ own: String) -> Message {

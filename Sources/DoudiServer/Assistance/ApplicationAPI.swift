@@ -23,19 +23,17 @@ struct ApplicationAPI: APIPart {
         guard let kind = BenefitKind(rawValue: b.kind) else {
             return .unprocessableContent(.init(body: .json(Self.invalid([BenefitKind.problem(field: "kind", text: b.kind)]))))
         }
-        var items: [IncomeItem] = []
-        for i in b.income {
-            guard let c = IncomeCategory(rawValue: i.category) else {
-                return .unprocessableContent(.init(body: .json(Self.invalid([IncomeCategory.problem(field: "income", text: i.category)]))))
-            }
-            items.append(IncomeItem(c, i.yuan, note: i.note ?? ""))
+        let income: IncomeStatement
+        switch Self.income(b.income, months: b.incomeMonths) {
+        case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid([p]))))
+        case .success(let i): income = i
         }
         var bank: BankAccount?
         if let text = b.bankAccount, !text.isEmpty {
             guard let account = BankAccount(text) else { return .unprocessableContent(.init(body: .json(Self.invalid([BankAccount.problem])))) }
             bank = account
         }
-        let app = ApplicationInput(householdID: b.householdId, kind: kind, covered: b.covered, income: IncomeStatement(items, months: b.incomeMonths ?? 12),
+        let app = ApplicationInput(householdID: b.householdId, kind: kind, covered: b.covered, income: income,
                                    assets: b.assets?.additionalProperties ?? [:], authorised: b.authorised, episodeID: b.episodeId, bankAccount: bank)
         do {
             let today = clock.today()
@@ -89,6 +87,16 @@ struct ApplicationAPI: APIPart {
                             perCapitaMonthly: s.income.perCapitaMonthly(persons: s.covered.count).description, submittedOn: s.state.submittedOn.description,
                             stepDue: s.stepDue.description, spotCheck: s.state.spotCheck, relativeOfStaff: s.relativeOfStaff,
                             proposedAmount: s.state.proposedAmount, approvedAmount: s.approvedAmount, decidedOn: s.decidedOn?.description, reasons: s.reasons)
+    }
+
+    /// The income items an application or a change sends, by category; an unknown category is named.
+    static func income(_ items: [Schemas.IncomeItem], months: Int?) -> Result<IncomeStatement, FieldProblem> {
+        var out: [IncomeItem] = []
+        for i in items {
+            guard let c = IncomeCategory(rawValue: i.category) else { return .failure(IncomeCategory.problem(field: "income", text: i.category)) }
+            out.append(IncomeItem(c, i.yuan, note: i.note ?? ""))
+        }
+        return .success(IncomeStatement(out, months: months ?? 12))
     }
 
     static func detail(_ d: ApplicationDetail) -> Schemas.ApplicationDetail {

@@ -110,14 +110,12 @@ struct BenefitAPI: APIPart {
     func changeBenefit(_ input: Operations.ChangeBenefit.Input) async throws -> Operations.ChangeBenefit.Output {
         let a = try caller
         guard case .json(let body) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
-        var items: [IncomeItem] = []
-        for i in body.income ?? [] {
-            guard let c = IncomeCategory(rawValue: i.category) else {
-                return .unprocessableContent(.init(body: .json(Self.invalid([IncomeCategory.problem(field: "income", text: i.category)]))))
-            }
-            items.append(IncomeItem(c, i.yuan, note: i.note ?? ""))
+        let income: IncomeStatement
+        switch ApplicationAPI.income(body.income ?? [], months: body.incomeMonths) {
+        case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid([p]))))
+        case .success(let i): income = i
         }
-        let change = BenefitChangeInput(covered: body.covered ?? [], income: IncomeStatement(items, months: body.incomeMonths ?? 12), reason: body.reason,
+        let change = BenefitChangeInput(covered: body.covered ?? [], income: income, reason: body.reason,
                                         stop: body.stop ?? false)
         do {
             let today = clock.today(), preview = body.preview ?? false

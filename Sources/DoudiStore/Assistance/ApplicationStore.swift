@@ -36,7 +36,7 @@ public struct ApplicationStore: Sendable {
                 """).all(decoding: MemberRow.self)
             let mine = Dictionary(uniqueKeysWithValues: members.map { ($0.id, $0.resident_index) })
             guard input.covered.allSatisfy({ mine[$0] != nil }) else {
-                throw StoreError.invalid([FieldProblem("covered", Message("所选成员不属于该户", "a member chosen is not of this household"))])
+                throw StoreError.invalid([FieldProblem("covered", .memberNotOfHousehold)])
             }
             let indexes = input.covered.compactMap { mine[$0] ?? nil }
             let relative = try await !tx.sql.raw("SELECT id FROM staff_relatives WHERE resident_index IN (\(binds: indexes))").all().isEmpty

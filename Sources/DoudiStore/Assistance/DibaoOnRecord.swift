@@ -15,7 +15,7 @@ enum DibaoOnRecord {
         let byID = Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0) })
         let chosen = covered.compactMap { byID[$0] }
         guard chosen.count == covered.count else {
-            throw StoreError.invalid([FieldProblem("covered", Message("所选成员不属于该户", "a member chosen is not of this household"))])
+            throw StoreError.invalid([FieldProblem("covered", .memberNotOfHousehold)])
         }
         let policy = try await PolicyStore.policy(sql, region: region, year: month.year)
         guard let rules = policy.dibaoRules(AreaKind.of(region)) else {
