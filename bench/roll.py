@@ -54,6 +54,8 @@ def stop(p):
 seed = os.path.join(work, f"county-{a.households}-{a.beneficiaries}.sqlite")
 if not os.path.exists(seed):
     stop(serve(seed, "--demo", "--demo-households", str(a.households), "--demo-beneficiaries", str(a.beneficiaries)))
+# A county made by an earlier build gets the schema's later versions (not timed), so both sides read the same tables.
+subprocess.run([a.bin, "migrate", "--database", seed], check=True, stdout=subprocess.DEVNULL)
 
 
 def copy(dst):
@@ -100,17 +102,30 @@ def doudi_run():
         stop(p)
 
 
+# Each benefit at the amount set for the month (a change, a phased exit), as Doudi pays it.
+AMOUNT = f"""LEFT JOIN benefit_amounts x ON x.benefit_id = b.id
+    AND x.from_month = (SELECT MAX(y.from_month) FROM benefit_amounts y WHERE y.benefit_id = b.id AND y.from_month <= '{month}')"""
 SQL = f"""
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = FULL;
 INSERT INTO payment_rolls (county, month, status, built_by, built_at) VALUES ({COUNTY}, '{month}', 'draft', 'shell', 0);
 INSERT INTO payment_lines (roll_id, benefit_id, household_id, region, kind, persons, amount)
-  SELECT last_insert_rowid(), b.id, b.household_id, b.region, b.kind, b.persons, b.monthly_amount
-  FROM benefits b WHERE b.region BETWEEN {COUNTY} AND {int(COUNTY) + 999999} AND b.start_month <= '{month}' AND (b.end_month IS NULL OR b.end_month >= '{month}');
+  SELECT last_insert_rowid(), b.id, b.household_id, b.region, b.kind, COALESCE(x.persons, b.persons), COALESCE(x.amount, b.monthly_amount)
+  FROM benefits b {AMOUNT}
+  WHERE b.region BETWEEN {COUNTY} AND {int(COUNTY) + 999999} AND b.start_month <= '{month}' AND (b.end_month IS NULL OR b.end_month >= '{month}')
+    AND COALESCE(x.amount, b.monthly_amount) > 0;
 .mode csv
 .once /dev/null
-SELECT region / 1000 AS township, kind, COUNT(DISTINCT household_id), SUM(persons), SUM(monthly_amount), SUM(CASE WHEN start_month = '{month}' THEN 1 ELSE 0 END)
-  FROM benefits WHERE region BETWEEN {COUNTY} AND {int(COUNTY) + 999999} AND start_month <= '{month}' AND (end_month IS NULL OR end_month >= '{month}') GROUP BY 1, 2;
+SELECT b.region / 1000 AS township, b.kind, COUNT(DISTINCT b.household_id), SUM(COALESCE(x.persons, b.persons)), SUM(COALESCE(x.amount, b.monthly_amount)),
+       SUM(CASE WHEN b.start_month = '{month}' THEN 1 ELSE 0 END), SUM(CASE WHEN b.end_month = '{month}' THEN 1 ELSE 0 END)
+  FROM benefits b {AMOUNT}
+  WHERE b.region BETWEEN {COUNTY} AND {int(COUNTY) + 999999} AND b.start_month <= '{month}' AND (b.end_month IS NULL OR b.end_month >= '{month}') GROUP BY 1, 2;
+.once /dev/null
+SELECT region / 1000, COUNT(*) FROM benefits WHERE region BETWEEN {COUNTY} AND {int(COUNTY) + 999999} AND review_due < '{month}'
+  AND start_month <= '{month}' AND (end_month IS NULL OR end_month >= '{month}') GROUP BY 1;
+.once /dev/null
+SELECT region / 1000, COUNT(*), SUM(amount) FROM aid_first WHERE region BETWEEN {COUNTY} AND {int(COUNTY) + 999999} AND paid_on <= '{month}-31' GROUP BY 1;
+.once /dev/null
 SELECT region / 1000, COUNT(*) FROM assistance_applications WHERE status = 'approved' AND SUBSTR(decided_on, 1, 7) = '{month}' GROUP BY 1;
 .once {work}/lines.csv
 SELECT l.household_id, l.region, l.kind, l.persons, l.amount, b.bank_sealed,

@@ -19,30 +19,30 @@ extension Sheet {
         let refs = (0..<width).map { Array(Self.column($0).utf8) }
         var sheet: [UInt8] = []
         sheet.reserveCapacity(256 + (rows.count + 1) * (16 + width * 28))
-        sheet += Array(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#.utf8)
-        sheet += Array("<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>".utf8)
-        sheet += Array("<cols><col min=\"1\" max=\"\(max(1, headers.count))\" width=\"16\" style=\"1\" customWidth=\"1\"/></cols><sheetData>".utf8)
+        sheet.append(contentsOf: #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#.utf8)
+        sheet.append(contentsOf: "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>".utf8)
+        sheet.append(contentsOf: "<cols><col min=\"1\" max=\"\(max(1, headers.count))\" width=\"16\" style=\"1\" customWidth=\"1\"/></cols><sheetData>".utf8)
         for (r, row) in ([headers.map(Cell.text)] + rows).enumerated() {
             let number = Array(String(r + 1).utf8)
-            sheet += Array("<row r=\"".utf8); sheet += number; sheet += Array("\">".utf8)
+            sheet.append(contentsOf: "<row r=\"".utf8); sheet += number; sheet.append(contentsOf: "\">".utf8)
             for (c, cell) in row.enumerated() {
-                sheet += Array("<c r=\"".utf8); sheet += refs[c]; sheet += number
+                sheet.append(contentsOf: "<c r=\"".utf8); sheet += refs[c]; sheet += number
                 switch cell {
-                case .text(let s): sheet += Array("\" t=\"s\" s=\"1\"><v>".utf8); sheet += Array(String(shared(s)).utf8)
-                case .number(let n): sheet += Array("\"><v>".utf8); sheet += Array(String(n).utf8)
+                case .text(let s): sheet.append(contentsOf: "\" t=\"s\" s=\"1\"><v>".utf8); sheet.append(contentsOf: String(shared(s)).utf8)
+                case .number(let n): sheet.append(contentsOf: "\"><v>".utf8); sheet.append(contentsOf: String(n).utf8)
                 }
-                sheet += Array("</v></c>".utf8)
+                sheet.append(contentsOf: "</v></c>".utf8)
             }
-            sheet += Array("</row>".utf8)
+            sheet.append(contentsOf: "</row>".utf8)
         }
-        sheet += Array("</sheetData></worksheet>".utf8)
+        sheet.append(contentsOf: "</sheetData></worksheet>".utf8)
         var sst = Array(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="\#(strings.count)" uniqueCount="\#(strings.count)">"#.utf8)
         for s in strings {
-            sst += Array("<si><t xml:space=\"preserve\">".utf8)
+            sst.append(contentsOf: "<si><t xml:space=\"preserve\">".utf8)
             Self.escape(s, into: &sst)
-            sst += Array("</t></si>".utf8)
+            sst.append(contentsOf: "</t></si>".utf8)
         }
-        sst += Array("</sst>".utf8)
+        sst.append(contentsOf: "</sst>".utf8)
         let parts: [(String, [UInt8])] = [
             ("[Content_Types].xml", Array(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#.utf8)),
             ("_rels/.rels", Array(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.utf8)),
@@ -85,10 +85,10 @@ extension Sheet {
         var utf8 = s.utf8.makeIterator()
         while let b = utf8.next() {
             switch b {
-            case UInt8(ascii: "&"): out += Array("&amp;".utf8)
-            case UInt8(ascii: "<"): out += Array("&lt;".utf8)
-            case UInt8(ascii: ">"): out += Array("&gt;".utf8)
-            case UInt8(ascii: "\""): out += Array("&quot;".utf8)
+            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
             case 0x09, 0x0A, 0x0D: out.append(b)
             case 0..<0x20: continue
             case 0xEF:

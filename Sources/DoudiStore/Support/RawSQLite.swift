@@ -150,7 +150,9 @@ final class RawSQLite {
     /// Runs `body` on one snapshot of the database, on a thread of its own: for large reads that would cost
     /// more through the row decoding of the ordinary path.
     static func read<T: Sendable>(path: String, _ body: @escaping @Sendable (RawSQLite) throws -> T) async throws -> T {
-        try await session(path: path, pragmas: [], begin: "BEGIN", body)
+        // A whole roll looks up a head's name and a benefit per line, all over the file: mapped, its pages are read
+        // without a system call each (measured: a tenth of a bank file's time was in pread).
+        try await session(path: path, pragmas: ["PRAGMA mmap_size=1073741824"], begin: "BEGIN", body)
     }
 
     private static func session<T: Sendable>(path: String, pragmas: [String], begin: String, _ body: @escaping @Sendable (RawSQLite) throws -> T) async throws -> T {
