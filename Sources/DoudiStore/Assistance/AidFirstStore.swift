@@ -122,11 +122,14 @@ public struct AidFirstStore: Sendable {
         try await db.transaction { tx in
             guard let r = try await tx.sql.raw("\(unsafeRaw: Self.select) WHERE id = \(bind: id) AND \(HouseholdStore.scope(actor, column: "region"))")
                 .first(decoding: Row.self), let region = RegionCode(value: UInt64(r.region)) else { throw StoreError.notFound }
-            if r.completed_on != nil { throw StoreError.invalid([FieldProblem("aid", Message("手续已补齐", "the paperwork is already complete"))]) }
             if text.isEmpty || text.count > 2000 {
                 throw StoreError.invalid([FieldProblem("note", Message("请写明补齐了哪些手续（不超过2000字）", "say what was completed, at most 2000 characters"))])
             }
-            try await tx.sql.raw("UPDATE aid_first SET completed_on = \(bind: today.description), completion_note = \(bind: text) WHERE id = \(bind: id)").run()
+            // Only while still open: of two completions at once, the second finds it done.
+            guard try await !tx.sql.raw("""
+                UPDATE aid_first SET completed_on = \(bind: today.description), completion_note = \(bind: text) WHERE id = \(bind: id) AND completed_on IS NULL
+                RETURNING id
+                """).all().isEmpty else { throw StoreError.invalid([FieldProblem("aid", Message("手续已补齐", "the paperwork is already complete"))]) }
             try await AuditLog.record(tx, actor: actor, action: "aid.complete", subject: String(id), region: region, before: ["due": r.due_on],
                                       after: ["completed": today.description, "note": text])
         }

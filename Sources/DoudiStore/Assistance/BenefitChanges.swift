@@ -117,6 +117,9 @@ public struct BenefitChangeStore: Sendable {
     @discardableResult
     public func record(_ id: Int64, _ input: BenefitChangeInput, by actor: Actor, today: CivilDate) async throws -> Plan {
         try await db.transaction { tx in
+            // Two changes of one benefit at once queue here (PostgreSQL locks the row; SQLite has one writer), so the
+            // second plans on what the first wrote.
+            try await tx.sql.raw("UPDATE benefits SET end_month = end_month WHERE id = \(bind: id)").run()
             let (b, p) = try await Self.plan(tx.sql, id, input, by: actor, today: today)
             let from = p.from.description, end = p.lastMonth?.description
             let after = p.amounts.first?.amount ?? 0

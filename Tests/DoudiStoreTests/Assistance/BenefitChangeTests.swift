@@ -94,4 +94,22 @@ struct BenefitChangeTests {
             #expect(audit.count == 1)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func twoChangesAtOnceBothLand(_ backend: Backend) async throws {
+        try await withFreshDatabase(backend) { db in
+            try await PaymentRollTests.approved(db, "W1", first: 10, bank: nil, approvedOn: "2026-11-03")
+            let changes = BenefitChangeStore(db), day = Self.d("2026-11-20")
+            let covered = try #require(try await changes.benefit(1, by: Self.township, today: day)).covered
+            // Two officers at the same moment: neither is refused for the other's rows; the month is paid once.
+            for _ in 0..<3 {
+                async let first = changes.record(1, BenefitChangeInput(covered: covered, income: Self.wages(10_800), reason: "收入变化"), by: Self.township, today: day)
+                async let second = changes.record(1, BenefitChangeInput(covered: covered, income: Self.wages(7_200), reason: "收入再核"), by: Self.county, today: day)
+                _ = try await (first, second)
+            }
+            let b = try #require(try await changes.benefit(1, by: Self.township, today: day))
+            #expect(b.changes.count == 6 && b.ahead.count == 1 && [1_134, 1_434].contains(b.ahead.first?.amount ?? 0))
+            #expect(try await Self.paid(db, "2026-12")["W1"] == b.ahead.first?.amount)
+        }
+    }
 }
