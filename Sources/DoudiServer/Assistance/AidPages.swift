@@ -30,7 +30,10 @@ struct AidPages: Sendable {
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let today = clock.today()
         let n = max(0, Int(w.req.uri.queryParameters["page"] ?? "") ?? 0)
-        let items = try await aid.list(by: w.actor, limit: 51, offset: n * 50)
+        // Only the payments whose paperwork is still open (a bookmarkable filter, kept while paging).
+        let openOnly = w.req.uri.queryParameters["open"] == "1"
+        let items = try await aid.list(by: w.actor, openOnly: openOnly, limit: 51, offset: n * 50)
+        let filter = openOnly ? "&open=1" : ""
         let names = try await regions.villageLabels(items.map(\.region))
         let funds = try await aid.funds(by: w.actor)
         let townships = Dictionary(try await regions.children(of: w.region.truncated(to: .county)).map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -54,7 +57,8 @@ struct AidPages: Sendable {
                  "paid": r.paidOn.description, "due": r.dueOn.description, "done": r.completedOn?.description as Any, "late": r.late(today: today),
                  "outside": r.outside] as [String: Any]
             },
-            "prev": (n > 0 ? "/assistance/aid?page=\(n - 1)" : nil) as Any, "next": (items.count > 50 ? "/assistance/aid?page=\(n + 1)" : nil) as Any,
+            "openOnly": openOnly,
+            "prev": (n > 0 ? "/assistance/aid?page=\(n - 1)\(filter)" : nil) as Any, "next": (items.count > 50 ? "/assistance/aid?page=\(n + 1)\(filter)" : nil) as Any,
         ])
     }
 

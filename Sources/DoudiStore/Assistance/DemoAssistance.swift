@@ -111,10 +111,12 @@ enum DemoAssistance {
                                                        amount: [800, 1_500, 1_000][i], reason: reasons[i]), by: officer, today: paid)
             if i == 0 { try await funds.complete(id, note: "已补交申请书、核对授权书，经乡镇审批", by: officer, today: paid.adding(days: 7)) }
         }
-        let people: [(String, String, String)] = [("赵建国", "36078119850312001", "江西省赣州市"), ("陈秀兰", "45032119900708002", "广西壮族自治区桂林市")]
+        let people: [(String, ResidentID, String)] = [
+            ("赵建国", DemoRegister.residentID(county: "360781", birth: CivilDate(year: 1985, month: 3, day: 12)!, sex: .male, serial: 1), "江西省赣州市"),
+            ("陈秀兰", DemoRegister.residentID(county: "450321", birth: CivilDate(year: 1990, month: 7, day: 8)!, sex: .female, serial: 2), "广西壮族自治区桂林市"),
+        ]
         for (i, person) in people.enumerated() {
-            let body = person.1, check = ResidentID.checkCharacter(for: Array(body.utf8))
-            let rid = try ResidentID(body + String(UnicodeScalar(check)))
+            let rid = person.1
             try await funds.pay(AidFirstInput(recipient: .outside(name: person.0, residentID: rid, registeredAt: person.2), place: DemoLoader.village,
                                               kind: .emergency, amount: [600, 900][i], reason: ["在本地务工期间工伤，暂无收入", "随子女在本地居住，突发疾病"][i]),
                               by: officer, today: today.adding(days: -[10, 2][i]))

@@ -53,6 +53,8 @@ struct AidHTTPTests {
             let page = String(buffer: try await b.request(.get, "/assistance/aid").body)
             let csrf = try #require(Browser.field("_csrf", in: page))
             #expect(page.contains("乡镇临时救助备用金") && page.contains("周外来") && page.contains("外来人员"))
+            // Completed: gone from the list of open paperwork, kept in the whole list.
+            #expect(!String(buffer: try await b.request(.get, "/assistance/aid?open=1").body).contains("周外来"))
             let (household, _) = try await ApplicationHTTPTests.household(client, village)
             let form = ["_csrf": csrf, "recipient": "household", "household": household, "place": "430481001001", "kind": "expense", "amount": "300", "reason": "住院自付"]
             let ask = try await b.request(.post, "/assistance/aid", form: form)
