@@ -109,3 +109,20 @@ public struct AidFirstInput: Sendable, Hashable {
         return out
     }
 }
+
+extension AidRecipient {
+    /// The page and the API send the same choice: a household's number, or a person outside the register with a
+    /// resident ID that must check; `householdField` names the number's field as each face calls it.
+    public static func read(household: String?, outside: (name: String, residentID: String, registeredAt: String)?,
+                            householdField: String) -> Result<AidRecipient, FieldProblem> {
+        if let o = outside {
+            do { return .success(.outside(name: o.name, residentID: try ResidentID(o.residentID.trimmingSpaces()), registeredAt: o.registeredAt)) }
+            catch { return .failure(FieldProblem("residentId", error.message)) }
+        }
+        let id = (household ?? "").trimmingSpaces()
+        guard !id.isEmpty else {
+            return .failure(FieldProblem(householdField, Message("请填写户编号，或选择外来人员", "give the household number, or choose a person outside the register")))
+        }
+        return .success(.household(id))
+    }
+}

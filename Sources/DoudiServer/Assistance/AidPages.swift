@@ -69,14 +69,11 @@ struct AidPages: Sendable {
         guard let place = form["place"].flatMap({ RegionCode($0) }) else {
             return .failure(ProblemList(problems + [FieldProblem("place", Message("请选择受助人居住或工作的村（社区）", "choose where the person lives or works"))]))
         }
+        let outside = form["recipient"] == "outside" ? (form["name"] ?? "", form["residentId"] ?? "", form["registeredAt"] ?? "") : nil
         let recipient: AidRecipient
-        if form["recipient"] == "outside" {
-            do { recipient = .outside(name: form["name"] ?? "", residentID: try ResidentID((form["residentId"] ?? "").trimmingSpaces()), registeredAt: form["registeredAt"] ?? "") }
-            catch { return .failure(ProblemList(problems + [FieldProblem("residentId", error.message)])) }
-        } else {
-            let id = (form["household"] ?? "").trimmingSpaces()
-            if id.isEmpty { return .failure(ProblemList(problems + [FieldProblem("household", Message("请填写户编号，或选择外来人员", "give the household number, or choose a person outside the register"))])) }
-            recipient = .household(id)
+        switch AidRecipient.read(household: form["household"], outside: outside, householdField: "household") {
+        case .failure(let p): return .failure(ProblemList(problems + [p]))
+        case .success(let r): recipient = r
         }
         guard let kind = TemporaryAidKind(rawValue: form["kind"] ?? "") else { return .failure(ProblemList(problems + [TemporaryAidKind.problem(field: "kind", text: form["kind"] ?? "")])) }
         if !problems.isEmpty { return .failure(ProblemList(problems)) }
@@ -171,13 +168,9 @@ struct AidAPI: APIPart {
         let a = try caller
         guard case .json(let b) = input.body, let place = RegionCode.parse(b.place) else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         let recipient: AidRecipient
-        if let o = b.outside {
-            do { recipient = .outside(name: o.name, residentID: try ResidentID(o.residentId.trimmingSpaces()), registeredAt: o.registeredAt ?? "") }
-            catch { return .unprocessableContent(.init(body: .json(Self.invalid([FieldProblem("residentId", error.message)])))) }
-        } else if let h = b.householdId, !h.trimmingSpaces().isEmpty {
-            recipient = .household(h.trimmingSpaces())
-        } else {
-            return .unprocessableContent(.init(body: .json(Self.invalid([FieldProblem("householdId", Message("请给出户编号或外来人员", "give householdId or outside"))]))))
+        switch AidRecipient.read(household: b.householdId, outside: b.outside.map { ($0.name, $0.residentId, $0.registeredAt ?? "") }, householdField: "householdId") {
+        case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid([p]))))
+        case .success(let r): recipient = r
         }
         let kind: TemporaryAidKind = b.kind == .expense ? .expense : .emergency
         do {
