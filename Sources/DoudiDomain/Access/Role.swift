@@ -54,6 +54,8 @@ public enum Permission: Sendable, Hashable {
     case payAidFirst
     /// Putting money into a township's reserve fund (备用金): the county.
     case fundReserves
+    /// Open 3866 cases and move them through their steps (the step says who may make each move).
+    case handleCases
 }
 
 extension Role {
@@ -88,6 +90,8 @@ extension Role {
             self == .townshipOfficer
         case .fundReserves:
             self == .countyOfficer
+        case .handleCases:
+            [.villageCadre, .townshipOfficer, .countyOfficer].contains(self)
         }
     }
 }

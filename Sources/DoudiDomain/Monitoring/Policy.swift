@@ -52,6 +52,8 @@ public enum PolicyKey: String, CodeNamed {
     /// R-DB-5's time limits of an application: working days to accept it, to the township's opinion (and once
     /// more for a complicated case), from the notice to the approval; the notice's calendar days.
     case applicationAcceptDays, applicationOpinionDays, applicationExtensionDays, applicationApprovalDays, applicationNoticeDays
+    /// A case's six steps (3866): working days each step may take, from the day the case entered it.
+    case caseSurveyDays, caseFileDays, caseApproveDays, caseAidDays, caseServeDays, caseMonitorDays
 
     public var chinese: String {
         switch self {
@@ -91,6 +93,12 @@ public enum PolicyKey: String, CodeNamed {
         case .applicationExtensionDays: "救助申请：复杂情况延长（工作日）"
         case .applicationApprovalDays: "救助申请：审批时限（工作日，自公示结束）"
         case .applicationNoticeDays: "救助申请：公示天数"
+        case .caseSurveyDays: "帮扶个案：摸底时限（工作日）"
+        case .caseFileDays: "帮扶个案：建档时限（工作日）"
+        case .caseApproveDays: "帮扶个案：审批时限（工作日）"
+        case .caseAidDays: "帮扶个案：救助时限（工作日）"
+        case .caseServeDays: "帮扶个案：服务时限（工作日）"
+        case .caseMonitorDays: "帮扶个案：监测评估周期（工作日）"
         }
     }
 
@@ -132,6 +140,12 @@ public enum PolicyKey: String, CodeNamed {
         case .applicationExtensionDays: "Applications: extension for a complicated case (working days)"
         case .applicationApprovalDays: "Applications: approval within (working days after the notice)"
         case .applicationNoticeDays: "Applications: notice (days)"
+        case .caseSurveyDays: "Cases: survey within (working days)"
+        case .caseFileDays: "Cases: file within (working days)"
+        case .caseApproveDays: "Cases: approval within (working days)"
+        case .caseAidDays: "Cases: aid within (working days)"
+        case .caseServeDays: "Cases: services within (working days)"
+        case .caseMonitorDays: "Cases: monitoring reviewed every (working days)"
         }
     }
 

@@ -24,6 +24,7 @@ struct APIHandlers: APIProtocol {
     let reviews: ReviewAPI
     let benefits: BenefitAPI
     let aid: AidAPI
+    let cases: CaseAPI
     let reports: ReportAPI
 
     init(services s: Services, limits: PublicLimits) {
@@ -41,6 +42,7 @@ struct APIHandlers: APIProtocol {
         reviews = ReviewAPI(reviews: BenefitReviewStore(s.db), clock: s.clock)
         benefits = BenefitAPI(changes: BenefitChangeStore(s.db), clock: s.clock)
         aid = AidAPI(aid: AidFirstStore(s.db), clock: s.clock)
+        cases = CaseAPI(cases: CaseStore(s.db), clock: s.clock)
         reports = ReportAPI(reports: s.reports, clock: s.clock)
     }
 }

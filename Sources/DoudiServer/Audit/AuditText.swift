@@ -92,6 +92,9 @@ enum AuditText {
         case "rollStatus": return one(RollStatus.self)
         case "outcome": return t.values["outcome." + v] ?? v
         case "aidKind": return one(TemporaryAidKind.self)
+        case "caseStep": return one(CaseStep.self)
+        case "caseStatus": return one(CaseStatus.self)
+        case "origin": return one(CaseOrigin.self)
         case "key": return one(PolicyKey.self)
         case "kind": return one(CalendarDayKind.self)
         case "value": return one(DayCount.self)

@@ -128,7 +128,7 @@ struct RegisterPages: Sendable {
             "h": ["id": hh.id, "region": path, "regionCode": hh.regionCode.description, "poverty": label(hh.povertyStatus),
                   "dibao": t.t(hh.dibao ? "yes" : "no"), "nearDibao": t.t(hh.nearDibao ? "yes" : "no"),
                   "extremeHardship": t.t(hh.extremeHardship ? "yes" : "no"), "income": hh.incomePerCapita, "address": hh.address],
-            "members": members, "canWrite": w.role.may(.writeRegister), "canApply": w.role.may(.handleApplications), "message": message as Any, "error": error as Any,
+            "members": members, "canWrite": w.role.may(.writeRegister), "canApply": w.role.may(.handleApplications), "canOpenCase": w.role.may(.handleCases), "message": message as Any, "error": error as Any,
             "form": form.values, "options": allOptions(form, t: t), "visitMessage": visitMessage as Any,
             "today": clock.today().description, "kinds": try await choices.kinds(t, region: hh.regionCode),
             "episodes": try await episodes.episodes(by: w.actor, statuses: [], householdID: hh.id).map { e in

@@ -78,6 +78,10 @@ extension Database {
                                                 (2020, .aidFirstDays, "10"), (2020, .applicationAcceptDays, "5"), (2020, .applicationOpinionDays, "15"),
                                                 (2020, .applicationExtensionDays, "15"), (2020, .applicationApprovalDays, "10"), (2020, .applicationNoticeDays, "7")])
             },
+            Migration(version: 21, name: "3866 cases: six steps, their time limits and timeline") { tx in
+                try await tx.run(CaseStore.v21(id))
+                try await PolicyStore.seed(tx, CaseStep.allCases.map { (2020, $0.limitKey, String(CaseTimeLimits.shipped[$0]!)) })
+            },
         ]
     }
 
