@@ -135,3 +135,8 @@ public struct CaseState: Sendable, Hashable {
         return .success(next)
     }
 }
+
+extension Message {
+    /// A return without the step it goes back to.
+    public static let caseReturnStep = Message("请选择退回到哪个环节", "choose the step to go back to")
+}

@@ -47,7 +47,7 @@ struct CaseAPI: APIPart {
         case .close: move = .close(reason: b.note)
         case .sendBack:
             guard let to = b.to.flatMap({ CaseStep(rawValue: $0.rawValue) }) else {
-                return .unprocessableContent(.init(body: .json(Self.invalid([FieldProblem("to", Message("请选择退回到哪个环节", "choose the step to go back to"))]))))
+                return .unprocessableContent(.init(body: .json(Self.invalid([FieldProblem("to", .caseReturnStep)]))))
             }
             move = .sendBack(to: to, reason: b.note)
         }

@@ -95,8 +95,6 @@ struct CasePages: Sendable {
             let id = try await cases.open(household: (form["household"] ?? "").trimmingSpaces(), origin: origin, applicationID: application, note: form["note"] ?? "",
                                           by: w.actor, today: clock.today())
             return Response(status: .seeOther, headers: [.location: "/cases/\(id)"])
-        } catch StoreError.notFound {
-            return try await new(w, form: form, problems: [FieldProblem("household", .notInYourRegion)], status: .unprocessableContent)
         } catch {
             return try await w.refused(error) { try await new(w, form: form, problems: $0, status: .unprocessableContent) }
         }
@@ -142,7 +140,7 @@ struct CasePages: Sendable {
         case "close": move = .close(reason: note)
         case "sendBack":
             guard let to = CaseStep(rawValue: form["to"] ?? "") else {
-                return try await page(w, id: id, form: form, problems: [FieldProblem("to", Message("请选择退回到哪个环节", "choose the step to go back to"))],
+                return try await page(w, id: id, form: form, problems: [FieldProblem("to", .caseReturnStep)],
                                       status: .unprocessableContent)
             }
             move = .sendBack(to: to, reason: note)

@@ -27,6 +27,8 @@ struct MatrixPlace: Sendable {
     var benefit: Int64
     /// Aid first paid from the township's fund (funded for the matrix's payments), its paperwork already complete.
     var aid: Int64
+    /// A 3866 case at its approval step: no one may send it back to the survey.
+    var caseID: Int64
 
     /// What only this place's pages would show.
     var markers: [String] { [household, headName] }
@@ -87,8 +89,11 @@ struct MatrixPlace: Sendable {
                                                                             registeredAt: "江西省"), place: village, kind: .emergency, amount: 100, reason: "矩阵"),
                                           by: township, today: today)
             try await funds.complete(aid, note: "手续齐全", by: township, today: today)
+            let cases = CaseStore(services.db)
+            let caseID = try await cases.open(household: id, origin: .cadre, note: "矩阵", by: township, today: today)
+            for _ in 0..<2 { try await cases.move(caseID, .advance(note: "矩阵"), by: township, today: today) }
             out.append(MatrixPlace(village: village, household: id, headName: name, member: member, lead: leads[1], episode: episode, account: account,
-                                   application: application, benefit: benefit, aid: aid))
+                                   application: application, benefit: benefit, aid: aid, caseID: caseID))
         }
         return out
     }
@@ -139,7 +144,8 @@ struct MatrixRequest {
         path.contains("{") && !path.contains("{trackingCode}")
             || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/users", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy",
                                  "/calendar", "/calendar/remove", "/api/v1/calendar", "/assistance/new", "/api/v1/assistance/applications", "/assistance/roll", "/api/v1/assistance/roll",
-                                 "/assistance/aid", "/assistance/aid/fund", "/api/v1/assistance/aid", "/api/v1/assistance/reserve"].contains(path)
+                                 "/assistance/aid", "/assistance/aid/fund", "/api/v1/assistance/aid", "/api/v1/assistance/reserve",
+                                 "/cases", "/api/v1/cases"].contains(path)
     }
 
     static func make(_ method: HTTPRequest.Method, _ path: String, place p: MatrixPlace, serial n: Int, noticeDays: Int, csrf: String) -> MatrixRequest {
@@ -151,7 +157,7 @@ struct MatrixRequest {
         }
         var uri = id(path)
         if let r = uri.range(of: "{id}") {
-            let record = path.contains("/benefits/") ? String(p.benefit) : path.contains("/aid/") ? String(p.aid) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
+            let record = path.contains("/cases/") ? String(p.caseID) : path.contains("/benefits/") ? String(p.benefit) : path.contains("/aid/") ? String(p.aid) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
                 : path.hasPrefix("/assistance") ? String(p.application)
                 : path.hasPrefix("/leads") ? String(p.lead) : path.hasPrefix("/users") ? String(p.account) : String(p.episode)
             uri.replaceSubrange(r, with: record)
@@ -189,6 +195,10 @@ struct MatrixRequest {
         case (.post, "/assistance/aid/fund"): r.form = ["township": p.village.truncated(to: .township).description, "amount": "1", "confirmed": "1"]
         case (.post, "/api/v1/assistance/reserve"): r.json = #"{"township":"\#(p.village.truncated(to: .township))","amount":1}"#
         case (.post, "/assistance/aid/{id}"): r.form = ["note": "手续齐全"]
+        case (.post, "/cases"): r.form = ["household": p.household, "origin": "cadre", "note": "矩阵"]
+        case (.post, "/api/v1/cases"): r.json = #"{"householdId":"\#(p.household)","origin":"cadre","note":"矩阵"}"#
+        case (.post, "/cases/{id}"): r.form = ["move": "sendBack", "to": "survey", "note": "矩阵"]
+        case (.post, "/api/v1/cases/{id}/moves"): r.json = #"{"move":"sendBack","to":"survey","note":"矩阵"}"#
         case (.post, "/api/v1/assistance/aid/{id}/complete"): r.json = #"{"note":"手续齐全"}"#
         case (.post, "/api/v1/assistance/benefits/{id}/changes"): r.json = #"{"reason":"全户迁出","stop":true,"preview":true}"#
         case (.get, "/api/v1/assistance/roll"): r.uri += "?regionCode=\(p.village.truncated(to: .county))&month=2030-02"

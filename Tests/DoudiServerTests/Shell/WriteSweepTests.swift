@@ -105,6 +105,12 @@ struct WriteSweepTests {
                 ApplicationInput(householdID: household, kind: .dibao, covered: [member], income: IncomeStatement([]), authorised: true),
                 by: Actor(userID: 0, username: "sweep", role: .townshipOfficer, region: RegionCode("430481001000")!), today: Clock.system.today(), draw: 99)
             func person(_ n: Int) -> String { validID("43048119910101" + String(n)).text }
+            // A household of its own with a case at its survey: the township finishes any step, so it moves it on.
+            let village1 = RegionCode("430481001001")!
+            _ = try await services.households.create(HouseholdRecord(household: Household(id: "HSW-C", regionCode: village1, povertyStatus: .none, incomePerCapita: 3_000),
+                                                                     members: [Member(residentID: validID("43048119910101199"), householdID: "HSW-C", name: "扫个案", relation: .head, laborAbility: .full)]), by: all)
+            let caseID = try await CaseStore(services.db).open(household: "HSW-C", origin: .cadre, note: "扫描", by: Actor(userID: 0, username: "sweep", role: .villageCadre, region: village1),
+                                                               today: Clock.system.today())
             let criteria = { (months: Int) in
                 #"{"monthlyIncome":[\#(Array(repeating: String(line + 500), count: months).joined(separator: ","))],"food":true,"clothing":true,"education":true,"medical":true,"housing":true,"drinkingWater":true,"rigidExpensesResolved":true,"risksRemoved":true,"noNewRisk":true}"#
             }
@@ -142,6 +148,9 @@ struct WriteSweepTests {
                                 #"{"householdId":"\#(household)","place":"430481001001","kind":"emergency","amount":5000,"reason":"火灾"}"#),
                 "completeAidFirst": (.post, "/assistance/aid/\(openAid)/complete", township, #"{"note":"已补交申请书"}"#, #"{"note":" "}"#),
                 "fundReserve": (.post, "/assistance/reserve", county, #"{"township":"430481001000","amount":100}"#, #"{"township":"430481001000","amount":0}"#),
+                // After createHousehold (the document's order): HSW-1 is there, with no case yet.
+                "openCase": (.post, "/cases", village, #"{"householdId":"HSW-1","origin":"cadre","note":"走访发现"}"#, #"{"householdId":"HSW-1","origin":"cadre","note":" "}"#),
+                "moveCase": (.post, "/cases/\(caseID)/moves", township, #"{"move":"advance","note":"摸底完成"}"#, #"{"move":"sendBack","to":"monitor","note":"扫描"}"#),
                 "setPolicy": (.put, "/policy", admin, #"{"region":"430481000000","year":2026,"key":"verificationDays","value":"6"}"#,
                               #"{"region":"430481000000","year":2026,"key":"noticeDays","value":"2"}"#),
             ]
