@@ -1,0 +1,48 @@
+import DoudiDomain
+import SQLKit
+
+/// The demo's 3866 cases: monitored households of the county (the demo village's first) and households with an
+/// approved benefit, each case carried to a different step over the last weeks, a few past their step's deadline
+/// and a few closed, so that every step of the list has something to show.
+enum DemoCases {
+    struct Row: Decodable { var household_id: String; var region: Int64; var application: Int64? }
+
+    static func load(_ db: Database, today: CivilDate) async throws {
+        let r = DemoLoader.county.subtreeRange, village = Int64(DemoLoader.village.value)
+        let rows = try await db.read { sql in
+            try await sql.raw("""
+                SELECT household_id, MIN(region) AS region, NULL AS application FROM episodes
+                WHERE status IN ('monitored', 'clearing') AND region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
+                GROUP BY household_id ORDER BY MIN(CASE WHEN region = \(bind: village) THEN 0 ELSE 1 END), household_id LIMIT 24
+                """).all(decoding: Row.self)
+                + sql.raw("""
+                    SELECT a.household_id, a.region, MIN(a.id) AS application FROM assistance_applications a
+                    WHERE a.status = 'approved' AND a.region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
+                      AND a.household_id NOT IN (SELECT household_id FROM episodes WHERE status IN ('monitored', 'clearing'))
+                    GROUP BY a.household_id, a.region ORDER BY a.household_id LIMIT 8
+                    """).all(decoding: Row.self)
+        }
+        let store = CaseStore(db)
+        let notes = ["入户摸底：户主患病，家中缺劳动力", "已建立一户一档", "乡镇审核同意纳入帮扶", "落实低保和临时救助", "联系就业帮扶和医疗救助", "每月入户走访，户情稳定"]
+        for (i, row) in rows.enumerated() {
+            guard let place = RegionCode(value: UInt64(row.region)), let township = place.parent else { continue }
+            let cadre = Actor(userID: 0, username: "demo.village", role: .villageCadre, region: place)
+            let officer = Actor(userID: 0, username: "demo.township", role: .townshipOfficer, region: township)
+            let county = Actor(userID: 0, username: "demo.county", role: .countyOfficer, region: DemoLoader.county)
+            // Each step took three days; the current one began one to three days ago, or (every fourth case) 25
+            // days ago, past its time limit.
+            let steps = i % 7 == 6 ? 6 : i % 6
+            let recent = i % 4 == 1 ? 25 : 1 + i % 3
+            var day = today.adding(days: -(recent + 3 * steps))
+            let origin: CaseOrigin = row.application != nil ? .application : i % 5 == 4 ? .cadre : .monitoring
+            let id = try await store.open(household: row.household_id, origin: origin, applicationID: row.application, note: notes[0], by: cadre, today: day)
+            for s in 0..<steps {
+                day = s == steps - 1 ? today.adding(days: -recent) : day.adding(days: 3)
+                let step = CaseStep.allCases[s]
+                let actor = step.actors.contains(.villageCadre) ? cadre : step == .monitor ? county : officer
+                let move: CaseMove = step == .monitor ? .close(reason: "收入稳定超过监测标准，户情稳定") : .advance(note: notes[min(s + 1, notes.count - 1)])
+                try await store.move(id, move, by: actor, today: day)
+            }
+        }
+    }
+}
