@@ -10,13 +10,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 base = sys.argv[1]
 PAGES = {
-    "village": ["/households", "/leads", "/episodes", "/assistance", "/dashboard", "/rollup"],
-    "county": ["/households", "/leads", "/episodes", "/dashboard", "/rollup", "/policy", "/calendar", "/assistance/roll", "/assistance/figures", "/assistance/checks", "/assistance/reviews", "/assistance/aid"],
+    "village": ["/households", "/leads", "/episodes", "/assistance", "/cases", "/cases/new", "/dashboard", "/rollup"],
+    "county": ["/households", "/leads", "/episodes", "/dashboard", "/rollup", "/policy", "/calendar", "/assistance/roll", "/assistance/figures", "/assistance/checks", "/assistance/reviews", "/assistance/aid", "/cases?overdue=1", "/cases?status=closed"],
     "admin": ["/users", "/regions", "/policy", "/calendar", "/import"],
     "auditor": ["/audit"],
 }
 # Pages found from the lists: a case file (its history), a lead, a notice, an account, a benefit.
-FOLLOW = {"village": [("/episodes", "/episodes/"), ("/leads", "/leads/"), ("/assistance", "/assistance/"), ("/assistance/aid", "/assistance/aid/")], "admin": [("/users", "/users/")],
+FOLLOW = {"village": [("/episodes", "/episodes/"), ("/leads", "/leads/"), ("/assistance", "/assistance/"), ("/assistance/aid", "/assistance/aid/"), ("/cases", "/cases/")], "admin": [("/users", "/users/")],
           "county": [("/assistance/reviews?month=2099-12", "/assistance/benefits/")]}
 
 CELLS = """

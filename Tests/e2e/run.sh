@@ -78,6 +78,7 @@ if [ -z "${SKIP_BROWSER:-}" ] && command -v chromium >/dev/null && command -v ch
   check "a benefit application at 390 px: handed in by the village, accepted, visited and proposed by the township, posted, approved by the county" python3 "$root/Tests/e2e/assistance.py" "$base"
   check "a benefit changed at 390 px: the township records a change of income, reads how it will be paid from next month, confirms, finds it recorded" python3 "$root/Tests/e2e/benefits.py" "$base"
   check "aid first at 390 px: a person registered elsewhere paid from the reserve fund (too much refused), confirmed, the paperwork completed" python3 "$root/Tests/e2e/aid.py" "$base"
+  check "a case at 390 px: opened from a household by the village, walked through the six steps by the village and the township, closed after a second page" python3 "$root/Tests/e2e/cases.py" "$base"
   check "economic-status checks and the county's figures at 390 px: a bad file's line named, the corrected one saved, the deposits over the limit shown, the figures exported" python3 "$root/Tests/e2e/checks.py" "$base"
   check "the working-day calendar at 390 px: the national days of a year, a county holiday set, counted and removed" python3 "$root/Tests/e2e/workdays.py" "$base"
   check "every list at 390 and 1280 px: no sideways scroll, no cell narrower than four characters, tap targets a finger can hit" python3 "$root/Tests/e2e/layouts.py" "$base"

@@ -1,4 +1,5 @@
 import DoudiDomain
+import DoudiSheets
 import DoudiStore
 import Foundation
 import HTTPTypes
@@ -15,6 +16,7 @@ struct CasePages: Sendable {
 
     func register(on router: Router<DoudiContext>) {
         router.get("/cases") { req, _ in try await web.withUser(req) { w in try await list(w) } }
+        router.downloads("/cases") { req, format in try await web.withUser(req) { w in try await sheet(w, format) } }
         router.get("/cases/new") { req, _ in try await web.withUser(req) { w in try await new(w, form: Self.prefill(w)) } }
         router.post("/cases") { req, _ in try await web.withUser(req, post: true) { w, form in try await open(w, form) } }
         router.get("/cases/{id}") { req, ctx in
@@ -25,38 +27,63 @@ struct CasePages: Sendable {
         }
     }
 
+    /// The list's filters from the address, and the same as a query string to keep in every link (a list can be
+    /// bookmarked, paged and exported as it is shown).
+    static func filter(_ w: Web) -> (CaseStore.Filter, String) {
+        let q = w.req.uri.queryParameters
+        let step = q["step"].flatMap { CaseStep(rawValue: String($0)) }
+        // A household's own cases: open and closed together.
+        let status = q["status"] == "closed" ? CaseStatus.closed : q["status"] == "all" ? nil : .open
+        let overdue = q["overdue"] == "1"
+        let household = q["household"].map(String.init).flatMap { $0.trimmingSpaces().isEmpty ? nil : $0.trimmingSpaces() }
+        var kept = ""
+        if let step { kept += "&step=\(step.rawValue)" }
+        if status != .open { kept += "&status=\(status?.rawValue ?? "all")" }
+        if overdue { kept += "&overdue=1" }
+        if let household { kept += "&household=\(household.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+        return (CaseStore.Filter(step: step, status: status, overdue: overdue, householdID: household), kept)
+    }
+
     func list(_ w: Web) async throws -> Response {
         let t = w.t
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
-        let q = w.req.uri.queryParameters
-        let step = q["step"].flatMap { CaseStep(rawValue: String($0)) }
-        let closed = q["status"] == "closed"
-        // A household's own cases: open and closed together.
-        let every = q["status"] == "all"
-        let overdue = q["overdue"] == "1"
-        let household = q["household"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let n = max(0, Int(q["page"] ?? "") ?? 0)
+        let (filter, kept) = Self.filter(w)
+        let n = max(0, Int(w.req.uri.queryParameters["page"] ?? "") ?? 0)
         let today = clock.today()
-        let found = try await cases.cases(by: w.actor, CaseStore.Filter(step: step, status: every ? nil : closed ? .closed : .open, overdue: overdue, householdID: household),
-                                          today: today, limit: 50, offset: n * 50)
-        let names = try await regions.villageLabels(found.cases.map(\.region))
-        // The filters stay in every link: a list can be bookmarked and paged.
-        var kept = ""
-        if let step { kept += "&step=\(step.rawValue)" }
-        if closed || every { kept += "&status=\(closed ? "closed" : "all")" }
-        if overdue { kept += "&overdue=1" }
-        if let household { kept += "&household=\(household.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+        let found = try await cases.cases(by: w.actor, filter, today: today, limit: 50, offset: n * 50)
+        let rows = try await Self.rows(found.cases, regions, t, today: today)
+        let query = kept.isEmpty ? "" : "?" + kept.dropFirst()
         return try w.page(template: "assistance/cases", title: t.t("casesTitle"), [
-            "steps": CaseStep.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": $0 == step] as [String: Any] },
-            "closed": closed, "overdue": overdue, "household": household ?? "", "total": found.total,
-            "items": found.cases.map { c in
-                ["id": c.id, "head": c.headName, "household": c.householdID, "region": names[c.region] ?? c.region.description,
-                 "step": c.state.status == .open ? label(c.state.step, t) : label(c.state.status, t), "origin": label(c.origin, t),
-                 "since": c.state.since.description, "due": c.due?.description ?? "—", "late": c.overdue(today: today)] as [String: Any]
-            },
+            "steps": CaseStep.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": $0 == filter.step] as [String: Any] },
+            "closed": filter.status == .closed, "overdue": filter.overdue, "household": filter.householdID ?? "", "total": found.total,
+            "items": rows, "csv": "/cases.csv\(query)", "xlsx": "/cases.xlsx\(query)",
             "mayOpen": w.role.may(.handleCases),
             "prev": (n > 0 ? "/cases?page=\(n - 1)\(kept)" : nil) as Any, "next": (found.total > (n + 1) * 50 ? "/cases?page=\(n + 1)\(kept)" : nil) as Any,
         ])
+    }
+
+    /// A list's rows as a page and a spreadsheet show them.
+    static func rows(_ cases: [CaseStore.Summary], _ regions: RegionStore, _ t: Strings.Table, today: CivilDate) async throws -> [[String: Any]] {
+        let names = try await regions.villageLabels(cases.map(\.region))
+        return cases.map { c in
+            ["id": c.id, "head": c.headName, "household": c.householdID, "region": names[c.region] ?? c.region.description, "regionCode": c.region.description,
+             "step": c.state.status == .open ? label(c.state.step, t) : label(c.state.status, t), "origin": label(c.origin, t),
+             "since": c.state.since.description, "due": c.due?.description ?? "—", "late": c.overdue(today: today), "opened": c.openedOn.description] as [String: Any]
+        }
+    }
+
+    /// The list as it is filtered, every page of it, as CSV or XLSX.
+    func sheet(_ w: Web, _ format: DownloadFormat) async throws -> Response {
+        let t = w.t
+        guard w.role.may(.browseRegister) else { return try w.forbidden() }
+        let today = clock.today()
+        let found = try await cases.cases(by: w.actor, Self.filter(w).0, today: today, limit: 100_000)
+        let columns = [("household", "householdId"), ("head", "head"), ("regionCode", "regionCodeColumn"), ("region", "region"), ("step", "step"),
+                       ("since", "stepSince"), ("due", "due"), ("origin", "caseOrigin"), ("opened", "openedOn")]
+        let rows = try await Self.rows(found.cases, regions, t, today: today).map { r in
+            columns.map { Sheet.Cell.text("\(r[$0.0] ?? "")") } + [.text(r["late"] as? Bool == true ? t.t("overdue") : "")]
+        }
+        return try download(Sheet(name: t.t("casesTitle"), headers: columns.map { t.t($0.1) } + [t.t("overdue")], rows: rows), format, name: "cases-\(today)")
     }
 
     /// A link from a household's or an application's page fills the form in.
@@ -121,7 +148,8 @@ struct CasePages: Sendable {
                 ["day": e.onDay.description, "action": t.values["caseAction." + e.action] ?? e.action, "from": label(e.from, t), "to": label(e.to, t),
                  "note": e.note, "by": e.actor] as [String: Any]
             },
-            "acts": acts, "waitsFor": acts || c.state.status == .closed ? "" : c.state.step.actors.sorted { $0.rawValue < $1.rawValue }.map { label($0, t) }.joined(separator: t.t("or")),
+            "acts": acts,
+            "waitsFor": (acts || c.state.status == .closed ? nil : c.state.step.actors.sorted { $0.rawValue < $1.rawValue }.map { label($0, t) }.joined(separator: t.t("or"))) as Any,
             "next": c.state.step.next.map { label($0, t) } as Any,
             "returns": c.state.step.returns.map { ["value": $0.rawValue, "label": label($0, t), "selected": form["to"] == $0.rawValue] as [String: Any] },
             "mayReturn": !c.state.step.returns.isEmpty, "mayClose": [.survey, .file, .monitor].contains(c.state.step),

@@ -175,7 +175,7 @@ public struct CaseStore: Sendable {
         if let s = filter.status { w.appendInterpolation(unsafeRaw: " AND c.status = "); w.appendInterpolation(bind: s.rawValue) }
         if filter.overdue { w.appendInterpolation(unsafeRaw: " AND c.status = 'open' AND c.step_due < "); w.appendInterpolation(bind: today.description) }
         if let h = filter.householdID { w.appendInterpolation(unsafeRaw: " AND c.household_id = "); w.appendInterpolation(bind: h) }
-        let window = " ORDER BY c.status DESC, c.step_due, c.id LIMIT \(max(1, min(limit, 500))) OFFSET \(max(0, offset))"
+        let window = " ORDER BY c.status DESC, c.step_due, c.id LIMIT \(max(1, min(limit, 100_000))) OFFSET \(max(0, offset))"
         return try await db.read { sql in
             let total = try await sql.raw("SELECT COUNT(*) AS n FROM cases c\(w)").first(decoding: Count.self)?.n ?? 0
             let rows = try await sql.raw("\(unsafeRaw: Self.select)\(w)\(unsafeRaw: window)").all(decoding: Row.self).compactMap(\.summary)

@@ -1,5 +1,6 @@
 import DoudiDomain
 import DoudiServer
+import DoudiSheets
 import DoudiStore
 import DoudiTestSupport
 import Foundation
@@ -81,6 +82,10 @@ struct CaseHTTPTests {
             let listPage = String(buffer: try await b.request(.get, "/cases?household=H430481001001-CASE1&status=all").body)
             #expect(listPage.contains("柯新") && listPage.contains("已结案"))
             #expect(String(buffer: try await b.request(.get, "/cases/new?household=H430481001001-CASE1").body).contains(#"value="H430481001001-CASE1""#))
+            // The list as filtered, exported: Chinese headers, one row per case at that step, household numbers as text.
+            let sheet = try XLSXReader.rows(Data(try await b.request(.get, "/cases.xlsx?step=aid").body.readableBytesView))
+            #expect(sheet.first?.prefix(2) == ["户编号", "户主"])
+            #expect(sheet.count - 1 == (try await list("step=aid&limit=500", township)).total && sheet.dropFirst().allSatisfy { $0[4] == "救助" })
         }
     }
 }
