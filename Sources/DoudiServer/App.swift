@@ -146,6 +146,7 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     BenefitPages(web: web, changes: BenefitChangeStore(s.db), regions: s.regions).register(on: router)
     AidPages(web: web, aid: AidFirstStore(s.db), regions: s.regions).register(on: router)
     CasePages(web: web, cases: CaseStore(s.db), regions: s.regions).register(on: router)
+    HelperPages(web: web, helpers: HelperStore(s.db), regions: s.regions).register(on: router)
     ReportPages(web: web, reports: s.reports, regions: s.regions, audit: s.audit).register(on: router)
 }
 

@@ -10,8 +10,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 base = sys.argv[1]
 PAGES = {
-    "village": ["/households", "/leads", "/episodes", "/assistance", "/cases", "/cases/new", "/dashboard", "/rollup"],
-    "county": ["/households", "/leads", "/episodes", "/dashboard", "/rollup", "/policy", "/calendar", "/assistance/roll", "/assistance/figures", "/assistance/checks", "/assistance/reviews", "/assistance/aid", "/cases?overdue=1", "/cases?status=closed"],
+    "village": ["/households", "/leads", "/episodes", "/assistance", "/cases", "/cases/new", "/helpers?mine=1", "/dashboard", "/rollup"],
+    "county": ["/households", "/leads", "/episodes", "/dashboard", "/rollup", "/policy", "/calendar", "/assistance/roll", "/assistance/figures", "/assistance/checks", "/assistance/reviews", "/assistance/aid", "/cases?overdue=1", "/cases?status=closed", "/helpers?overdue=1"],
     "admin": ["/users", "/regions", "/policy", "/calendar", "/import"],
     "auditor": ["/audit"],
 }

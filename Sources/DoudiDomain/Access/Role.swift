@@ -56,6 +56,8 @@ public enum Permission: Sendable, Hashable {
     case fundReserves
     /// Open 3866 cases and move them through their steps (the step says who may make each move).
     case handleCases
+    /// Name a household's helper (帮扶责任人), or another one in their place.
+    case assignHelpers
 }
 
 extension Role {
@@ -92,6 +94,8 @@ extension Role {
             self == .countyOfficer
         case .handleCases:
             [.villageCadre, .townshipOfficer, .countyOfficer].contains(self)
+        case .assignHelpers:
+            self == .townshipOfficer || self == .countyOfficer
         }
     }
 }

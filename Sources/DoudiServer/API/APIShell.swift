@@ -25,6 +25,7 @@ struct APIHandlers: APIProtocol {
     let benefits: BenefitAPI
     let aid: AidAPI
     let cases: CaseAPI
+    let helpers: HelperAPI
     let reports: ReportAPI
 
     init(services s: Services, limits: PublicLimits) {
@@ -43,6 +44,7 @@ struct APIHandlers: APIProtocol {
         benefits = BenefitAPI(changes: BenefitChangeStore(s.db), clock: s.clock)
         aid = AidAPI(aid: AidFirstStore(s.db), clock: s.clock)
         cases = CaseAPI(cases: CaseStore(s.db), clock: s.clock)
+        helpers = HelperAPI(helpers: HelperStore(s.db), clock: s.clock)
         reports = ReportAPI(reports: s.reports, clock: s.clock)
     }
 }

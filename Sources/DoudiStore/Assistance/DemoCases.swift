@@ -45,4 +45,19 @@ enum DemoCases {
             }
         }
     }
+
+    /// Helpers for the duties of the demo street: the village's cadre for its own households, the township officer
+    /// for the rest; every fifth (and the demo village's first) left without one. A third took their households on forty days ago and are now
+    /// late with the monthly visit, unless a visit has been recorded since.
+    static func helpers(_ db: Database, today: CivilDate) async throws {
+        let store = HelperStore(db), township = DemoLoader.township
+        let county = Actor(userID: 0, username: "demo.county", role: .countyOfficer, region: DemoLoader.county)
+        let duties = try await store.duties(by: county, mine: false, today: today).filter { township.contains($0.region) }
+        // The village's first household is one of those left without a helper: its cadre's list shows what that looks like.
+        let unnamed = duties.first { $0.region == DemoLoader.village }?.householdID
+        for (i, d) in duties.enumerated() where i % 5 != 4 && d.householdID != unnamed {
+            try await store.assign(household: d.householdID, username: d.region == DemoLoader.village ? "village" : "township", by: county,
+                                   today: today.adding(days: i % 3 == 0 ? -40 : -10))
+        }
+    }
 }

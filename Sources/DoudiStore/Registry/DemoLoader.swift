@@ -45,6 +45,7 @@ public enum DemoLoader {
             try await DemoAssistance.changes(db, today: db.clock.today())
             try await DemoAssistance.aid(db, today: db.clock.today())
             try await DemoCases.load(db, today: db.clock.today())
+            try await DemoCases.helpers(db, today: db.clock.today())
         }
         return users
     }

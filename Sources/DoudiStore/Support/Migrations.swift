@@ -82,6 +82,7 @@ extension Database {
                 try await tx.run(CaseStore.v21(id))
                 try await PolicyStore.seed(tx, CaseStep.allCases.map { (2020, $0.limitKey, String(CaseTimeLimits.shipped[$0]!)) })
             },
+            Migration(version: 22, name: "helpers of monitored households and open cases, with their history") { tx in try await tx.run(HelperStore.v22(id)) },
         ]
     }
 

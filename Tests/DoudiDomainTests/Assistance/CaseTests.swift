@@ -89,3 +89,22 @@ struct CaseTests {
         #expect(policy.caseLimits.days(.aid) == 3 && policy.caseLimits.days(.serve) == 20)
     }
 }
+
+@Suite("R-MON-8: a visit a month, and who may be a helper")
+struct HelperRuleTests {
+    @Test("the next visit a month after the last, on the month's last day where the day is missing",
+          arguments: [("2026-01-31", "2026-02-28"), ("2024-01-31", "2024-02-29"), ("2026-12-15", "2027-01-15"), ("2026-03-31", "2026-04-30"), ("2026-11-01", "2026-12-01")])
+    func monthly(_ last: String, _ due: String) {
+        #expect(MonthlyVisit.due(after: CivilDate(last)!) == CivilDate(due)!)
+    }
+
+    @Test("a village cadre of the village or a township officer of the township; no one else")
+    func whoMayHelp() {
+        let village = RegionCode("430481001001")!, township = RegionCode("430481001000")!, other = RegionCode("430481002001")!
+        for role in Role.allCases {
+            #expect(MonthlyVisit.mayHelp(role: role, region: village, household: village) == (role == .villageCadre || role == .townshipOfficer))
+            #expect(!MonthlyVisit.mayHelp(role: role, region: other, household: village))
+            #expect(MonthlyVisit.mayHelp(role: role, region: township, household: village) == (role == .villageCadre || role == .townshipOfficer))
+        }
+    }
+}

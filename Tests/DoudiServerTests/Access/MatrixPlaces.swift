@@ -195,6 +195,8 @@ struct MatrixRequest {
         case (.post, "/assistance/aid/fund"): r.form = ["township": p.village.truncated(to: .township).description, "amount": "1", "confirmed": "1"]
         case (.post, "/api/v1/assistance/reserve"): r.json = #"{"township":"\#(p.village.truncated(to: .township))","amount":1}"#
         case (.post, "/assistance/aid/{id}"): r.form = ["note": "手续齐全"]
+        case (.post, "/households/{id}/helper"): r.form = ["helper": "admin"]
+        case (.put, "/api/v1/households/{householdId}/helper"): r.json = #"{"username":"admin"}"#
         case (.post, "/cases"): r.form = ["household": p.household, "origin": "cadre", "note": "矩阵"]
         case (.post, "/api/v1/cases"): r.json = #"{"householdId":"\#(p.household)","origin":"cadre","note":"矩阵"}"#
         case (.post, "/cases/{id}"): r.form = ["move": "sendBack", "to": "survey", "note": "矩阵"]

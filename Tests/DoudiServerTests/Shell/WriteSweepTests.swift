@@ -151,6 +151,7 @@ struct WriteSweepTests {
                 // After createHousehold (the document's order): HSW-1 is there, with no case yet.
                 "openCase": (.post, "/cases", village, #"{"householdId":"HSW-1","origin":"cadre","note":"走访发现"}"#, #"{"householdId":"HSW-1","origin":"cadre","note":" "}"#),
                 "moveCase": (.post, "/cases/\(caseID)/moves", township, #"{"move":"advance","note":"摸底完成"}"#, #"{"move":"sendBack","to":"monitor","note":"扫描"}"#),
+                "assignHelper": (.put, "/households/HSW-C/helper", township, #"{"username":"village"}"#, #"{"username":"admin"}"#),
                 "setPolicy": (.put, "/policy", admin, #"{"region":"430481000000","year":2026,"key":"verificationDays","value":"6"}"#,
                               #"{"region":"430481000000","year":2026,"key":"noticeDays","value":"2"}"#),
             ]
