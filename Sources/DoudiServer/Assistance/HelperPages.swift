@@ -68,7 +68,7 @@ struct HelperPages: Sendable {
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let today = clock.today()
         let all = try await Self.duties(helpers, w.actor, Self.filter(w).0, today: today)
-        let columns = [("household", "householdId"), ("head", "head"), ("region", "region"), ("helper", "helper"), ("last", "lastVisit"), ("due", "visitDue"), ("step", "caseStep")]
+        let columns = [("household", "householdId"), ("head", "head"), ("region", "region"), ("helper", "helper"), ("last", "lastVisit"), ("due", "visitDue"), ("step", "akey.caseStep")]
         let rows = try await rows(all[...], t, today: today).map { r in
             columns.map { Sheet.Cell.text("\(r[$0.0] ?? "")") } + [.text(r["late"] as? Bool == true ? t.t("overdue") : "")]
         }
