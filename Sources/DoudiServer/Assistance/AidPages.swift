@@ -29,7 +29,7 @@ struct AidPages: Sendable {
         let t = w.t
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let today = clock.today()
-        let n = max(0, Int(w.req.uri.queryParameters["page"] ?? "") ?? 0)
+        let n = w.pageNumber
         // Only the payments whose paperwork is still open (a bookmarkable filter, kept while paging).
         let openOnly = w.req.uri.queryParameters["open"] == "1"
         let items = try await aid.list(by: w.actor, openOnly: openOnly, limit: 51, offset: n * 50)

@@ -36,7 +36,7 @@ struct ApplicationPages: Sendable {
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let q = w.req.uri.queryParameters
         let status = q["status"].flatMap { ApplicationStatus(rawValue: String($0)) }
-        let page = max(0, Int(q["page"].map(String.init) ?? "") ?? 0)
+        let page = w.pageNumber
         let items = try await applications.applications(by: w.actor, status: status, limit: 51, offset: page * 50)
         let names = try await regions.villageLabels(items.map(\.region))
         let today = clock.today()

@@ -48,7 +48,7 @@ struct CasePages: Sendable {
         let t = w.t
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let (filter, kept) = Self.filter(w)
-        let n = max(0, Int(w.req.uri.queryParameters["page"] ?? "") ?? 0)
+        let n = w.pageNumber
         let today = clock.today()
         let found = try await cases.cases(by: w.actor, filter, today: today, limit: 50, offset: n * 50)
         let rows = try await Self.rows(found.cases, regions, t, today: today)

@@ -52,7 +52,7 @@ struct HelperPages: Sendable {
         let (f, kept) = Self.filter(w)
         let today = clock.today()
         let all = try await Self.duties(helpers, w.actor, f, today: today)
-        let n = max(0, Int(w.req.uri.queryParameters["page"] ?? "") ?? 0)
+        let n = w.pageNumber
         let page = all.dropFirst(n * 50).prefix(50)
         let query = kept.isEmpty ? "" : "?" + kept.dropFirst()
         return try w.page(template: "assistance/helpers", title: t.t(f.mine ? "myHouseholds" : "helpersTitle"), [

@@ -22,7 +22,7 @@ struct ReviewPages: Sendable {
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let q = w.req.uri.queryParameters
         let month = q["month"].flatMap { YearMonth(String($0)) } ?? YearMonth(clock.today())
-        let n = max(0, Int(q["page"] ?? "") ?? 0)
+        let n = w.pageNumber
         let due = try await reviews.due(by: w.actor, month: month, limit: 51, offset: n * 50)
         let names = try await regions.villageLabels(due.map(\.region))
         let mayRecord = w.role.may(.manageBenefits)

@@ -33,7 +33,7 @@ struct RollPages: Sendable {
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let (county, month) = place(w)
         guard w.region.contains(county) || county.contains(w.region) else { return try await w.outsideRegion(county, regions) }
-        let pageNumber = max(0, Int(w.req.uri.queryParameters["page"] ?? "") ?? 0)
+        let pageNumber = w.pageNumber
         let roll = try await rolls.roll(county: county, month: month, by: w.actor, page: (pageNumber * 100)..<(pageNumber * 100 + 100))
         let names = try await regions.villageLabels(roll?.lines.map(\.region) ?? [])
         let figures = [.townshipOfficer, .countyOfficer, .auditor, .admin].contains(w.role) && w.region.contains(county)

@@ -74,7 +74,7 @@ struct EpisodePages: Sendable {
         let t = w.t
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         var asked = Asked(w.req)
-        let pageNo = max(0, Int(w.req.uri.queryParameters["page"].map(String.init) ?? "") ?? 0)
+        let pageNo = w.pageNumber
         asked.query.offset = pageNo * 50
         let page = try await episodes.list(by: w.actor, asked.query, today: clock.today())
         // The township's and the county's own steps may be done for many households at once.

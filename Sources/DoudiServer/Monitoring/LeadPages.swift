@@ -40,7 +40,7 @@ struct LeadPages: Sendable {
         let q = w.req.uri.queryParameters
         func param(_ k: String) -> String { q[Substring(k)].map(String.init) ?? "" }
         let statusText = q["status"] == nil ? LeadStatus.open.rawValue : param("status")
-        let pageNo = max(0, Int(param("page")) ?? 0)
+        let pageNo = w.pageNumber
         let query = LeadQuery(status: LeadStatus(rawValue: statusText), channel: LeadChannel(rawValue: param("channel")), region: RegionCode(param("region")),
                               text: String(param("q").prefix(50)), overdue: param("overdue") == "1", sort: LeadQuery.Sort(rawValue: param("sort")) ?? .newest,
                               limit: 50, offset: pageNo * 50)

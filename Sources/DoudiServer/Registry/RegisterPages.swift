@@ -62,7 +62,7 @@ struct RegisterPages: Sendable {
         let text = q["q"].map(String.init) ?? ""
         let ridText = (q["rid"].map(String.init) ?? "").trimmingCharacters(in: .whitespaces)
         let regionText = q["region"].map(String.init) ?? ""
-        let pageNo = max(0, Int(q["page"].map(String.init) ?? "0") ?? 0)
+        let pageNo = w.pageNumber
         var rid: ResidentID?
         var error: String?
         if !ridText.isEmpty {

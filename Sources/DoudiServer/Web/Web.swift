@@ -13,6 +13,10 @@ struct Web: Sendable {
     let t: Strings.Table
     let shell: WebShell
 
+    /// The page of a list asked for (`?page=`, from 0), bounded so that no number typed into the address can
+    /// overflow the offset it becomes.
+    var pageNumber: Int { min(max(0, Int(req.uri.queryParameters["page"].map(String.init) ?? "") ?? 0), 1_000_000) }
+
     var actor: Actor { account.actor }
     var role: Role { account.role }
     var region: RegionCode { account.region }

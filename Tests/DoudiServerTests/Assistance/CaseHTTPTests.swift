@@ -86,6 +86,10 @@ struct CaseHTTPTests {
             let sheet = try XLSXReader.rows(Data(try await b.request(.get, "/cases.xlsx?step=aid").body.readableBytesView))
             #expect(sheet.first?.prefix(2) == ["户编号", "户主"])
             #expect(sheet.count - 1 == (try await list("step=aid&limit=500", township)).total && sheet.dropFirst().allSatisfy { $0[4] == "救助" })
+            // A page number typed far past any list's end is an empty page, never an overflow (it crashed the server before).
+            for path in ["/cases", "/helpers", "/households", "/leads", "/episodes", "/assistance", "/assistance/aid", "/assistance/reviews", "/assistance/roll"] {
+                #expect(try await b.request(.get, "\(path)?page=999999999999999999").status == .ok, "\(path)")
+            }
         }
     }
 }
