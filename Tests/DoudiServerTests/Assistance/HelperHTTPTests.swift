@@ -27,6 +27,8 @@ struct HelperHTTPTests {
             let mine = try await duties("mine=true&limit=500", village)
             #expect(mine.duties.allSatisfy { $0.helper == "village" })
             #expect(try await duties("overdue=true&limit=500", county).duties.allSatisfy(\.overdue))
+            // Bounds the document gives but the generated code does not enforce: a negative offset or limit stopped the server.
+            #expect(try await client.api(.get, "/api/v1/helpers?offset=-1&limit=-5", token: county).status == .ok)
 
             // Named by the township through the API; the village may not; the county officer may not be one.
             let path = "/api/v1/households/\(unnamed.householdId)/helper"
