@@ -12,7 +12,7 @@ struct HelperAPI: APIPart {
         let a = try caller
         let q = input.query, today = clock.today()
         do {
-            let all = try await HelperPages.duties(helpers, a.actor, .init(mine: q.mine ?? false, overdue: q.overdue ?? false, unassigned: q.unassigned ?? false), today: today)
+            let all = try await helpers.duties(by: a.actor, mine: q.mine ?? false, overdue: q.overdue ?? false, unassigned: q.unassigned ?? false, today: today)
             // The document's bounds are not enforced by the generated code: a negative offset or limit would stop
             // the server (found by Schemathesis).
             let page = all.dropFirst(max(0, q.offset ?? 0)).prefix(min(max(1, q.limit ?? 50), 500))

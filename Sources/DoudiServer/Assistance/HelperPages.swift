@@ -32,9 +32,8 @@ struct HelperPages: Sendable {
         return (f, (f.mine ? "&mine=1" : "") + (f.overdue ? "&overdue=1" : "") + (f.unassigned ? "&unassigned=1" : ""))
     }
 
-    /// The duties the filter keeps, the next visit's day first.
-    static func duties(_ store: HelperStore, _ actor: Actor, _ f: Filter, today: CivilDate) async throws -> [HelperStore.Duty] {
-        try await store.duties(by: actor, mine: f.mine, today: today).filter { (!f.overdue || $0.overdue(today: today)) && (!f.unassigned || $0.helper == nil) }
+    func duties(_ actor: Actor, _ f: Filter, today: CivilDate) async throws -> [HelperStore.Duty] {
+        try await helpers.duties(by: actor, mine: f.mine, overdue: f.overdue, unassigned: f.unassigned, today: today)
     }
 
     func rows(_ duties: ArraySlice<HelperStore.Duty>, _ t: Strings.Table, today: CivilDate) async throws -> [[String: Any]] {
@@ -51,7 +50,7 @@ struct HelperPages: Sendable {
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let (f, kept) = Self.filter(w)
         let today = clock.today()
-        let all = try await Self.duties(helpers, w.actor, f, today: today)
+        let all = try await duties(w.actor, f, today: today)
         let n = w.pageNumber
         let page = all.dropFirst(n * 50).prefix(50)
         let query = kept.isEmpty ? "" : "?" + kept.dropFirst()
@@ -67,7 +66,7 @@ struct HelperPages: Sendable {
         let t = w.t
         guard w.role.may(.browseRegister) else { return try w.forbidden() }
         let today = clock.today()
-        let all = try await Self.duties(helpers, w.actor, Self.filter(w).0, today: today)
+        let all = try await duties(w.actor, Self.filter(w).0, today: today)
         let columns = [("household", "householdId"), ("head", "head"), ("region", "region"), ("helper", "helper"), ("last", "lastVisit"), ("due", "visitDue"), ("step", "akey.caseStep")]
         let rows = try await rows(all[...], t, today: today).map { r in
             columns.map { Sheet.Cell.text("\(r[$0.0] ?? "")") } + [.text(r["late"] as? Bool == true ? t.t("overdue") : "")]

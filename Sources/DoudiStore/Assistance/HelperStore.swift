@@ -107,8 +107,9 @@ public struct HelperStore: Sendable {
     }
 
     /// The households a helper must visit (`mine`), or every household inside the caller's subtree that is
-    /// monitored or has an open case, with its helper or none: the next visit's day first.
-    public func duties(by actor: Actor, mine: Bool, today: CivilDate) async throws -> [Duty] {
+    /// monitored or has an open case, with its helper or none (only those overdue, only those with no helper):
+    /// the next visit's day first.
+    public func duties(by actor: Actor, mine: Bool, overdue: Bool = false, unassigned: Bool = false, today: CivilDate) async throws -> [Duty] {
         guard actor.role.may(.browseRegister) else { throw StoreError.forbidden }
         let r = actor.region.subtreeRange
         let within: SQLQueryString = "BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))"
@@ -132,7 +133,8 @@ public struct HelperStore: Sendable {
             let base = [last, since].compactMap { $0 }.max()
             return Duty(householdID: r.household_id, headName: r.head_name ?? "", region: region, helper: r.username, since: since, lastVisit: last,
                         due: base.map(MonthlyVisit.due(after:)) ?? today, caseID: r.case_id, caseStep: r.case_step.flatMap(CaseStep.init))
-        }.sorted { ($0.due, $0.householdID) < ($1.due, $1.householdID) }
+        }.filter { (!overdue || $0.overdue(today: today)) && (!unassigned || $0.helper == nil) }
+        .sorted { ($0.due, $0.householdID) < ($1.due, $1.householdID) }
     }
 
     struct UserRow: Decodable { var id: Int64; var role: String; var region: Int64 }
