@@ -145,7 +145,9 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     ReviewPages(web: web, reviews: BenefitReviewStore(s.db), regions: s.regions).register(on: router)
     BenefitPages(web: web, changes: BenefitChangeStore(s.db), regions: s.regions).register(on: router)
     AidPages(web: web, aid: AidFirstStore(s.db), regions: s.regions).register(on: router)
-    CasePages(web: web, cases: CaseStore(s.db), regions: s.regions).register(on: router)
+    let casePages = CasePages(web: web, cases: CaseStore(s.db), measures: MeasureStore(s.db), regions: s.regions)
+    casePages.register(on: router)
+    MeasurePages(web: web, measures: MeasureStore(s.db), regions: s.regions, casePages: casePages).register(on: router)
     HelperPages(web: web, helpers: HelperStore(s.db), regions: s.regions).register(on: router)
     ReportPages(web: web, reports: s.reports, regions: s.regions, audit: s.audit).register(on: router)
 }

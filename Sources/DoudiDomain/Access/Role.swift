@@ -1,6 +1,8 @@
 /// Roles of `doudi user add --role` (glossary, Roles).
 public enum Role: String, CodeNamed {
     case villageCadre, townshipOfficer, countyOfficer, hotlineOperator, childDirector, volunteerOrgAdmin, auditor, admin
+    /// 行业部门: an officer of a department (education, health, housing …) who receives the measures civil affairs refers.
+    case departmentOfficer
 
     public var chinese: String {
         switch self {
@@ -12,6 +14,7 @@ public enum Role: String, CodeNamed {
         case .volunteerOrgAdmin: "志愿服务组织管理员"
         case .auditor: "审计员"
         case .admin: "系统管理员"
+        case .departmentOfficer: "行业部门工作人员"
         }
     }
 
@@ -25,6 +28,7 @@ public enum Role: String, CodeNamed {
         case .volunteerOrgAdmin: "Volunteer organization admin"
         case .auditor: "Auditor"
         case .admin: "Administrator"
+        case .departmentOfficer: "Department officer"
         }
     }
 }
@@ -58,14 +62,17 @@ public enum Permission: Sendable, Hashable {
     case handleCases
     /// Name a household's helper (帮扶责任人), or another one in their place.
     case assignHelpers
+    /// Accept or decline the measures referred to one's department, and record what came of them.
+    case answerReferrals
 }
 
 extension Role {
     public func may(_ p: Permission) -> Bool {
         switch p {
         case .readRegister:
-            // Volunteer organizations see their volunteers, not the household register.
-            self != .volunteerOrgAdmin
+            // Volunteer organizations see their volunteers, and departments the measures referred to them, not
+            // the household register.
+            self != .volunteerOrgAdmin && self != .departmentOfficer
         case .browseRegister:
             may(.readRegister) && self != .hotlineOperator
         case .writeRegister, .importRegister:
@@ -96,6 +103,8 @@ extension Role {
             [.villageCadre, .townshipOfficer, .countyOfficer].contains(self)
         case .assignHelpers:
             self == .townshipOfficer || self == .countyOfficer
+        case .answerReferrals:
+            self == .departmentOfficer
         }
     }
 }
@@ -106,9 +115,11 @@ public struct Actor: Sendable, Hashable {
     public var username: String
     public var role: Role
     public var region: RegionCode
+    /// A department officer's department (nil for every other role).
+    public var department: Department?
 
-    public init(userID: Int64, username: String, role: Role, region: RegionCode) {
-        self.userID = userID; self.username = username; self.role = role; self.region = region
+    public init(userID: Int64, username: String, role: Role, region: RegionCode, department: Department? = nil) {
+        self.userID = userID; self.username = username; self.role = role; self.region = region; self.department = department
     }
 
     public func reaches(_ code: RegionCode) -> Bool { region.contains(code) }

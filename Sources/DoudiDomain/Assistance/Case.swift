@@ -139,4 +139,6 @@ public struct CaseState: Sendable, Hashable {
 extension Message {
     /// A return without the step it goes back to.
     public static let caseReturnStep = Message("请选择退回到哪个环节", "choose the step to go back to")
+    /// A form sent without the move it makes.
+    public static let chooseMove = Message("请选择办理方式", "choose what to do")
 }

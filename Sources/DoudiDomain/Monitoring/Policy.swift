@@ -26,6 +26,8 @@ public enum PolicyKey: String, CodeNamed {
     case clearingIncomeMonths
     /// The risk kinds offered, as code names separated by commas (R-MON-4 catalogue).
     case riskKinds
+    /// The assistance services a case's measures are drawn from, as code names separated by commas (seed 002's eight).
+    case services
     /// 监督电话: the number a village notice gives for objections and complaints.
     case supervisionPhone
     /// 咨询电话: whom a household asks about its report; set for a village, a township or the county.
@@ -69,6 +71,7 @@ public enum PolicyKey: String, CodeNamed {
         case .decisionDays: "县级审定时限（天，自发现线索起）"
         case .clearingIncomeMonths: "风险消除收入稳定月数"
         case .riskKinds: "风险类型目录"
+        case .services: "帮扶服务目录"
         case .supervisionPhone: "公示监督电话"
         case .contactPhone: "群众咨询电话"
         case .spotCheckPercent: "县级入户抽查比例（%）"
@@ -116,6 +119,7 @@ public enum PolicyKey: String, CodeNamed {
         case .decisionDays: "County decision (days from the lead)"
         case .clearingIncomeMonths: "Months of stable income before clearing"
         case .riskKinds: "Risk-kind catalogue"
+        case .services: "Catalogue of assistance services"
         case .supervisionPhone: "Supervision telephone on notices"
         case .contactPhone: "Telephone for residents' questions"
         case .spotCheckPercent: "County spot checks of applications (%)"
@@ -155,9 +159,12 @@ public enum PolicyKey: String, CodeNamed {
         let v = value.trimmingSpaces()
         if self == .deadlineCount { return (DayCount.allCases.first { $0.chinese == v }?.rawValue) ?? v }
         if self == .phasedExitSchedule { return Self.percents(v).map { $0.map(String.init).joined(separator: ",") } ?? v }
-        guard self == .riskKinds else { return v }
         let parts = v.split(whereSeparator: { ",，、 ;；".contains($0) }).map(String.init)
-        return parts.map { RiskKind(text: $0)?.rawValue ?? $0 }.joined(separator: ",")
+        switch self {
+        case .riskKinds: return parts.map { RiskKind(text: $0)?.rawValue ?? $0 }.joined(separator: ",")
+        case .services: return parts.map { ServiceKind(text: $0)?.rawValue ?? $0 }.joined(separator: ",")
+        default: return v
+        }
     }
 
     /// The problem with a value for this key, or nil when it can be stored.
@@ -168,6 +175,11 @@ public enum PolicyKey: String, CodeNamed {
             let kinds = RiskKind.parse(v.split(separator: ",").map { String($0).trimmingSpaces() }, required: true, &problems)
             if kinds.isEmpty && problems.isEmpty { problems.append(FieldProblem("riskKinds", Message("目录不能为空", "the catalogue cannot be empty"))) }
             return problems.first.map { FieldProblem(rawValue, $0.message) }
+        }
+        if self == .services {
+            let names = v.split(separator: ",").map { String($0).trimmingSpaces() }
+            if let bad = names.first(where: { ServiceKind(text: $0) == nil }) { return ServiceKind.problem(field: rawValue, text: bad) }
+            return names.isEmpty ? FieldProblem(rawValue, Message("目录不能为空", "the catalogue cannot be empty")) : nil
         }
         if self == .deadlineCount {
             return DayCount(rawValue: normalized(v)) == nil ? DayCount.problem(field: rawValue, text: v) : nil
@@ -245,6 +257,12 @@ public struct Policy: Sendable, Hashable {
         guard let v = values[.riskKinds] else { return RiskKind.allCases }
         let kinds = v.split(separator: ",").compactMap { RiskKind(rawValue: String($0).trimmingSpaces()) }
         return kinds.isEmpty ? RiskKind.allCases : kinds
+    }
+
+    /// The assistance services the catalogue offers; all eight when none is set.
+    public var services: [ServiceKind] {
+        let kinds = (values[.services] ?? "").split(separator: ",").compactMap { ServiceKind(rawValue: String($0).trimmingSpaces()) }
+        return kinds.isEmpty ? ServiceKind.allCases : kinds
     }
 
     /// A number that must be there: the shipped country-level settings give every key, so a missing one is a

@@ -26,6 +26,7 @@ struct APIHandlers: APIProtocol {
     let aid: AidAPI
     let cases: CaseAPI
     let helpers: HelperAPI
+    let measures: MeasureAPI
     let reports: ReportAPI
 
     init(services s: Services, limits: PublicLimits) {
@@ -45,6 +46,7 @@ struct APIHandlers: APIProtocol {
         aid = AidAPI(aid: AidFirstStore(s.db), clock: s.clock)
         cases = CaseAPI(cases: CaseStore(s.db), clock: s.clock)
         helpers = HelperAPI(helpers: HelperStore(s.db), clock: s.clock)
+        measures = MeasureAPI(measures: MeasureStore(s.db), clock: s.clock)
         reports = ReportAPI(reports: s.reports, clock: s.clock)
     }
 }

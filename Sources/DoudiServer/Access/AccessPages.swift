@@ -12,7 +12,7 @@ struct AccessPages: Sendable {
 
     func register(on router: Router<DoudiContext>) {
         router.get("/") { req, ctx -> Response in
-            (try await web.account(req) != nil) ? .redirect(to: "/households", type: .found) : .redirect(to: "/login", type: .found)
+            try await web.account(req).map { .redirect(to: Self.home($0.role), type: .found) } ?? .redirect(to: "/login", type: .found)
         }
         router.get("/login") { req, _ in try await loginPage(req, error: nil, username: "") }
         router.post("/login") { req, ctx in try await login(req, ctx) }
@@ -24,6 +24,9 @@ struct AccessPages: Sendable {
             return r
         }
     }
+
+    /// Where a role starts: a department officer at the measures referred to their department, everyone else at the register.
+    static func home(_ role: Role) -> String { role == .departmentOfficer ? "/measures" : "/households" }
 
     func login(_ req: Request, _ ctx: DoudiContext) async throws -> Response {
         let form = try await Form.read(req)
@@ -38,7 +41,7 @@ struct AccessPages: Sendable {
         case .tooMany: return try await loginPage(req, error: web.lang(req).t("tooMany"), username: username, status: .tooManyRequests)
         }
         let session = try await users.startSession(for: account, kind: .web)
-        var r = Response.redirect(to: "/households", type: .found)
+        var r = Response.redirect(to: Self.home(account.role), type: .found)
         r.setCookie(Cookie(name: WebShell.sessionCookie, value: session.token, maxAge: Int(UserStore.sessionHours * 3600), path: "/", secure: web.secure(req), httpOnly: true, sameSite: .lax))
         return r
     }

@@ -40,7 +40,8 @@ struct UserPages: Sendable {
         }
         guard w.region.contains(region) else { return try await w.outsideRegion(region, regions) }
         do {
-            let a = try await users.add(username: username, password: form["password"] ?? "", role: role, region: region, by: w.actor)
+            let a = try await users.add(username: username, password: form["password"] ?? "", role: role, region: region,
+                                        department: Self.department(form), by: w.actor)
             return try await accountPage(w, a.id, message: w.t.t("accountCreated"))
         } catch {
             return try await w.refused(error) { try await usersPage(w, form: form, problems: $0, status: .unprocessableContent) }
@@ -58,7 +59,7 @@ struct UserPages: Sendable {
                     return try await accountPage(w, id, problems: [FieldProblem("region", Message("请选择角色和地区", "choose a role and a region"))], status: .unprocessableContent)
                 }
                 guard w.region.contains(region) else { return try await w.outsideRegion(region, regions) }
-                try await users.update(id, role: role, region: region, by: w.actor)
+                try await users.update(id, role: role, region: region, department: Self.department(form), by: w.actor)
                 return try await accountPage(w, id, message: t.t("saved"))
             case "password":
                 guard form["password"] == form["password2"] else {
@@ -93,6 +94,7 @@ struct UserPages: Sendable {
         return try w.page(status: status, template: "access/users", title: t.t("users"), [
             "rows": rows, "problems": w.lines(problems), "hasProblems": !problems.isEmpty, "q": q["q"].map(String.init) ?? "",
             "roles": roleOptions(t, selected: role), "newRoles": roleOptions(t, selected: form["role"].flatMap(Role.init(rawValue:))),
+            "departments": departmentOptions(t, selected: Self.department(form)),
             "picker": try await choices.regionPicker(in: w.region, selected: form["region"].flatMap { RegionCode($0) }, t: t),
             "form": form.values, "total": matching.count, "more": matching.count > list.count])
     }
@@ -105,11 +107,19 @@ struct UserPages: Sendable {
         return try w.page(status: status, template: "access/user", title: "\(t.t("account")) \(l.account.username)", [
             "a": try await row(l, w), "message": message as Any, "problems": w.lines(problems), "hasProblems": !problems.isEmpty,
             "self": l.account.id == w.actor.userID, "roles": roleOptions(t, selected: l.account.role),
+            "departments": departmentOptions(t, selected: l.account.department),
             "picker": try await choices.regionPicker(in: w.region, selected: l.account.region, t: t)])
     }
 
     func roleOptions(_ t: Strings.Table, selected: Role?) -> [[String: Any]] {
         Role.allCases.map { ["code": $0.rawValue, "name": t.code == "en" ? $0.english : $0.chinese, "selected": $0 == selected] }
+    }
+
+    /// The department a form names: a department officer's (the role checks it has one, and only it).
+    static func department(_ form: Form) -> Department? { form["department"].flatMap(Department.init(rawValue:)) }
+
+    func departmentOptions(_ t: Strings.Table, selected: Department?) -> [[String: Any]] {
+        Department.receivers.map { ["code": $0.rawValue, "name": label($0, t), "selected": $0 == selected] }
     }
 
     /// An account as the list and its page show it: names, never codes; the buttons its state allows.
@@ -121,7 +131,8 @@ struct UserPages: Sendable {
         if l.lockedUntil != nil { actions.append(["change": "unlock", "label": t.t("do_unlock")]) }
         if a.id != w.actor.userID { actions.append(a.active ? ["change": "disable", "label": t.t("do_disable")] : ["change": "enable", "label": t.t("do_enable")]) }
         let state = !a.active ? t.t("state_disabled") : l.lockedUntil.map { "\(t.t("state_locked")) \(beijingTime($0))" } ?? t.t("state_active")
-        return ["id": a.id, "username": a.username, "role": t.code == "en" ? a.role.english : a.role.chinese, "region": place.isEmpty ? a.region.description : place,
+        let role = (t.code == "en" ? a.role.english : a.role.chinese) + (a.department.map { " · " + label($0, t) } ?? "")
+        return ["id": a.id, "username": a.username, "role": role, "region": place.isEmpty ? a.region.description : place,
                 "state": state, "sessions": l.sessions, "actions": actions, "csrf": w.csrf]
     }
 }

@@ -11,6 +11,7 @@ import Hummingbird
 struct CasePages: Sendable {
     let web: WebShell
     let cases: CaseStore
+    let measures: MeasureStore
     let regions: RegionStore
     var clock: Clock { web.clock }
 
@@ -135,6 +136,9 @@ struct CasePages: Sendable {
         let names = try await regions.villageLabels([c.region])
         let today = clock.today()
         let acts = c.state.status == .open && w.role.may(.handleCases) && c.state.step.actors.contains(w.role)
+        let mayRecord = c.state.status == .open && w.role.may(.handleCases)
+        let offered = mayRecord ? try await measures.services(case: id, by: w.actor, today: today) ?? [] : []
+        let taken = try await measures.measures(case: id, by: w.actor)
         return try w.page(status: status, template: "assistance/case", title: "\(t.t("caseTitle")) · \(c.headName)", [
             "c": ["id": c.id, "head": c.headName, "household": c.householdID, "region": names[c.region] ?? c.region.description, "origin": label(c.origin, t),
                   "episode": c.episodeID as Any, "application": c.applicationID as Any, "status": label(c.state.status, t), "open": c.state.status == .open,
@@ -155,7 +159,24 @@ struct CasePages: Sendable {
             "mayReturn": !c.state.step.returns.isEmpty, "mayClose": [.survey, .file, .monitor].contains(c.state.step),
             "note": form["note"] ?? "", "move": form["move"] ?? "",
             "problems": w.lines(problems), "hasProblems": !problems.isEmpty,
-        ])
+        ].merging(Self.measureData(taken, offered: offered, mayRecord: mayRecord, form: form, t: t, today: today)) { a, _ in a })
+    }
+
+    /// The case's measures and the form that records one: the region's services, those answering the household's
+    /// risks first; civil affairs gives it, or a department it is referred to.
+    static func measureData(_ taken: [MeasureStore.Measure], offered: [ServiceKind], mayRecord: Bool, form: Form, t: Strings.Table, today: CivilDate) -> [String: Any] {
+        ["measures": taken.map { m in
+            ["id": m.id, "service": label(m.service, t), "unit": label(m.state.unit, t), "status": label(m.state.status, t), "waiting": m.state.status == .referred,
+             "mStart": m.startOn.description, "mEnd": m.endOn?.description as Any, "mAmount": m.amount as Any, "mGoods": (m.goods.isEmpty ? nil : m.goods) as Any,
+             "mNote": m.note] as [String: Any]
+        },
+         "mayRecord": mayRecord,
+         "services": offered.map { ["value": $0.rawValue, "label": label($0, t), "selected": form["service"] == $0.rawValue] as [String: Any] },
+         "referTo": Department.allCases.map { d in
+             ["value": d.rawValue, "label": d == .civilAffairs ? t.t("givenByCivilAffairs") : label(d, t), "selected": form["referTo"] == d.rawValue] as [String: Any]
+         },
+         "startOn": form["startOn"] ?? today.description, "endOn": form["endOn"] ?? "", "amount": form["amount"] ?? "", "goods": form["goods"] ?? "",
+         "measureNote": form["measureNote"] ?? ""]
     }
 
     func move(_ w: Web, _ id: Int64, _ form: Form) async throws -> Response {
@@ -173,7 +194,7 @@ struct CasePages: Sendable {
             }
             move = .sendBack(to: to, reason: note)
         default:
-            return try await page(w, id: id, form: form, problems: [FieldProblem("move", Message("请选择办理方式", "choose what to do"))], status: .unprocessableContent)
+            return try await page(w, id: id, form: form, problems: [FieldProblem("move", .chooseMove)], status: .unprocessableContent)
         }
         // Closing ends the household's help: a second page asks again.
         if case .close = move, !Web.confirmed(form) {

@@ -15,6 +15,7 @@ extension UserStore {
 
     struct ListingRow: Decodable {
         var id: Int64; var username: String; var role: String; var region: Int64; var active: Int; var locked_until: Int64; var sessions: Int
+        var department: String?
     }
 
     public func accounts(by actor: Actor) async throws -> [Listing] {
@@ -22,13 +23,13 @@ extension UserStore {
         let r = actor.region.subtreeRange, now = db.clock.nowMillis(), idle = now - Self.idleMinutes * 60_000
         let rows = try await db.read { sql in
             try await sql.raw("""
-                SELECT u.id, u.username, u.role, u.region, u.active, u.locked_until,
+                SELECT u.id, u.username, u.role, u.region, u.active, u.locked_until, u.department,
                   (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > \(bind: now) AND s.last_seen > \(bind: idle)) AS sessions
                 FROM users u WHERE u.region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound)) ORDER BY u.region, u.username
                 """).all(decoding: ListingRow.self)
         }
         return rows.compactMap { row in
-            Row(id: row.id, username: row.username, password_hash: "", role: row.role, region: row.region, active: row.active).account
+            Row(id: row.id, username: row.username, password_hash: "", role: row.role, region: row.region, active: row.active, department: row.department).account
                 .map { Listing(account: $0, sessions: row.sessions, lockedUntil: row.locked_until > now ? row.locked_until : nil) }
         }
     }

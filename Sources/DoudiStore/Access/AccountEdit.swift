@@ -13,8 +13,9 @@ extension UserStore {
 
     /// Gives the account another role or region. The change holds from the account's next request: a session
     /// reads the account's row each time.
-    public func update(_ userID: Int64, role: Role, region: RegionCode, by actor: Actor) async throws {
+    public func update(_ userID: Int64, role: Role, region: RegionCode, department: Department? = nil, by actor: Actor) async throws {
         guard actor.role.may(.manageUsers), actor.reaches(region) else { throw StoreError.forbidden }
+        if let p = Self.departmentProblem(role: role, department) { throw StoreError.invalid([p]) }
         try await editing(userID, by: actor) { tx, row, target in
             if target.id == actor.userID && (role != target.role || region != target.region) {
                 throw StoreError.invalid([FieldProblem("role", Message("不能更改自己的角色或地区", "you cannot change your own role or region"))])
@@ -22,10 +23,12 @@ extension UserStore {
             guard try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(region.value))").first() != nil else {
                 throw StoreError.invalid([FieldProblem("region", .regionNotInTable(region))])
             }
-            try await tx.sql.raw("UPDATE users SET role = \(bind: role.rawValue), region = \(bind: Int64(region.value)) WHERE id = \(bind: userID)").run()
+            try await tx.sql.raw("""
+                UPDATE users SET role = \(bind: role.rawValue), region = \(bind: Int64(region.value)), department = \(bind: department?.rawValue) WHERE id = \(bind: userID)
+                """).run()
             try await AuditLog.record(tx, actor: actor, action: "user.update", subject: target.username, region: target.region,
-                                      before: ["role": target.role.rawValue, "region": target.region.description],
-                                      after: ["role": role.rawValue, "region": region.description])
+                                      before: ["role": target.role.rawValue, "region": target.region.description, "department": target.department?.rawValue ?? ""],
+                                      after: ["role": role.rawValue, "region": region.description, "department": department?.rawValue ?? ""])
         }
     }
 
@@ -49,7 +52,7 @@ extension UserStore {
         let r = actor.region.subtreeRange
         try await db.transaction { tx in
             guard let row = try await tx.sql.raw("""
-                SELECT id, username, password_hash, role, region, active, failed_logins, locked_until FROM users
+                SELECT id, username, password_hash, role, region, active, failed_logins, locked_until, department FROM users
                 WHERE id = \(bind: userID) AND region BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound))
                 """).first(decoding: Row.self), let target = row.account else { throw StoreError.notFound }
             try await body(tx, row, target)

@@ -26,17 +26,30 @@ public struct UserStore: Sendable {
         public var role: Role
         public var region: RegionCode
         public var active: Bool
-        public var actor: Actor { Actor(userID: id, username: username, role: role, region: region) }
+        /// A department officer's department.
+        public var department: Department? = nil
+        public var actor: Actor { Actor(userID: id, username: username, role: role, region: region, department: department) }
     }
 
     struct Row: Decodable {
         var id: Int64; var username: String; var password_hash: String; var role: String; var region: Int64; var active: Int
-        var failed_logins: Int? = nil; var locked_until: Int64? = nil
+        var failed_logins: Int? = nil; var locked_until: Int64? = nil; var department: String? = nil
         var account: Account? {
             guard let role = Role(rawValue: role) else { return nil }
             let code = region == 0 ? RegionCode.country : RegionCode(value: UInt64(region))
-            return code.map { Account(id: id, username: username, role: role, region: $0, active: active == 1) }
+            return code.map { Account(id: id, username: username, role: role, region: $0, active: active == 1, department: department.flatMap(Department.init)) }
         }
+    }
+
+    /// A department officer names their department; no other role has one.
+    public static func departmentProblem(role: Role, _ department: Department?) -> FieldProblem? {
+        if role == .departmentOfficer, department == nil || department == .civilAffairs {
+            return FieldProblem("department", Message("行业部门工作人员须选择所在部门", "a department officer's department is required"))
+        }
+        if role != .departmentOfficer, department != nil {
+            return FieldProblem("department", Message("只有行业部门工作人员有所在部门", "only a department officer has a department"))
+        }
+        return nil
     }
 
     public static func usernameProblem(_ u: String) -> FieldProblem? {
@@ -66,9 +79,10 @@ public struct UserStore: Sendable {
 
     /// Creates an account; `by` must be an administrator whose region holds the new account's region.
     @discardableResult
-    public func add(username: String, password: String, role: Role, region: RegionCode, by actor: Actor) async throws -> Account {
+    public func add(username: String, password: String, role: Role, region: RegionCode, department: Department? = nil, by actor: Actor) async throws -> Account {
         guard actor.role.may(.manageUsers), actor.reaches(region) else { throw StoreError.forbidden }
-        let problems = [Self.usernameProblem(username), Self.passwordProblem(password, username: username)].compactMap { $0 }
+        let problems = [Self.usernameProblem(username), Self.passwordProblem(password, username: username),
+                        Self.departmentProblem(role: role, department)].compactMap { $0 }
         if !problems.isEmpty { throw StoreError.invalid(problems) }
         let hash = try await Self.hashing.runIfActive { Bcrypt.hash(password, cost: Self.cost) }
         return try await db.transaction { tx in
@@ -79,13 +93,15 @@ public struct UserStore: Sendable {
                 throw StoreError.invalid([FieldProblem("username", Message("用户名\(username)已存在", "username \(username) is taken"))])
             }
             try await tx.sql.raw("""
-                INSERT INTO users (username, password_hash, role, region, active, created_at)
-                VALUES (\(bind: username), \(bind: hash), \(bind: role.rawValue), \(bind: Int64(region.value)), 1, \(bind: tx.clock.nowMillis()))
+                INSERT INTO users (username, password_hash, role, region, active, created_at, department)
+                VALUES (\(bind: username), \(bind: hash), \(bind: role.rawValue), \(bind: Int64(region.value)), 1, \(bind: tx.clock.nowMillis()),
+                        \(bind: department?.rawValue))
                 """).run()
-            let row = try await tx.sql.raw("SELECT id, username, password_hash, role, region, active FROM users WHERE username = \(bind: username)").first(decoding: Row.self)
+            let row = try await tx.sql.raw("SELECT id, username, password_hash, role, region, active, department FROM users WHERE username = \(bind: username)").first(decoding: Row.self)
             guard let account = row?.account else { throw StoreError.notFound }
-            try await AuditLog.record(tx, actor: actor, action: "user.add", subject: username, region: region, before: nil,
-                                      after: ["username": username, "role": role.rawValue, "region": region.description])
+            var after = ["username": username, "role": role.rawValue, "region": region.description]
+            if let d = department { after["department"] = d.rawValue }
+            try await AuditLog.record(tx, actor: actor, action: "user.add", subject: username, region: region, before: nil, after: after)
             return account
         }
     }
@@ -96,7 +112,7 @@ public struct UserStore: Sendable {
     public func authenticate(username: String, password: String) async throws -> Account? {
         let row = try await db.read { sql in
             try await sql.raw("""
-                SELECT id, username, password_hash, role, region, active, failed_logins, locked_until FROM users WHERE username = \(bind: username)
+                SELECT id, username, password_hash, role, region, active, failed_logins, locked_until, department FROM users WHERE username = \(bind: username)
                 """).first(decoding: Row.self)
         }
         let hash = row?.password_hash ?? Self.decoyHash
@@ -163,7 +179,7 @@ public struct UserStore: Sendable {
 
     struct SessionRow: Decodable {
         var id: Int64; var username: String; var password_hash: String; var role: String; var region: Int64; var active: Int
-        var csrf: String; var last_seen: Int64
+        var department: String?; var csrf: String; var last_seen: Int64
     }
 
     /// The account behind a live token of this kind, and the session's CSRF secret.
@@ -172,13 +188,14 @@ public struct UserStore: Sendable {
         let now = db.clock.nowMillis(), digest = Self.digest(token)
         let row = try await db.read { sql in
             try await sql.raw("""
-                SELECT u.id, u.username, u.password_hash, u.role, u.region, u.active, s.csrf, s.last_seen
+                SELECT u.id, u.username, u.password_hash, u.role, u.region, u.active, u.department, s.csrf, s.last_seen
                 FROM sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.token_hash = \(bind: digest) AND s.kind = \(bind: kind.rawValue) AND s.expires_at > \(bind: now)
                   AND s.last_seen > \(bind: now - Self.idleMinutes * 60_000)
                 """).first(decoding: SessionRow.self)
         }
-        guard let row, let account = Row(id: row.id, username: row.username, password_hash: "", role: row.role, region: row.region, active: row.active).account,
+        guard let row, let account = Row(id: row.id, username: row.username, password_hash: "", role: row.role, region: row.region, active: row.active,
+                                        department: row.department).account,
               account.active else { return nil }
         // Marked as used at most once a minute: a write per request would cost more than the idle limit is worth.
         if now - row.last_seen > 60_000 {

@@ -60,4 +60,35 @@ enum DemoCases {
                                    today: today.adding(days: i % 3 == 0 ? -40 : -10))
         }
     }
+
+    /// Measures on the demo's cases from the aid step on: some given by civil affairs, some referred to education or
+    /// health and waiting for them (the demo's department officers), one accepted, one declined.
+    static func measures(_ db: Database, today: CivilDate) async throws {
+        let county = Actor(userID: 0, username: "demo.county", role: .countyOfficer, region: DemoLoader.county)
+        let store = MeasureStore(db)
+        let open = try await CaseStore(db).cases(by: county, .init(), today: today, limit: 1000).cases.filter { $0.state.step >= .aid }
+        for (i, c) in open.enumerated() {
+            let start = today.adding(days: -(2 + i % 5))
+            func input(_ s: ServiceKind, _ amount: Int?, _ goods: String, _ note: String) -> MeasureInput {
+                MeasureInput(service: s, startOn: start, endOn: nil, amount: amount, goods: goods, note: note)
+            }
+            try await store.record(case: c.id, input(.living, 600, "", "临时救助，解决当月基本生活"), by: county, today: start)
+            switch i % 4 {
+            case 1:
+                try await store.record(case: c.id, input(.medical, nil, "", "住院费用自付部分较高，申请医疗救助"), referTo: .health, by: county, today: start)
+            case 2:
+                let id = try await store.record(case: c.id, input(.education, nil, "助学金", "子女在读高中，申请助学金"), referTo: .education, by: county, today: start)
+                if i % 8 == 6 {
+                    let officer = Actor(userID: 0, username: "demo.education", role: .departmentOfficer, region: DemoLoader.county, department: .education)
+                    try await store.move(id, .accept(note: "已接收，本学期发放国家助学金"), by: officer, today: today)
+                }
+            case 3:
+                let id = try await store.record(case: c.id, input(.employment, nil, "", "户主有劳动能力，申请公益性岗位"), referTo: .humanResources, by: county, today: start)
+                let officer = Actor(userID: 0, username: "demo.hr", role: .departmentOfficer, region: DemoLoader.county, department: .humanResources)
+                try await store.move(id, .decline(reason: "本季度公益性岗位已满，建议先参加技能培训"), by: officer, today: today)
+            default:
+                break
+            }
+        }
+    }
 }

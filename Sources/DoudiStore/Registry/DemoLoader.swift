@@ -9,7 +9,9 @@ public enum DemoLoader {
     public static let village = RegionCode("430481001001")!  // 牌楼居委会
     public static let password = "doudi-demo-2026"
 
-    public struct DemoUser: Sendable { public var username: String; public var role: Role; public var region: RegionCode }
+    public struct DemoUser: Sendable {
+        public var username: String; public var role: Role; public var region: RegionCode; public var department: Department? = nil
+    }
 
     public static let users: [DemoUser] = [
         .init(username: "admin", role: .admin, region: county),
@@ -20,6 +22,8 @@ public enum DemoLoader {
         .init(username: "children", role: .childDirector, region: township),
         .init(username: "volunteers", role: .volunteerOrgAdmin, region: county),
         .init(username: "auditor", role: .auditor, region: county),
+        .init(username: "education", role: .departmentOfficer, region: county, department: .education),
+        .init(username: "health", role: .departmentOfficer, region: county, department: .health),
     ]
 
     /// Loads the demo when the register is empty; returns the users created (none when there was data already).
@@ -35,7 +39,7 @@ public enum DemoLoader {
         let system = Actor.system("demo")
         try await HouseholdStore.store(db, records, by: system, source: "demo")
         for u in users {
-            try await UserStore(db).add(username: u.username, password: password, role: u.role, region: u.region, by: system)
+            try await UserStore(db).add(username: u.username, password: password, role: u.role, region: u.region, department: u.department, by: system)
         }
         if monitoring {
             try await DemoMonitoring.load(db)
@@ -45,6 +49,7 @@ public enum DemoLoader {
             try await DemoAssistance.changes(db, today: db.clock.today())
             try await DemoAssistance.aid(db, today: db.clock.today())
             try await DemoCases.load(db, today: db.clock.today())
+            try await DemoCases.measures(db, today: db.clock.today())
             try await DemoCases.helpers(db, today: db.clock.today())
         }
         return users

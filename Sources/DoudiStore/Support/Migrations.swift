@@ -83,6 +83,9 @@ extension Database {
                 try await PolicyStore.seed(tx, CaseStep.allCases.map { (2020, $0.limitKey, String(CaseTimeLimits.shipped[$0]!)) })
             },
             Migration(version: 22, name: "helpers of monitored households and open cases, with their history") { tx in try await tx.run(HelperStore.v22(id)) },
+            Migration(version: 23, name: "measures from the catalogue of services, referred to departments; department officers") { tx in
+                try await tx.run(MeasureStore.v23(id))
+            },
         ]
     }
 
