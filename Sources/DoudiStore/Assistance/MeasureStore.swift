@@ -112,6 +112,8 @@ public struct MeasureStore: Sendable {
     /// A move by the case's owner or by the department the measure is referred to.
     public func move(_ id: Int64, _ move: MeasureMove, by actor: Actor, today: CivilDate) async throws {
         let party = try Self.party(actor)
+        // Reading a case's measures is not handling them: the owner's moves are for those who handle cases.
+        guard party != .owner || actor.role.may(.handleCases) else { throw StoreError.forbidden }
         try await db.transaction { tx in
             // Locked first (PostgreSQL): an accept and a withdrawal at once would both start from "referred".
             if tx.engine == .postgres { try await tx.sql.raw("SELECT id FROM measures WHERE id = \(bind: id) FOR UPDATE").run() }

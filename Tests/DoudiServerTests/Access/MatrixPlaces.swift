@@ -29,6 +29,8 @@ struct MatrixPlace: Sendable {
     var aid: Int64
     /// A 3866 case at its approval step: no one may send it back to the survey.
     var caseID: Int64
+    /// A measure on that case referred to education and not yet answered: no one may record its result yet.
+    var measure: Int64
 
     /// What only this place's pages would show.
     var markers: [String] { [household, headName] }
@@ -92,8 +94,10 @@ struct MatrixPlace: Sendable {
             let cases = CaseStore(services.db)
             let caseID = try await cases.open(household: id, origin: .cadre, note: "矩阵", by: township, today: today)
             for _ in 0..<2 { try await cases.move(caseID, .advance(note: "矩阵"), by: township, today: today) }
+            let measure = try await MeasureStore(services.db).record(case: caseID, MeasureInput(service: .education, startOn: today, note: "矩阵"), referTo: .education,
+                                                                     by: township, today: today)
             out.append(MatrixPlace(village: village, household: id, headName: name, member: member, lead: leads[1], episode: episode, account: account,
-                                   application: application, benefit: benefit, aid: aid, caseID: caseID))
+                                   application: application, benefit: benefit, aid: aid, caseID: caseID, measure: measure))
         }
         return out
     }
@@ -157,7 +161,7 @@ struct MatrixRequest {
         }
         var uri = id(path)
         if let r = uri.range(of: "{id}") {
-            let record = path.contains("/cases/") ? String(p.caseID) : path.contains("/benefits/") ? String(p.benefit) : path.contains("/aid/") ? String(p.aid) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
+            let record = path.contains("/cases/") ? String(p.caseID) : path.contains("/measures/") ? String(p.measure) : path.contains("/benefits/") ? String(p.benefit) : path.contains("/aid/") ? String(p.aid) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
                 : path.hasPrefix("/assistance") ? String(p.application)
                 : path.hasPrefix("/leads") ? String(p.lead) : path.hasPrefix("/users") ? String(p.account) : String(p.episode)
             uri.replaceSubrange(r, with: record)
@@ -201,6 +205,10 @@ struct MatrixRequest {
         case (.post, "/api/v1/cases"): r.json = #"{"householdId":"\#(p.household)","origin":"cadre","note":"矩阵"}"#
         case (.post, "/cases/{id}"): r.form = ["move": "sendBack", "to": "survey", "note": "矩阵"]
         case (.post, "/api/v1/cases/{id}/moves"): r.json = #"{"move":"sendBack","to":"survey","note":"矩阵"}"#
+        case (.post, "/cases/{id}/measures"): r.form = ["service": "living", "startOn": Clock.system.today().description, "amount": "100", "measureNote": "矩阵"]
+        case (.post, "/api/v1/cases/{id}/measures"): r.json = #"{"service":"living","startOn":"\#(Clock.system.today())","amount":100,"note":"矩阵"}"#
+        case (.post, "/measures/{id}"): r.form = ["move": "finish", "note": "矩阵"]
+        case (.post, "/api/v1/measures/{id}/moves"): r.json = #"{"move":"finish","note":"矩阵"}"#
         case (.post, "/api/v1/assistance/aid/{id}/complete"): r.json = #"{"note":"手续齐全"}"#
         case (.post, "/api/v1/assistance/benefits/{id}/changes"): r.json = #"{"reason":"全户迁出","stop":true,"preview":true}"#
         case (.get, "/api/v1/assistance/roll"): r.uri += "?regionCode=\(p.village.truncated(to: .county))&month=2030-02"
