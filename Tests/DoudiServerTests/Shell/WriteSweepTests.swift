@@ -111,6 +111,8 @@ struct WriteSweepTests {
                                                                      members: [Member(residentID: validID("43048119910101199"), householdID: "HSW-C", name: "扫个案", relation: .head, laborAbility: .full)]), by: all)
             let caseID = try await CaseStore(services.db).open(household: "HSW-C", origin: .cadre, note: "扫描", by: Actor(userID: 0, username: "sweep", role: .villageCadre, region: village1),
                                                                today: Clock.system.today())
+            let measure = try await MeasureStore(services.db).record(case: caseID, MeasureInput(service: .living, startOn: Clock.system.today(), amount: 300, note: "扫描"),
+                                                                     by: Actor(userID: 0, username: "sweep", role: .villageCadre, region: village1), today: Clock.system.today())
             let criteria = { (months: Int) in
                 #"{"monthlyIncome":[\#(Array(repeating: String(line + 500), count: months).joined(separator: ","))],"food":true,"clothing":true,"education":true,"medical":true,"housing":true,"drinkingWater":true,"rigidExpensesResolved":true,"risksRemoved":true,"noNewRisk":true}"#
             }
@@ -151,6 +153,9 @@ struct WriteSweepTests {
                 // After createHousehold (the document's order): HSW-1 is there, with no case yet.
                 "openCase": (.post, "/cases", village, #"{"householdId":"HSW-1","origin":"cadre","note":"走访发现"}"#, #"{"householdId":"HSW-1","origin":"cadre","note":" "}"#),
                 "moveCase": (.post, "/cases/\(caseID)/moves", township, #"{"move":"advance","note":"摸底完成"}"#, #"{"move":"sendBack","to":"monitor","note":"扫描"}"#),
+                "recordMeasure": (.post, "/cases/\(caseID)/measures", village, #"{"service":"medical","startOn":"\#(Clock.system.today())","note":"住院自付","referTo":"health"}"#,
+                                  #"{"service":"medical","startOn":"2026-02-30","note":"住院自付"}"#),
+                "moveMeasure": (.post, "/measures/\(measure)/moves", township, #"{"move":"finish","note":"已发放"}"#, #"{"move":"refer","to":"civilAffairs","note":"扫描"}"#),
                 "assignHelper": (.put, "/households/HSW-C/helper", township, #"{"username":"village"}"#, #"{"username":"admin"}"#),
                 "setPolicy": (.put, "/policy", admin, #"{"region":"430481000000","year":2026,"key":"verificationDays","value":"6"}"#,
                               #"{"region":"430481000000","year":2026,"key":"noticeDays","value":"2"}"#),
