@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """A 3866 case walked through its six steps on a 390-pixel phone: the village cadre opens a case from a household's
 page (the form filled in from it), finishes the survey and the file, and finds the approval waiting for the
-township; the township officer approves, records the aid and the services, sends nothing back, and closes the
-case at monitoring after a second page asks again. Fails on any step or on a horizontal scroll bar."""
+township; the township officer approves and, at the aid step, records a measure (medical aid) referred to the health
+department; the health officer finds it on their page, accepts it and records what was given; the township sees
+every hand-over on the case's timeline, records the services and closes the case at monitoring after a second page
+asks again. Fails on any step or on a horizontal scroll bar."""
 import sys
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from phone import Phone
 
 p = Phone(sys.argv[1])
@@ -55,7 +58,40 @@ try:
 
     login("township")
     d.get(url)
-    for note, step in [("乡镇审核同意纳入帮扶", "救助"), ("已落实临时救助和医疗救助", "服务"), ("已对接就业帮扶", "监测")]:
+    move("乡镇审核同意纳入帮扶")
+    shows("乡镇审核同意纳入帮扶")
+    assert current().endswith("救助"), current()
+    # A measure at the aid step: medical aid, referred to the health department.
+    d.find_element(By.CSS_SELECTOR, "details.card summary").click()
+    Select(d.find_element(By.ID, "ms_service")).select_by_value("medical")
+    Select(d.find_element(By.ID, "ms_refer")).select_by_value("health")
+    d.find_element(By.ID, "ms_note").send_keys("住院自付部分较高，转卫健部门医疗救助")
+    d.find_element(By.CSS_SELECTOR, "form[action$='/measures'] button[type=submit]").click()
+    shows("转介待接收")
+    narrow("case with a referred measure")
+
+    login("health")
+    assert d.current_url.endswith("/measures"), d.current_url
+    shows("转介给本部门的措施")
+    narrow("department's referrals")
+    rows = [r for r in d.find_elements(By.CSS_SELECTOR, "main table tbody tr") if household in r.text]
+    assert rows, "the referral is not on the health department's page"
+    rows[0].find_element(By.CSS_SELECTOR, "a[href^='/measures/']").click()
+    shows("住院自付部分较高")
+    for move_id, note, status in [("mv_accept", "纳入医疗救助", "落实中"), ("mv_finish", "报销住院费用8000元", "已落实")]:
+        d.find_element(By.ID, move_id).click()
+        d.find_element(By.ID, "mv_note").send_keys(note)
+        d.find_element(By.CSS_SELECTOR, "form[action^='/measures/'] button[type=submit]").click()
+        shows(note)
+        assert status in main_text(), status
+    narrow("measure given by the department")
+    assert "/cases/" not in d.page_source, "the department is shown a link into the case"
+
+    login("township")
+    d.get(url)
+    shows("报销住院费用8000元")
+    assert "部门接收措施" in main_text() and "措施已落实" in main_text(), "the hand-overs are not on the case's timeline"
+    for note, step in [("已落实临时救助和医疗救助", "服务"), ("已对接就业帮扶", "监测")]:
         move(note)
         shows(note)
         assert current().endswith(step), current()

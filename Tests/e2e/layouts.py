@@ -11,13 +11,14 @@ from selenium.webdriver.support.ui import WebDriverWait
 base = sys.argv[1]
 PAGES = {
     "village": ["/households", "/leads", "/episodes", "/assistance", "/cases", "/cases/new", "/helpers?mine=1", "/dashboard", "/rollup"],
-    "county": ["/households", "/leads", "/episodes", "/dashboard", "/rollup", "/policy", "/calendar", "/assistance/roll", "/assistance/figures", "/assistance/checks", "/assistance/reviews", "/assistance/aid", "/cases?overdue=1", "/cases?status=closed", "/helpers?overdue=1"],
+    "county": ["/households", "/leads", "/episodes", "/dashboard", "/rollup", "/policy", "/calendar", "/assistance/roll", "/assistance/figures", "/assistance/checks", "/assistance/reviews", "/assistance/aid", "/cases?overdue=1", "/cases?status=closed", "/helpers?overdue=1", "/measures", "/measures/missing"],
     "admin": ["/users", "/regions", "/policy", "/calendar", "/import"],
     "auditor": ["/audit"],
+    "education": ["/measures", "/measures?status=referred"],
 }
 # Pages found from the lists: a case file (its history), a lead, a notice, an account, a benefit.
 FOLLOW = {"village": [("/episodes", "/episodes/"), ("/leads", "/leads/"), ("/assistance", "/assistance/"), ("/assistance/aid", "/assistance/aid/"), ("/cases", "/cases/")], "admin": [("/users", "/users/")],
-          "county": [("/assistance/reviews?month=2099-12", "/assistance/benefits/")]}
+          "county": [("/assistance/reviews?month=2099-12", "/assistance/benefits/")], "education": [("/measures", "/measures/")]}
 
 CELLS = """
 const out = [];

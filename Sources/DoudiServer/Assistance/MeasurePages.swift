@@ -136,7 +136,9 @@ struct MeasurePages: Sendable {
         let open = m.caseStatus == .open || party != .owner
         let moves = open && (w.role.may(.handleCases) || w.role.may(.answerReferrals)) ? Self.moves(m, party) : []
         return try w.page(status: status, template: "assistance/measure", title: "\(t.t("measure")) · \(label(m.service, t))", [
-            "m": row, "isOwner": party == .owner, "caseStep": label(m.caseStep, t), "referredTo": label(m.referredTo, t),
+            "m": row, "isOwner": party == .owner, "caseStep": label(m.caseStep, t),
+            // Where it was sent last, when that is no longer where it is (declined, or withdrawn).
+            "referredTo": (m.referredTo == m.state.unit ? nil : m.referredTo.map { label($0, t) }) as Any,
             "events": events.map { e in ["day": e.onDay.description, "action": t.values["caseAction." + e.action] ?? e.action, "note": e.note, "by": e.actor] as [String: Any] },
             "acts": !moves.isEmpty,
             "moves": moves.map { ["value": $0, "label": t.t("measureMove.\($0)"), "checked": form["move"] == $0] as [String: Any] },
