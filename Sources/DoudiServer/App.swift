@@ -124,7 +124,7 @@ public func buildRouter(services: Services, config: ServerConfig) async throws -
 func registerPages(on router: Router<DoudiContext>, services s: Services, limits: PublicLimits, secureCookies: Bool) async throws {
     let web = try await WebShell(users: s.users, clock: s.clock, secureCookies: secureCookies)
     let choices = Choices(regions: s.regions, policy: s.policy, clock: s.clock)
-    let registry = RegisterPages(web: web, households: s.households, regions: s.regions, episodes: s.episodes, choices: choices)
+    let registry = RegisterPages(web: web, households: s.households, regions: s.regions, episodes: s.episodes, leads: s.leads, choices: choices)
     router.addMiddleware { ErrorPages(web: web) }  // every page after this, and addresses nothing answers
     web.register(on: router)
     AccessPages(web: web, users: s.users, limits: limits).register(on: router)
@@ -149,6 +149,7 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     casePages.register(on: router)
     MeasurePages(web: web, measures: MeasureStore(s.db), regions: s.regions, casePages: casePages).register(on: router)
     HelperPages(web: web, helpers: HelperStore(s.db), regions: s.regions).register(on: router)
+    VisitPages(web: web, helpers: HelperStore(s.db), leads: s.leads, regions: s.regions).register(on: router)
     ReportPages(web: web, reports: s.reports, regions: s.regions, audit: s.audit).register(on: router)
 }
 

@@ -190,9 +190,15 @@ public struct Visit: Sendable, Hashable {
     public var findings: String
     public var riskKinds: [String]
     public var hardship: Bool
+    /// Who was met (户主本人, 配偶…) and what the household needs: the helper's monthly visit (R-MON-8).
+    public var met: String
+    public var needs: String
+    /// A key the phone gives a visit made offline, so that a visit sent twice is stored once.
+    public var key: String?
 
-    public init(date: String, findings: String, riskKinds: [String], hardship: Bool) {
+    public init(date: String, findings: String, riskKinds: [String], hardship: Bool, met: String = "", needs: String = "", key: String? = nil) {
         self.date = date; self.findings = findings; self.riskKinds = riskKinds; self.hardship = hardship
+        self.met = met; self.needs = needs; self.key = key
     }
 
     public struct Checked: Sendable, Hashable {
@@ -200,6 +206,9 @@ public struct Visit: Sendable, Hashable {
         public var findings: String
         public var riskKinds: [RiskKind]
         public var hardship: Bool
+        public var met: String = ""
+        public var needs: String = ""
+        public var key: String? = nil
     }
 
     public func check(today: CivilDate) -> Result<Checked, ProblemList> {
@@ -211,9 +220,16 @@ public struct Visit: Sendable, Hashable {
         if text.isEmpty || text.count > 1_000 {
             problems.append(FieldProblem("findings", Message("请填写走访情况（不超过1000个字）", "enter what the visit found, at most 1000 characters")))
         }
+        let met = met.trimmingSpaces(), needs = needs.trimmingSpaces()
+        if met.count > 100 { problems.append(FieldProblem("met", Message("见到的人不超过100字", "who was met: at most 100 characters"))) }
+        if needs.count > 1_000 { problems.append(FieldProblem("needs", Message("需求不超过1000字", "needs: at most 1000 characters"))) }
+        let key = key?.trimmingSpaces()
+        if let key, !key.isEmpty, !(8...64).contains(key.utf8.count) || !key.utf8.allSatisfy({ $0 == 45 || ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }) {
+            problems.append(FieldProblem("key", Message("走访记录的唯一码应为8至64位字母、数字或-", "a visit's key is 8 to 64 letters, digits or -")))
+        }
         // A finding of hardship names its kinds; a visit without one may still note risks seen.
         let kinds = RiskKind.parse(riskKinds, required: hardship, &problems)
         guard problems.isEmpty, let day else { return .failure(ProblemList(problems)) }
-        return .success(Checked(date: day, findings: text, riskKinds: kinds, hardship: hardship))
+        return .success(Checked(date: day, findings: text, riskKinds: kinds, hardship: hardship, met: met, needs: needs, key: key?.isEmpty == true ? nil : key))
     }
 }

@@ -87,17 +87,13 @@ struct LeadAPI: APIPart {
     func recordVisit(_ input: Operations.RecordVisit.Input) async throws -> Operations.RecordVisit.Output {
         let a = try caller
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
-        switch Visit(date: b.date, findings: b.findings, riskKinds: b.riskKinds ?? [], hardship: b.hardship).check(today: clock.today()) {
+        switch Visit(date: b.date, findings: b.findings, riskKinds: b.riskKinds ?? [], hardship: b.hardship, met: b.met ?? "", needs: b.needs ?? "", key: b.key).check(today: clock.today()) {
         case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         case .success(let checked):
             do {
                 let code = try await leads.recordVisit(checked, householdID: input.path.householdId, by: a.actor)
                 return .created(.init(body: .json(.init(leadTrackingCode: code))))
-            } catch StoreError.forbidden {
-                return .forbidden(.init(body: .json(Self.forbidden)))
-            } catch StoreError.notFound {
-                return .notFound(.init(body: .json(Self.notFound)))
-            }
+            } catch { return try Self.refusal(error) }
         }
     }
 
@@ -124,3 +120,5 @@ extension APIHandlers {
     func recordVisit(_ input: Operations.RecordVisit.Input) async throws -> Operations.RecordVisit.Output { try await leads.recordVisit(input) }
     func verifyLead(_ input: Operations.VerifyLead.Input) async throws -> Operations.VerifyLead.Output { try await leads.verifyLead(input) }
 }
+
+extension Operations.RecordVisit.Output: StoreRefusals {}

@@ -97,7 +97,8 @@ struct LeadPages: Sendable {
 
     func recordVisit(_ w: Web, id: String, _ form: Form) async throws -> Response {
         let t = w.t
-        let visit = Visit(date: form["date"] ?? "", findings: form["findings"] ?? "", riskKinds: form.all["riskKinds"] ?? [], hardship: form["hardship"] == "1")
+        let visit = Visit(date: form["date"] ?? "", findings: form["findings"] ?? "", riskKinds: form.all["riskKinds"] ?? [], hardship: form["hardship"] == "1",
+                          met: form["met"] ?? "", needs: form["needs"] ?? "", key: form["key"])
         switch visit.check(today: clock.today()) {
         case .failure(let p):
             var r = try await registry.householdPage(w, id: id, error: w.lines(p.problems).joined(separator: "；"))
@@ -108,6 +109,11 @@ struct LeadPages: Sendable {
                 let code = try await leads.recordVisit(checked, householdID: id, by: w.actor)
                 return try await registry.householdPage(w, id: id, visitMessage: code.map { "\(t.t("visitLead")) \($0)" } ?? t.t("visitSaved"))
             } catch StoreError.notFound { return try w.notFound() } catch StoreError.forbidden { return try w.forbidden() }
+            catch StoreError.invalid(let p) {
+                var r = try await registry.householdPage(w, id: id, error: w.lines(p).joined(separator: "；"))
+                r.status = .unprocessableContent
+                return r
+            }
         }
     }
 

@@ -36,7 +36,7 @@ struct PolicyPages: Sendable {
             "values": PolicyKey.allCases.map { k in
                 let s = sources[k]
                 let from = s.map { ($0.region.isCountry ? "全国" : sourceNames[$0.region] ?? $0.region.description) + " · \($0.year)" } ?? "—"
-                let value = k == .riskKinds ? kindsText(policy.riskKinds, t) : k == .deadlineCount ? label(policy.deadlineCount, t) : policy.values[k] ?? "—"
+                let value = k == .riskKinds ? kindsText(policy.riskKinds, t) : k == .services ? kindsText(policy.services, t) : k == .deadlineCount ? label(policy.deadlineCount, t) : policy.values[k] ?? "—"
                 return ["key": k.rawValue, "label": t.code == "en" ? k.english : k.chinese, "value": value, "source": from] as [String: Any]
             },
             "canSet": w.role.may(.setPolicy), "keys": PolicyKey.allCases.map { ["value": $0.rawValue, "label": t.code == "en" ? $0.english : $0.chinese, "selected": form["key"] == $0.rawValue] as [String: Any] },

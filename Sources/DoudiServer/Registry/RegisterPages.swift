@@ -10,6 +10,7 @@ struct RegisterPages: Sendable {
     let households: HouseholdStore
     let regions: RegionStore
     let episodes: EpisodeStore
+    let leads: LeadStore
     let choices: Choices
     var clock: Clock { web.clock }
 
@@ -124,6 +125,7 @@ struct RegisterPages: Sendable {
                     "revealed": show, "canReveal": w.role.may(.revealPersonalData), "csrf": w.csrf]
         }
         let hh = h.household
+        let visits = try await leads.visits(household: hh.id, by: w.actor)
         return try w.page(template: "registry/household", title: "\(t.t("householdId")) \(hh.id)", [
             "h": ["id": hh.id, "region": path, "regionCode": hh.regionCode.description, "poverty": label(hh.povertyStatus),
                   "dibao": t.t(hh.dibao ? "yes" : "no"), "nearDibao": t.t(hh.nearDibao ? "yes" : "no"),
@@ -131,6 +133,9 @@ struct RegisterPages: Sendable {
             "members": members, "canWrite": w.role.may(.writeRegister), "canApply": w.role.may(.handleApplications), "canOpenCase": w.role.may(.handleCases), "message": message as Any, "error": error as Any,
             "form": form.values, "options": allOptions(form, t: t), "visitMessage": visitMessage as Any,
             "today": clock.today().description, "kinds": try await choices.kinds(t, region: hh.regionCode),
+            "hasVisits": !visits.isEmpty, "visits": visits.map { v in
+                ["date": v.date.description, "by": v.actor, "met": v.met, "findings": v.findings, "needs": v.needs, "hardship": v.hardship] as [String: Any]
+            },
             "episodes": try await episodes.episodes(by: w.actor, statuses: [], householdID: hh.id).map { e in
                 ["id": e.id, "status": label(e.status), "type": label(e.monitoringType),
                  "foundOn": e.foundOn.description] as [String: Any]

@@ -28,7 +28,7 @@ func beijingTime(_ millis: Int64) -> String {
     f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
     return f.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
 }
-func kindsText(_ kinds: [RiskKind], _ t: Strings.Table) -> String { kinds.map { label($0, t) }.joined(separator: "、") }
+func kindsText<E: CodeNamed>(_ kinds: [E], _ t: Strings.Table) -> String { kinds.map { label($0, t) }.joined(separator: "、") }
 
 extension Optional {
     func asyncMap<U>(_ f: (Wrapped) async throws -> U) async rethrows -> U? {

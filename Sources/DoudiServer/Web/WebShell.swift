@@ -11,7 +11,8 @@ struct WebShell: Sendable {
     let library: MustacheLibrary
     let strings: Strings
     let css: ByteBuffer
-    let uploadScript: ByteBuffer
+    /// The scripts, each served by Doudi: an upload's progress, the helper's visits offline, and their service worker.
+    let scripts: [String: ByteBuffer]
     let secureCookies: Bool
     let users: UserStore
     let clock: Clock
@@ -28,7 +29,9 @@ struct WebShell: Sendable {
         library = try await MustacheLibrary(directory: base.appendingPathComponent("templates").path)
         strings = try Strings(directory: base.appendingPathComponent("strings"))
         css = ByteBuffer(bytes: try Data(contentsOf: base.appendingPathComponent("static/app.css")))
-        uploadScript = ByteBuffer(bytes: try Data(contentsOf: base.appendingPathComponent("static/upload.js")))
+        scripts = try Dictionary(uniqueKeysWithValues: ["upload.js", "visits.js", "sw.js"].map { name in
+            (name, ByteBuffer(bytes: try Data(contentsOf: base.appendingPathComponent("static/\(name)"))))
+        })
     }
 
     /// The stylesheet and the language switch.
@@ -36,9 +39,16 @@ struct WebShell: Sendable {
         router.get("/static/app.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=86400"], body: .init(byteBuffer: css))
         }
-        // The one script: an upload's progress. Every page works without it.
-        router.get("/static/upload.js") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=86400"], body: .init(byteBuffer: uploadScript))
+        // Scripts: an upload's progress, and the helper's visits kept and sent when the network returns. Every page
+        // works without them.
+        for name in ["upload.js", "visits.js"] {
+            router.get("/static/\(name)") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=86400"], body: .init(byteBuffer: scripts[name]!))
+            }
+        }
+        // The service worker sits at the root (its scope is /visits) and is checked for a new version at every visit.
+        router.get("/sw.js") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-cache"], body: .init(byteBuffer: scripts["sw.js"]!))
         }
         router.get("/lang") { req, _ -> Response in
             let to = req.uri.queryParameters["to"].map(String.init) == "en" ? "en" : "zh"

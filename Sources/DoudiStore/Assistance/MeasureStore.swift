@@ -54,7 +54,7 @@ public struct MeasureStore: Sendable {
         public var caseID: Int64?
     }
 
-    /// Version 23: measures; department officers' department; measures' hand-overs on the case timeline.
+    /// Version 23: measures; department officers' department; measures' hand-overs on the case timeline; visits' new fields.
     static func v23(_ id: String) -> [String] {
         [
             "ALTER TABLE users ADD COLUMN department TEXT",
@@ -70,6 +70,12 @@ public struct MeasureStore: Sendable {
             "CREATE INDEX measures_household ON measures (household_id, status)",
             "CREATE INDEX measures_unit ON measures (unit, status, region)",
             "CREATE INDEX case_events_measure ON case_events (measure_id)",
+            // The helper's monthly visit (R-MON-8): who was met, what is needed; the key of a visit made offline.
+            "ALTER TABLE visits ADD COLUMN met TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE visits ADD COLUMN needs TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE visits ADD COLUMN client_key TEXT",
+            "ALTER TABLE visits ADD COLUMN lead_code TEXT",
+            "CREATE UNIQUE INDEX visits_client_key ON visits (client_key)",
         ]
     }
 

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""A helper's visit made without a network, on a 390-pixel phone in Chromium: the village cadre opens 我的走访 with
+signal (the page is kept by its service worker), the network is cut (Chromium's offline emulation), the page opens
+again from the phone, a visit is recorded and shown as waiting, still waiting after the page is opened again; when
+the network returns it is sent by itself, and the same visit sent a second time (a lost answer, a retry) is
+stored once. Fails on any step or on a horizontal scroll bar."""
+import sys
+import time
+from selenium.webdriver.common.by import By
+from phone import Phone
+
+p = Phone(sys.argv[1])
+d, wait, base, narrow, shows, login, main_text = p.d, p.wait, p.base, p.narrow, p.shows, p.login, p.main_text
+
+
+def network(online):
+    d.execute_cdp_cmd("Network.enable", {})
+    d.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": not online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+
+
+def until(script, what, seconds=30):
+    end = time.time() + seconds
+    while time.time() < end:
+        if d.execute_async_script(script):
+            return
+        time.sleep(0.3)
+    raise AssertionError(what)
+
+
+def waiting():
+    """How many visits the page says are waiting (its text, whether the box is on screen or not)."""
+    return d.execute_script("const e = document.getElementById('pending-count'); return e ? e.textContent : null")
+
+
+KEPT = "const done = arguments[arguments.length - 1]; caches.match('/visits').then(r => done(!!r)).catch(() => done(false));"
+CONTROLLED = "const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(!!navigator.serviceWorker.controller));"
+
+try:
+    login("village")
+    d.get(base + "/visits")
+    shows("我的走访")
+    narrow("my visits")
+    until(KEPT, "the page was not kept for offline use")
+    d.get(base + "/visits")
+    until(CONTROLLED, "the service worker does not control the page")
+
+    network(False)
+    d.get(base + "/visits")
+    shows("我的走访")
+    assert d.execute_script("return navigator.onLine") is False, "the browser thinks it is online"
+    option = d.find_element(By.CSS_SELECTOR, "#v_household option")
+    household, head = option.get_attribute("value"), option.text.split(" · ")[0]
+    d.find_element(By.ID, "v_met").send_keys("户主本人")
+    d.find_element(By.ID, "v_findings").send_keys("离线走访：户主身体恢复，已返岗务工")
+    d.find_element(By.ID, "v_needs").send_keys("希望继续享受医疗救助")
+    d.find_element(By.CSS_SELECTOR, "#visit-form button[type=submit]").click()
+    wait.until(lambda drv: waiting() == "1")
+    assert "待发送" in d.find_element(By.ID, "pending").text and head in d.find_element(By.ID, "pending").text, d.find_element(By.ID, "pending").text
+    shows("恢复网络后自动发送")
+    narrow("a visit waiting")
+    d.get(base + "/visits")
+    wait.until(lambda drv: waiting() == "1")
+    queued = d.execute_script("return JSON.parse(localStorage.getItem('doudi.visits.queue'))")
+    assert len(queued) == 1 and queued[0]["householdId"] == household, queued
+
+    network(True)
+    d.execute_script("window.dispatchEvent(new Event('online'))")
+    wait.until(lambda drv: waiting() == "0")
+    shows("已发送1条走访记录")
+    # The same visit again, as a phone that never got the first answer would send it: stored once.
+    again = d.execute_async_script("""
+        const done = arguments[arguments.length - 1], v = arguments[0];
+        const body = new URLSearchParams({householdId: v.householdId, date: v.date, met: v.met, findings: v.findings, needs: v.needs, key: v.key,
+                                          _csrf: document.querySelector('#visit-form input[name=_csrf]').value});
+        fetch('/visits', {method: 'POST', body, headers: {Accept: 'application/json'}, redirect: 'manual'}).then(r => done(r.status)).catch(e => done(String(e)));
+    """, queued[0])
+    assert again == 201, again
+    d.get(base + "/households/" + household)
+    shows("离线走访：户主身体恢复")
+    count = main_text().count("离线走访：户主身体恢复")
+    assert count == 1, f"the visit is shown {count} times"
+    print("offline visit journey passed")
+except Exception as e:
+    p.failed("offline visit journey", e)
+    sys.exit(1)
+finally:
+    d.quit()
