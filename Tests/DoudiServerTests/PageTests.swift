@@ -20,8 +20,9 @@ final class Browser: @unchecked Sendable {
         }
     }
 
-    func request(_ method: HTTPRequest.Method, _ uri: String, form: [String: String]? = nil, body: ByteBuffer? = nil, contentType: String? = nil) async throws -> TestResponse {
-        var h: HTTPFields = [:]
+    func request(_ method: HTTPRequest.Method, _ uri: String, form: [String: String]? = nil, body: ByteBuffer? = nil, contentType: String? = nil,
+                 headers: HTTPFields = [:]) async throws -> TestResponse {
+        var h = headers
         if !cookies.isEmpty { h[.cookie] = cookies.filter { !$0.value.isEmpty }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         var b = body
         if let form {

@@ -149,7 +149,7 @@ struct MatrixRequest {
             || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/users", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy",
                                  "/calendar", "/calendar/remove", "/api/v1/calendar", "/assistance/new", "/api/v1/assistance/applications", "/assistance/roll", "/api/v1/assistance/roll",
                                  "/assistance/aid", "/assistance/aid/fund", "/api/v1/assistance/aid", "/api/v1/assistance/reserve",
-                                 "/cases", "/api/v1/cases"].contains(path)
+                                 "/cases", "/api/v1/cases", "/visits"].contains(path)
     }
 
     static func make(_ method: HTTPRequest.Method, _ path: String, place p: MatrixPlace, serial n: Int, noticeDays: Int, csrf: String) -> MatrixRequest {
@@ -208,6 +208,7 @@ struct MatrixRequest {
         case (.post, "/cases/{id}/measures"): r.form = ["service": "living", "startOn": Clock.system.today().description, "amount": "100", "measureNote": "矩阵"]
         case (.post, "/api/v1/cases/{id}/measures"): r.json = #"{"service":"living","startOn":"\#(Clock.system.today())","amount":100,"note":"矩阵"}"#
         case (.post, "/measures/{id}"): r.form = ["move": "finish", "note": "矩阵"]
+        case (.post, "/visits"): r.form = ["householdId": p.household, "date": Clock.system.today().description, "findings": "矩阵", "key": "matrix-visit-\(n)"]
         case (.post, "/api/v1/measures/{id}/moves"): r.json = #"{"move":"finish","note":"矩阵"}"#
         case (.post, "/api/v1/assistance/aid/{id}/complete"): r.json = #"{"note":"手续齐全"}"#
         case (.post, "/api/v1/assistance/benefits/{id}/changes"): r.json = #"{"reason":"全户迁出","stop":true,"preview":true}"#
