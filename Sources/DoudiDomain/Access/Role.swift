@@ -64,6 +64,8 @@ public enum Permission: Sendable, Hashable {
     case assignHelpers
     /// Accept or decline the measures referred to one's department, and record what came of them.
     case answerReferrals
+    /// Confirm a helper's quarterly review of the effect of the help, or return it (R-MON-8): the township.
+    case confirmEffectReviews
 }
 
 extension Role {
@@ -105,6 +107,8 @@ extension Role {
             self == .townshipOfficer || self == .countyOfficer
         case .answerReferrals:
             self == .departmentOfficer
+        case .confirmEffectReviews:
+            self == .townshipOfficer
         }
     }
 }

@@ -27,6 +27,7 @@ struct APIHandlers: APIProtocol {
     let cases: CaseAPI
     let helpers: HelperAPI
     let measures: MeasureAPI
+    let effects: EffectAPI
     let reports: ReportAPI
 
     init(services s: Services, limits: PublicLimits) {
@@ -47,6 +48,7 @@ struct APIHandlers: APIProtocol {
         cases = CaseAPI(cases: CaseStore(s.db), clock: s.clock)
         helpers = HelperAPI(helpers: HelperStore(s.db), clock: s.clock)
         measures = MeasureAPI(measures: MeasureStore(s.db), clock: s.clock)
+        effects = EffectAPI(reviews: EffectReviewStore(s.db), clock: s.clock)
         reports = ReportAPI(reports: s.reports, clock: s.clock)
     }
 }

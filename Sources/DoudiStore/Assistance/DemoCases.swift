@@ -91,4 +91,28 @@ enum DemoCases {
             }
         }
     }
+
+    /// This quarter's reviews of the effect of the help in the demo street: the helpers have recorded about half,
+    /// the township has confirmed some and returned one; the rest are missing, for the county to see.
+    static func effectReviews(_ db: Database, today: CivilDate) async throws {
+        struct User: Decodable { var id: Int64; var username: String; var role: String; var region: Int64 }
+        let users = try await db.read { sql in
+            try await sql.raw("SELECT id, username, role, region FROM users WHERE username IN ('village', 'township')").all(decoding: User.self)
+        }
+        let actors = Dictionary(uniqueKeysWithValues: users.compactMap { u in
+            Role(rawValue: u.role).flatMap { r in RegionCode(value: UInt64(u.region)).map { (u.username, Actor(userID: u.id, username: u.username, role: r, region: $0)) } }
+        })
+        guard let township = actors["township"] else { return }
+        let store = EffectReviewStore(db), quarter = Quarter(today)
+        let missing = try await store.missing(by: township, quarter: quarter).filter { $0.helper != nil }
+        for (i, m) in missing.enumerated() where i % 2 == 0 {
+            guard let helper = m.helper.flatMap({ actors[$0] }) else { continue }
+            let input = EffectReviewInput(quarter: quarter, incomeNow: 9_800 + 150 * i, incomeBefore: 8_600 + 100 * i,
+                                          guarantees: i % 6 == 0 ? [.food, .clothing, .education, .medical, .drinkingWater] : Set(Guarantee.allCases),
+                                          measuresTaken: "落实临时救助和医疗救助，对接公益性岗位", nextSteps: "继续每月走访，关注务工收入")
+            let id = try await store.record(household: m.householdID, input, by: helper)
+            if i % 4 == 0 { try await store.decide(id, .confirm, by: township) }
+            if i == 2 { try await store.decide(id, .returnToHelper(reason: "住房安全情况请补充说明"), by: township) }
+        }
+    }
 }

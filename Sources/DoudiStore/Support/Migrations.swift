@@ -86,6 +86,7 @@ extension Database {
             Migration(version: 23, name: "measures from the catalogue of services, referred to departments; department officers") { tx in
                 try await tx.run(MeasureStore.v23(id))
             },
+            Migration(version: 24, name: "quarterly reviews of the effect of the help") { tx in try await tx.run(EffectReviewStore.v24(id)) },
         ]
     }
 

@@ -140,3 +140,41 @@ struct MeasureTests {
         }
     }
 }
+
+@Suite("Quarterly reviews: quarters, the form's fields, the township's decision")
+struct EffectReviewTests {
+    @Test("quarters", arguments: [("2026-Q1", "2026-01-01", "2026-03-31", "2025-Q4"), ("2026-Q4", "2026-10-01", "2026-12-31", "2026-Q3"),
+                                  ("2028-Q1", "2028-01-01", "2028-03-31", "2027-Q4")])
+    func quarters(_ c: (String, String, String, String)) throws {
+        let q = try #require(Quarter(c.0))
+        #expect(q.firstDay.description == c.1 && q.lastDay.description == c.2 && q.previous.description == c.3 && q.description == c.0)
+        #expect(Quarter(q.firstDay) == q && Quarter(q.lastDay) == q)
+        for bad in ["2026-Q5", "2026-Q0", "2026Q1", "2026-q1", "26-Q1", ""] { #expect(Quarter(bad) == nil, "\(bad)") }
+    }
+
+    @Test("a review's fields", arguments: [
+        ("2026-Q4", "9800", "8600", ["food", "住房安全有保障"], "临时救助", "继续走访", [String]()),
+        ("2027-Q1", "9800", "8600", [], "临时救助", "继续走访", ["quarter"]),
+        ("2026-Q4", "-1", "x", [], "临时救助", "继续走访", ["incomeNow", "incomeBefore"]),
+        ("2026-Q4", "9800", "8600", ["wifi"], " ", "", ["guarantees", "measuresTaken", "nextSteps"]),
+    ])
+    func fields(_ c: (String, String, String, [String], String, String, [String])) {
+        switch EffectReviewInput.parse(quarter: c.0, incomeNow: c.1, incomeBefore: c.2, guarantees: c.3, measuresTaken: c.4, nextSteps: c.5, today: CivilDate("2026-12-04")!) {
+        case .success(let r):
+            #expect(c.6.isEmpty)
+            #expect(r.guarantees == [.food, .housing] && r.incomeChange == 1200)
+        case .failure(let p): #expect(p.problems.map(\.field) == c.6)
+        }
+    }
+
+    @Test("the township decides a review awaiting it, once; a return says why")
+    func decisions() {
+        for s in EffectReviewStatus.allCases {
+            let confirm = EffectReviewDecision.confirm.applied(to: s), back = EffectReviewDecision.returnToHelper(reason: "补充").applied(to: s)
+            #expect((try? confirm.get()) == (s == .recorded ? .confirmed : nil))
+            #expect((try? back.get()) == (s == .recorded ? .returned : nil))
+        }
+        guard case .failure(let p) = EffectReviewDecision.returnToHelper(reason: "  ").applied(to: .recorded) else { Issue.record("returned without a reason"); return }
+        #expect(p.field == "reason")
+    }
+}

@@ -31,6 +31,9 @@ struct MatrixPlace: Sendable {
     var caseID: Int64
     /// A measure on that case referred to education and not yet answered: no one may record its result yet.
     var measure: Int64
+    /// This quarter's review of the household, recorded by its helper (the place's cadre) and confirmed: no one may
+    /// change it or decide it again.
+    var effect: Int64
 
     /// What only this place's pages would show.
     var markers: [String] { [household, headName] }
@@ -96,8 +99,13 @@ struct MatrixPlace: Sendable {
             for _ in 0..<2 { try await cases.move(caseID, .advance(note: "矩阵"), by: township, today: today) }
             let measure = try await MeasureStore(services.db).record(case: caseID, MeasureInput(service: .education, startOn: today, note: "矩阵"), referTo: .education,
                                                                      by: township, today: today)
+            try await HelperStore(services.db).assign(household: id, username: "matrix.\(i)", by: township, today: today)
+            let effect = try await EffectReviewStore(services.db).record(
+                household: id, EffectReviewInput(quarter: Quarter(today), incomeNow: 9_000, incomeBefore: 8_000, guarantees: Set(Guarantee.allCases), measuresTaken: "矩阵", nextSteps: "矩阵"),
+                by: Actor(userID: account, username: "matrix.\(i)", role: .villageCadre, region: village))
+            try await EffectReviewStore(services.db).decide(effect, .confirm, by: township)
             out.append(MatrixPlace(village: village, household: id, headName: name, member: member, lead: leads[1], episode: episode, account: account,
-                                   application: application, benefit: benefit, aid: aid, caseID: caseID, measure: measure))
+                                   application: application, benefit: benefit, aid: aid, caseID: caseID, measure: measure, effect: effect))
         }
         return out
     }
@@ -157,11 +165,11 @@ struct MatrixRequest {
             s.replacingOccurrences(of: "{householdId}", with: p.household).replacingOccurrences(of: "{memberId}", with: String(p.member))
                 .replacingOccurrences(of: "{leadId}", with: String(p.lead)).replacingOccurrences(of: "{episodeId}", with: String(p.episode))
                 .replacingOccurrences(of: "{regionCode}", with: p.village.description).replacingOccurrences(of: "{trackingCode}", with: "ZZZZZZZZ")
-                .replacingOccurrences(of: "{applicationId}", with: String(p.application))
+                .replacingOccurrences(of: "{applicationId}", with: String(p.application)).replacingOccurrences(of: "{quarter}", with: Quarter(Clock.system.today()).description)
         }
         var uri = id(path)
         if let r = uri.range(of: "{id}") {
-            let record = path.contains("/cases/") ? String(p.caseID) : path.contains("/measures/") ? String(p.measure) : path.contains("/benefits/") ? String(p.benefit) : path.contains("/aid/") ? String(p.aid) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
+            let record = path.contains("/cases/") ? String(p.caseID) : path.contains("/measures/") ? String(p.measure) : path.contains("/effects/") ? String(p.effect) : path.contains("/benefits/") ? String(p.benefit) : path.contains("/aid/") ? String(p.aid) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
                 : path.hasPrefix("/assistance") ? String(p.application)
                 : path.hasPrefix("/leads") ? String(p.lead) : path.hasPrefix("/users") ? String(p.account) : String(p.episode)
             uri.replaceSubrange(r, with: record)
@@ -208,6 +216,13 @@ struct MatrixRequest {
         case (.post, "/cases/{id}/measures"): r.form = ["service": "living", "startOn": Clock.system.today().description, "amount": "100", "measureNote": "矩阵"]
         case (.post, "/api/v1/cases/{id}/measures"): r.json = #"{"service":"living","startOn":"\#(Clock.system.today())","amount":100,"note":"矩阵"}"#
         case (.post, "/measures/{id}"): r.form = ["move": "finish", "note": "矩阵"]
+        case (.post, "/households/{id}/effect"):
+            r.form = ["quarter": Quarter(Clock.system.today()).description, "incomeNow": "9000", "incomeBefore": "8000", "guarantees": "food", "measuresTaken": "矩阵", "nextSteps": "矩阵"]
+        case (.put, "/api/v1/households/{householdId}/effects/{quarter}"):
+            r.json = #"{"incomeNow":9000,"incomeBefore":8000,"guarantees":["food"],"measuresTaken":"矩阵","nextSteps":"矩阵"}"#
+        case (.post, "/effects/{id}"): r.form = ["decision": "confirm", "household": p.household, "quarter": Quarter(Clock.system.today()).description]
+        case (.post, "/api/v1/effects/{id}/decision"): r.json = #"{"decision":"confirm"}"#
+        case (.get, "/api/v1/effects"), (.get, "/api/v1/effects/missing"): r.uri += "?quarter=\(Quarter(Clock.system.today()))"
         case (.post, "/visits"): r.form = ["householdId": p.household, "date": Clock.system.today().description, "findings": "矩阵", "key": "matrix-visit-\(n)"]
         case (.post, "/api/v1/measures/{id}/moves"): r.json = #"{"move":"finish","note":"矩阵"}"#
         case (.post, "/api/v1/assistance/aid/{id}/complete"): r.json = #"{"note":"手续齐全"}"#
