@@ -105,14 +105,19 @@ enum DemoCases {
         guard let township = actors["township"] else { return }
         let store = EffectReviewStore(db), quarter = Quarter(today)
         let missing = try await store.missing(by: township, quarter: quarter).filter { $0.helper != nil }
-        for (i, m) in missing.enumerated() where i % 2 == 0 {
+        // The village cadre's first household is left for them to record: their list shows what is missing.
+        let left = missing.first { $0.helper == "village" }?.householdID
+        for (i, m) in missing.enumerated() where i % 2 == 0 && m.householdID != left {
             guard let helper = m.helper.flatMap({ actors[$0] }) else { continue }
             let input = EffectReviewInput(quarter: quarter, incomeNow: 9_800 + 150 * i, incomeBefore: 8_600 + 100 * i,
                                           guarantees: i % 6 == 0 ? [.food, .clothing, .education, .medical, .drinkingWater] : Set(Guarantee.allCases),
                                           measuresTaken: "落实临时救助和医疗救助，对接公益性岗位", nextSteps: "继续每月走访，关注务工收入")
             let id = try await store.record(household: m.householdID, input, by: helper)
-            if i % 4 == 0 { try await store.decide(id, .confirm, by: township) }
-            if i == 2 { try await store.decide(id, .returnToHelper(reason: "住房安全情况请补充说明"), by: township) }
+            // The township decides the village's reviews (not its own officer's: four eyes).
+            guard helper.username != township.username else { continue }
+            if i % 4 == 0 { try await store.decide(id, .confirm, by: township) } else if i % 8 == 2 {
+                try await store.decide(id, .returnToHelper(reason: "住房安全情况请补充说明"), by: township)
+            }
         }
     }
 }

@@ -100,6 +100,10 @@ public struct EffectReviewStore: Sendable {
         try await db.transaction { tx in
             if tx.engine == .postgres { try await tx.sql.raw("SELECT id FROM effect_reviews WHERE id = \(bind: id) FOR UPDATE").run() }
             guard let r = try await Self.load(tx.sql, "r.id = \(bind: id)", actor: actor).first else { throw StoreError.notFound }
+            // Four eyes: a township officer who is the household's helper does not confirm their own review.
+            guard r.recordedBy != actor.username else {
+                throw StoreError.invalid([FieldProblem("decision", Message("不能审核自己填写的季度分析", "you cannot decide on a review you recorded"))])
+            }
             let next: EffectReviewStatus
             switch decision.applied(to: r.status) {
             case .failure(let p): throw StoreError.invalid([p])

@@ -36,7 +36,8 @@ struct WriteSweepTests {
                     for f in PageForm.all(in: page.body) where forms[f.pattern] == nil { forms[f.pattern] = f }
                 }
                 #expect(forms["/logout"] != nil, "\(user): no logout form found")
-                for (pattern, form) in forms.sorted(by: { $0.key < $1.key }) {
+                // An account's own forms last: ending its sessions signs the sweep's browser out.
+                for (pattern, form) in forms.sorted(by: { ($0.key.hasPrefix("/users/") ? 1 : 0, $0.key) < ($1.key.hasPrefix("/users/") ? 1 : 0, $1.key) }) {
                     patterns.insert(pattern)
                     let before = try await auditCount(services.db)
                     var fields = form.fields
@@ -113,6 +114,14 @@ struct WriteSweepTests {
                                                                today: Clock.system.today())
             let measure = try await MeasureStore(services.db).record(case: caseID, MeasureInput(service: .living, startOn: Clock.system.today(), amount: 300, note: "扫描"),
                                                                      by: Actor(userID: 0, username: "sweep", role: .villageCadre, region: village1), today: Clock.system.today())
+            // HSW-C's helper is the village's cadre, who recorded last quarter's review: the township decides it.
+            let township1 = Actor(userID: 0, username: "sweep", role: .townshipOfficer, region: RegionCode("430481001000")!)
+            try await HelperStore(services.db).assign(household: "HSW-C", username: "village", by: township1, today: Clock.system.today())
+            let villageID = try #require(try await services.users.accountID(username: "village"))
+            let lastQuarter = Quarter(Clock.system.today()).previous
+            let effect = try await EffectReviewStore(services.db).record(
+                household: "HSW-C", EffectReviewInput(quarter: lastQuarter, incomeNow: 9_000, incomeBefore: 8_000, guarantees: [.food], measuresTaken: "扫描", nextSteps: "扫描"),
+                by: Actor(userID: villageID, username: "village", role: .villageCadre, region: village1))
             let criteria = { (months: Int) in
                 #"{"monthlyIncome":[\#(Array(repeating: String(line + 500), count: months).joined(separator: ","))],"food":true,"clothing":true,"education":true,"medical":true,"housing":true,"drinkingWater":true,"rigidExpensesResolved":true,"risksRemoved":true,"noNewRisk":true}"#
             }
@@ -156,7 +165,11 @@ struct WriteSweepTests {
                 "recordMeasure": (.post, "/cases/\(caseID)/measures", village, #"{"service":"medical","startOn":"\#(Clock.system.today())","note":"住院自付","referTo":"health"}"#,
                                   #"{"service":"medical","startOn":"2026-02-30","note":"住院自付"}"#),
                 "moveMeasure": (.post, "/measures/\(measure)/moves", township, #"{"move":"finish","note":"已发放"}"#, #"{"move":"refer","to":"civilAffairs","note":"扫描"}"#),
-                "assignHelper": (.put, "/households/HSW-C/helper", township, #"{"username":"village"}"#, #"{"username":"admin"}"#),
+                "assignHelper": (.put, "/households/HSW-C/helper", township, #"{"username":"township"}"#, #"{"username":"admin"}"#),
+                "recordEffectReview": (.put, "/households/HSW-C/effects/\(Quarter(Clock.system.today()))", village,
+                                       #"{"incomeNow":9800,"incomeBefore":8600,"guarantees":["food","medical"],"measuresTaken":"临时救助","nextSteps":"继续走访"}"#,
+                                       #"{"incomeNow":9800,"incomeBefore":8600,"guarantees":["food"],"measuresTaken":" ","nextSteps":"继续走访"}"#),
+                "decideEffectReview": (.post, "/effects/\(effect)/decision", township, #"{"decision":"confirm"}"#, #"{"decision":"return","reason":" "}"#),
                 "setPolicy": (.put, "/policy", admin, #"{"region":"430481000000","year":2026,"key":"verificationDays","value":"6"}"#,
                               #"{"region":"430481000000","year":2026,"key":"noticeDays","value":"2"}"#),
             ]

@@ -55,7 +55,11 @@ struct EffectReviewStoreTests {
             // Another township sees none of it.
             #expect(try await store.missing(by: CaseStoreTests.otherTownship, quarter: Self.q4).isEmpty)
             #expect(try await store.reviews(by: CaseStoreTests.otherTownship, quarter: Self.q4).isEmpty)
-            #expect(try await AuditStore(db).search(by: .system(), action: "effectReview.record").count == 2)
+            // A township officer who helps a household does not confirm their own review.
+            try await HelperStore(db).assign(household: "E2", username: "twn", by: county, today: Self.d("2026-11-01"))
+            let own = try await store.record(household: "E2", Self.input(), by: township)
+            await #expect(throws: StoreError.self) { try await store.decide(own, .confirm, by: township) }
+            #expect(try await AuditStore(db).search(by: .system(), action: "effectReview.record").count == 3)
             #expect(try await AuditStore(db).search(by: .system(), action: "effectReview.return").count == 1)
         }
     }
