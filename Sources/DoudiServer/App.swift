@@ -149,6 +149,7 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     casePages.register(on: router)
     MeasurePages(web: web, measures: MeasureStore(s.db), regions: s.regions, casePages: casePages).register(on: router)
     HelperPages(web: web, helpers: HelperStore(s.db), regions: s.regions).register(on: router)
+    CaseFiguresPages(web: web, db: s.db).register(on: router)
     EffectPages(web: web, reviews: EffectReviewStore(s.db), helpers: HelperStore(s.db), regions: s.regions).register(on: router)
     VisitPages(web: web, helpers: HelperStore(s.db), leads: s.leads, regions: s.regions).register(on: router)
     ReportPages(web: web, reports: s.reports, regions: s.regions, audit: s.audit).register(on: router)

@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 base = sys.argv[1]
 PAGES = {
     "village": ["/households", "/leads", "/episodes", "/assistance", "/cases", "/cases/new", "/helpers?mine=1", "/visits", "/dashboard", "/rollup"],
-    "county": ["/households", "/leads", "/episodes", "/dashboard", "/rollup", "/policy", "/calendar", "/assistance/roll", "/assistance/figures", "/assistance/checks", "/assistance/reviews", "/assistance/aid", "/cases?overdue=1", "/cases?status=closed", "/helpers?overdue=1", "/measures", "/measures/missing", "/effects", "/effects?region=430481001001"],
+    "county": ["/households", "/leads", "/episodes", "/dashboard", "/rollup", "/policy", "/calendar", "/assistance/roll", "/assistance/figures", "/assistance/checks", "/assistance/reviews", "/assistance/aid", "/cases?overdue=1", "/cases?status=closed", "/helpers?overdue=1", "/measures", "/measures/missing", "/effects", "/effects?region=430481001001", "/cases/figures", "/cases/figures?region=430481001000"],
     "admin": ["/users", "/regions", "/policy", "/calendar", "/import"],
     "auditor": ["/audit"],
     "education": ["/measures", "/measures?status=referred"],

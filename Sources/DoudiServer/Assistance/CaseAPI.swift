@@ -74,6 +74,21 @@ struct CaseAPI: APIPart {
     }
 }
 
+extension CaseAPI {
+    func getCaseFigures(_ input: Operations.GetCaseFigures.Input) async throws -> Operations.GetCaseFigures.Output {
+        let a = try caller
+        do {
+            let region = input.query.regionCode.flatMap { RegionCode($0) } ?? a.region
+            guard let f = try await CaseFigures.compute(cases.db, region: region, by: a.actor, today: clock.today()) else { return .notFound(.init(body: .json(Self.notFound))) }
+            func counts<K: CodeNamed>(_ d: [K: Int]) -> [String: Int] { Dictionary(uniqueKeysWithValues: d.map { ($0.key.rawValue, $0.value) }) }
+            return .ok(.init(body: .json(.init(regionCode: f.region.description, quarter: f.quarter.description, rows: f.rows.map { r in
+                .init(regionCode: r.region.description, name: r.name, casesByStep: .init(additionalProperties: counts(r.casesByStep)), overdueCases: r.overdueCases,
+                      measures: r.measures, toVisit: r.toVisit, visitsOverdue: r.visitsOverdue, visitedThisMonth: r.visitedThisMonth, reviewsMissing: r.reviewsMissing)
+            }, measuresByService: .init(additionalProperties: counts(f.measuresByService)), measuresByUnit: .init(additionalProperties: counts(f.measuresByUnit))))))
+        } catch StoreError.forbidden { return .forbidden(.init(body: .json(Self.forbidden))) }
+    }
+}
+
 extension Operations.OpenCase.Output: StoreRefusals {}
 extension Operations.MoveCase.Output: StoreRefusals {}
 
@@ -81,5 +96,6 @@ extension APIHandlers {
     func listCases(_ input: Operations.ListCases.Input) async throws -> Operations.ListCases.Output { try await cases.listCases(input) }
     func openCase(_ input: Operations.OpenCase.Input) async throws -> Operations.OpenCase.Output { try await cases.openCase(input) }
     func getCase(_ input: Operations.GetCase.Input) async throws -> Operations.GetCase.Output { try await cases.getCase(input) }
+    func getCaseFigures(_ input: Operations.GetCaseFigures.Input) async throws -> Operations.GetCaseFigures.Output { try await cases.getCaseFigures(input) }
     func moveCase(_ input: Operations.MoveCase.Input) async throws -> Operations.MoveCase.Output { try await cases.moveCase(input) }
 }

@@ -222,6 +222,7 @@ struct MatrixRequest {
             r.json = #"{"incomeNow":9000,"incomeBefore":8000,"guarantees":["food"],"measuresTaken":"矩阵","nextSteps":"矩阵"}"#
         case (.post, "/effects/{id}"): r.form = ["decision": "confirm", "household": p.household, "quarter": Quarter(Clock.system.today()).description]
         case (.post, "/api/v1/effects/{id}/decision"): r.json = #"{"decision":"confirm"}"#
+        case (.get, "/api/v1/cases/figures"): r.uri += "?regionCode=\(p.village)"
         case (.get, "/api/v1/effects"), (.get, "/api/v1/effects/missing"): r.uri += "?quarter=\(Quarter(Clock.system.today()))"
         case (.post, "/visits"): r.form = ["householdId": p.household, "date": Clock.system.today().description, "findings": "矩阵", "key": "matrix-visit-\(n)"]
         case (.post, "/api/v1/measures/{id}/moves"): r.json = #"{"move":"finish","note":"矩阵"}"#
