@@ -96,7 +96,7 @@ public struct CaseState: Sendable, Hashable {
 
     /// Applies `move` by `role` on `today`: the new state, or why it cannot be done.
     public func applying(_ move: CaseMove, by role: Role, today: CivilDate) -> Result<CaseState, FieldProblem> {
-        guard status == .open else { return .failure(FieldProblem("step", Message("此个案已结案", "this case is closed"))) }
+        guard status == .open else { return .failure(FieldProblem("step", .caseClosed)) }
         guard step.actors.contains(role) else {
             let who = step.actors.sorted { $0.rawValue < $1.rawValue }
             return .failure(FieldProblem("step", Message("“\(step.chinese)”环节由\(who.map(\.chinese).joined(separator: "或"))办理",
@@ -106,7 +106,7 @@ public struct CaseState: Sendable, Hashable {
         switch move { case .advance(let n): text = n; case .sendBack(_, let r), .close(let r): text = r }
         let t = text.trimmingSpaces()
         guard !t.isEmpty, t.count <= 2000 else {
-            return .failure(FieldProblem("note", Message("请写明办理情况或理由（不超过2000字）", "write what was done or why, at most 2000 characters")))
+            return .failure(FieldProblem("note", .moveNote))
         }
         var next = self
         next.since = today
@@ -139,6 +139,9 @@ public struct CaseState: Sendable, Hashable {
 extension Message {
     /// A return without the step it goes back to.
     public static let caseReturnStep = Message("请选择退回到哪个环节", "choose the step to go back to")
+    public static let caseClosed = Message("此个案已结案", "this case is closed")
+    /// Every move of a case or a measure says what was done or why.
+    public static let moveNote = Message("请写明办理情况或理由（不超过2000字）", "write what was done or why, at most 2000 characters")
     /// A form sent without the move it makes.
     public static let chooseMove = Message("请选择办理方式", "choose what to do")
 }

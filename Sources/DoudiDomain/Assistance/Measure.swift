@@ -142,7 +142,7 @@ public struct MeasureState: Sendable, Hashable {
     public func applying(_ move: MeasureMove, by party: MeasureParty) -> Result<MeasureState, FieldProblem> {
         let t = move.text.trimmingSpaces()
         guard !t.isEmpty, t.count <= 2000 else {
-            return .failure(FieldProblem("note", Message("请写明办理情况或理由（不超过2000字）", "write what was done or why, at most 2000 characters")))
+            return .failure(FieldProblem("note", .moveNote))
         }
         // Civil affairs is the owner, never a receiver: only a department answers for the measure it holds.
         let receiver: Bool = if case .department(let d) = party { d == unit && d != .civilAffairs } else { false }

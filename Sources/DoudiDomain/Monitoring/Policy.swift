@@ -173,13 +173,13 @@ public enum PolicyKey: String, CodeNamed {
         if self == .riskKinds {
             var problems: [FieldProblem] = []
             let kinds = RiskKind.parse(v.split(separator: ",").map { String($0).trimmingSpaces() }, required: true, &problems)
-            if kinds.isEmpty && problems.isEmpty { problems.append(FieldProblem("riskKinds", Message("目录不能为空", "the catalogue cannot be empty"))) }
+            if kinds.isEmpty && problems.isEmpty { problems.append(FieldProblem("riskKinds", .emptyCatalogue)) }
             return problems.first.map { FieldProblem(rawValue, $0.message) }
         }
         if self == .services {
             let names = v.split(separator: ",").map { String($0).trimmingSpaces() }
             if let bad = names.first(where: { ServiceKind(text: $0) == nil }) { return ServiceKind.problem(field: rawValue, text: bad) }
-            return names.isEmpty ? FieldProblem(rawValue, Message("目录不能为空", "the catalogue cannot be empty")) : nil
+            return names.isEmpty ? FieldProblem(rawValue, .emptyCatalogue) : nil
         }
         if self == .deadlineCount {
             return DayCount(rawValue: normalized(v)) == nil ? DayCount.problem(field: rawValue, text: v) : nil
@@ -294,4 +294,8 @@ public struct PolicyMissing: Error, Sendable, Hashable { public var key: PolicyK
 extension RegionCode {
     /// 0 for the country, 5 for a village: nearer regions are deeper.
     public var depth: Int { isCountry ? 0 : level.rawValue }
+}
+
+extension Message {
+    static let emptyCatalogue = Message("目录不能为空", "the catalogue cannot be empty")
 }

@@ -16,6 +16,10 @@ public struct CaseFigures: Sendable, Hashable {
         public var visitsOverdue: Int
         public var visitedThisMonth: Int
         public var reviewsMissing: Int
+
+        static func empty(_ region: RegionCode, _ name: String) -> Row {
+            Row(region: region, name: name, casesByStep: [:], overdueCases: 0, measures: 0, toVisit: 0, visitsOverdue: 0, visitedThisMonth: 0, reviewsMissing: 0)
+        }
     }
     public var region: RegionCode
     public var quarter: Quarter
@@ -48,8 +52,7 @@ public struct CaseFigures: Sendable, Hashable {
         let names = Dictionary(uniqueKeysWithValues: children.map { ($0.code, $0.name) })
         func bump(_ code: RegionCode, _ change: (inout Row) -> Void) {
             for key in Set([child(code), region]) {
-                var r = rows[key] ?? Row(region: key, name: names[key] ?? "", casesByStep: [:], overdueCases: 0, measures: 0, toVisit: 0, visitsOverdue: 0,
-                                         visitedThisMonth: 0, reviewsMissing: 0)
+                var r = rows[key] ?? .empty(key, names[key] ?? "")
                 change(&r)
                 rows[key] = r
             }
@@ -76,10 +79,7 @@ public struct CaseFigures: Sendable, Hashable {
         }
         for m in missing { bump(m.region) { $0.reviewsMissing += 1 } }
         // Every child region is a row, with or without work; the region's total last.
-        let ordered = children.map { c in rows[c.code] ?? Row(region: c.code, name: c.name, casesByStep: [:], overdueCases: 0, measures: 0, toVisit: 0,
-                                                              visitsOverdue: 0, visitedThisMonth: 0, reviewsMissing: 0) }
-        let total = rows[region] ?? Row(region: region, name: "", casesByStep: [:], overdueCases: 0, measures: 0, toVisit: 0, visitsOverdue: 0,
-                                        visitedThisMonth: 0, reviewsMissing: 0)
-        return CaseFigures(region: region, quarter: quarter, rows: ordered + [total], measuresByService: byService, measuresByUnit: byUnit)
+        let ordered = children.map { c in rows[c.code] ?? .empty(c.code, c.name) }
+        return CaseFigures(region: region, quarter: quarter, rows: ordered + [rows[region] ?? .empty(region, "")], measuresByService: byService, measuresByUnit: byUnit)
     }
 }

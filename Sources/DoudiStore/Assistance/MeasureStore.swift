@@ -85,7 +85,7 @@ public struct MeasureStore: Sendable {
         guard actor.role.may(.handleCases) else { throw StoreError.forbidden }
         return try await db.transaction { tx in
             guard let c = try await CaseStore.load(tx.sql, caseID, actor: actor) else { throw StoreError.notFound }
-            guard c.state.status == .open else { throw StoreError.invalid([FieldProblem("case", Message("此个案已结案", "this case is closed"))]) }
+            guard c.state.status == .open else { throw StoreError.invalid([FieldProblem("case", .caseClosed)]) }
             let policy = try await PolicyStore.policy(tx.sql, region: c.region, year: today.year)
             if let p = input.service.notOffered(policy.services) { throw StoreError.invalid([p]) }
             var state = MeasureState()
@@ -125,7 +125,7 @@ public struct MeasureStore: Sendable {
             if tx.engine == .postgres { try await tx.sql.raw("SELECT id FROM measures WHERE id = \(bind: id) FOR UPDATE").run() }
             guard let m = try await Self.load(tx.sql, id, actor: actor) else { throw StoreError.notFound }
             if party == .owner, m.caseStatus == .closed, move.code != "finish" {
-                throw StoreError.invalid([FieldProblem("case", Message("此个案已结案", "this case is closed"))])
+                throw StoreError.invalid([FieldProblem("case", .caseClosed)])
             }
             let next: MeasureState
             switch m.state.applying(move, by: party) {

@@ -5,10 +5,10 @@ import Testing
 @Suite("Who may do what")
 struct RoleTests {
     @Test("the roles holding each permission", arguments: [
-        (Permission.readRegister, Set(Role.allCases).subtracting([.volunteerOrgAdmin])),
+        (Permission.readRegister, Set(Role.allCases).subtracting([.volunteerOrgAdmin, .departmentOfficer])),
         (.writeRegister, [.villageCadre, .townshipOfficer, .countyOfficer, .admin]),
         (.importRegister, [.villageCadre, .townshipOfficer, .countyOfficer, .admin]),
-        (.browseRegister, Set(Role.allCases).subtracting([.volunteerOrgAdmin, .hotlineOperator])),
+        (.browseRegister, Set(Role.allCases).subtracting([.volunteerOrgAdmin, .hotlineOperator, .departmentOfficer])),
         (.revealPersonalData, [.villageCadre, .townshipOfficer, .countyOfficer, .childDirector, .admin]),
         (.readAudit, [.auditor, .admin]),
         (.manageUsers, [.admin]),
@@ -16,6 +16,10 @@ struct RoleTests {
         (.setPolicy, [.admin]),
         (.recordCalls, [.hotlineOperator, .villageCadre, .townshipOfficer, .countyOfficer, .admin]),
         (.proposeClearing, [.villageCadre]),
+        (.handleCases, [.villageCadre, .townshipOfficer, .countyOfficer]),
+        (.assignHelpers, [.townshipOfficer, .countyOfficer]),
+        (.answerReferrals, [.departmentOfficer]),
+        (.confirmEffectReviews, [.townshipOfficer]),
     ] as [(Permission, Set<Role>)])
     func holders(_ p: Permission, _ roles: Set<Role>) {
         #expect(Set(Role.allCases.filter { $0.may(p) }) == roles)
