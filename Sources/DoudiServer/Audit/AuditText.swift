@@ -14,7 +14,10 @@ enum AuditText {
                           "assistance.apply", "assistance.accepted", "assistance.homeVisit", "assistance.countyVisit", "assistance.extended",
                           "assistance.proposed", "assistance.refused", "assistance.noticePosted", "assistance.objection", "assistance.objectionUpheld",
                           "assistance.objectionDismissed", "assistance.noticeClosed", "assistance.approved", "staffRelative.add",
-                          "roll.build", "roll.approved", "roll.paid", "roll.export", "check.load", "benefit.review", "assistance.caseload"]
+                          "roll.build", "roll.approved", "roll.paid", "roll.export", "check.load", "benefit.review", "assistance.caseload",
+                          "case.open", "case.advanced", "case.sentBack", "case.closed", "helper.assign", "measure.record", "measure.refer",
+                          "measure.accept", "measure.decline", "measure.finish", "measure.withdraw", "effectReview.record", "effectReview.confirm",
+                          "effectReview.return"]
 
     static func action(_ code: String, _ t: Strings.Table) -> String {
         if let words = t.values["act." + code] { return words }
@@ -95,6 +98,11 @@ enum AuditText {
         case "caseStep": return one(CaseStep.self)
         case "caseStatus": return one(CaseStatus.self)
         case "origin": return one(CaseOrigin.self)
+        case "service": return one(ServiceKind.self)
+        case "unit", "department": return one(Department.self)
+        case "measureStatus": return one(MeasureStatus.self)
+        case "reviewStatus": return one(EffectReviewStatus.self)
+        case "guarantees": return v.split(separator: ",").map { Guarantee(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
         case "key": return one(PolicyKey.self)
         case "kind": return one(CalendarDayKind.self)
         case "value": return one(DayCount.self)
