@@ -69,6 +69,12 @@ extension APIPart {
                        problems: problems.isEmpty ? nil : problems.map { .init(field: $0.field, messageZh: $0.message.zh, messageEn: $0.message.en) })
     }
 
+    /// One page of a list computed whole: the document's bounds (offset ≥ 0, limit 1…500) applied here, because the
+    /// generated code does not enforce them and a negative offset would stop the server (found by Schemathesis).
+    static func window<T>(_ all: [T], offset: Int?, limit: Int?) -> ArraySlice<T> {
+        all.dropFirst(max(0, offset ?? 0)).prefix(min(max(1, limit ?? 50), 500))
+    }
+
     static var jsonExpected: Schemas._Error { error("badRequest", Message("需要JSON", "JSON expected")) }
 
     static var notFound: Schemas._Error { error("notFound", .notInYourRegion) }

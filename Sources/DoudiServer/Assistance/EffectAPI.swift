@@ -24,8 +24,7 @@ struct EffectAPI: APIPart {
         do {
             let region = q.regionCode.flatMap { RegionCode($0) } ?? a.region
             let all = try await reviews.missing(by: a.actor, quarter: quarter).filter { region.contains($0.region) }
-            // Bounded here: the generated code does not enforce the document's minimum and maximum.
-            let page = all.dropFirst(max(0, q.offset ?? 0)).prefix(min(max(1, q.limit ?? 50), 500))
+            let page = Self.window(all, offset: q.offset, limit: q.limit)
             return .ok(.init(body: .json(.init(total: all.count, households: page.map { m in
                 .init(householdId: m.householdID, headName: m.headName, regionCode: m.region.description, helper: m.helper,
                       status: m.status.flatMap { .init(rawValue: $0.rawValue) })

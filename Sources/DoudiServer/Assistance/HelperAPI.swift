@@ -13,9 +13,7 @@ struct HelperAPI: APIPart {
         let q = input.query, today = clock.today()
         do {
             let all = try await helpers.duties(by: a.actor, mine: q.mine ?? false, overdue: q.overdue ?? false, unassigned: q.unassigned ?? false, today: today)
-            // The document's bounds are not enforced by the generated code: a negative offset or limit would stop
-            // the server (found by Schemathesis).
-            let page = all.dropFirst(max(0, q.offset ?? 0)).prefix(min(max(1, q.limit ?? 50), 500))
+            let page = Self.window(all, offset: q.offset, limit: q.limit)
             return .ok(.init(body: .json(.init(total: all.count, duties: page.map { d in
                 .init(householdId: d.householdID, headName: d.headName, regionCode: d.region.description, helper: d.helper, since: d.since?.description,
                       lastVisit: d.lastVisit?.description, due: d.due.description, overdue: d.overdue(today: today), caseId: d.caseID,

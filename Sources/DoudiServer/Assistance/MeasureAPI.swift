@@ -43,8 +43,7 @@ struct MeasureAPI: APIPart {
         let q = input.query
         do {
             let all = try await measures.missing(by: a.actor, today: clock.today())
-            // Bounded here: the generated code does not enforce the document's minimum and maximum.
-            let page = all.dropFirst(max(0, q.offset ?? 0)).prefix(min(max(1, q.limit ?? 50), 500))
+            let page = Self.window(all, offset: q.offset, limit: q.limit)
             return .ok(.init(body: .json(.init(total: all.count, households: page.map { m in
                 .init(householdId: m.householdID, headName: m.headName, regionCode: m.region.description, identifiedOn: m.identifiedOn.description,
                       due: m.due.description, riskKinds: m.riskKinds.map(\.rawValue), caseId: m.caseID)
