@@ -45,6 +45,9 @@ let package = Package(
             dependencies: ["CLibCrypto"],
             swiftSettings: strict
         ),
+        // Photos of visits: made upright and smaller as JPEG by Debian's libjpeg-turbo and libpng.
+        .target(name: "CPhoto", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
+        .target(name: "DoudiPhotos", dependencies: ["DoudiDomain", "CPhoto"], swiftSettings: strict),
         // Tables to download and upload: CSV and XLSX (ZIPFoundation for the zip, Foundation's XMLParser to read).
         .target(
             name: "DoudiSheets",
@@ -85,7 +88,7 @@ let package = Package(
         .target(
             name: "DoudiServer",
             dependencies: [
-                "DoudiDomain", "DoudiStore", "DoudiAPI", "DoudiSheets",
+                "DoudiDomain", "DoudiStore", "DoudiAPI", "DoudiSheets", "DoudiPhotos",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -116,6 +119,11 @@ let package = Package(
         .testTarget(
             name: "DoudiSheetsTests",
             dependencies: ["DoudiSheets", "DoudiDomain", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DoudiPhotosTests",
+            dependencies: ["DoudiPhotos", "DoudiDomain", "CPhoto"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -195,10 +195,13 @@ public struct Visit: Sendable, Hashable {
     public var needs: String
     /// A key the phone gives a visit made offline, so that a visit sent twice is stored once.
     public var key: String?
+    /// Up to three photos, already made smaller on the server (`DoudiPhotos`).
+    public var photos: [VisitPhoto]
 
-    public init(date: String, findings: String, riskKinds: [String], hardship: Bool, met: String = "", needs: String = "", key: String? = nil) {
+    public init(date: String, findings: String, riskKinds: [String], hardship: Bool, met: String = "", needs: String = "", key: String? = nil,
+                photos: [VisitPhoto] = []) {
         self.date = date; self.findings = findings; self.riskKinds = riskKinds; self.hardship = hardship
-        self.met = met; self.needs = needs; self.key = key
+        self.met = met; self.needs = needs; self.key = key; self.photos = photos
     }
 
     public struct Checked: Sendable, Hashable {
@@ -209,6 +212,7 @@ public struct Visit: Sendable, Hashable {
         public var met: String = ""
         public var needs: String = ""
         public var key: String? = nil
+        public var photos: [VisitPhoto] = []
     }
 
     public func check(today: CivilDate) -> Result<Checked, ProblemList> {
@@ -227,9 +231,11 @@ public struct Visit: Sendable, Hashable {
         if let key, !key.isEmpty, !(8...64).contains(key.utf8.count) || !key.utf8.allSatisfy({ $0 == 45 || ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }) {
             problems.append(FieldProblem("key", Message("走访记录的唯一码应为8至64位字母、数字或-", "a visit's key is 8 to 64 letters, digits or -")))
         }
+        if photos.count > VisitPhoto.most { problems.append(FieldProblem("photos", VisitPhoto.tooMany)) }
         // A finding of hardship names its kinds; a visit without one may still note risks seen.
         let kinds = RiskKind.parse(riskKinds, required: hardship, &problems)
         guard problems.isEmpty, let day else { return .failure(ProblemList(problems)) }
-        return .success(Checked(date: day, findings: text, riskKinds: kinds, hardship: hardship, met: met, needs: needs, key: key?.isEmpty == true ? nil : key))
+        return .success(Checked(date: day, findings: text, riskKinds: kinds, hardship: hardship, met: met, needs: needs, key: key?.isEmpty == true ? nil : key,
+                                photos: photos))
     }
 }

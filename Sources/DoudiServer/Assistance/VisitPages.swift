@@ -17,7 +17,17 @@ struct VisitPages: Sendable {
 
     func register(on router: Router<DoudiContext>) {
         router.get("/visits") { req, _ in try await web.withUser(req) { w in try await page(w) } }
-        router.post("/visits") { req, _ in try await web.withUser(req, post: true) { w, form in try await record(w, form) } }
+        router.post("/visits") { req, _ in try await web.withUser(req, post: true, upTo: VisitIntake.bodyLimit) { w, form in try await record(w, form) } }
+        router.get("/visits/photos/{id}") { req, ctx in
+            try await web.withUser(req) { w in try await photo(w, id: ctx.parameters.get("id", as: Int64.self), small: req.uri.queryParameters["size"] == "small") }
+        }
+    }
+
+    /// A visit's photo, or its small copy, to whoever may see the household (never on a public path).
+    func photo(_ w: Web, id: Int64?, small: Bool) async throws -> Response {
+        guard w.role.may(.browseRegister) else { return try w.forbidden() }
+        guard let id, let bytes = try await leads.visitPhoto(id, thumbnail: small, by: w.actor) else { return try w.notFound() }
+        return VisitIntake.jpeg(bytes)
     }
 
     func page(_ w: Web, form: Form = [:], problems: [FieldProblem] = [], message: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -47,11 +57,9 @@ struct VisitPages: Sendable {
         let t = w.t
         let asJSON = w.req.headers[.accept]?.contains("application/json") ?? false
         guard w.role.may(.writeRegister), w.role.may(.browseRegister) else { return try w.forbidden() }
-        let visit = Visit(date: form["date"] ?? "", findings: form["findings"] ?? "", riskKinds: form.all["riskKinds"] ?? [], hardship: form["hardship"] == "1",
-                          met: form["met"] ?? "", needs: form["needs"] ?? "", key: form["key"])
         do {
-            let checked = try visit.check(today: clock.today()).get()
-            let code = try await leads.recordVisit(checked, householdID: (form["householdId"] ?? "").trimmingSpaces(), by: w.actor)
+            let code = try await VisitIntake.record(VisitIntake.visit(form), uploads: form.files["photos"] ?? [], household: (form["householdId"] ?? "").trimmingSpaces(),
+                                                    by: w.actor, leads: leads, today: clock.today())
             let text = code.map { "\(t.t("visitLead")) \($0)" } ?? t.t("visitSaved")
             var answer = ["message": text]
             if let code { answer["leadTrackingCode"] = code }

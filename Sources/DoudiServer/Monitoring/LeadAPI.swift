@@ -87,14 +87,34 @@ struct LeadAPI: APIPart {
     func recordVisit(_ input: Operations.RecordVisit.Input) async throws -> Operations.RecordVisit.Output {
         let a = try caller
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
-        switch Visit(date: b.date, findings: b.findings, riskKinds: b.riskKinds ?? [], hardship: b.hardship, met: b.met ?? "", needs: b.needs ?? "", key: b.key).check(today: clock.today()) {
-        case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
-        case .success(let checked):
-            do {
-                let code = try await leads.recordVisit(checked, householdID: input.path.householdId, by: a.actor)
-                return .created(.init(body: .json(.init(leadTrackingCode: code))))
-            } catch { return try Self.refusal(error) }
-        }
+        let visit = Visit(date: b.date, findings: b.findings, riskKinds: b.riskKinds ?? [], hardship: b.hardship, met: b.met ?? "", needs: b.needs ?? "", key: b.key)
+        do {
+            let code = try await VisitIntake.record(visit, uploads: (b.photos ?? []).map { Data(base64Encoded: $0, options: .ignoreUnknownCharacters).map(Array.init) ?? [] }, household: input.path.householdId, by: a.actor,
+                                                    leads: leads, today: clock.today())
+            return .created(.init(body: .json(.init(leadTrackingCode: code))))
+        } catch let p as ProblemList {
+            return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
+        } catch { return try Self.refusal(error) }
+    }
+
+    func listVisits(_ input: Operations.ListVisits.Input) async throws -> Operations.ListVisits.Output {
+        let a = try caller
+        do {
+            let visits = try await leads.visits(household: input.path.householdId, by: a.actor, limit: input.query.limit ?? 10)
+            return .ok(.init(body: .json(visits.map {
+                .init(id: $0.id, date: $0.date.description, by: $0.actor, met: $0.met, findings: $0.findings, needs: $0.needs, hardship: $0.hardship, photoIds: $0.photos)
+            })))
+        } catch StoreError.notFound { return .notFound(.init(body: .json(Self.notFound))) } catch StoreError.forbidden { return .forbidden(.init(body: .json(Self.forbidden))) }
+    }
+
+    func getVisitPhoto(_ input: Operations.GetVisitPhoto.Input) async throws -> Operations.GetVisitPhoto.Output {
+        let a = try caller
+        do {
+            guard let bytes = try await leads.visitPhoto(input.path.photoId, thumbnail: input.query.size == .small, by: a.actor) else {
+                return .notFound(.init(body: .json(Self.notFound)))
+            }
+            return .ok(.init(body: .jpeg(.init(bytes))))
+        } catch StoreError.forbidden { return .forbidden(.init(body: .json(Self.forbidden))) }
     }
 
     func verifyLead(_ input: Operations.VerifyLead.Input) async throws -> Operations.VerifyLead.Output {
@@ -119,6 +139,9 @@ extension APIHandlers {
     func recordHotlineCall(_ input: Operations.RecordHotlineCall.Input) async throws -> Operations.RecordHotlineCall.Output { try await leads.recordHotlineCall(input) }
     func recordVisit(_ input: Operations.RecordVisit.Input) async throws -> Operations.RecordVisit.Output { try await leads.recordVisit(input) }
     func verifyLead(_ input: Operations.VerifyLead.Input) async throws -> Operations.VerifyLead.Output { try await leads.verifyLead(input) }
+    func listVisits(_ input: Operations.ListVisits.Input) async throws -> Operations.ListVisits.Output { try await leads.listVisits(input) }
+    func getVisitPhoto(_ input: Operations.GetVisitPhoto.Input) async throws -> Operations.GetVisitPhoto.Output { try await leads.getVisitPhoto(input) }
 }
 
 extension Operations.RecordVisit.Output: StoreRefusals {}
+

@@ -19,7 +19,7 @@ struct LeadPages: Sendable {
         router.get("/hotline") { req, _ in try await web.withUser(req) { w in try await hotlinePage(w, form: [:], problems: [], code: nil) } }
         router.post("/hotline") { req, _ in try await web.withUser(req, post: true) { w, form in try await recordCall(w, form) } }
         router.post("/households/{id}/visits") { req, ctx in
-            try await web.withUser(req, post: true) { w, form in try await recordVisit(w, id: ctx.parameters.get("id") ?? "", form) }
+            try await web.withUser(req, post: true, upTo: VisitIntake.bodyLimit) { w, form in try await recordVisit(w, id: ctx.parameters.get("id") ?? "", form) }
         }
         router.get("/leads/{id}") { req, ctx in
             try await web.withUser(req) { w in try await leadPage(w, id: ctx.parameters.get("id", as: Int64.self)) }
@@ -97,24 +97,20 @@ struct LeadPages: Sendable {
 
     func recordVisit(_ w: Web, id: String, _ form: Form) async throws -> Response {
         let t = w.t
-        let visit = Visit(date: form["date"] ?? "", findings: form["findings"] ?? "", riskKinds: form.all["riskKinds"] ?? [], hardship: form["hardship"] == "1",
-                          met: form["met"] ?? "", needs: form["needs"] ?? "", key: form["key"])
-        switch visit.check(today: clock.today()) {
-        case .failure(let p):
-            var r = try await registry.householdPage(w, id: id, error: w.lines(p.problems).joined(separator: "；"))
-            r.status = .unprocessableContent
-            return r
-        case .success(let checked):
-            do {
-                let code = try await leads.recordVisit(checked, householdID: id, by: w.actor)
-                return try await registry.householdPage(w, id: id, visitMessage: code.map { "\(t.t("visitLead")) \($0)" } ?? t.t("visitSaved"))
-            } catch StoreError.notFound { return try w.notFound() } catch StoreError.forbidden { return try w.forbidden() }
-            catch StoreError.invalid(let p) {
-                var r = try await registry.householdPage(w, id: id, error: w.lines(p).joined(separator: "；"))
-                r.status = .unprocessableContent
-                return r
-            }
+        do {
+            let code = try await VisitIntake.record(VisitIntake.visit(form), uploads: form.files["photos"] ?? [], household: id, by: w.actor, leads: leads, today: clock.today())
+            return try await registry.householdPage(w, id: id, visitMessage: code.map { "\(t.t("visitLead")) \($0)" } ?? t.t("visitSaved"))
+        } catch let p as ProblemList {
+            return try await refusedVisit(w, id: id, p.problems)
+        } catch {
+            return try await w.refused(error) { try await refusedVisit(w, id: id, $0) }
         }
+    }
+
+    private func refusedVisit(_ w: Web, id: String, _ problems: [FieldProblem]) async throws -> Response {
+        var r = try await registry.householdPage(w, id: id, error: w.lines(problems).joined(separator: "；"))
+        r.status = .unprocessableContent
+        return r
     }
 
     /// The reporter's or caller's number in full (a call back), or the family's household form filled from the lead.

@@ -1,22 +1,46 @@
 import Foundation
 import Hummingbird
 
-/// A url-encoded form body, first value per name.
+/// A url-encoded or multipart form body, first value per name.
 struct Form: Sendable, ExpressibleByDictionaryLiteral {
     var values: [String: String]
     /// Every value of a name that repeats (checkboxes).
     var all: [String: [String]] = [:]
+    /// The files of a multipart form by name, in order, empty file inputs left out.
+    var files: [String: [[UInt8]]] = [:]
     init(values: [String: String]) { self.values = values }
     init(dictionaryLiteral elements: (String, String)...) { values = Dictionary(elements, uniquingKeysWith: { a, _ in a }) }
     subscript(_ key: String) -> String? { values[key] }
 
     /// A form whose text is not UTF-8 (what every page declares) is refused whole, never read as empty fields.
-    static func read(_ req: Request) async throws -> Form {
-        let buffer = try await req.body.collect(upTo: 1 << 20)
+    /// `limit`: the largest body taken (1 MB unless the form carries files).
+    static func read(_ req: Request, upTo limit: Int = 1 << 20) async throws -> Form {
+        let buffer = try await req.body.collect(upTo: limit)
+        if let type = req.headers[.contentType], Multipart.boundary(type) != nil {
+            guard let parts = Multipart.parse(Array(buffer: buffer), contentType: type), let form = multipart(parts) else {
+                throw HTTPError(.badRequest, message: "表单内容无法读取 / the form cannot be read")
+            }
+            return form
+        }
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self), let form = parse(text) else {
             throw HTTPError(.badRequest, message: "表单内容不是UTF-8编码 / the form is not UTF-8 text")
         }
         return form
+    }
+
+    /// Text parts as values, file parts as files; nil when a text part is not UTF-8.
+    static func multipart(_ parts: [Multipart.Part]) -> Form? {
+        var f = Form(values: [:])
+        for p in parts {
+            if p.filename != nil {
+                if !p.data.isEmpty { f.files[p.name, default: []].append(p.data) }
+                continue
+            }
+            guard let v = String(validating: p.data, as: UTF8.self) else { return nil }
+            if f.values[p.name] == nil { f.values[p.name] = v }
+            f.all[p.name, default: []].append(v)
+        }
+        return f
     }
 
     /// Nil when a name or value does not decode to UTF-8 text.

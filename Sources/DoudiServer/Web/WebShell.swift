@@ -84,10 +84,10 @@ struct WebShell: Sendable {
         return try await body(Web(req: req, account: a, csrf: csrf, t: lang(req), shell: self))
     }
 
-    /// A form post: the session's CSRF token must come back with it.
-    func withUser(_ req: Request, post: Bool, _ body: (Web, Form) async throws -> Response) async throws -> Response {
+    /// A form post: the session's CSRF token must come back with it. `upTo`: the largest body (a form with photos).
+    func withUser(_ req: Request, post: Bool, upTo limit: Int = 1 << 20, _ body: (Web, Form) async throws -> Response) async throws -> Response {
         try await withUser(req) { w in
-            let form = try await Form.read(req)
+            let form = try await Form.read(req, upTo: limit)
             guard form["_csrf"] == w.csrf else {
                 return try w.message(status: .forbidden, title: "CSRF", text: "表单已过期，请返回重试 / The form has expired; go back and try again")
             }

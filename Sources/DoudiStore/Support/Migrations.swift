@@ -87,6 +87,7 @@ extension Database {
                 try await tx.run(MeasureStore.v23(id))
             },
             Migration(version: 24, name: "quarterly reviews of the effect of the help") { tx in try await tx.run(EffectReviewStore.v24(id)) },
+            Migration(version: 25, name: "photos of visits") { tx in try await tx.run(LeadStore.v25(id, blob: db.engine == .sqlite ? "BLOB" : "BYTEA")) },
         ]
     }
 
