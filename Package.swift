@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "DoudiStore",
             dependencies: [
-                "DoudiDomain", "DoudiCrypto", "DoudiSheets",
+                "DoudiDomain", "DoudiCrypto", "DoudiSheets", "DoudiPhotos",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -151,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "DoudiServerTests",
             dependencies: [
-                "DoudiServer", "DoudiStore", "DoudiDomain", "DoudiTestSupport", "DoudiSheets",
+                "DoudiServer", "DoudiStore", "DoudiDomain", "DoudiTestSupport", "DoudiSheets", "DoudiPhotos",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

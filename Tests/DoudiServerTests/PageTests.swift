@@ -38,14 +38,21 @@ final class Browser: @unchecked Sendable {
     }
 
     /// A multipart/form-data POST, as a browser sends a form with files: (name, file name for a file, content).
-    func request(_ method: HTTPRequest.Method, _ uri: String, multipart parts: [(String, String?, String)]) async throws -> TestResponse {
+    func request(_ method: HTTPRequest.Method, _ uri: String, multipart parts: [(String, String?, String)], headers: HTTPFields = [:]) async throws -> TestResponse {
+        try await request(method, uri, files: parts.map { ($0.0, $0.1, Array($0.2.utf8)) }, headers: headers)
+    }
+
+    /// The same with any bytes (a photo).
+    func request(_ method: HTTPRequest.Method, _ uri: String, files parts: [(String, String?, [UInt8])], headers: HTTPFields = [:]) async throws -> TestResponse {
         let boundary = "----doudi"
-        var body = ""
+        var body: [UInt8] = []
         for (name, file, content) in parts {
-            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"" + (file.map { "; filename=\"\($0)\"\r\nContent-Type: text/csv" } ?? "") + "\r\n\r\n\(content)\r\n"
+            let type = file.map { $0.hasSuffix(".jpg") ? "image/jpeg" : "text/csv" }
+            body += Array(("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"" + (file.map { "; filename=\"\($0)\"\r\nContent-Type: \(type!)" } ?? "") + "\r\n\r\n").utf8)
+            body += content + Array("\r\n".utf8)
         }
-        body += "--\(boundary)--\r\n"
-        return try await request(method, uri, body: ByteBuffer(string: body), contentType: "multipart/form-data; boundary=\(boundary)")
+        body += Array("--\(boundary)--\r\n".utf8)
+        return try await request(method, uri, body: ByteBuffer(bytes: body), contentType: "multipart/form-data; boundary=\(boundary)", headers: headers)
     }
 
     static func field(_ name: String, in html: String) -> String? {

@@ -39,6 +39,7 @@ struct VisitPages: Sendable {
         let words: [String: String] = [
             "user": w.actor.username, "waiting": t.t("visitWaiting"), "sending": t.t("visitSending"), "sent": t.t("visitSent"), "offline": t.t("visitOffline"),
             "signIn": t.t("visitSignIn"), "later": t.t("visitLater"), "refused": t.t("visitRefused"), "drop": t.t("visitDrop"), "otherUser": t.t("visitOtherUser"),
+            "room": t.t("visitPhotoRoom"), "photoCount": t.t("visitPhotoCount"), "tooMany": w.say(VisitPhoto.tooMany),
         ]
         let json = String(decoding: try JSONSerialization.data(withJSONObject: words, options: [.sortedKeys]), as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
         return try w.page(status: status, template: "assistance/visits", title: t.t("myVisits"), [

@@ -134,7 +134,7 @@ struct RegisterPages: Sendable {
             "form": form.values, "options": allOptions(form, t: t), "visitMessage": visitMessage as Any,
             "today": clock.today().description, "kinds": try await choices.kinds(t, region: hh.regionCode),
             "hasVisits": !visits.isEmpty, "visits": visits.map { v in
-                ["date": v.date.description, "by": v.actor, "met": v.met, "findings": v.findings, "needs": v.needs, "hardship": v.hardship] as [String: Any]
+                ["date": v.date.description, "by": v.actor, "met": v.met, "findings": v.findings, "needs": v.needs, "hardship": v.hardship, "photos": v.photos] as [String: Any]
             },
             "episodes": try await episodes.episodes(by: w.actor, statuses: [], householdID: hh.id).map { e in
                 ["id": e.id, "status": label(e.status), "type": label(e.monitoringType),

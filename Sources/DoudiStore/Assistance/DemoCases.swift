@@ -95,13 +95,7 @@ enum DemoCases {
     /// This quarter's reviews of the effect of the help in the demo street: the helpers have recorded about half,
     /// the township has confirmed some and returned one; the rest are missing, for the county to see.
     static func effectReviews(_ db: Database, today: CivilDate) async throws {
-        struct User: Decodable { var id: Int64; var username: String; var role: String; var region: Int64 }
-        let users = try await db.read { sql in
-            try await sql.raw("SELECT id, username, role, region FROM users WHERE username IN ('village', 'township')").all(decoding: User.self)
-        }
-        let actors = Dictionary(uniqueKeysWithValues: users.compactMap { u in
-            Role(rawValue: u.role).flatMap { r in RegionCode(value: UInt64(u.region)).map { (u.username, Actor(userID: u.id, username: u.username, role: r, region: $0)) } }
-        })
+        let actors = try await helpers(db)
         guard let township = actors["township"] else { return }
         let store = EffectReviewStore(db), quarter = Quarter(today)
         let missing = try await store.missing(by: township, quarter: quarter).filter { $0.helper != nil }
@@ -118,6 +112,35 @@ enum DemoCases {
             if i % 4 == 0 { try await store.decide(id, .confirm, by: township) } else if i % 8 == 2 {
                 try await store.decide(id, .returnToHelper(reason: "住房安全情况请补充说明"), by: township)
             }
+        }
+    }
+
+    /// The demo's helpers as actors, by username.
+    static func helpers(_ db: Database) async throws -> [String: Actor] {
+        struct User: Decodable { var id: Int64; var username: String; var role: String; var region: Int64 }
+        let users = try await db.read { sql in
+            try await sql.raw("SELECT id, username, role, region FROM users WHERE username IN ('village', 'township')").all(decoding: User.self)
+        }
+        return Dictionary(uniqueKeysWithValues: users.compactMap { u in
+            Role(rawValue: u.role).flatMap { r in RegionCode(value: UInt64(u.region)).map { (u.username, Actor(userID: u.id, username: u.username, role: r, region: $0)) } }
+        })
+    }
+
+    /// Monthly visits by the helpers: every third household visited a week or two ago, the first few with photos
+    /// (pictures painted for the demo, made as an upload is); the rest are due, and those taken on forty days ago late.
+    static func visits(_ db: Database, today: CivilDate) async throws {
+        let actors = try await helpers(db)
+        guard let township = actors["township"] else { return }
+        let duties = try await HelperStore(db).duties(by: township, mine: false, today: today)
+        let store = LeadStore(db)
+        var painted = 0
+        for (i, d) in duties.enumerated() where i % 3 == 1 {
+            guard let helper = d.helper.flatMap({ actors[$0] }) else { continue }
+            var photos: [VisitPhoto] = []
+            if painted < 3 { photos = DemoPictures.visit(painted); painted += 1 }
+            let visit = Visit(date: today.adding(days: -(5 + i % 10)).description, findings: "户主在家，身体状况稳定，家中粮油充足", riskKinds: [], hardship: false,
+                              met: "户主本人", needs: i % 2 == 0 ? "希望了解公益性岗位" : "", photos: photos)
+            _ = try await store.recordVisit(try visit.check(today: today).get(), householdID: d.householdID, by: helper)
         }
     }
 }

@@ -52,6 +52,7 @@ public enum DemoLoader {
             try await DemoCases.measures(db, today: db.clock.today())
             try await DemoCases.helpers(db, today: db.clock.today())
             try await DemoCases.effectReviews(db, today: db.clock.today())
+            try await DemoCases.visits(db, today: db.clock.today())
         }
         return users
     }

@@ -1,5 +1,7 @@
 // 我的走访: a visit is kept on the phone first (local storage), with a key of its own, and sent when there is a
-// network; the server stores a visit sent twice once. What is still waiting is shown until it is sent.
+// network; the server stores a visit sent twice once. What is still waiting is shown until it is sent. Photos
+// are made smaller on the phone first, so that a few visits with photos fit in local storage; the server makes
+// them smaller again and strips them of their metadata.
 (function () {
   'use strict';
   var QUEUE = 'doudi.visits.queue';
@@ -11,8 +13,33 @@
   var words = JSON.parse(document.getElementById('visit-words').textContent);
   var csrf = form.querySelector('input[name=_csrf]').value;
 
+  var MOST = 3, SIDE = 1600;
   function load(name) { try { return JSON.parse(localStorage.getItem(name) || '[]'); } catch (e) { return []; } }
   function store(name, value) { localStorage.setItem(name, JSON.stringify(value)); }
+
+  // A photo as a JPEG data URL at most SIDE pixels a side (the browser turns it upright as it draws it); the
+  // file as it is where the browser cannot draw it (the server then says what is wrong with it).
+  function shrink(file) {
+    return new Promise(function (resolve) {
+      function asItIs() { var r = new FileReader(); r.onload = function () { resolve(r.result); }; r.onerror = function () { resolve(null); }; r.readAsDataURL(file); }
+      var url = URL.createObjectURL(file), img = new Image();
+      img.onload = function () {
+        var scale = Math.min(1, SIDE / Math.max(img.naturalWidth, img.naturalHeight));
+        var c = document.createElement('canvas');
+        c.width = Math.max(1, Math.round(img.naturalWidth * scale)); c.height = Math.max(1, Math.round(img.naturalHeight * scale));
+        c.getContext('2d').drawImage(img, 0, 0, c.width, c.height);
+        URL.revokeObjectURL(url);
+        resolve(c.toDataURL('image/jpeg', 0.85));
+      };
+      img.onerror = function () { URL.revokeObjectURL(url); asItIs(); };
+      img.src = url;
+    });
+  }
+  function blob(dataURL) {
+    var parts = dataURL.split(','), bytes = atob(parts[1] || ''), a = new Uint8Array(bytes.length);
+    for (var i = 0; i < bytes.length; i++) a[i] = bytes.charCodeAt(i);
+    return new Blob([a], { type: (parts[0].match(/data:([^;]+)/) || [])[1] || 'application/octet-stream' });
+  }
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var a = new Uint8Array(16); crypto.getRandomValues(a);
@@ -33,7 +60,8 @@
     pending.textContent = '';
     q.forEach(function (v) {
       var li = document.createElement('li');
-      li.textContent = nameOf(v.householdId) + ' · ' + v.date + ' · ' + (v.error ? v.error : v.user === words.user ? words.waiting : words.otherUser + v.user);
+      var photos = v.photos && v.photos.length ? ' · ' + words.photoCount.replace('%d', v.photos.length) : '';
+      li.textContent = nameOf(v.householdId) + ' · ' + v.date + photos + ' · ' + (v.error ? v.error : v.user === words.user ? words.waiting : words.otherUser + v.user);
       if (v.error) {
         var drop = document.createElement('button');
         drop.type = 'button'; drop.className = 'secondary'; drop.textContent = words.drop;
@@ -47,8 +75,10 @@
   }
 
   function send(v) {
-    var body = new URLSearchParams();
+    // With photos the body is multipart, as the form without the script sends it.
+    var body = v.photos && v.photos.length ? new FormData() : new URLSearchParams();
     ['householdId', 'date', 'met', 'findings', 'needs', 'key'].forEach(function (k) { body.append(k, v[k] || ''); });
+    (v.photos || []).forEach(function (p, i) { body.append('photos', blob(p), 'photo-' + (i + 1) + '.jpg'); });
     if (v.hardship) body.append('hardship', '1');
     (v.riskKinds || []).forEach(function (k) { body.append('riskKinds', k); });
     body.append('_csrf', csrf);
@@ -83,17 +113,23 @@
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     if (!form.reportValidity()) return;
-    var v = {
-      key: newKey(), user: words.user, householdId: form.householdId.value, date: form.date.value, met: form.met.value, findings: form.findings.value,
-      needs: form.needs.value, hardship: form.hardship.checked,
-      riskKinds: Array.prototype.map.call(form.querySelectorAll('input[name=riskKinds]:checked'), function (c) { return c.value; })
-    };
-    var q = load(QUEUE); q.push(v); store(QUEUE, q);
-    var date = form.date.value;
-    form.reset(); form.date.value = date;
-    render();
-    say(navigator.onLine ? words.sending : words.offline);
-    flush();
+    var files = Array.prototype.slice.call(form.photos.files || []);
+    if (files.length > MOST) { say(words.tooMany); return; }
+    Promise.all(files.map(shrink)).then(function (photos) {
+      var v = {
+        key: newKey(), user: words.user, householdId: form.householdId.value, date: form.date.value, met: form.met.value, findings: form.findings.value,
+        needs: form.needs.value, hardship: form.hardship.checked, photos: photos.filter(Boolean),
+        riskKinds: Array.prototype.map.call(form.querySelectorAll('input[name=riskKinds]:checked'), function (c) { return c.value; })
+      };
+      var q = load(QUEUE); q.push(v);
+      // The form stays filled in when the phone cannot keep the visit: nothing the cadre wrote is lost.
+      try { store(QUEUE, q); } catch (e) { say(words.room); return; }
+      var date = form.date.value;
+      form.reset(); form.date.value = date;
+      render();
+      say(navigator.onLine ? words.sending : words.offline);
+      flush();
+    });
   });
 
   window.addEventListener('online', flush);
