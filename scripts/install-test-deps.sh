@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # What the whole test suite needs beyond Swift, from Debian's packages and PyPI; installs only what is missing.
-# PostgreSQL (the second storage backend), OpenSSL headers (SM3/SM4) and Chromium with its driver and selenium (the browser journey).
+# PostgreSQL (the second storage backend), OpenSSL headers (SM3/SM4), libjpeg and libpng headers (photos) and Chromium with its driver and selenium (the browser journey).
 set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -e /usr/include/openssl/evp.h ] || missing+=(libssl-dev)  # SM3, SM4, HMAC-SM3 (DoudiCrypto)
+[ -e /usr/include/jpeglib.h ] || missing+=(libjpeg-dev)      # photos of visits (CPhoto)
+[ -e /usr/include/png.h ] || missing+=(libpng-dev)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 fc-list 2>/dev/null | grep -qi "cjk" || missing+=(fonts-noto-cjk)

@@ -32,6 +32,18 @@ def waiting():
     return d.execute_script("const e = document.getElementById('pending-count'); return e ? e.textContent : null")
 
 
+def photo(width=1600, height=1200):
+    """A PNG as a phone's screenshot would be: the left half red, the right half blue."""
+    row = b"\x00" + bytes((200, 30, 30)) * (width // 2) + bytes((30, 30, 200)) * (width - width // 2)
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b"")
+    path = os.path.join(tempfile.mkdtemp(), "visit.png")
+    with open(path, "wb") as f:
+        f.write(png)
+    return path
+
+
 KEPT = "const done = arguments[arguments.length - 1]; caches.match('/visits').then(r => done(!!r)).catch(() => done(false));"
 CONTROLLED = "const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(!!navigator.serviceWorker.controller));"
 
@@ -53,15 +65,18 @@ try:
     d.find_element(By.ID, "v_met").send_keys("户主本人")
     d.find_element(By.ID, "v_findings").send_keys("离线走访：户主身体恢复，已返岗务工")
     d.find_element(By.ID, "v_needs").send_keys("希望继续享受医疗救助")
+    d.find_element(By.ID, "v_photos").send_keys(photo())
     d.find_element(By.CSS_SELECTOR, "#visit-form button[type=submit]").click()
     wait.until(lambda drv: waiting() == "1")
-    assert "待发送" in d.find_element(By.ID, "pending").text and head in d.find_element(By.ID, "pending").text, d.find_element(By.ID, "pending").text
+    pending = d.execute_script("return document.getElementById('pending').textContent")
+    assert "待发送" in pending and head in pending and "1张照片" in pending, pending
     shows("恢复网络后自动发送")
     narrow("a visit waiting")
     d.get(base + "/visits")
     wait.until(lambda drv: waiting() == "1")
     queued = d.execute_script("return JSON.parse(localStorage.getItem('doudi.visits.queue'))")
-    assert len(queued) == 1 and queued[0]["householdId"] == household, queued
+    assert len(queued) == 1 and queued[0]["householdId"] == household, [{k: v for k, v in q.items() if k != "photos"} for q in queued]
+    assert len(queued[0]["photos"]) == 1 and queued[0]["photos"][0].startswith("data:image/jpeg"), "the photo is not kept on the phone"
 
     network(True)
     d.execute_script("window.dispatchEvent(new Event('online'))")
@@ -79,6 +94,14 @@ try:
     shows("离线走访：户主身体恢复")
     count = main_text().count("离线走访：户主身体恢复")
     assert count == 1, f"the visit is shown {count} times"
+    thumbs = d.find_elements(By.CSS_SELECTOR, ".photos img")
+    assert len(thumbs) >= 1, "the visit's photo is not shown"
+    size = d.execute_async_script("""
+        const done = arguments[arguments.length - 1], img = new Image();
+        img.onload = () => done([img.naturalWidth, img.naturalHeight]); img.onerror = () => done(null);
+        img.src = arguments[0].closest('a').getAttribute('href');
+    """, thumbs[0])
+    assert size == [1280, 960], f"the photo is stored at {size}, not 1280 × 960"
     print("offline visit journey passed")
 except Exception as e:
     p.failed("offline visit journey", e)

@@ -80,7 +80,7 @@ if [ -z "${SKIP_BROWSER:-}" ] && command -v chromium >/dev/null && command -v ch
   check "aid first at 390 px: a person registered elsewhere paid from the reserve fund (too much refused), confirmed, the paperwork completed" python3 "$root/Tests/e2e/aid.py" "$base"
   check "a case at 390 px: opened from a household by the village, walked through the six steps by the village and the township, a measure referred to health and answered by it, closed after a second page" python3 "$root/Tests/e2e/cases.py" "$base"
   check "a quarter's review at 390 px: recorded by the helper, confirmed by the township, gone from the county's drill-down of those missing" python3 "$root/Tests/e2e/effects.py" "$base"
-  check "a helper's visit offline at 390 px: the page kept by its service worker, the visit queued with the network cut, sent by itself when it returns, stored once when sent twice" python3 "$root/Tests/e2e/offline.py" "$base"
+  check "a helper's visit offline at 390 px: the page kept by its service worker, the visit queued with the network cut, sent by itself with its photo when it returns, stored once when sent twice" python3 "$root/Tests/e2e/offline.py" "$base"
   check "economic-status checks and the county's figures at 390 px: a bad file's line named, the corrected one saved, the deposits over the limit shown, the figures exported" python3 "$root/Tests/e2e/checks.py" "$base"
   check "the working-day calendar at 390 px: the national days of a year, a county holiday set, counted and removed" python3 "$root/Tests/e2e/workdays.py" "$base"
   check "every list at 390 and 1280 px: no sideways scroll, no cell narrower than four characters, tap targets a finger can hit" python3 "$root/Tests/e2e/layouts.py" "$base"

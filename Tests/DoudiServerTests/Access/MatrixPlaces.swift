@@ -1,4 +1,5 @@
 import DoudiDomain
+import DoudiPhotos
 import DoudiServer
 import DoudiStore
 import DoudiTestSupport
@@ -34,6 +35,8 @@ struct MatrixPlace: Sendable {
     /// This quarter's review of the household, recorded by its helper (the place's cadre) and confirmed: no one may
     /// change it or decide it again.
     var effect: Int64
+    /// A photo of the helper's visit to the household.
+    var photo: Int64
 
     /// What only this place's pages would show.
     var markers: [String] { [household, headName] }
@@ -104,8 +107,12 @@ struct MatrixPlace: Sendable {
                 household: id, EffectReviewInput(quarter: Quarter(today), incomeNow: 9_000, incomeBefore: 8_000, guarantees: Set(Guarantee.allCases), measuresTaken: "矩阵", nextSteps: "矩阵"),
                 by: Actor(userID: account, username: "matrix.\(i)", role: .villageCadre, region: village))
             try await EffectReviewStore(services.db).decide(effect, .confirm, by: township)
+            let picture = try PhotoMaker.photo(try #require(PhotoMaker.jpeg(rgb: [UInt8](repeating: 128, count: 16 * 16 * 3), width: 16, height: 16))).get()
+            let visit = try Visit(date: today.description, findings: "矩阵", riskKinds: [], hardship: false, photos: [picture]).check(today: today).get()
+            _ = try await services.leads.recordVisit(visit, householdID: id, by: township)
+            let photo = try #require(try await services.leads.visits(household: id, by: township).first?.photos.first)
             out.append(MatrixPlace(village: village, household: id, headName: name, member: member, lead: leads[1], episode: episode, account: account,
-                                   application: application, benefit: benefit, aid: aid, caseID: caseID, measure: measure, effect: effect))
+                                   application: application, benefit: benefit, aid: aid, caseID: caseID, measure: measure, effect: effect, photo: photo))
         }
         return out
     }
@@ -166,10 +173,11 @@ struct MatrixRequest {
                 .replacingOccurrences(of: "{leadId}", with: String(p.lead)).replacingOccurrences(of: "{episodeId}", with: String(p.episode))
                 .replacingOccurrences(of: "{regionCode}", with: p.village.description).replacingOccurrences(of: "{trackingCode}", with: "ZZZZZZZZ")
                 .replacingOccurrences(of: "{applicationId}", with: String(p.application)).replacingOccurrences(of: "{quarter}", with: Quarter(Clock.system.today()).description)
+                .replacingOccurrences(of: "{photoId}", with: String(p.photo))
         }
         var uri = id(path)
         if let r = uri.range(of: "{id}") {
-            let record = path.contains("/cases/") ? String(p.caseID) : path.contains("/measures/") ? String(p.measure) : path.contains("/effects/") ? String(p.effect) : path.contains("/benefits/") ? String(p.benefit) : path.contains("/aid/") ? String(p.aid) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
+            let record = path.hasPrefix("/visits/photos/") ? String(p.photo) : path.contains("/cases/") ? String(p.caseID) : path.contains("/measures/") ? String(p.measure) : path.contains("/effects/") ? String(p.effect) : path.contains("/benefits/") ? String(p.benefit) : path.contains("/aid/") ? String(p.aid) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
                 : path.hasPrefix("/assistance") ? String(p.application)
                 : path.hasPrefix("/leads") ? String(p.lead) : path.hasPrefix("/users") ? String(p.account) : String(p.episode)
             uri.replaceSubrange(r, with: record)
