@@ -17,23 +17,22 @@
   function load(name) { try { return JSON.parse(localStorage.getItem(name) || '[]'); } catch (e) { return []; } }
   function store(name, value) { localStorage.setItem(name, JSON.stringify(value)); }
 
-  // A photo as a JPEG data URL at most SIDE pixels a side (the browser turns it upright as it draws it); the
-  // file as it is where the browser cannot draw it (the server then says what is wrong with it).
+  // A photo as a JPEG data URL at most SIDE pixels a side, turned upright as it is decoded (createImageBitmap needs
+  // no URL, so the page's strict image policy stays as it is); the file as it is where the browser cannot decode
+  // it (the server then says what is wrong with it).
   function shrink(file) {
-    return new Promise(function (resolve) {
-      function asItIs() { var r = new FileReader(); r.onload = function () { resolve(r.result); }; r.onerror = function () { resolve(null); }; r.readAsDataURL(file); }
-      var url = URL.createObjectURL(file), img = new Image();
-      img.onload = function () {
-        var scale = Math.min(1, SIDE / Math.max(img.naturalWidth, img.naturalHeight));
-        var c = document.createElement('canvas');
-        c.width = Math.max(1, Math.round(img.naturalWidth * scale)); c.height = Math.max(1, Math.round(img.naturalHeight * scale));
-        c.getContext('2d').drawImage(img, 0, 0, c.width, c.height);
-        URL.revokeObjectURL(url);
-        resolve(c.toDataURL('image/jpeg', 0.85));
-      };
-      img.onerror = function () { URL.revokeObjectURL(url); asItIs(); };
-      img.src = url;
-    });
+    function asItIs() {
+      return new Promise(function (resolve) { var r = new FileReader(); r.onload = function () { resolve(r.result); }; r.onerror = function () { resolve(null); }; r.readAsDataURL(file); });
+    }
+    if (!window.createImageBitmap) return asItIs();
+    return createImageBitmap(file, { imageOrientation: 'from-image' }).then(function (img) {
+      var scale = Math.min(1, SIDE / Math.max(img.width, img.height));
+      var c = document.createElement('canvas');
+      c.width = Math.max(1, Math.round(img.width * scale)); c.height = Math.max(1, Math.round(img.height * scale));
+      c.getContext('2d').drawImage(img, 0, 0, c.width, c.height);
+      if (img.close) img.close();
+      return c.toDataURL('image/jpeg', 0.85);
+    }).catch(asItIs);
   }
   function blob(dataURL) {
     var parts = dataURL.split(','), bytes = atob(parts[1] || ''), a = new Uint8Array(bytes.length);
