@@ -77,6 +77,11 @@ struct VisitPhotoHTTPTests {
             let small = try await b.request(.get, "/visits/photos/\(id)?size=small")
             #expect(Self.size(Array(buffer: small.body)).map { [$0.0, $0.1] } == [240, 180])
 
+            // The audit log says how many photos, in words.
+            let auditor = Browser(client)
+            _ = try await auditor.login("auditor")
+            let log = String(buffer: try await auditor.request(.get, "/audit?action=visit.record&subject=\(household)").body)
+            #expect(log.contains("照片张数") && !log.contains("其他字段"))
             // Not for the public, nor for a cadre of another village; an unknown photo is the same 404.
             #expect(try await Browser(client).request(.get, "/visits/photos/\(id)").status == .found)
             _ = try await services.users.add(username: "other.village", password: "password-other", role: .villageCadre,
