@@ -1,0 +1,93 @@
+/// How a child's case came in (R-CH-2): a child director or supervisor, a hotline call, a hospital asking an
+/// admitted or isolated patient about children in their care, or a guardian on the public page.
+public enum ChildChannel: String, CodeNamed {
+    case director, hotline, hospital, guardian
+    public var chinese: String {
+        switch self { case .director: "儿童主任（督导员）发现"; case .hotline: "热线来电"; case .hospital: "医疗机构报告"; case .guardian: "监护人自报" }
+    }
+    public var english: String {
+        switch self { case .director: "Found by a child director"; case .hotline: "Hotline call"; case .hospital: "Reported by a hospital"; case .guardian: "Reported by a guardian" }
+    }
+}
+
+/// Where a child's case stands: reported and waiting for the township, acknowledged (care arranged from then on),
+/// closed (a guardian is back, or the child is placed for good).
+public enum ChildCaseStatus: String, CodeNamed {
+    case reported, acknowledged, closed
+    public var chinese: String {
+        switch self { case .reported: "待确认"; case .acknowledged: "跟进中"; case .closed: "已结案" }
+    }
+    public var english: String {
+        switch self { case .reported: "Waiting for acknowledgement"; case .acknowledged: "In care"; case .closed: "Closed" }
+    }
+}
+
+/// A report of a child left without a guardian (R-CH-1): who the child is, where, and why no one cares for them.
+/// A resident ID is asked for but not required: a child outside the register is still protected.
+public struct ChildReport: Sendable, Hashable {
+    public var childName: String
+    public var residentID: String
+    public var birthDate: String
+    public var regionCode: String
+    public var situation: String
+
+    public init(childName: String, residentID: String = "", birthDate: String = "", regionCode: String, situation: String) {
+        self.childName = childName; self.residentID = residentID; self.birthDate = birthDate; self.regionCode = regionCode; self.situation = situation
+    }
+
+    public struct Checked: Sendable, Hashable {
+        public var childName: String
+        public var residentID: ResidentID?
+        public var birthDate: CivilDate?
+        public var village: RegionCode
+        public var situation: String
+    }
+
+    public func check(today: CivilDate) -> Result<Checked, ProblemList> {
+        var problems: [FieldProblem] = []
+        let name = childName.trimmingSpaces()
+        if name.isEmpty || name.count > 50 { problems.append(FieldProblem("childName", Message("请填写儿童姓名（不超过50个字）", "enter the child's name, at most 50 characters"))) }
+        var rid: ResidentID?
+        let typed = residentID.trimmingSpaces()
+        if !typed.isEmpty { do { rid = try ResidentID(typed, today: today) } catch { problems.append(FieldProblem("residentId", error.message)) } }
+        var birth = rid?.birthDate
+        let day = birthDate.trimmingSpaces()
+        if !day.isEmpty {
+            if let d = CivilDate(day), d <= today { birth = birth ?? d } else { problems.append(FieldProblem("birthDate", .realDay)) }
+        }
+        if let birth, !ChildSupport.isMinor(birth: birth, today: today) {
+            problems.append(FieldProblem(typed.isEmpty ? "birthDate" : "residentId", Message("儿童应未满18周岁", "a child is under 18")))
+        }
+        let village = RegionCode(regionCode.trimmingSpaces())
+        if village?.level != .village { problems.append(FieldProblem("regionCode", .chooseVillage)) }
+        let text = situation.trimmingSpaces()
+        if text.isEmpty || text.count > 1_000 {
+            problems.append(FieldProblem("situation", Message("请说明监护缺失的情况（不超过1000个字）", "say why no one cares for the child, at most 1000 characters")))
+        }
+        guard problems.isEmpty, let village else { return .failure(ProblemList(problems)) }
+        return .success(Checked(childName: name, residentID: rid, birthDate: birth, village: village, situation: text))
+    }
+}
+
+/// Who sees a child's case (issue 15 item 6): narrower than the register. Child directors and supervisors of its
+/// region and auditors there; whoever reported it (a hotline operator, later a health worker) their own reports
+/// only; no village cadre, township or county officer as such.
+public enum ChildAccess {
+    public static func maySee(_ actor: Actor, region: RegionCode, reportedBy: String) -> Bool {
+        switch actor.role {
+        case .childDirector, .auditor: actor.region.contains(region)
+        case .hotlineOperator: actor.username == reportedBy && actor.region.contains(region)
+        default: false
+        }
+    }
+
+    /// Reporting a child: the child directors and the hotline, in their region.
+    public static func mayReport(_ role: Role) -> Bool { role == .childDirector || role == .hotlineOperator }
+
+    /// Acknowledging, setting the risk, arranging care: a child supervisor of a township (or the county's), not a
+    /// village's director (who reports and follows up).
+    public static func mayAcknowledge(_ actor: Actor) -> Bool { actor.role == .childDirector && actor.region.level <= .township }
+
+    /// Arranging care and recording follow-ups: the child directors of the case's region.
+    public static func mayAct(_ actor: Actor, region: RegionCode) -> Bool { actor.role == .childDirector && actor.region.contains(region) }
+}

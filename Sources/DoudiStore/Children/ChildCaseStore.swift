@@ -1,0 +1,162 @@
+import DoudiDomain
+import Foundation
+import SQLKit
+
+/// A child's case as those who may see it read it.
+public struct ChildCase: Sendable, Hashable {
+    public var id: Int64
+    public var region: RegionCode
+    public var childName: String
+    /// Masked unless asked for in full (and then the view is logged as a reveal).
+    public var residentID: String?
+    public var birthDate: CivilDate?
+    public var householdID: String?
+    public var channel: ChildChannel
+    public var reportedBy: String
+    public var reportedAt: Int64
+    public var situation: String
+    public var status: ChildCaseStatus
+    public var risk: ChildRisk?
+    public var acknowledgedBy: String?
+    public var acknowledgedAt: Int64?
+    public var care: [CarePeriod]
+}
+
+/// Children left without a guardian (issue 15): reports, the township's acknowledgement, care with no gap. Every
+/// read goes through `ChildAccess` in the query itself, and every view of a case is in the audit log.
+public struct ChildCaseStore: Sendable {
+    let db: Database
+    public init(_ db: Database) { self.db = db }
+
+    static func v26(_ id: String) -> [String] {
+        [
+            """
+            CREATE TABLE child_cases (
+              id \(id), region BIGINT NOT NULL, child_name TEXT NOT NULL, birth_date TEXT, resident_sealed TEXT, resident_index TEXT, household_id TEXT,
+              channel TEXT NOT NULL, reported_by TEXT NOT NULL, reported_at BIGINT NOT NULL, situation TEXT NOT NULL, status TEXT NOT NULL,
+              risk TEXT, acknowledged_by TEXT, acknowledged_at BIGINT, closed_at BIGINT, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX child_cases_region ON child_cases (region, status)",
+            "CREATE INDEX child_cases_resident ON child_cases (resident_index)",
+            """
+            CREATE TABLE child_care (
+              id \(id), case_id BIGINT NOT NULL REFERENCES child_cases (id), kind TEXT NOT NULL, carer TEXT NOT NULL,
+              from_at BIGINT NOT NULL, to_at BIGINT, recorded_by TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX child_care_case ON child_care (case_id, from_at)",
+        ]
+    }
+
+    /// The condition, in SQL, that `ChildAccess.maySee` is for the cases table `c`.
+    static func visible(_ actor: Actor) -> SQLQueryString {
+        let region = HouseholdStore.within(actor.region, column: "c.region")
+        switch actor.role {
+        case .childDirector, .auditor: return region
+        case .hotlineOperator: return "\(region) AND c.reported_by = \(bind: actor.username)"
+        default: return "1 = 0"
+        }
+    }
+
+    /// A report from a child director or the hotline, in the reporter's region. The child is matched to the register
+    /// by resident ID where it is there. Returns the case's id.
+    public func report(_ r: ChildReport.Checked, by actor: Actor) async throws -> Int64 {
+        guard ChildAccess.mayReport(actor.role) else { throw StoreError.forbidden }
+        guard actor.region.contains(r.village) else { throw StoreError.invalid([FieldProblem("regionCode", .chooseYourVillage)]) }
+        let channel: ChildChannel = actor.role == .hotlineOperator ? .hotline : .director
+        struct Match: Decodable { var household_id: String }
+        return try await db.transaction { tx in
+            guard try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(r.village.value))").first() != nil else {
+                throw StoreError.invalid([FieldProblem("regionCode", .chooseVillage)])
+            }
+            let index = try r.residentID.map { try tx.fields.index($0.text) }
+            var household: String?
+            if let index { household = try await tx.sql.raw("SELECT household_id FROM members WHERE resident_index = \(bind: index)").first(decoding: Match.self)?.household_id }
+            let now = tx.clock.nowMillis()
+            guard let id = try await tx.sql.raw("""
+                INSERT INTO child_cases (region, child_name, birth_date, resident_sealed, resident_index, household_id, channel, reported_by, reported_at,
+                                         situation, status, updated_at)
+                VALUES (\(bind: Int64(r.village.value)), \(bind: r.childName), \(bind: r.birthDate?.description), \(bind: try r.residentID.map { try tx.fields.seal($0.text) }),
+                        \(bind: index), \(bind: household), \(bind: channel.rawValue), \(bind: actor.username), \(bind: now), \(bind: r.situation),
+                        \(bind: ChildCaseStatus.reported.rawValue), \(bind: now))
+                RETURNING id
+                """).first(decoding: EpisodeStore.ID.self)?.id else { throw StoreError.notFound }
+            try await AuditLog.record(tx, actor: actor, action: "child.report", subject: String(id), region: r.village, before: nil,
+                                      after: ["channel": channel.rawValue, "registered": household == nil ? "no" : "yes", "residentId": r.residentID?.masked ?? ""])
+            return id
+        }
+    }
+
+    /// The township acknowledges the case with its risk and the child's first care arrangement: from then on the
+    /// child always has one.
+    public func acknowledge(_ id: Int64, risk: ChildRisk, care: CarePeriod, by actor: Actor) async throws {
+        guard ChildAccess.mayAcknowledge(actor) else { throw StoreError.forbidden }
+        try await db.transaction { tx in
+            let c = try await Self.row(tx.sql, id, actor)
+            guard c.status == .reported else { throw StoreError.invalid([FieldProblem("status", Message("该案件已确认", "this case has been acknowledged already"))]) }
+            let now = tx.clock.nowMillis()
+            guard care.from <= now else { throw StoreError.invalid([FieldProblem("from", CareTimeline.gapMessage)]) }
+            try await tx.sql.raw("""
+                UPDATE child_cases SET status = \(bind: ChildCaseStatus.acknowledged.rawValue), risk = \(bind: risk.rawValue), acknowledged_by = \(bind: actor.username),
+                  acknowledged_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: id)
+                """).run()
+            try await Self.insertCare(tx, id, care, by: actor)
+            try await AuditLog.record(tx, actor: actor, action: "child.acknowledge", subject: String(id), region: c.region,
+                                      before: ["status": c.status.rawValue], after: ["status": ChildCaseStatus.acknowledged.rawValue, "risk": risk.rawValue, "care": care.kind.rawValue])
+        }
+    }
+
+    /// A new arrangement from `next.from` on; the one in force then ends at that instant. Refused when the timeline
+    /// it leaves would have a gap between the acknowledgement and now or later (R-CH-3).
+    public func arrange(_ id: Int64, _ next: CarePeriod, by actor: Actor) async throws {
+        try await db.transaction { tx in
+            let c = try await Self.row(tx.sql, id, actor)
+            guard ChildAccess.mayAct(actor, region: c.region) else { throw StoreError.forbidden }
+            guard c.status == .acknowledged, let start = c.acknowledgedAt else {
+                throw StoreError.invalid([FieldProblem("status", Message("请先确认案件", "acknowledge the case first"))])
+            }
+            var periods = try await Self.care(tx.sql, id)
+            // The arrangements in force at the new one's start end there; later ones give way to it.
+            let ended = periods.indices.filter { periods[$0].from < next.from && (periods[$0].to ?? .max) > next.from }
+            for i in ended { periods[i].to = next.from }
+            let superseded = periods.filter { $0.from >= next.from }
+            periods.removeAll { $0.from >= next.from }
+            periods.append(next)
+            guard CareTimeline.gaps(periods, from: start, until: next.to == nil ? nil : max(next.to!, tx.clock.nowMillis())).isEmpty else {
+                throw StoreError.invalid([FieldProblem("from", CareTimeline.gapMessage)])
+            }
+            try await tx.sql.raw("""
+                UPDATE child_care SET to_at = \(bind: next.from) WHERE case_id = \(bind: id) AND from_at < \(bind: next.from)
+                  AND (to_at IS NULL OR to_at > \(bind: next.from))
+                """).run()
+            try await tx.sql.raw("DELETE FROM child_care WHERE case_id = \(bind: id) AND from_at >= \(bind: next.from)").run()
+            try await Self.insertCare(tx, id, next, by: actor)
+            try await AuditLog.record(tx, actor: actor, action: "child.care", subject: String(id), region: c.region,
+                                      before: superseded.first.map { ["care": $0.kind.rawValue, "carer": $0.carer] },
+                                      after: ["care": next.kind.rawValue, "carer": next.carer])
+        }
+    }
+
+    /// One case for whoever may see it; each view is logged (who read which child's case, and when).
+    public func childCase(_ id: Int64, by actor: Actor) async throws -> ChildCase? {
+        try await db.transaction { tx in
+            guard let row = try await tx.sql.raw("SELECT \(unsafeRaw: Self.columns) FROM child_cases c WHERE c.id = \(bind: id) AND \(Self.visible(actor))")
+                .first(decoding: Row.self) else { return nil }
+            let c = try row.read(tx.fields, care: try await Self.care(tx.sql, id))
+            try await AuditLog.record(tx, actor: actor, action: "child.view", subject: String(id), region: c.region, before: nil, after: nil)
+            return c
+        }
+    }
+
+    /// The cases the caller may see, those waiting for acknowledgement first, then by risk and the newest report.
+    public func cases(by actor: Actor, status: ChildCaseStatus? = nil, limit: Int = 200) async throws -> [ChildCase] {
+        let rows = try await db.read { sql in
+            try await sql.raw("""
+                SELECT \(unsafeRaw: Self.columns) FROM child_cases c WHERE \(Self.visible(actor))\(unsafeRaw: status.map { " AND c.status = '\($0.rawValue)'" } ?? "")
+                ORDER BY CASE c.status WHEN 'reported' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END,
+                  CASE c.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, c.reported_at DESC, c.id DESC
+                LIMIT \(unsafeRaw: String(max(1, min(limit, 1000))))
+                """).all(decoding: Row.self)
+        }
+        return try rows.map { try $0.read(db.fields, care: []) }
+    }
+}
