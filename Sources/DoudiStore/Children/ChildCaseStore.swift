@@ -44,6 +44,11 @@ public struct ChildCaseStore: Sendable {
               from_at BIGINT NOT NULL, to_at BIGINT, recorded_by TEXT NOT NULL, created_at BIGINT NOT NULL)
             """,
             "CREATE INDEX child_care_case ON child_care (case_id, from_at)",
+            """
+            CREATE TABLE child_contacts (
+              id \(id), case_id BIGINT NOT NULL REFERENCES child_cases (id), at BIGINT NOT NULL, note TEXT NOT NULL, recorded_by TEXT NOT NULL)
+            """,
+            "CREATE INDEX child_contacts_case ON child_contacts (case_id, at)",
         ]
     }
 

@@ -1,0 +1,102 @@
+import DoudiDomain
+import Foundation
+import SQLKit
+
+/// Following a child's case: contacts, the risk changed with a reason, closure, and what needs attention now.
+extension ChildCaseStore {
+    static let noteMessage = Message("请填写说明（不超过1000个字）", "write a note, at most 1000 characters")
+
+    static func note(_ text: String, field: String = "note") throws -> String {
+        let t = text.trimmingSpaces()
+        guard !t.isEmpty, t.count <= 1_000 else { throw StoreError.invalid([FieldProblem(field, noteMessage)]) }
+        return t
+    }
+
+    /// A follow-up contact (a call, a visit) by a child director of the case's region, at `at` (now when nil).
+    public func recordContact(_ id: Int64, note: String, at: Int64? = nil, by actor: Actor) async throws {
+        let text = try Self.note(note)
+        try await db.transaction { tx in
+            let c = try await Self.row(tx.sql, id, actor)
+            guard ChildAccess.mayAct(actor, region: c.region) else { throw StoreError.forbidden }
+            guard c.status == .acknowledged else { throw StoreError.invalid([FieldProblem("status", Self.notOpen)]) }
+            let when = min(at ?? tx.clock.nowMillis(), tx.clock.nowMillis())
+            try await tx.sql.raw("INSERT INTO child_contacts (case_id, at, note, recorded_by) VALUES (\(bind: id), \(bind: when), \(bind: text), \(bind: actor.username))").run()
+            try await AuditLog.record(tx, actor: actor, action: "child.contact", subject: String(id), region: c.region, before: nil, after: ["note": text])
+        }
+    }
+
+    static let notOpen = Message("该案件未在跟进中", "this case is not in care")
+
+    /// The risk changed, with the reason: the township's supervisors (who set it at acknowledgement).
+    public func changeRisk(_ id: Int64, to risk: ChildRisk, reason: String, by actor: Actor) async throws {
+        let why = try Self.note(reason, field: "reason")
+        guard ChildAccess.mayAcknowledge(actor) else { throw StoreError.forbidden }
+        try await db.transaction { tx in
+            let c = try await Self.row(tx.sql, id, actor)
+            guard c.status == .acknowledged else { throw StoreError.invalid([FieldProblem("status", Self.notOpen)]) }
+            struct R: Decodable { var risk: String? }
+            let before = try await tx.sql.raw("SELECT risk FROM child_cases WHERE id = \(bind: id)").first(decoding: R.self)?.risk
+            try await tx.sql.raw("UPDATE child_cases SET risk = \(bind: risk.rawValue), updated_at = \(bind: tx.clock.nowMillis()) WHERE id = \(bind: id)").run()
+            try await AuditLog.record(tx, actor: actor, action: "child.risk", subject: String(id), region: c.region,
+                                      before: ["risk": before ?? ""], after: ["risk": risk.rawValue, "reason": why])
+        }
+    }
+
+    /// Closed by the township (a guardian is back, the child placed for good): the arrangement in force ends now.
+    public func close(_ id: Int64, reason: String, by actor: Actor) async throws {
+        let why = try Self.note(reason, field: "reason")
+        guard ChildAccess.mayAcknowledge(actor) else { throw StoreError.forbidden }
+        try await db.transaction { tx in
+            let c = try await Self.row(tx.sql, id, actor)
+            guard c.status == .acknowledged else { throw StoreError.invalid([FieldProblem("status", Self.notOpen)]) }
+            let now = tx.clock.nowMillis()
+            try await tx.sql.raw("UPDATE child_care SET to_at = \(bind: now) WHERE case_id = \(bind: id) AND (to_at IS NULL OR to_at > \(bind: now))").run()
+            try await tx.sql.raw("DELETE FROM child_care WHERE case_id = \(bind: id) AND from_at > \(bind: now)").run()
+            try await tx.sql.raw("""
+                UPDATE child_cases SET status = \(bind: ChildCaseStatus.closed.rawValue), closed_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: id)
+                """).run()
+            try await AuditLog.record(tx, actor: actor, action: "child.close", subject: String(id), region: c.region,
+                                      before: ["status": c.status.rawValue], after: ["status": ChildCaseStatus.closed.rawValue, "reason": why])
+        }
+    }
+
+    /// What needs someone now, among the cases the caller sees: reports not acknowledged in time (they escalate to
+    /// the county), follow-ups overdue for the risk, and children whose care ends within 48 hours with nothing after.
+    public struct Attention: Sendable, Hashable {
+        public var unacknowledged: [ChildCase] = []
+        public var followUpsOverdue: [ChildCase] = []
+        /// With the instant the child will be without care.
+        public var careEnding: [(ChildCase, Int64)] = []
+        public static func == (a: Attention, b: Attention) -> Bool {
+            a.unacknowledged == b.unacknowledged && a.followUpsOverdue == b.followUpsOverdue && a.careEnding.map(\.0.id) == b.careEnding.map(\.0.id)
+        }
+        public func hash(into h: inout Hasher) { h.combine(unacknowledged); h.combine(followUpsOverdue) }
+    }
+
+    public func attention(by actor: Actor, deadline: AcknowledgementDeadline = .init(), schedule: FollowUpSchedule = .init()) async throws -> Attention {
+        let now = db.clock.nowMillis()
+        let open = try await cases(by: actor, limit: 1000).filter { $0.status != .closed }
+        var out = Attention()
+        out.unacknowledged = open.filter { deadline.isOverdue(reportedAt: $0.reportedAt, acknowledgedAt: $0.acknowledgedAt, now: now) }
+        let acknowledged = open.filter { $0.status == .acknowledged }
+        guard !acknowledged.isEmpty else { return out }
+        struct Last: Decodable { var case_id: Int64; var at: Int64 }
+        struct Care: Decodable { var case_id: Int64; var kind: String; var carer: String; var from_at: Int64; var to_at: Int64? }
+        let ids = acknowledged.map(\.id)
+        let (contacts, care) = try await db.read { sql in
+            (try await sql.raw("SELECT case_id, MAX(at) AS at FROM child_contacts WHERE case_id IN \(unsafeRaw: Self.list(ids)) GROUP BY case_id").all(decoding: Last.self),
+             try await sql.raw("SELECT case_id, kind, carer, from_at, to_at FROM child_care WHERE case_id IN \(unsafeRaw: Self.list(ids))").all(decoding: Care.self))
+        }
+        let last = Dictionary(uniqueKeysWithValues: contacts.map { ($0.case_id, $0.at) })
+        let periods = Dictionary(grouping: care, by: \.case_id)
+        for c in acknowledged {
+            if let risk = c.risk, schedule.isOverdue(last: last[c.id] ?? c.acknowledgedAt ?? c.reportedAt, risk: risk, now: now) { out.followUpsOverdue.append(c) }
+            let timeline = (periods[c.id] ?? []).compactMap { r in CareArrangementKind(rawValue: r.kind).map { CarePeriod(kind: $0, carer: r.carer, from: r.from_at, to: r.to_at) } }
+            if let gone = CareTimeline.uncovered(timeline, now: now) { out.careEnding.append((c, gone)) }
+        }
+        return out
+    }
+
+    /// Ids for an IN list: numbers only, so written inline.
+    static func list(_ ids: [Int64]) -> String { "(" + ids.map(String.init).joined(separator: ",") + ")" }
+}
