@@ -29,6 +29,7 @@ struct APIHandlers: APIProtocol {
     let measures: MeasureAPI
     let effects: EffectAPI
     let reports: ReportAPI
+    let children: ChildAPI
 
     init(services s: Services, limits: PublicLimits) {
         access = AccessAPI(users: s.users, regions: s.regions, limits: limits)
@@ -36,6 +37,7 @@ struct APIHandlers: APIProtocol {
         regions = RegionAPI(regions: s.regions)
         audit = AuditAPI(audit: s.audit)
         leads = LeadAPI(leads: s.leads, limits: limits, clock: s.clock)
+        children = ChildAPI(children: ChildCaseStore(s.db), clock: s.clock)
         episodes = EpisodeAPI(episodes: s.episodes, clock: s.clock)
         policy = PolicyAPI(policy: s.policy, clock: s.clock)
         calendar = CalendarAPI(calendar: s.calendar, clock: s.clock)

@@ -53,6 +53,7 @@ public enum DemoLoader {
             try await DemoCases.helpers(db, today: db.clock.today())
             try await DemoCases.effectReviews(db, today: db.clock.today())
             try await DemoCases.visits(db, today: db.clock.today())
+            try await DemoChildren.load(db, today: db.clock.today())
         }
         return users
     }

@@ -37,6 +37,9 @@ struct MatrixPlace: Sendable {
     var effect: Int64
     /// A photo of the helper's visit to the household.
     var photo: Int64
+    /// A child's case reported by the place's child director and not yet acknowledged: a follow-up contact is
+    /// refused (nothing is in care yet) after the visibility check, whoever sends it.
+    var child: Int64
 
     /// What only this place's pages would show.
     var markers: [String] { [household, headName] }
@@ -111,8 +114,11 @@ struct MatrixPlace: Sendable {
             let visit = try Visit(date: today.description, findings: "矩阵", riskKinds: [], hardship: false, photos: [picture]).check(today: today).get()
             _ = try await services.leads.recordVisit(visit, householdID: id, by: township)
             let photo = try #require(try await services.leads.visits(household: id, by: township).first?.photos.first)
+            let child = try await ChildCaseStore(services.db).report(
+                try ChildReport(childName: name + "之子", birthDate: "2018-01-01", regionCode: village.description, situation: "矩阵").check(today: today).get(),
+                by: Actor(userID: 0, username: "matrix.child", role: .childDirector, region: village))
             out.append(MatrixPlace(village: village, household: id, headName: name, member: member, lead: leads[1], episode: episode, account: account,
-                                   application: application, benefit: benefit, aid: aid, caseID: caseID, measure: measure, effect: effect, photo: photo))
+                                   application: application, benefit: benefit, aid: aid, caseID: caseID, measure: measure, effect: effect, photo: photo, child: child))
         }
         return out
     }
@@ -164,7 +170,7 @@ struct MatrixRequest {
             || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/users", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy",
                                  "/calendar", "/calendar/remove", "/api/v1/calendar", "/assistance/new", "/api/v1/assistance/applications", "/assistance/roll", "/api/v1/assistance/roll",
                                  "/assistance/aid", "/assistance/aid/fund", "/api/v1/assistance/aid", "/api/v1/assistance/reserve",
-                                 "/cases", "/api/v1/cases", "/visits"].contains(path)
+                                 "/cases", "/api/v1/cases", "/visits", "/api/v1/children/cases"].contains(path)
     }
 
     static func make(_ method: HTTPRequest.Method, _ path: String, place p: MatrixPlace, serial n: Int, noticeDays: Int, csrf: String) -> MatrixRequest {
@@ -173,7 +179,7 @@ struct MatrixRequest {
                 .replacingOccurrences(of: "{leadId}", with: String(p.lead)).replacingOccurrences(of: "{episodeId}", with: String(p.episode))
                 .replacingOccurrences(of: "{regionCode}", with: p.village.description).replacingOccurrences(of: "{trackingCode}", with: "ZZZZZZZZ")
                 .replacingOccurrences(of: "{applicationId}", with: String(p.application)).replacingOccurrences(of: "{quarter}", with: Quarter(Clock.system.today()).description)
-                .replacingOccurrences(of: "{photoId}", with: String(p.photo))
+                .replacingOccurrences(of: "{photoId}", with: String(p.photo)).replacingOccurrences(of: "{caseId}", with: String(p.child))
         }
         var uri = id(path)
         if let r = uri.range(of: "{id}") {
@@ -219,6 +225,8 @@ struct MatrixRequest {
         case (.put, "/api/v1/households/{householdId}/helper"): r.json = #"{"username":"admin"}"#
         case (.post, "/cases"): r.form = ["household": p.household, "origin": "cadre", "note": "矩阵"]
         case (.post, "/api/v1/cases"): r.json = #"{"householdId":"\#(p.household)","origin":"cadre","note":"矩阵"}"#
+        case (.post, "/api/v1/children/cases"): r.json = #"{"childName":"矩阵儿童\#(n)","birthDate":"2018-01-01","regionCode":"\#(village)","situation":"矩阵"}"#
+        case (.post, "/api/v1/children/cases/{caseId}/actions"): r.json = #"{"action":"contact","note":"矩阵"}"#
         case (.post, "/cases/{id}"): r.form = ["move": "sendBack", "to": "survey", "note": "矩阵"]
         case (.post, "/api/v1/cases/{id}/moves"): r.json = #"{"move":"sendBack","to":"survey","note":"矩阵"}"#
         case (.post, "/cases/{id}/measures"): r.form = ["service": "living", "startOn": Clock.system.today().description, "amount": "100", "measureNote": "矩阵"]

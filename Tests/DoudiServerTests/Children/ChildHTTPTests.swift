@@ -1,0 +1,53 @@
+import DoudiDomain
+import DoudiServer
+import DoudiStore
+import DoudiTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Children's cases through the API: seen by the child supervisors, not by the village or the hotline; reported, acknowledged, cared for with no gap")
+struct ChildHTTPTests {
+    struct Listed: Decodable { var id: Int64; var childName: String; var status: String; var care: [Care]?
+        struct Care: Decodable { var kind: String; var from: String; var to: String? }
+    }
+
+    @Test(arguments: Backend.available) func contract(_ backend: Backend) async throws {
+        try await withServer(backend, households: 200, monitoring: true) { client, services in
+            let children = try await client.token("children"), village = try await client.token("village"), hotline = try await client.token("hotline")
+            let listed = try JSONDecoder().decode([Listed].self, from: Data(buffer: try await client.api(.get, "/api/v1/children/cases", token: children).body))
+            #expect(listed.count == 4 && listed.first?.status == "reported", "the demo's four, the one waiting first")
+            for other in [village, hotline] {
+                let r = try await client.api(.get, "/api/v1/children/cases", token: other)
+                #expect(r.status == .ok && String(buffer: r.body) == "[]")
+                for c in listed { #expect(try await client.api(.get, "/api/v1/children/cases/\(c.id)", token: other).status == .notFound) }
+            }
+            #expect(try await client.api(.get, "/api/v1/children/cases/999999", token: children).status == .notFound)
+            let one = try await client.api(.get, "/api/v1/children/cases/\(listed[1].id)", token: children)
+            #expect(one.status == .ok && String(buffer: one.body).contains("\"kindZh\""))
+            #expect(try await AuditStore(services.db).search(by: .system(), action: "child.view").count >= 1)
+
+            // Reported by the supervisor through the API, then acknowledged with its first care.
+            let body = #"{"childName":"黄小丫","birthDate":"2019-01-02","regionCode":"\#(DemoLoader.village)","situation":"父母均在方舱医院治疗"}"#
+            let made = try await client.api(.post, "/api/v1/children/cases", token: children, json: body)
+            #expect(made.status == .created)
+            let id = try JSONDecoder().decode(Listed.self, from: Data(buffer: made.body)).id
+            #expect(try await client.api(.post, "/api/v1/children/cases", token: village, json: body).status == .forbidden)
+            let adult = try await client.api(.post, "/api/v1/children/cases", token: children, json: body.replacingOccurrences(of: "2019-01-02", with: "2001-01-02"))
+            #expect(adult.status == .unprocessableContent && String(buffer: adult.body).contains("儿童应未满18周岁"))
+            let act = { (json: String) in try await client.api(.post, "/api/v1/children/cases/\(id)/actions", token: children, json: json) }
+            #expect(try await act(#"{"action":"acknowledge","kind":"relativeCare","carer":"外婆"}"#).status == .unprocessableContent, "a risk is set at acknowledgement")
+            let acked = try await act(#"{"action":"acknowledge","risk":"high","kind":"relativeCare","carer":"外婆"}"#)
+            #expect(acked.status == .ok && String(buffer: acked.body).contains("\"acknowledged\""))
+            // Care that would leave a night uncovered is refused, named, and nothing changes.
+            let gap = try await act(#"{"action":"care","kind":"designatedCarer","carer":"邻居","from":"2020-01-01T08:00:00Z","to":"2020-01-02T08:00:00Z"}"#)
+            #expect(gap.status == .unprocessableContent && String(buffer: gap.body).contains("照料安排不能出现空档"))
+            #expect(try await act(#"{"action":"contact","note":"上门看望，外婆照看良好"}"#).status == .ok)
+            #expect(try await act(#"{"action":"risk","risk":"low"}"#).status == .unprocessableContent, "a risk changes with a reason")
+            #expect(try await act(#"{"action":"close","note":"父母出院接回"}"#).status == .ok)
+            #expect(try await client.api(.post, "/api/v1/children/cases/\(id)/actions", token: village, json: #"{"action":"contact","note":"x"}"#).status == .notFound)
+        }
+    }
+}
