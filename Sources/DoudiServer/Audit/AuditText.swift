@@ -17,7 +17,7 @@ enum AuditText {
                           "roll.build", "roll.approved", "roll.paid", "roll.export", "check.load", "benefit.review", "assistance.caseload",
                           "case.open", "case.advanced", "case.sentBack", "case.closed", "helper.assign", "measure.record", "measure.refer",
                           "measure.accept", "measure.decline", "measure.finish", "measure.withdraw", "effectReview.record", "effectReview.confirm",
-                          "effectReview.return"]
+                          "effectReview.return", "child.report", "child.view", "child.acknowledge", "child.care", "child.contact", "child.risk", "child.close"]
 
     static func action(_ code: String, _ t: Strings.Table) -> String {
         if let words = t.values["act." + code] { return words }
@@ -102,6 +102,10 @@ enum AuditText {
         case "unit", "department": return one(Department.self)
         case "measureStatus": return one(MeasureStatus.self)
         case "reviewStatus": return one(EffectReviewStatus.self)
+        case "childChannel": return one(ChildChannel.self)
+        case "childStatus": return one(ChildCaseStatus.self)
+        case "childRisk": return one(ChildRisk.self)
+        case "care": return one(CareArrangementKind.self)
         case "guarantees": return v.split(separator: ",").map { Guarantee(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
         case "key": return one(PolicyKey.self)
         case "kind": return one(CalendarDayKind.self)

@@ -86,7 +86,7 @@ public struct ChildCaseStore: Sendable {
                 RETURNING id
                 """).first(decoding: EpisodeStore.ID.self)?.id else { throw StoreError.notFound }
             try await AuditLog.record(tx, actor: actor, action: "child.report", subject: String(id), region: r.village, before: nil,
-                                      after: ["channel": channel.rawValue, "registered": household == nil ? "no" : "yes", "residentId": r.residentID?.masked ?? ""])
+                                      after: ["childChannel": channel.rawValue, "registered": household == nil ? "no" : "yes", "residentId": r.residentID?.masked ?? ""])
             return id
         }
     }
@@ -106,7 +106,7 @@ public struct ChildCaseStore: Sendable {
                 """).run()
             try await Self.insertCare(tx, id, care, by: actor)
             try await AuditLog.record(tx, actor: actor, action: "child.acknowledge", subject: String(id), region: c.region,
-                                      before: ["status": c.status.rawValue], after: ["status": ChildCaseStatus.acknowledged.rawValue, "risk": risk.rawValue, "care": care.kind.rawValue])
+                                      before: ["childStatus": c.status.rawValue], after: ["childStatus": ChildCaseStatus.acknowledged.rawValue, "childRisk": risk.rawValue, "care": care.kind.rawValue])
         }
     }
 

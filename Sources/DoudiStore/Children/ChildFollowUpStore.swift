@@ -38,7 +38,7 @@ extension ChildCaseStore {
             let before = try await tx.sql.raw("SELECT risk FROM child_cases WHERE id = \(bind: id)").first(decoding: R.self)?.risk
             try await tx.sql.raw("UPDATE child_cases SET risk = \(bind: risk.rawValue), updated_at = \(bind: tx.clock.nowMillis()) WHERE id = \(bind: id)").run()
             try await AuditLog.record(tx, actor: actor, action: "child.risk", subject: String(id), region: c.region,
-                                      before: ["risk": before ?? ""], after: ["risk": risk.rawValue, "reason": why])
+                                      before: ["childRisk": before ?? ""], after: ["childRisk": risk.rawValue, "reason": why])
         }
     }
 
@@ -56,7 +56,7 @@ extension ChildCaseStore {
                 UPDATE child_cases SET status = \(bind: ChildCaseStatus.closed.rawValue), closed_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: id)
                 """).run()
             try await AuditLog.record(tx, actor: actor, action: "child.close", subject: String(id), region: c.region,
-                                      before: ["status": c.status.rawValue], after: ["status": ChildCaseStatus.closed.rawValue, "reason": why])
+                                      before: ["childStatus": c.status.rawValue], after: ["childStatus": ChildCaseStatus.closed.rawValue, "reason": why])
         }
     }
 

@@ -48,6 +48,12 @@ struct ChildHTTPTests {
             #expect(try await act(#"{"action":"risk","risk":"low"}"#).status == .unprocessableContent, "a risk changes with a reason")
             #expect(try await act(#"{"action":"close","note":"父母出院接回"}"#).status == .ok)
             #expect(try await client.api(.post, "/api/v1/children/cases/\(id)/actions", token: village, json: #"{"action":"contact","note":"x"}"#).status == .notFound)
+            // The auditor reads what happened in words, never the code names.
+            let auditor = Browser(client)
+            _ = try await auditor.login("auditor")
+            let log = String(buffer: try await auditor.request(.get, "/audit?subject=\(id)").body)
+            for words in ["报告监护缺失儿童", "确认儿童个案", "风险等级", "亲属临时照料", "儿童个案结案", "查看儿童个案"] { #expect(log.contains(words), "\(words)") }
+            for code in ["relativeCare", "acknowledged", "childRisk", "其他字段", "其他操作"] { #expect(!log.contains(code), "\(code)") }
         }
     }
 }
