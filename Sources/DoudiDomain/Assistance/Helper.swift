@@ -3,10 +3,7 @@
 public enum MonthlyVisit {
     /// The day the next visit is due: a month after the last one (or after the helper took the household on),
     /// the same day of the month, or the month's last day where it has no such day (31 January → 28 February).
-    public static func due(after last: CivilDate) -> CivilDate {
-        let next = YearMonth(last).adding(months: 1)
-        return CivilDate(year: next.year, month: next.month, day: min(last.day, CivilDate.daysIn(month: next.month, year: next.year)))!
-    }
+    public static func due(after last: CivilDate) -> CivilDate { last.addingMonths(1) }
 
     /// Who may be a household's helper: a village cadre or a township officer whose region holds the household.
     public static func mayHelp(role: Role, region: RegionCode, household: RegionCode) -> Bool {

@@ -65,12 +65,13 @@ extension ChildCaseStore {
     public struct Attention: Sendable, Hashable {
         public var unacknowledged: [ChildCase] = []
         public var followUpsOverdue: [ChildCase] = []
-        /// With the instant the child will be without care.
-        public var careEnding: [(ChildCase, Int64)] = []
-        public static func == (a: Attention, b: Attention) -> Bool {
-            a.unacknowledged == b.unacknowledged && a.followUpsOverdue == b.followUpsOverdue && a.careEnding.map(\.0.id) == b.careEnding.map(\.0.id)
-        }
-        public func hash(into h: inout Hasher) { h.combine(unacknowledged); h.combine(followUpsOverdue) }
+        public var careEnding: [Ending] = []
+    }
+
+    /// A case whose child will be without care at `at`.
+    public struct Ending: Sendable, Hashable {
+        public var childCase: ChildCase
+        public var at: Int64
     }
 
     public func attention(by actor: Actor, deadline: AcknowledgementDeadline = .init(), schedule: FollowUpSchedule = .init()) async throws -> Attention {
@@ -92,7 +93,7 @@ extension ChildCaseStore {
         for c in acknowledged {
             if let risk = c.risk, schedule.isOverdue(last: last[c.id] ?? c.acknowledgedAt ?? c.reportedAt, risk: risk, now: now) { out.followUpsOverdue.append(c) }
             let timeline = (periods[c.id] ?? []).compactMap { r in CareArrangementKind(rawValue: r.kind).map { CarePeriod(kind: $0, carer: r.carer, from: r.from_at, to: r.to_at) } }
-            if let gone = CareTimeline.uncovered(timeline, now: now) { out.careEnding.append((c, gone)) }
+            if let gone = CareTimeline.uncovered(timeline, now: now) { out.careEnding.append(Ending(childCase: c, at: gone)) }
         }
         return out
     }

@@ -118,6 +118,11 @@ struct WriteSweepTests {
             let township1 = Actor(userID: 0, username: "sweep", role: .townshipOfficer, region: RegionCode("430481001000")!)
             try await HelperStore(services.db).assign(household: "HSW-C", username: "village", by: township1, today: Clock.system.today())
             let villageID = try #require(try await services.users.accountID(username: "village"))
+            // A child's case waiting for the township, and the supervisor who acknowledges it.
+            let children = try await client.token("children")
+            let child = try await ChildCaseStore(services.db).report(
+                try ChildReport(childName: "扫儿童", birthDate: "2018-01-01", regionCode: village1.description, situation: "扫描").check(today: Clock.system.today()).get(),
+                by: Actor(userID: 0, username: "sweep", role: .childDirector, region: village1))
             let lastQuarter = Quarter(Clock.system.today()).previous
             let effect = try await EffectReviewStore(services.db).record(
                 household: "HSW-C", EffectReviewInput(quarter: lastQuarter, incomeNow: 9_000, incomeBefore: 8_000, guarantees: [.food], measuresTaken: "扫描", nextSteps: "扫描"),
@@ -170,6 +175,10 @@ struct WriteSweepTests {
                                        #"{"incomeNow":9800,"incomeBefore":8600,"guarantees":["food","medical"],"measuresTaken":"临时救助","nextSteps":"继续走访"}"#,
                                        #"{"incomeNow":9800,"incomeBefore":8600,"guarantees":["food"],"measuresTaken":" ","nextSteps":"继续走访"}"#),
                 "decideEffectReview": (.post, "/effects/\(effect)/decision", township, #"{"decision":"confirm"}"#, #"{"decision":"return","reason":" "}"#),
+                "reportChildCase": (.post, "/children/cases", children, #"{"childName":"扫二","birthDate":"2019-02-02","regionCode":"430481001001","situation":"父母隔离"}"#,
+                                    #"{"childName":"扫二","birthDate":"2001-02-02","regionCode":"430481001001","situation":"父母隔离"}"#),
+                "actOnChildCase": (.post, "/children/cases/\(child)/actions", children, #"{"action":"acknowledge","risk":"high","kind":"relativeCare","carer":"外婆"}"#,
+                                   #"{"action":"acknowledge","kind":"relativeCare","carer":"外婆"}"#),
                 "setPolicy": (.put, "/policy", admin, #"{"region":"430481000000","year":2026,"key":"verificationDays","value":"6"}"#,
                               #"{"region":"430481000000","year":2026,"key":"noticeDays","value":"2"}"#),
             ]

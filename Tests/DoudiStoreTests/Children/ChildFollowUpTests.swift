@@ -39,7 +39,7 @@ struct ChildFollowUpTests {
             try await store.acknowledge(id, risk: .high, care: CarePeriod(kind: .relativeCare, carer: "姑姑", from: now, to: now + 40 * 3_600_000), by: supervisor)
             var a = try await store.attention(by: supervisor)
             #expect(a.unacknowledged.isEmpty && a.followUpsOverdue.isEmpty)
-            #expect(a.careEnding.map(\.0.id) == [id] && a.careEnding.first?.1 == now + 40 * 3_600_000)
+            #expect(a.careEnding.map(\.childCase.id) == [id] && a.careEnding.first?.at == now + 40 * 3_600_000)
 
             // High risk: daily contact. A day and an hour on, overdue; a contact clears it.
             time.advance(hours: 25)
