@@ -97,12 +97,14 @@ check "audit head prints ENTRY:HASH, and verify with it as an anchor holds" sh -
 check "audit verify --anchor: the newest entry removed, the chain holds and its anchor fails" sh -c "cp restored.sqlite cut.sqlite && python3 -c \"import sqlite3; c=sqlite3.connect('cut.sqlite'); c.execute('DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)'); c.commit()\" && '$bin' audit verify --database cut.sqlite | grep -q 'chain holds' && ! '$bin' audit verify --database cut.sqlite --anchor \$(cat anchor.txt)"
 check "audit verify: an edited entry breaks the chain, exit 1, its id printed" sh -c "python3 -c \"import sqlite3; c=sqlite3.connect('restored.sqlite'); c.execute('UPDATE audit_log SET actor = ? WHERE id = 5', ('x',)); c.commit()\" && ! '$bin' audit verify --database restored.sqlite > verify.txt; grep -q 'breaks at entry 5' verify.txt"
 # Fuzzing the API against its own document (Schemathesis), bounded: no 5xx, every answer's status, content type
-# and body as the document says. A fixed seed: the same cases each run, so a failure can be replayed.
+# and body as the document says. A fixed seed: the same cases each run, so a failure can be replayed. One worker:
+# with two, Hypothesis's cache of lambda sources is shared between threads and now and then raises its own
+# "AST constructor recursion depth mismatch" (a runtime error of the tool, not an answer of Doudi's).
 if [ -z "${SKIP_FUZZ:-}" ] && command -v st >/dev/null; then
   for who in county village; do
     t=$(curl -sf -X POST "$base/api/v1/auth/token" -H 'content-type: application/json' -d "{\"username\":\"$who\",\"password\":\"doudi-demo-2026\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
     check "fuzzing the API as $who: no 5xx, every answer as documented" st run "$base/api/openapi.yaml" --url "$base/api/v1" -H "Authorization: Bearer $t" \
-      --max-examples 20 --seed 10 --workers 2 --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance
+      --max-examples 20 --seed 10 --workers 1 --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance
   done
 elif [ -n "${SKIP_FUZZ:-}" ]; then
   echo "skip fuzzing (SKIP_FUZZ is set)"
