@@ -40,6 +40,20 @@ public struct CarePeriod: Sendable, Hashable {
     public init(kind: CareArrangementKind, carer: String, from: Int64, to: Int64? = nil) {
         self.kind = kind; self.carer = carer; self.from = from; self.to = to
     }
+
+    /// An arrangement as a page or the API sends it: the kind's code name, the carer, from and to (`from`
+    /// defaults to `now`). Every problem at once.
+    public static func parse(kind: String?, carer: String?, from: Int64?, to: Int64?, now: Int64) -> Result<CarePeriod, ProblemList> {
+        var problems: [FieldProblem] = []
+        let kind = kind.flatMap(CareArrangementKind.init(rawValue:))
+        if kind == nil { problems.append(FieldProblem("kind", Message("请选择照料方式", "choose how the child is cared for"))) }
+        let who = (carer ?? "").trimmingSpaces()
+        if who.isEmpty || who.count > 50 { problems.append(FieldProblem("carer", Message("请填写照料人或机构（不超过50个字）", "enter the carer or the agency, at most 50 characters"))) }
+        let start = from ?? now
+        if let to, to <= start { problems.append(FieldProblem("to", Message("结束时间应晚于开始时间", "the end comes after the start"))) }
+        guard problems.isEmpty, let kind else { return .failure(ProblemList(problems)) }
+        return .success(CarePeriod(kind: kind, carer: who, from: start, to: to))
+    }
 }
 
 /// R-CH-3 read strictly: from acknowledgement until closure a child always has an arrangement in force.

@@ -12,7 +12,8 @@ struct ChildAPI: APIPart {
     static func millis(_ d: Date) -> Int64 { Int64((d.timeIntervalSince1970 * 1000).rounded()) }
 
     static func schema(_ c: ChildCase) -> Schemas.ChildCase {
-        Schemas.ChildCase(id: c.id, regionCode: c.region.description, childName: c.childName, residentId: c.residentID, birthDate: c.birthDate?.description,
+        Schemas.ChildCase(id: c.id, regionCode: c.region.description, childName: c.childName, residentId: c.residentID, birthYear: c.birthDate?.year,
+                          birthDate: c.residentID == nil ? c.birthDate?.description : nil,
                           householdId: c.householdID, channel: .init(rawValue: c.channel.rawValue) ?? .director, status: .init(rawValue: c.status.rawValue) ?? .reported,
                           statusZh: c.status.chinese, risk: c.risk.flatMap { .init(rawValue: $0.rawValue) }, reportedBy: c.reportedBy, reportedAt: date(c.reportedAt),
                           acknowledgedAt: c.acknowledgedAt.map(date), situation: c.situation,
@@ -46,25 +47,20 @@ struct ChildAPI: APIPart {
         return .ok(.init(body: .json(Self.schema(c))))
     }
 
-    static let carerMessage = Message("请填写照料人或机构（不超过50个字）", "enter the carer or the agency, at most 50 characters")
-    static let riskMessage = Message("请选择风险等级", "choose the risk level")
-
     func actOnChildCase(_ input: Operations.ActOnChildCase.Input) async throws -> Operations.ActOnChildCase.Output {
         let a = try caller
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         let id = input.path.caseId, now = clock.nowMillis()
         func care() throws -> CarePeriod {
-            let carer = (b.carer ?? "").trimmingSpaces()
-            guard let kind = b.kind.flatMap({ CareArrangementKind(rawValue: $0.rawValue) }) else {
-                throw StoreError.invalid([FieldProblem("kind", Message("请选择照料方式", "choose how the child is cared for"))])
-            }
-            guard !carer.isEmpty, carer.count <= 50 else { throw StoreError.invalid([FieldProblem("carer", Self.carerMessage)]) }
-            let from = b.from.map(Self.millis) ?? now, to = b.to.map(Self.millis)
-            if let to, to <= from { throw StoreError.invalid([FieldProblem("to", Message("结束时间应晚于开始时间", "the end comes after the start"))]) }
-            return CarePeriod(kind: kind, carer: carer, from: min(from, b.action == .acknowledge ? now : from), to: to)
+            var period = try CarePeriod.parse(kind: b.kind?.rawValue, carer: b.carer, from: b.from.map(Self.millis), to: b.to.map(Self.millis), now: now).get()
+            // Care at acknowledgement starts now at the latest: the store counts from that instant.
+            if b.action == .acknowledge { period.from = min(period.from, now) }
+            return period
         }
         func risk() throws -> ChildRisk {
-            guard let r = b.risk.flatMap({ ChildRisk(rawValue: $0.rawValue) }) else { throw StoreError.invalid([FieldProblem("risk", Self.riskMessage)]) }
+            guard let r = b.risk.flatMap({ ChildRisk(rawValue: $0.rawValue) }) else {
+                throw StoreError.invalid([FieldProblem("risk", Message("请选择风险等级", "choose the risk level"))])
+            }
             return r
         }
         do {
@@ -77,6 +73,8 @@ struct ChildAPI: APIPart {
             }
             guard let c = try await children.childCase(id, by: a.actor) else { return .notFound(.init(body: .json(Self.notFound))) }
             return .ok(.init(body: .json(Self.schema(c))))
+        } catch let p as ProblemList {
+            return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         } catch { return try Self.refusal(error) }
     }
 }

@@ -126,7 +126,8 @@ public struct ChildCaseStore: Sendable {
             let superseded = periods.filter { $0.from >= next.from }
             periods.removeAll { $0.from >= next.from }
             periods.append(next)
-            guard CareTimeline.gaps(periods, from: start, until: next.to == nil ? nil : max(next.to!, tx.clock.nowMillis())).isEmpty else {
+            // Checked up to now at least: an arrangement that already ended with nothing after it is a gap.
+            guard CareTimeline.gaps(periods, from: start, until: next.to.map { max($0, tx.clock.nowMillis()) }).isEmpty else {
                 throw StoreError.invalid([FieldProblem("from", CareTimeline.gapMessage)])
             }
             try await tx.sql.raw("""

@@ -63,6 +63,12 @@ struct CareTimelineTests {
         #expect(FollowUpSchedule(days: [.high: 2]).due(after: Self.at(0), risk: .high) == Self.at(48), "a region's own setting")
     }
 
+    @Test("an arrangement as typed: every problem at once, from now where no start is given") func parse() {
+        #expect(CarePeriod.parse(kind: "relativeCare", carer: " 外婆 ", from: nil, to: nil, now: Self.t0) == .success(Self.p(0, nil)).map { var c = $0; c.carer = "外婆"; return c })
+        guard case .failure(let p) = CarePeriod.parse(kind: "aunt", carer: " ", from: Self.at(5), to: Self.at(5), now: Self.t0) else { Issue.record("accepted"); return }
+        #expect(p.problems.map(\.field) == ["kind", "carer", "to"])
+    }
+
     @Test("the words people see") func words() {
         #expect(CareArrangementKind.allCases.map(\.chinese) == ["集中隔离医学观察", "亲属临时照料", "指定人员临时照料", "村（居）委会照料", "民政部门临时监护（机构安置）"])
         #expect(ChildRisk.allCases.sorted() == [.high, .medium, .low])

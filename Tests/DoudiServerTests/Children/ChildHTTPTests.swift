@@ -35,6 +35,12 @@ struct ChildHTTPTests {
             #expect(made.status == .created)
             let id = try JSONDecoder().decode(Listed.self, from: Data(buffer: made.body)).id
             #expect(try await client.api(.post, "/api/v1/children/cases", token: village, json: body).status == .forbidden)
+            // With a resident ID the ID is masked and the birth date shows its year only: the whole date would help rebuild the number.
+            let rid = validID("43048120150401456").text
+            let withID = try await client.api(.post, "/api/v1/children/cases", token: children,
+                                              json: #"{"childName":"黄小弟","residentId":"\#(rid)","regionCode":"\#(DemoLoader.village)","situation":"父母均在方舱医院治疗"}"#)
+            let shown = String(buffer: withID.body)
+            #expect(withID.status == .created && shown.contains("\"birthYear\":2015") && !shown.contains("2015-04-01") && !shown.contains(rid))
             let adult = try await client.api(.post, "/api/v1/children/cases", token: children, json: body.replacingOccurrences(of: "2019-01-02", with: "2001-01-02"))
             #expect(adult.status == .unprocessableContent && String(buffer: adult.body).contains("儿童应未满18周岁"))
             let act = { (json: String) in try await client.api(.post, "/api/v1/children/cases/\(id)/actions", token: children, json: json) }
