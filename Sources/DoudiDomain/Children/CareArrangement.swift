@@ -54,6 +54,25 @@ public struct CarePeriod: Sendable, Hashable {
         guard problems.isEmpty, let kind else { return .failure(ProblemList(problems)) }
         return .success(CarePeriod(kind: kind, carer: who, from: start, to: to))
     }
+
+    /// The same from a form, whose times are Beijing minutes as typed (`BeijingMinute`); blank `from` is now, blank
+    /// `to` open.
+    public static func parse(kind: String?, carer: String?, fromText: String, toText: String, now: Int64) -> Result<CarePeriod, ProblemList> {
+        var problems: [FieldProblem] = []
+        func time(_ text: String, _ field: String) -> Int64? {
+            guard !text.trimmingSpaces().isEmpty else { return nil }
+            guard let t = BeijingMinute.millis(text) else { problems.append(FieldProblem(field, realMinute)); return nil }
+            return t
+        }
+        let from = time(fromText, "from"), to = time(toText, "to")
+        switch parse(kind: kind, carer: carer, from: from, to: to, now: now) {
+        case .success(let p) where problems.isEmpty: return .success(p)
+        case .success: return .failure(ProblemList(problems))
+        case .failure(let f): return .failure(ProblemList(problems + f.problems))
+        }
+    }
+
+    public static let realMinute = Message("时间应为真实的日期和时刻（如 2020-02-03 18:30）", "a time is a real day and minute, such as 2020-02-03 18:30")
 }
 
 /// R-CH-3 read strictly: from acknowledgement until closure a child always has an arrangement in force.

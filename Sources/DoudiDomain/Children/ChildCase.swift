@@ -81,6 +81,9 @@ public enum ChildAccess {
         }
     }
 
+    /// Who has the children's pages at all (each then sees only the cases `maySee` allows).
+    public static func mayOpen(_ role: Role) -> Bool { role == .childDirector || role == .auditor || role == .hotlineOperator }
+
     /// Reporting a child: the child directors and the hotline, in their region.
     public static func mayReport(_ role: Role) -> Bool { role == .childDirector || role == .hotlineOperator }
 

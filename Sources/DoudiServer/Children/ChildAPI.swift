@@ -17,7 +17,8 @@ struct ChildAPI: APIPart {
                           householdId: c.householdID, channel: .init(rawValue: c.channel.rawValue) ?? .director, status: .init(rawValue: c.status.rawValue) ?? .reported,
                           statusZh: c.status.chinese, risk: c.risk.flatMap { .init(rawValue: $0.rawValue) }, reportedBy: c.reportedBy, reportedAt: date(c.reportedAt),
                           acknowledgedAt: c.acknowledgedAt.map(date), situation: c.situation,
-                          care: c.care.map { .init(kind: $0.kind.rawValue, kindZh: $0.kind.chinese, carer: $0.carer, from: date($0.from), to: $0.to.map(date)) })
+                          care: c.care.map { .init(kind: $0.kind.rawValue, kindZh: $0.kind.chinese, carer: $0.carer, from: date($0.from), to: $0.to.map(date)) },
+                          contacts: c.contacts.map { .init(at: date($0.at), note: $0.note, recordedBy: $0.recordedBy) })
     }
 
     func listChildCases(_ input: Operations.ListChildCases.Input) async throws -> Operations.ListChildCases.Output {
@@ -51,26 +52,11 @@ struct ChildAPI: APIPart {
         let a = try caller
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         let id = input.path.caseId, now = clock.nowMillis()
-        func care() throws -> CarePeriod {
-            var period = try CarePeriod.parse(kind: b.kind?.rawValue, carer: b.carer, from: b.from.map(Self.millis), to: b.to.map(Self.millis), now: now).get()
-            // Care at acknowledgement starts now at the latest: the store counts from that instant.
-            if b.action == .acknowledge { period.from = min(period.from, now) }
-            return period
-        }
-        func risk() throws -> ChildRisk {
-            guard let r = b.risk.flatMap({ ChildRisk(rawValue: $0.rawValue) }) else {
-                throw StoreError.invalid([FieldProblem("risk", Message("请选择风险等级", "choose the risk level"))])
-            }
-            return r
-        }
+        let action = ChildAct.Action(rawValue: b.action.rawValue) ?? .contact
+        let care = action.arrangesCare ? CarePeriod.parse(kind: b.kind?.rawValue, carer: b.carer, from: b.from.map(Self.millis), to: b.to.map(Self.millis), now: now) : nil
+        let act = ChildAct(action: action, risk: b.risk?.rawValue, care: care, note: b.note)
         do {
-            switch b.action {
-            case .acknowledge: try await children.acknowledge(id, risk: try risk(), care: try care(), by: a.actor)
-            case .care: try await children.arrange(id, try care(), by: a.actor)
-            case .contact: try await children.recordContact(id, note: b.note ?? "", by: a.actor)
-            case .risk: try await children.changeRisk(id, to: try risk(), reason: b.note ?? "", by: a.actor)
-            case .close: try await children.close(id, reason: b.note ?? "", by: a.actor)
-            }
+            try await act.perform(on: id, store: children, by: a.actor, now: now)
             guard let c = try await children.childCase(id, by: a.actor) else { return .notFound(.init(body: .json(Self.notFound))) }
             return .ok(.init(body: .json(Self.schema(c))))
         } catch let p as ProblemList {

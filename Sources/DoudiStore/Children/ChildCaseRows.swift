@@ -42,6 +42,12 @@ extension ChildCaseStore {
             .compactMap { r in CareArrangementKind(rawValue: r.kind).map { CarePeriod(kind: $0, carer: r.carer, from: r.from_at, to: r.to_at) } }
     }
 
+    static func contacts(_ sql: any SQLDatabase, _ id: Int64) async throws -> [ChildContact] {
+        struct R: Decodable { var at: Int64; var note: String; var recorded_by: String }
+        return try await sql.raw("SELECT at, note, recorded_by FROM child_contacts WHERE case_id = \(bind: id) ORDER BY at, id").all(decoding: R.self)
+            .map { ChildContact(at: $0.at, note: $0.note, recordedBy: $0.recorded_by) }
+    }
+
     static func insertCare(_ tx: Tx, _ id: Int64, _ p: CarePeriod, by actor: Actor) async throws {
         try await tx.sql.raw("""
             INSERT INTO child_care (case_id, kind, carer, from_at, to_at, recorded_by, created_at)

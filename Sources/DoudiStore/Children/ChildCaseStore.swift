@@ -20,6 +20,15 @@ public struct ChildCase: Sendable, Hashable {
     public var acknowledgedBy: String?
     public var acknowledgedAt: Int64?
     public var care: [CarePeriod]
+    /// Follow-up contacts, oldest first: read with one case, not with a list.
+    public var contacts: [ChildContact] = []
+}
+
+/// A follow-up contact with the child or the carer (a call, a visit), as recorded.
+public struct ChildContact: Sendable, Hashable {
+    public var at: Int64
+    public var note: String
+    public var recordedBy: String
 }
 
 /// Children left without a guardian (issue 15): reports, the township's acknowledgement, care with no gap. Every
@@ -147,13 +156,15 @@ public struct ChildCaseStore: Sendable {
         try await db.transaction { tx in
             guard let row = try await tx.sql.raw("SELECT \(unsafeRaw: Self.columns) FROM child_cases c WHERE c.id = \(bind: id) AND \(Self.visible(actor))")
                 .first(decoding: Row.self) else { return nil }
-            let c = try row.read(tx.fields, care: try await Self.care(tx.sql, id))
+            var c = try row.read(tx.fields, care: try await Self.care(tx.sql, id))
+            c.contacts = try await Self.contacts(tx.sql, id)
             try await AuditLog.record(tx, actor: actor, action: "child.view", subject: String(id), region: c.region, before: nil, after: nil)
             return c
         }
     }
 
-    /// The cases the caller may see, those waiting for acknowledgement first, then by risk and the newest report.
+    /// The cases the caller may see (with their care, without contacts), those waiting for acknowledgement first,
+    /// then by risk and the newest report.
     public func cases(by actor: Actor, status: ChildCaseStatus? = nil, limit: Int = 200) async throws -> [ChildCase] {
         let rows = try await db.read { sql in
             try await sql.raw("""
@@ -163,6 +174,16 @@ public struct ChildCaseStore: Sendable {
                 LIMIT \(unsafeRaw: String(max(1, min(limit, 1000))))
                 """).all(decoding: Row.self)
         }
-        return try rows.map { try $0.read(db.fields, care: []) }
+        guard !rows.isEmpty else { return [] }
+        // Each listed case with its arrangements: a list shows the one in force, attention the one ending.
+        struct Care: Decodable { var case_id: Int64; var kind: String; var carer: String; var from_at: Int64; var to_at: Int64? }
+        let care = try await db.read { sql in
+            try await sql.raw("SELECT case_id, kind, carer, from_at, to_at FROM child_care WHERE case_id IN \(unsafeRaw: Self.list(rows.map(\.id))) ORDER BY from_at, id")
+                .all(decoding: Care.self)
+        }
+        let periods = Dictionary(grouping: care, by: \.case_id).mapValues { list in
+            list.compactMap { r in CareArrangementKind(rawValue: r.kind).map { CarePeriod(kind: $0, carer: r.carer, from: r.from_at, to: r.to_at) } }
+        }
+        return try rows.map { try $0.read(db.fields, care: periods[$0.id] ?? []) }
     }
 }

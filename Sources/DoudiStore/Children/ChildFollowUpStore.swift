@@ -82,18 +82,14 @@ extension ChildCaseStore {
         let acknowledged = open.filter { $0.status == .acknowledged }
         guard !acknowledged.isEmpty else { return out }
         struct Last: Decodable { var case_id: Int64; var at: Int64 }
-        struct Care: Decodable { var case_id: Int64; var kind: String; var carer: String; var from_at: Int64; var to_at: Int64? }
-        let ids = acknowledged.map(\.id)
-        let (contacts, care) = try await db.read { sql in
-            (try await sql.raw("SELECT case_id, MAX(at) AS at FROM child_contacts WHERE case_id IN \(unsafeRaw: Self.list(ids)) GROUP BY case_id").all(decoding: Last.self),
-             try await sql.raw("SELECT case_id, kind, carer, from_at, to_at FROM child_care WHERE case_id IN \(unsafeRaw: Self.list(ids))").all(decoding: Care.self))
+        let contacts = try await db.read { sql in
+            try await sql.raw("SELECT case_id, MAX(at) AS at FROM child_contacts WHERE case_id IN \(unsafeRaw: Self.list(acknowledged.map(\.id))) GROUP BY case_id")
+                .all(decoding: Last.self)
         }
         let last = Dictionary(uniqueKeysWithValues: contacts.map { ($0.case_id, $0.at) })
-        let periods = Dictionary(grouping: care, by: \.case_id)
         for c in acknowledged {
             if let risk = c.risk, schedule.isOverdue(last: last[c.id] ?? c.acknowledgedAt ?? c.reportedAt, risk: risk, now: now) { out.followUpsOverdue.append(c) }
-            let timeline = (periods[c.id] ?? []).compactMap { r in CareArrangementKind(rawValue: r.kind).map { CarePeriod(kind: $0, carer: r.carer, from: r.from_at, to: r.to_at) } }
-            if let gone = CareTimeline.uncovered(timeline, now: now) { out.careEnding.append(Ending(childCase: c, at: gone)) }
+            if let gone = CareTimeline.uncovered(c.care, now: now) { out.careEnding.append(Ending(childCase: c, at: gone)) }
         }
         return out
     }

@@ -170,7 +170,7 @@ struct MatrixRequest {
             || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/users", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy",
                                  "/calendar", "/calendar/remove", "/api/v1/calendar", "/assistance/new", "/api/v1/assistance/applications", "/assistance/roll", "/api/v1/assistance/roll",
                                  "/assistance/aid", "/assistance/aid/fund", "/api/v1/assistance/aid", "/api/v1/assistance/reserve",
-                                 "/cases", "/api/v1/cases", "/visits", "/api/v1/children/cases"].contains(path)
+                                 "/cases", "/api/v1/cases", "/visits", "/api/v1/children/cases", "/children"].contains(path)
     }
 
     static func make(_ method: HTTPRequest.Method, _ path: String, place p: MatrixPlace, serial n: Int, noticeDays: Int, csrf: String) -> MatrixRequest {
@@ -183,7 +183,7 @@ struct MatrixRequest {
         }
         var uri = id(path)
         if let r = uri.range(of: "{id}") {
-            let record = path.hasPrefix("/visits/photos/") ? String(p.photo) : path.contains("/cases/") ? String(p.caseID) : path.contains("/measures/") ? String(p.measure) : path.contains("/effects/") ? String(p.effect) : path.contains("/benefits/") ? String(p.benefit) : path.contains("/aid/") ? String(p.aid) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
+            let record = path.hasPrefix("/visits/photos/") ? String(p.photo) : path.hasPrefix("/children/") ? String(p.child) : path.contains("/cases/") ? String(p.caseID) : path.contains("/measures/") ? String(p.measure) : path.contains("/effects/") ? String(p.effect) : path.contains("/benefits/") ? String(p.benefit) : path.contains("/aid/") ? String(p.aid) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
                 : path.hasPrefix("/assistance") ? String(p.application)
                 : path.hasPrefix("/leads") ? String(p.lead) : path.hasPrefix("/users") ? String(p.account) : String(p.episode)
             uri.replaceSubrange(r, with: record)
@@ -227,6 +227,8 @@ struct MatrixRequest {
         case (.post, "/api/v1/cases"): r.json = #"{"householdId":"\#(p.household)","origin":"cadre","note":"矩阵"}"#
         case (.post, "/api/v1/children/cases"): r.json = #"{"childName":"矩阵儿童\#(n)","birthDate":"2018-01-01","regionCode":"\#(village)","situation":"矩阵"}"#
         case (.post, "/api/v1/children/cases/{caseId}/actions"): r.json = #"{"action":"contact","note":"矩阵"}"#
+        case (.post, "/children"): r.form = ["childName": "矩阵儿童\(n)", "birthDate": "2018-01-01", "regionCode": village, "situation": "矩阵"]
+        case (.post, "/children/{id}"): r.form = ["action": "contact", "note": "矩阵"]
         case (.post, "/cases/{id}"): r.form = ["move": "sendBack", "to": "survey", "note": "矩阵"]
         case (.post, "/api/v1/cases/{id}/moves"): r.json = #"{"move":"sendBack","to":"survey","note":"矩阵"}"#
         case (.post, "/cases/{id}/measures"): r.form = ["service": "living", "startOn": Clock.system.today().description, "amount": "100", "measureNote": "矩阵"]

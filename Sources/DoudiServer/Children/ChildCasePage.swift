@@ -1,0 +1,39 @@
+import DoudiDomain
+import DoudiStore
+import HTTPTypes
+import Hummingbird
+
+/// One child's case: who, where, why, the care timeline and the follow-ups, then the forms of the acts the reader
+/// may take now (a township supervisor acknowledges, sets the risk and closes; the region's child directors arrange
+/// care and record contacts). Each view is in the audit log (the store logs it).
+extension ChildPages {
+    func casePage(_ w: Web, id: Int64?, form: Form = [:], problems: [FieldProblem] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = w.t
+        guard ChildAccess.mayOpen(w.role), let id, let c = try await children.childCase(id, by: w.actor) else { return try w.notFound() }
+        let now = clock.nowMillis(), deadline = AcknowledgementDeadline()
+        let open = c.status == .acknowledged, supervisor = ChildAccess.mayAcknowledge(w.actor), director = ChildAccess.mayAct(w.actor, region: c.region)
+        let region = try await regions.path(c.region).map(\.name).joined(separator: " ")
+        let risk = form["risk"] ?? c.risk?.rawValue
+        func kinds() -> [[String: Any]] { options(CareArrangementKind.self, selected: form["kind"], t: t) }
+        return try w.page(status: status, template: "children/case", title: "\(c.childName) · \(label(c.status, t))", [
+            "id": c.id, "child": c.childName, "region": region.isEmpty ? c.region.description : region, "status": label(c.status, t), "closed": c.status == .closed,
+            "birth": (c.residentID == nil ? c.birthDate?.description : c.birthDate.map { "\($0.year)" }) ?? "—", "residentId": c.residentID ?? "—",
+            "household": c.householdID as Any, "channel": label(c.channel, t), "reportedBy": c.reportedBy, "reported": beijingTime(c.reportedAt),
+            "situation": c.situation, "risk": c.risk.map { label($0, t) } ?? "—", "high": c.risk == .high,
+            "acknowledged": c.acknowledgedAt.map { "\(beijingTime($0)) · \(c.acknowledgedBy ?? "")" } as Any,
+            "due": c.acknowledgedAt == nil && c.status == .reported ? beijingTime(deadline.due(reportedAt: c.reportedAt)) : nil as String? as Any,
+            "late": deadline.isOverdue(reportedAt: c.reportedAt, acknowledgedAt: c.acknowledgedAt, now: now),
+            "care": c.care.map { p in
+                ["kind": label(p.kind, t), "carer": p.carer, "from": beijingTime(p.from), "to": p.to.map(beijingTime) ?? t.t("untilNow"),
+                 "current": p.from <= now && (p.to ?? .max) > now] as [String: Any]
+            },
+            "ending": (open ? CareTimeline.uncovered(c.care, now: now).map(beijingTime) : nil) as Any,
+            "contacts": c.contacts.reversed().map { ["at": beijingTime($0.at), "note": $0.note, "by": $0.recordedBy] as [String: Any] },
+            "mayAcknowledge": c.status == .reported && supervisor, "mayArrange": open && director, "mayContact": open && director,
+            "mayRisk": open && supervisor, "mayClose": open && supervisor,
+            "risks": options(ChildRisk.self, selected: risk, t: t), "kinds": kinds(),
+            "carer": form["carer"] ?? "", "from": form["from"] ?? BeijingMinute.text(now), "to": form["to"] ?? "", "note": form["note"] ?? "",
+            "action": form["action"] ?? "", "problems": w.lines(problems), "hasProblems": !problems.isEmpty,
+        ])
+    }
+}

@@ -1,0 +1,113 @@
+import DoudiDomain
+import DoudiSheets
+import DoudiStore
+import HTTPTypes
+import Hummingbird
+
+/// 困境儿童 (issue 15): the child director's phone page — what needs someone now (reports past their hours, which
+/// escalate to the county; care ending with nothing after it; follow-ups overdue), then every case they may see —
+/// the report form, and a case's page with its care timeline and the acts the reader may take. The API twin
+/// (`ChildAPI`) calls the same store functions and the same `ChildAct`.
+struct ChildPages: Sendable {
+    let web: WebShell
+    let children: ChildCaseStore
+    let regions: RegionStore
+    let choices: Choices
+    var clock: Clock { web.clock }
+
+    func register(on router: Router<DoudiContext>) {
+        router.get("/children") { req, _ in try await web.withUser(req) { w in try await list(w) } }
+        router.downloads("/children") { req, format in try await web.withUser(req) { w in try await sheet(w, format) } }
+        router.get("/children/new") { req, _ in try await web.withUser(req) { w in try await reportForm(w) } }
+        router.post("/children") { req, _ in try await web.withUser(req, post: true) { w, form in try await report(w, form) } }
+        router.get("/children/{id}") { req, ctx in try await web.withUser(req) { w in try await casePage(w, id: ctx.parameters.get("id", as: Int64.self)) } }
+        router.post("/children/{id}") { req, ctx in
+            try await web.withUser(req, post: true) { w, form in try await act(w, id: ctx.parameters.get("id", as: Int64.self), form) }
+        }
+    }
+
+    static func status(_ w: Web) -> ChildCaseStatus? { w.req.uri.queryParameters["status"].flatMap { ChildCaseStatus(rawValue: String($0)) } }
+
+    /// A list's rows in the reader's words: the arrangement in force now, the hours left to acknowledge.
+    func rows(_ cases: [ChildCase], _ t: Strings.Table, now: Int64) async throws -> [[String: Any]] {
+        let names = try await regions.villageLabels(cases.map(\.region))
+        let deadline = AcknowledgementDeadline()
+        return cases.map { c in
+            let current = c.care.last { $0.from <= now && ($0.to ?? .max) > now }
+            return ["id": c.id, "child": c.childName, "region": names[c.region] ?? c.region.description, "status": label(c.status, t),
+                    "risk": label(c.risk, t), "high": c.risk == .high, "care": current.map { "\(label($0.kind, t)) · \($0.carer)" } ?? "—",
+                    "reported": beijingTime(c.reportedAt), "channel": label(c.channel, t),
+                    "late": deadline.isOverdue(reportedAt: c.reportedAt, acknowledgedAt: c.acknowledgedAt, now: now),
+                    "due": c.acknowledgedAt == nil ? beijingTime(deadline.due(reportedAt: c.reportedAt)) : ""] as [String: Any]
+        }
+    }
+
+    func list(_ w: Web) async throws -> Response {
+        let t = w.t
+        guard ChildAccess.mayOpen(w.role) else { return try w.forbidden() }
+        let now = clock.nowMillis(), status = Self.status(w)
+        let all = try await children.cases(by: w.actor, status: status, limit: 1000)
+        let attention = try await children.attention(by: w.actor)
+        let n = w.pageNumber, kept = status.map { "&status=\($0.rawValue)" } ?? ""
+        let ending = attention.careEnding.map(\.childCase)
+        let endingRows = zip(try await rows(ending, t, now: now), attention.careEnding).map { row, e in row.merging(["ends": beijingTime(e.at)]) { $1 } }
+        return try w.page(template: "children/list", title: t.t("childrenTitle"), [
+            "mayReport": ChildAccess.mayReport(w.role), "total": all.count,
+            "unacknowledged": try await rows(attention.unacknowledged, t, now: now), "hasUnacknowledged": !attention.unacknowledged.isEmpty,
+            "ending": endingRows, "hasEnding": !ending.isEmpty,
+            "overdue": try await rows(attention.followUpsOverdue, t, now: now), "hasOverdue": !attention.followUpsOverdue.isEmpty,
+            "statuses": ChildCaseStatus.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": $0 == status] as [String: Any] },
+            "items": try await rows(Array(all.dropFirst(n * 50).prefix(50)), t, now: now),
+            "csv": "/children.csv" + kept.replacingOccurrences(of: "&", with: "?"), "xlsx": "/children.xlsx" + kept.replacingOccurrences(of: "&", with: "?"),
+            "prev": (n > 0 ? "/children?page=\(n - 1)\(kept)" : nil) as Any, "next": (all.count > (n + 1) * 50 ? "/children?page=\(n + 1)\(kept)" : nil) as Any,
+        ])
+    }
+
+    func sheet(_ w: Web, _ format: DownloadFormat) async throws -> Response {
+        let t = w.t
+        guard ChildAccess.mayOpen(w.role) else { return try w.forbidden() }
+        let all = try await children.cases(by: w.actor, status: Self.status(w), limit: 1000)
+        let columns = [("child", "childName"), ("region", "region"), ("status", "childStatus"), ("risk", "childRisk"), ("care", "childCare"),
+                       ("channel", "childChannel"), ("reported", "childReportedAt")]
+        let rows = try await rows(all, t, now: clock.nowMillis()).map { r in columns.map { Sheet.Cell.text("\(r[$0.0] ?? "")") } }
+        return try download(Sheet(name: t.t("childrenTitle"), headers: columns.map { t.t($0.1) }, rows: rows), format, name: "children-\(clock.today())")
+    }
+
+    func reportForm(_ w: Web, form: Form = [:], problems: [FieldProblem] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+        guard ChildAccess.mayReport(w.role) else { return try w.forbidden() }
+        return try w.page(status: status, template: "children/new", title: w.t.t("childReport"), [
+            "villages": try await choices.villages(w.account, selected: RegionCode(form["regionCode"] ?? "")),
+            "childName": form["childName"] ?? "", "residentId": form["residentId"] ?? "", "birthDate": form["birthDate"] ?? "", "situation": form["situation"] ?? "",
+            "problems": w.lines(problems), "hasProblems": !problems.isEmpty,
+        ])
+    }
+
+    func report(_ w: Web, _ form: Form) async throws -> Response {
+        guard ChildAccess.mayReport(w.role) else { return try w.forbidden() }
+        let typed = ChildReport(childName: form["childName"] ?? "", residentID: form["residentId"] ?? "", birthDate: form["birthDate"] ?? "",
+                                regionCode: form["regionCode"] ?? "", situation: form["situation"] ?? "")
+        do {
+            let id = try await children.report(try typed.check(today: clock.today()).get(), by: w.actor)
+            return Response(status: .seeOther, headers: [.location: "/children/\(id)"])
+        } catch let p as ProblemList {
+            return try await reportForm(w, form: form, problems: p.problems, status: .unprocessableContent)
+        } catch {
+            return try await w.refused(error) { try await reportForm(w, form: form, problems: $0, status: .unprocessableContent) }
+        }
+    }
+
+    func act(_ w: Web, id: Int64?, _ form: Form) async throws -> Response {
+        guard ChildAccess.mayOpen(w.role), let id else { return try w.notFound() }
+        guard let action = ChildAct.Action(rawValue: form["action"] ?? "") else { return try await casePage(w, id: id, form: form, status: .badRequest) }
+        let now = clock.nowMillis()
+        let care = action.arrangesCare ? CarePeriod.parse(kind: form["kind"], carer: form["carer"], fromText: form["from"] ?? "", toText: form["to"] ?? "", now: now) : nil
+        do {
+            try await ChildAct(action: action, risk: form["risk"], care: care, note: form["note"]).perform(on: id, store: children, by: w.actor, now: now)
+            return Response(status: .seeOther, headers: [.location: "/children/\(id)"])
+        } catch let p as ProblemList {
+            return try await casePage(w, id: id, form: form, problems: p.problems, status: .unprocessableContent)
+        } catch {
+            return try await w.refused(error) { try await casePage(w, id: id, form: form, problems: $0, status: .unprocessableContent) }
+        }
+    }
+}
