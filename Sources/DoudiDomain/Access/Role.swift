@@ -3,6 +3,9 @@ public enum Role: String, CodeNamed {
     case villageCadre, townshipOfficer, countyOfficer, hotlineOperator, childDirector, volunteerOrgAdmin, auditor, admin
     /// 行业部门: an officer of a department (education, health, housing …) who receives the measures civil affairs refers.
     case departmentOfficer
+    /// 医疗机构: a hospital's worker who asks every admitted or isolated patient about children in their care and
+    /// reports the children left alone (R-CH-2); sees their own reports and nothing else.
+    case healthWorker
 
     public var chinese: String {
         switch self {
@@ -15,6 +18,7 @@ public enum Role: String, CodeNamed {
         case .auditor: "审计员"
         case .admin: "系统管理员"
         case .departmentOfficer: "行业部门工作人员"
+        case .healthWorker: "医疗机构工作人员"
         }
     }
 
@@ -29,6 +33,7 @@ public enum Role: String, CodeNamed {
         case .auditor: "Auditor"
         case .admin: "Administrator"
         case .departmentOfficer: "Department officer"
+        case .healthWorker: "Health worker"
         }
     }
 }
@@ -72,9 +77,9 @@ extension Role {
     public func may(_ p: Permission) -> Bool {
         switch p {
         case .readRegister:
-            // Volunteer organizations see their volunteers, and departments the measures referred to them, not
-            // the household register.
-            self != .volunteerOrgAdmin && self != .departmentOfficer
+            // Volunteer organizations see their volunteers, departments the measures referred to them and health
+            // workers the children they reported, not the household register.
+            self != .volunteerOrgAdmin && self != .departmentOfficer && self != .healthWorker
         case .browseRegister:
             may(.readRegister) && self != .hotlineOperator
         case .writeRegister, .importRegister:

@@ -22,6 +22,20 @@ public enum ChildCaseStatus: String, CodeNamed {
     }
 }
 
+/// Why the guardian cannot care for the child now (R-CH-1).
+public enum GuardianAbsence: String, CodeNamed {
+    case infected, suspected, isolated, onDuty, other
+    public var chinese: String {
+        switch self { case .infected: "确诊感染"; case .suspected: "疑似感染"; case .isolated: "隔离观察"; case .onDuty: "参与疫情防控一线工作"; case .other: "其他疫情原因" }
+    }
+    public var english: String {
+        switch self {
+        case .infected: "Confirmed infected"; case .suspected: "Suspected infected"; case .isolated: "In isolation or observation"
+        case .onDuty: "On epidemic duty"; case .other: "Another epidemic reason"
+        }
+    }
+}
+
 /// A report of a child left without a guardian (R-CH-1): who the child is, where, and why no one cares for them.
 /// A resident ID is asked for but not required: a child outside the register is still protected.
 public struct ChildReport: Sendable, Hashable {
@@ -30,9 +44,15 @@ public struct ChildReport: Sendable, Hashable {
     public var birthDate: String
     public var regionCode: String
     public var situation: String
+    /// The parent or guardian who cannot care for the child: the patient, when a hospital reports.
+    public var guardianName: String = ""
+    public var guardianResidentID: String = ""
+    public var guardianAbsence: String = ""
 
-    public init(childName: String, residentID: String = "", birthDate: String = "", regionCode: String, situation: String) {
+    public init(childName: String, residentID: String = "", birthDate: String = "", regionCode: String, situation: String,
+                guardianName: String = "", guardianResidentID: String = "", guardianAbsence: String = "") {
         self.childName = childName; self.residentID = residentID; self.birthDate = birthDate; self.regionCode = regionCode; self.situation = situation
+        self.guardianName = guardianName; self.guardianResidentID = guardianResidentID; self.guardianAbsence = guardianAbsence
     }
 
     public struct Checked: Sendable, Hashable {
@@ -41,9 +61,13 @@ public struct ChildReport: Sendable, Hashable {
         public var birthDate: CivilDate?
         public var village: RegionCode
         public var situation: String
+        public var guardianName: String?
+        public var guardianResidentID: ResidentID?
+        public var guardianAbsence: GuardianAbsence?
     }
 
-    public func check(today: CivilDate) -> Result<Checked, ProblemList> {
+    /// `fromHospital`: the patient is the guardian, so their name and why they are away are asked for.
+    public func check(today: CivilDate, fromHospital: Bool = false) -> Result<Checked, ProblemList> {
         var problems: [FieldProblem] = []
         let name = childName.trimmingSpaces()
         if name.isEmpty || name.count > 50 { problems.append(FieldProblem("childName", Message("请填写儿童姓名（不超过50个字）", "enter the child's name, at most 50 characters"))) }
@@ -64,28 +88,42 @@ public struct ChildReport: Sendable, Hashable {
         if text.isEmpty || text.count > 1_000 {
             problems.append(FieldProblem("situation", Message("请说明监护缺失的情况（不超过1000个字）", "say why no one cares for the child, at most 1000 characters")))
         }
+        let guardian = guardianName.trimmingSpaces()
+        if guardian.count > 50 || fromHospital && guardian.isEmpty {
+            problems.append(FieldProblem("guardianName", Message("请填写监护人（患者）姓名（不超过50个字）", "enter the guardian's (the patient's) name, at most 50 characters")))
+        }
+        var guardianID: ResidentID?
+        let typedGuardian = guardianResidentID.trimmingSpaces()
+        if !typedGuardian.isEmpty {
+            do { guardianID = try ResidentID(typedGuardian, today: today) } catch { problems.append(FieldProblem("guardianResidentId", error.message)) }
+        }
+        let absence = GuardianAbsence(rawValue: guardianAbsence.trimmingSpaces())
+        if absence == nil && (fromHospital || !guardianAbsence.trimmingSpaces().isEmpty) {
+            problems.append(FieldProblem("guardianAbsence", Message("请选择监护人无法照料的原因", "choose why the guardian cannot care for the child")))
+        }
         guard problems.isEmpty, let village else { return .failure(ProblemList(problems)) }
-        return .success(Checked(childName: name, residentID: rid, birthDate: birth, village: village, situation: text))
+        return .success(Checked(childName: name, residentID: rid, birthDate: birth, village: village, situation: text, guardianName: guardian.isEmpty ? nil : guardian,
+                                guardianResidentID: guardianID, guardianAbsence: absence))
     }
 }
 
 /// Who sees a child's case (issue 15 item 6): narrower than the register. Child directors and supervisors of its
-/// region and auditors there; whoever reported it (a hotline operator, later a health worker) their own reports
+/// region and auditors there; whoever reported it (a hotline operator, a health worker) their own reports
 /// only; no village cadre, township or county officer as such.
 public enum ChildAccess {
     public static func maySee(_ actor: Actor, region: RegionCode, reportedBy: String) -> Bool {
         switch actor.role {
         case .childDirector, .auditor: actor.region.contains(region)
-        case .hotlineOperator: actor.username == reportedBy && actor.region.contains(region)
+        case .hotlineOperator, .healthWorker: actor.username == reportedBy && actor.region.contains(region)
         default: false
         }
     }
 
     /// Who has the children's pages at all (each then sees only the cases `maySee` allows).
-    public static func mayOpen(_ role: Role) -> Bool { role == .childDirector || role == .auditor || role == .hotlineOperator }
+    public static func mayOpen(_ role: Role) -> Bool { [.childDirector, .auditor, .hotlineOperator, .healthWorker].contains(role) }
 
-    /// Reporting a child: the child directors and the hotline, in their region.
-    public static func mayReport(_ role: Role) -> Bool { role == .childDirector || role == .hotlineOperator }
+    /// Reporting a child: the child directors, the hotline and the hospitals, in their region.
+    public static func mayReport(_ role: Role) -> Bool { [.childDirector, .hotlineOperator, .healthWorker].contains(role) }
 
     /// Acknowledging, setting the risk, arranging care: a child supervisor of a township (or the county's), not a
     /// village's director (who reports and follows up).

@@ -25,9 +25,9 @@ struct AccessPages: Sendable {
         }
     }
 
-    /// Where a role starts: a department officer at the measures referred to their department, a child director at
-    /// the children's cases, everyone else at the register.
-    static func home(_ role: Role) -> String { role == .departmentOfficer ? "/measures" : role == .childDirector ? "/children" : "/households" }
+    /// Where a role starts: a department officer at the measures referred to their department, a child director and
+    /// a health worker at the children's cases, everyone else at the register.
+    static func home(_ role: Role) -> String { role == .departmentOfficer ? "/measures" : role == .childDirector || role == .healthWorker ? "/children" : "/households" }
 
     func login(_ req: Request, _ ctx: DoudiContext) async throws -> Response {
         let form = try await Form.read(req)

@@ -16,7 +16,8 @@ struct ChildAPI: APIPart {
                           birthDate: c.residentID == nil ? c.birthDate?.description : nil,
                           householdId: c.householdID, channel: .init(rawValue: c.channel.rawValue) ?? .director, status: .init(rawValue: c.status.rawValue) ?? .reported,
                           statusZh: c.status.chinese, risk: c.risk.flatMap { .init(rawValue: $0.rawValue) }, reportedBy: c.reportedBy, reportedAt: date(c.reportedAt),
-                          acknowledgedAt: c.acknowledgedAt.map(date), situation: c.situation,
+                          acknowledgedAt: c.acknowledgedAt.map(date), situation: c.situation, guardianName: c.guardianName, guardianResidentId: c.guardianResidentID,
+                          guardianAbsence: c.guardianAbsence.flatMap { .init(rawValue: $0.rawValue) },
                           care: c.care.map { .init(kind: $0.kind.rawValue, kindZh: $0.kind.chinese, carer: $0.carer, from: date($0.from), to: $0.to.map(date)) },
                           contacts: c.contacts.map { .init(at: date($0.at), note: $0.note, recordedBy: $0.recordedBy) })
     }
@@ -30,8 +31,9 @@ struct ChildAPI: APIPart {
     func reportChildCase(_ input: Operations.ReportChildCase.Input) async throws -> Operations.ReportChildCase.Output {
         let a = try caller
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
-        switch ChildReport(childName: b.childName, residentID: b.residentId ?? "", birthDate: b.birthDate ?? "", regionCode: b.regionCode, situation: b.situation)
-            .check(today: clock.today()) {
+        switch ChildReport(childName: b.childName, residentID: b.residentId ?? "", birthDate: b.birthDate ?? "", regionCode: b.regionCode, situation: b.situation,
+                           guardianName: b.guardianName ?? "", guardianResidentID: b.guardianResidentId ?? "", guardianAbsence: b.guardianAbsence ?? "")
+            .check(today: clock.today(), fromHospital: a.role == .healthWorker) {
         case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         case .success(let report):
             do {

@@ -19,7 +19,9 @@ extension ChildPages {
             "id": c.id, "child": c.childName, "region": region.isEmpty ? c.region.description : region, "status": label(c.status, t), "closed": c.status == .closed,
             "birth": (c.residentID == nil ? c.birthDate?.description : c.birthDate.map { "\($0.year)" }) ?? "—", "residentId": c.residentID ?? "—",
             "household": c.householdID as Any, "channel": label(c.channel, t), "reportedBy": c.reportedBy, "reported": beijingTime(c.reportedAt),
-            "situation": c.situation, "risk": c.risk.map { label($0, t) } ?? "—", "high": c.risk == .high,
+            "situation": c.situation, "guardian": c.guardianName.map { name in
+                [name, c.guardianResidentID, c.guardianAbsence.map { label($0, t) }].compactMap(\.self).joined(separator: " · ")
+            } as Any, "risk": c.risk.map { label($0, t) } ?? "—", "high": c.risk == .high,
             "acknowledged": c.acknowledgedAt.map { "\(beijingTime($0)) · \(c.acknowledgedBy ?? "")" } as Any,
             "due": c.acknowledgedAt == nil && c.status == .reported ? beijingTime(deadline.due(reportedAt: c.reportedAt)) : nil as String? as Any,
             "late": deadline.isOverdue(reportedAt: c.reportedAt, acknowledgedAt: c.acknowledgedAt, now: now),

@@ -26,6 +26,13 @@ struct ChildPages: Sendable {
         }
     }
 
+    /// The API's field names for an arrangement (`kind`, `from`, `to`) are other forms' words too: on these pages
+    /// their problems are named as the care form labels them.
+    static func named(_ problems: [FieldProblem]) -> [FieldProblem] {
+        let care = ["kind": "careKind", "from": "careFrom", "to": "careTo"]
+        return problems.map { p in care[p.field].map { FieldProblem($0, p.message) } ?? p }
+    }
+
     static func status(_ w: Web) -> ChildCaseStatus? { w.req.uri.queryParameters["status"].flatMap { ChildCaseStatus(rawValue: String($0)) } }
 
     /// A list's rows in the reader's words: the arrangement in force now, the hours left to acknowledge.
@@ -78,6 +85,8 @@ struct ChildPages: Sendable {
         return try w.page(status: status, template: "children/new", title: w.t.t("childReport"), [
             "villages": try await choices.villages(w.account, selected: RegionCode(form["regionCode"] ?? "")),
             "childName": form["childName"] ?? "", "residentId": form["residentId"] ?? "", "birthDate": form["birthDate"] ?? "", "situation": form["situation"] ?? "",
+            "hospital": w.role == .healthWorker, "guardianName": form["guardianName"] ?? "", "guardianResidentId": form["guardianResidentId"] ?? "",
+            "absences": options(GuardianAbsence.self, selected: form["guardianAbsence"], t: w.t),
             "problems": w.lines(problems), "hasProblems": !problems.isEmpty,
         ])
     }
@@ -85,9 +94,10 @@ struct ChildPages: Sendable {
     func report(_ w: Web, _ form: Form) async throws -> Response {
         guard ChildAccess.mayReport(w.role) else { return try w.forbidden() }
         let typed = ChildReport(childName: form["childName"] ?? "", residentID: form["residentId"] ?? "", birthDate: form["birthDate"] ?? "",
-                                regionCode: form["regionCode"] ?? "", situation: form["situation"] ?? "")
+                                regionCode: form["regionCode"] ?? "", situation: form["situation"] ?? "", guardianName: form["guardianName"] ?? "",
+                                guardianResidentID: form["guardianResidentId"] ?? "", guardianAbsence: form["guardianAbsence"] ?? "")
         do {
-            let id = try await children.report(try typed.check(today: clock.today()).get(), by: w.actor)
+            let id = try await children.report(try typed.check(today: clock.today(), fromHospital: w.role == .healthWorker).get(), by: w.actor)
             return Response(status: .seeOther, headers: [.location: "/children/\(id)"])
         } catch let p as ProblemList {
             return try await reportForm(w, form: form, problems: p.problems, status: .unprocessableContent)
@@ -105,9 +115,9 @@ struct ChildPages: Sendable {
             try await ChildAct(action: action, risk: form["risk"], care: care, note: form["note"]).perform(on: id, store: children, by: w.actor, now: now)
             return Response(status: .seeOther, headers: [.location: "/children/\(id)"])
         } catch let p as ProblemList {
-            return try await casePage(w, id: id, form: form, problems: p.problems, status: .unprocessableContent)
+            return try await casePage(w, id: id, form: form, problems: Self.named(p.problems), status: .unprocessableContent)
         } catch {
-            return try await w.refused(error) { try await casePage(w, id: id, form: form, problems: $0, status: .unprocessableContent) }
+            return try await w.refused(error) { try await casePage(w, id: id, form: form, problems: Self.named($0), status: .unprocessableContent) }
         }
     }
 }

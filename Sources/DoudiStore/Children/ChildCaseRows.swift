@@ -6,13 +6,14 @@ import SQLKit
 extension ChildCaseStore {
     static let columns = """
         c.id, c.region, c.child_name, c.birth_date, c.resident_sealed, c.household_id, c.channel, c.reported_by, c.reported_at, c.situation, c.status,
-        c.risk, c.acknowledged_by, c.acknowledged_at
+        c.risk, c.acknowledged_by, c.acknowledged_at, c.guardian_name, c.guardian_sealed, c.guardian_absence
         """
 
     struct Row: Decodable {
         var id: Int64; var region: Int64; var child_name: String; var birth_date: String?; var resident_sealed: String?; var household_id: String?
         var channel: String; var reported_by: String; var reported_at: Int64; var situation: String; var status: String
         var risk: String?; var acknowledged_by: String?; var acknowledged_at: Int64?
+        var guardian_name: String?; var guardian_sealed: String?; var guardian_absence: String?
 
         /// The resident ID stays masked here: a list or a case page needs no more.
         func read(_ fields: FieldSecrets, care: [CarePeriod]) throws -> ChildCase {
@@ -22,7 +23,9 @@ extension ChildCaseStore {
             let rid = try resident_sealed.map { Masking.residentID(try fields.open($0)) }
             return ChildCase(id: id, region: region, childName: child_name, residentID: rid, birthDate: birth_date.flatMap { CivilDate($0) }, householdID: household_id,
                              channel: channel, reportedBy: reported_by, reportedAt: reported_at, situation: situation, status: status,
-                             risk: risk.flatMap { ChildRisk(rawValue: $0) }, acknowledgedBy: acknowledged_by, acknowledgedAt: acknowledged_at, care: care)
+                             risk: risk.flatMap { ChildRisk(rawValue: $0) }, acknowledgedBy: acknowledged_by, acknowledgedAt: acknowledged_at, care: care,
+                             guardianName: guardian_name, guardianResidentID: try guardian_sealed.map { Masking.residentID(try fields.open($0)) },
+                             guardianAbsence: guardian_absence.flatMap { GuardianAbsence(rawValue: $0) })
         }
     }
 

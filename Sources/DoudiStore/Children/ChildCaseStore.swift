@@ -20,6 +20,10 @@ public struct ChildCase: Sendable, Hashable {
     public var acknowledgedBy: String?
     public var acknowledgedAt: Int64?
     public var care: [CarePeriod]
+    /// The guardian who cannot care for the child (the patient, when a hospital reports), their ID masked.
+    public var guardianName: String?
+    public var guardianResidentID: String?
+    public var guardianAbsence: GuardianAbsence?
     /// Follow-up contacts, oldest first: read with one case, not with a list.
     public var contacts: [ChildContact] = []
 }
@@ -61,12 +65,14 @@ public struct ChildCaseStore: Sendable {
         ]
     }
 
+    static let v27 = ["guardian_name", "guardian_sealed", "guardian_absence"].map { "ALTER TABLE child_cases ADD COLUMN \($0) TEXT" }
+
     /// The condition, in SQL, that `ChildAccess.maySee` is for the cases table `c`.
     static func visible(_ actor: Actor) -> SQLQueryString {
         let region = HouseholdStore.within(actor.region, column: "c.region")
         switch actor.role {
         case .childDirector, .auditor: return region
-        case .hotlineOperator: return "\(region) AND c.reported_by = \(bind: actor.username)"
+        case .hotlineOperator, .healthWorker: return "\(region) AND c.reported_by = \(bind: actor.username)"
         default: return "1 = 0"
         }
     }
@@ -76,22 +82,27 @@ public struct ChildCaseStore: Sendable {
     public func report(_ r: ChildReport.Checked, by actor: Actor) async throws -> Int64 {
         guard ChildAccess.mayReport(actor.role) else { throw StoreError.forbidden }
         guard actor.region.contains(r.village) else { throw StoreError.invalid([FieldProblem("regionCode", .chooseYourVillage)]) }
-        let channel: ChildChannel = actor.role == .hotlineOperator ? .hotline : .director
+        let channel: ChildChannel = actor.role == .hotlineOperator ? .hotline : actor.role == .healthWorker ? .hospital : .director
         struct Match: Decodable { var household_id: String }
         return try await db.transaction { tx in
             guard try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(r.village.value))").first() != nil else {
                 throw StoreError.invalid([FieldProblem("regionCode", .chooseVillage)])
             }
             let index = try r.residentID.map { try tx.fields.index($0.text) }
+            // The child's household in the register, else the guardian's.
             var household: String?
-            if let index { household = try await tx.sql.raw("SELECT household_id FROM members WHERE resident_index = \(bind: index)").first(decoding: Match.self)?.household_id }
+            for person in [r.residentID, r.guardianResidentID].compactMap(\.self) where household == nil {
+                household = try await tx.sql.raw("SELECT household_id FROM members WHERE resident_index = \(bind: try tx.fields.index(person.text))")
+                    .first(decoding: Match.self)?.household_id
+            }
             let now = tx.clock.nowMillis()
             guard let id = try await tx.sql.raw("""
                 INSERT INTO child_cases (region, child_name, birth_date, resident_sealed, resident_index, household_id, channel, reported_by, reported_at,
-                                         situation, status, updated_at)
+                                         situation, status, updated_at, guardian_name, guardian_sealed, guardian_absence)
                 VALUES (\(bind: Int64(r.village.value)), \(bind: r.childName), \(bind: r.birthDate?.description), \(bind: try r.residentID.map { try tx.fields.seal($0.text) }),
                         \(bind: index), \(bind: household), \(bind: channel.rawValue), \(bind: actor.username), \(bind: now), \(bind: r.situation),
-                        \(bind: ChildCaseStatus.reported.rawValue), \(bind: now))
+                        \(bind: ChildCaseStatus.reported.rawValue), \(bind: now), \(bind: r.guardianName),
+                        \(bind: try r.guardianResidentID.map { try tx.fields.seal($0.text) }), \(bind: r.guardianAbsence?.rawValue))
                 RETURNING id
                 """).first(decoding: EpisodeStore.ID.self)?.id else { throw StoreError.notFound }
             try await AuditLog.record(tx, actor: actor, action: "child.report", subject: String(id), region: r.village, before: nil,

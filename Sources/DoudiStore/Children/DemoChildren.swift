@@ -1,7 +1,8 @@
 import DoudiDomain
 
 /// The demo's children left without a guardian, all in the demo village: seen by the `children` account (the
-/// township's supervisor), not by the village's cadre nor by the `hotline` account (another operator took the call).
+/// township's supervisor), not by the village's cadre nor by the `hotline` account (another operator took the call);
+/// the `hospital` account sees the one it reported.
 enum DemoChildren {
     static func load(_ db: Database, today: CivilDate) async throws {
         let store = ChildCaseStore(db), village = DemoLoader.village
@@ -11,7 +12,12 @@ enum DemoChildren {
         func report(_ name: String, _ birth: String, _ why: String, by actor: Actor) async throws -> Int64 {
             try await store.report(try ChildReport(childName: name, birthDate: birth, regionCode: village.description, situation: why).check(today: today).get(), by: actor)
         }
+        let hospital = Actor(userID: 0, username: "hospital", role: .healthWorker, region: DemoLoader.county)
         let hour: Int64 = 3_600_000, now = db.clock.nowMillis()
+        // From the hospital, which asked an admitted patient about her children: seen by the `hospital` account too.
+        _ = try await store.report(try ChildReport(childName: "冯小禾", birthDate: "2019-04-08", regionCode: village.description,
+                                                   situation: "患者入院时告知：孩子由其独自照看，现一人在家", guardianName: "冯某英", guardianAbsence: "infected")
+                                    .check(today: today, fromHospital: true).get(), by: hospital)
         // Waiting for the township.
         _ = try await report("刘小雨", "2018-09-12", "母亲在定点医院抗疫一线，父亲确诊住院，家中仅有孩子一人", by: director)
         // In isolation observation, the place ending tomorrow with nothing arranged after it: it stands out.

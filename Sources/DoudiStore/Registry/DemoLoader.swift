@@ -24,6 +24,7 @@ public enum DemoLoader {
         .init(username: "auditor", role: .auditor, region: county),
         .init(username: "education", role: .departmentOfficer, region: county, department: .education),
         .init(username: "health", role: .departmentOfficer, region: county, department: .health),
+        .init(username: "hospital", role: .healthWorker, region: county),
     ]
 
     /// Loads the demo when the register is empty; returns the users created (none when there was data already).

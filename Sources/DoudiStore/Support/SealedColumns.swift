@@ -18,8 +18,8 @@ struct SealedTable: Sendable {
     static let benefits = SealedTable(table: "benefits", columns: ["bank_sealed"], index: "")
     /// A person helped by aid first whom the register does not hold.
     static let aidFirst = SealedTable(table: "aid_first", columns: ["resident_sealed"], index: "resident_index")
-    /// A child left without a guardian (issue 15), in the register or not.
-    static let childCases = SealedTable(table: "child_cases", columns: ["resident_sealed"], index: "resident_index")
+    /// A child left without a guardian (issue 15), in the register or not, and the guardian who reported or was named.
+    static let childCases = SealedTable(table: "child_cases", columns: ["resident_sealed", "guardian_sealed"], index: "resident_index")
     static let all = [members, leads, staffRelatives, applications, benefits, aidFirst, childCases]
 
     static let slice = 2_000

@@ -5,10 +5,10 @@ import Testing
 @Suite("Who may do what")
 struct RoleTests {
     @Test("the roles holding each permission", arguments: [
-        (Permission.readRegister, Set(Role.allCases).subtracting([.volunteerOrgAdmin, .departmentOfficer])),
+        (Permission.readRegister, Set(Role.allCases).subtracting([.volunteerOrgAdmin, .departmentOfficer, .healthWorker])),
         (.writeRegister, [.villageCadre, .townshipOfficer, .countyOfficer, .admin]),
         (.importRegister, [.villageCadre, .townshipOfficer, .countyOfficer, .admin]),
-        (.browseRegister, Set(Role.allCases).subtracting([.volunteerOrgAdmin, .hotlineOperator, .departmentOfficer])),
+        (.browseRegister, Set(Role.allCases).subtracting([.volunteerOrgAdmin, .hotlineOperator, .departmentOfficer, .healthWorker])),
         (.revealPersonalData, [.villageCadre, .townshipOfficer, .countyOfficer, .childDirector, .admin]),
         (.readAudit, [.auditor, .admin]),
         (.manageUsers, [.admin]),

@@ -225,9 +225,12 @@ struct MatrixRequest {
         case (.put, "/api/v1/households/{householdId}/helper"): r.json = #"{"username":"admin"}"#
         case (.post, "/cases"): r.form = ["household": p.household, "origin": "cadre", "note": "矩阵"]
         case (.post, "/api/v1/cases"): r.json = #"{"householdId":"\#(p.household)","origin":"cadre","note":"矩阵"}"#
-        case (.post, "/api/v1/children/cases"): r.json = #"{"childName":"矩阵儿童\#(n)","birthDate":"2018-01-01","regionCode":"\#(village)","situation":"矩阵"}"#
+        // The guardian named and why away: what a hospital must give (the others may).
+        case (.post, "/api/v1/children/cases"):
+            r.json = #"{"childName":"矩阵儿童\#(n)","birthDate":"2018-01-01","regionCode":"\#(village)","situation":"矩阵","guardianName":"矩阵","guardianAbsence":"isolated"}"#
         case (.post, "/api/v1/children/cases/{caseId}/actions"): r.json = #"{"action":"contact","note":"矩阵"}"#
-        case (.post, "/children"): r.form = ["childName": "矩阵儿童\(n)", "birthDate": "2018-01-01", "regionCode": village, "situation": "矩阵"]
+        case (.post, "/children"):
+            r.form = ["childName": "矩阵儿童\(n)", "birthDate": "2018-01-01", "regionCode": village, "situation": "矩阵", "guardianName": "矩阵", "guardianAbsence": "isolated"]
         case (.post, "/children/{id}"): r.form = ["action": "contact", "note": "矩阵"]
         case (.post, "/cases/{id}"): r.form = ["move": "sendBack", "to": "survey", "note": "矩阵"]
         case (.post, "/api/v1/cases/{id}/moves"): r.json = #"{"move":"sendBack","to":"survey","note":"矩阵"}"#

@@ -18,14 +18,15 @@ struct ChildHTTPTests {
         try await withServer(backend, households: 200, monitoring: true) { client, services in
             let children = try await client.token("children"), village = try await client.token("village"), hotline = try await client.token("hotline")
             let listed = try JSONDecoder().decode([Listed].self, from: Data(buffer: try await client.api(.get, "/api/v1/children/cases", token: children).body))
-            #expect(listed.count == 4 && listed.first?.status == "reported", "the demo's four, the one waiting first")
+            #expect(listed.count == 5 && listed.first?.status == "reported", "the demo's five, those waiting first")
             for other in [village, hotline] {
                 let r = try await client.api(.get, "/api/v1/children/cases", token: other)
                 #expect(r.status == .ok && String(buffer: r.body) == "[]")
                 for c in listed { #expect(try await client.api(.get, "/api/v1/children/cases/\(c.id)", token: other).status == .notFound) }
             }
             #expect(try await client.api(.get, "/api/v1/children/cases/999999", token: children).status == .notFound)
-            let one = try await client.api(.get, "/api/v1/children/cases/\(listed[1].id)", token: children)
+            let inCare = try #require(listed.first { $0.status == "acknowledged" })
+            let one = try await client.api(.get, "/api/v1/children/cases/\(inCare.id)", token: children)
             #expect(one.status == .ok && String(buffer: one.body).contains("\"kindZh\""))
             #expect(try await AuditStore(services.db).search(by: .system(), action: "child.view").count >= 1)
 
@@ -60,6 +61,37 @@ struct ChildHTTPTests {
             let log = String(buffer: try await auditor.request(.get, "/audit?subject=\(id)").body)
             for words in ["报告监护缺失儿童", "确认儿童个案", "风险等级", "亲属临时照料", "儿童个案结案", "查看儿童个案"] { #expect(log.contains(words), "\(words)") }
             for code in ["relativeCare", "acknowledged", "childRisk", "其他字段", "其他操作"] { #expect(!log.contains(code), "\(code)") }
+        }
+    }
+
+    @Test("a hospital reports a patient's child: the patient named and why away, the family found by the patient's ID; it sees its own reports and nothing of the register",
+          arguments: Backend.available)
+    func hospital(_ backend: Backend) async throws {
+        try await withServer(backend, households: 40, monitoring: true) { client, services in
+            let hospital = try await client.token("hospital"), children = try await client.token("children")
+            let household = try #require(try await services.households.search(by: .system(), region: DemoLoader.village, limit: 1).items.first)
+            let patient = try #require(try await services.households.get(household.id, by: .system())?.members.first).member.residentID.text
+            let bare = #"{"childName":"褚小果","birthDate":"2018-08-08","regionCode":"\#(DemoLoader.village)","situation":"患者独自带孩子"}"#
+            let refused = try await client.api(.post, "/api/v1/children/cases", token: hospital, json: bare)
+            let words = String(buffer: refused.body)
+            #expect(refused.status == .unprocessableContent && words.contains("guardianName") && words.contains("guardianAbsence") && words.contains("请选择监护人无法照料的原因"))
+            let full = bare.dropLast() + #","guardianName":"褚某","guardianResidentId":"\#(patient)","guardianAbsence":"infected"}"#
+            let made = try await client.api(.post, "/api/v1/children/cases", token: hospital, json: String(full))
+            let shown = String(buffer: made.body)
+            #expect(made.status == .created && shown.contains("\"channel\":\"hospital\"") && shown.contains("\"householdId\":\"\(household.id)\"")
+                    && shown.contains("\"guardianAbsence\":\"infected\"") && !shown.contains(patient), "matched by the patient's ID, shown masked")
+            let own = try JSONDecoder().decode([Listed].self, from: Data(buffer: try await client.api(.get, "/api/v1/children/cases", token: hospital).body))
+            let all = try JSONDecoder().decode([Listed].self, from: Data(buffer: try await client.api(.get, "/api/v1/children/cases", token: children).body))
+            #expect(Set(own.map(\.childName)) == ["冯小禾", "褚小果"] && all.count == own.count + 4, "its own two, the demo's and this one; the supervisor sees every one")
+            for c in all where !own.contains(where: { $0.id == c.id }) {
+                #expect(try await client.api(.get, "/api/v1/children/cases/\(c.id)", token: hospital).status == .notFound)
+            }
+            #expect(try await client.api(.get, "/api/v1/households", token: hospital).status == .forbidden)
+            let b = Browser(client)
+            #expect(try await b.login("hospital").headers[.location] == "/children")
+            let form = String(buffer: try await b.request(.get, "/children/new").body)
+            #expect(form.contains("患者（监护人）") && form.contains("确诊感染") && !form.contains("href=\"/households\""))
+            #expect(try await b.request(.get, "/households").status == .forbidden)
         }
     }
 }
