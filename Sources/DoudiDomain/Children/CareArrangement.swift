@@ -114,6 +114,8 @@ public enum CareTimeline {
 public struct AcknowledgementDeadline: Sendable, Hashable {
     public var hours: Int
     public init(hours: Int = 24) { self.hours = hours }
+    /// The region's own time where its policy sets one.
+    public init(_ policy: Policy) { self.init(hours: policy.int(.childAcknowledgeHours) ?? 24) }
     public func due(reportedAt: Int64) -> Int64 { reportedAt + Int64(hours) * 3_600_000 }
     /// Not acknowledged and past its time: it escalates to the county.
     public func isOverdue(reportedAt: Int64, acknowledgedAt: Int64?, now: Int64) -> Bool { acknowledgedAt == nil && now > due(reportedAt: reportedAt) }
@@ -123,6 +125,12 @@ public struct AcknowledgementDeadline: Sendable, Hashable {
 public struct FollowUpSchedule: Sendable, Hashable {
     public var days: [ChildRisk: Int]
     public init(days: [ChildRisk: Int] = [.high: 1, .medium: 3, .low: 7]) { self.days = days }
+    /// The region's own days where its policy sets them.
+    public init(_ policy: Policy) {
+        let d = FollowUpSchedule().days
+        self.init(days: [.high: policy.int(.childFollowUpHighDays) ?? d[.high] ?? 1, .medium: policy.int(.childFollowUpMediumDays) ?? d[.medium] ?? 3,
+                         .low: policy.int(.childFollowUpLowDays) ?? d[.low] ?? 7])
+    }
     public func due(after last: Int64, risk: ChildRisk) -> Int64 { last + Int64(days[risk] ?? 1) * 86_400_000 }
     public func isOverdue(last: Int64, risk: ChildRisk, now: Int64) -> Bool { now > due(after: last, risk: risk) }
 }

@@ -56,6 +56,9 @@ public enum PolicyKey: String, CodeNamed {
     case applicationAcceptDays, applicationOpinionDays, applicationExtensionDays, applicationApprovalDays, applicationNoticeDays
     /// A case's six steps (3866): working days each step may take, from the day the case entered it.
     case caseSurveyDays, caseFileDays, caseApproveDays, caseAidDays, caseServeDays, caseMonitorDays
+    /// Children without a guardian (R-CH-2): hours the township has to acknowledge a report before it escalates
+    /// to the county (24 unless set), and days between follow-up contacts by risk (1, 3, 7 unless set).
+    case childAcknowledgeHours, childFollowUpHighDays, childFollowUpMediumDays, childFollowUpLowDays
 
     public var chinese: String {
         switch self {
@@ -102,6 +105,10 @@ public enum PolicyKey: String, CodeNamed {
         case .caseAidDays: "帮扶个案：救助时限（工作日）"
         case .caseServeDays: "帮扶个案：服务时限（工作日）"
         case .caseMonitorDays: "帮扶个案：监测评估周期（工作日）"
+        case .childAcknowledgeHours: "困境儿童：乡镇确认时限（小时）"
+        case .childFollowUpHighDays: "困境儿童：高风险跟进间隔（天）"
+        case .childFollowUpMediumDays: "困境儿童：中风险跟进间隔（天）"
+        case .childFollowUpLowDays: "困境儿童：低风险跟进间隔（天）"
         }
     }
 
@@ -150,6 +157,10 @@ public enum PolicyKey: String, CodeNamed {
         case .caseAidDays: "Cases: aid within (working days)"
         case .caseServeDays: "Cases: services within (working days)"
         case .caseMonitorDays: "Cases: monitoring reviewed every (working days)"
+        case .childAcknowledgeHours: "Children: township acknowledges within (hours)"
+        case .childFollowUpHighDays: "Children: follow-up every (days), high risk"
+        case .childFollowUpMediumDays: "Children: follow-up every (days), medium risk"
+        case .childFollowUpLowDays: "Children: follow-up every (days), low risk"
         }
     }
 
@@ -209,6 +220,8 @@ public enum PolicyKey: String, CodeNamed {
         case .aidTownshipMultiple, .aidCountyMultiple, .aidJointMultiple: 1...120
         case .aidFirstDays: 1...60
         case .applicationNoticeDays: 5...60
+        case .childAcknowledgeHours: 1...72  // "at once" (R-CH-2): three days at the very most
+        case .childFollowUpHighDays, .childFollowUpMediumDays, .childFollowUpLowDays: 1...30
         default: 1...120
         }
         guard range.contains(n) else {

@@ -10,7 +10,7 @@ extension ChildPages {
     func casePage(_ w: Web, id: Int64?, form: Form = [:], problems: [FieldProblem] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = w.t
         guard ChildAccess.mayOpen(w.role), let id, let c = try await children.childCase(id, by: w.actor) else { return try w.notFound() }
-        let now = clock.nowMillis(), deadline = AcknowledgementDeadline()
+        let now = clock.nowMillis(), deadline = try await deadline(c.region)
         let open = c.status == .acknowledged, supervisor = ChildAccess.mayAcknowledge(w.actor), director = ChildAccess.mayAct(w.actor, region: c.region)
         let region = try await regions.path(c.region).map(\.name).joined(separator: " ")
         let risk = form["risk"] ?? c.risk?.rawValue

@@ -35,11 +35,18 @@ struct ChildPages: Sendable {
 
     static func status(_ w: Web) -> ChildCaseStatus? { w.req.uri.queryParameters["status"].flatMap { ChildCaseStatus(rawValue: String($0)) } }
 
+    /// The hours the case's region gives the township (its policy, 24 unless set).
+    func deadline(_ region: RegionCode) async throws -> AcknowledgementDeadline {
+        AcknowledgementDeadline(try await choices.policy.policy(region: region, year: clock.today().year))
+    }
+
     /// A list's rows in the reader's words: the arrangement in force now, the hours left to acknowledge.
     func rows(_ cases: [ChildCase], _ t: Strings.Table, now: Int64) async throws -> [[String: Any]] {
         let names = try await regions.villageLabels(cases.map(\.region))
-        let deadline = AcknowledgementDeadline()
+        var deadlines: [RegionCode: AcknowledgementDeadline] = [:]
+        for r in Set(cases.map(\.region)) { deadlines[r] = try await deadline(r) }
         return cases.map { c in
+            let deadline = deadlines[c.region] ?? AcknowledgementDeadline()
             let current = c.care.last { $0.from <= now && ($0.to ?? .max) > now }
             return ["id": c.id, "child": c.childName, "region": names[c.region] ?? c.region.description, "status": label(c.status, t),
                     "risk": label(c.risk, t), "high": c.risk == .high, "care": current.map { "\(label($0.kind, t)) · \($0.carer)" } ?? "—",

@@ -74,11 +74,13 @@ extension ChildCaseStore {
         public var at: Int64
     }
 
-    public func attention(by actor: Actor, deadline: AcknowledgementDeadline = .init(), schedule: FollowUpSchedule = .init()) async throws -> Attention {
-        let now = db.clock.nowMillis()
+    /// Each case's hours and days are those its region's policy sets (`childAcknowledgeHours`, `childFollowUp…Days`).
+    public func attention(by actor: Actor) async throws -> Attention {
+        let now = db.clock.nowMillis(), year = db.clock.today().year
         let open = try await cases(by: actor, limit: 1000).filter { $0.status != .closed }
+        let book = try await db.read { sql in try await PolicyStore.book(sql) }
         var out = Attention()
-        out.unacknowledged = open.filter { deadline.isOverdue(reportedAt: $0.reportedAt, acknowledgedAt: $0.acknowledgedAt, now: now) }
+        out.unacknowledged = open.filter { AcknowledgementDeadline(book.policy(region: $0.region, year: year)).isOverdue(reportedAt: $0.reportedAt, acknowledgedAt: $0.acknowledgedAt, now: now) }
         let acknowledged = open.filter { $0.status == .acknowledged }
         guard !acknowledged.isEmpty else { return out }
         struct Last: Decodable { var case_id: Int64; var at: Int64 }
@@ -88,7 +90,7 @@ extension ChildCaseStore {
         }
         let last = Dictionary(uniqueKeysWithValues: contacts.map { ($0.case_id, $0.at) })
         for c in acknowledged {
-            if let risk = c.risk, schedule.isOverdue(last: last[c.id] ?? c.acknowledgedAt ?? c.reportedAt, risk: risk, now: now) { out.followUpsOverdue.append(c) }
+            if let risk = c.risk, FollowUpSchedule(book.policy(region: c.region, year: year)).isOverdue(last: last[c.id] ?? c.acknowledgedAt ?? c.reportedAt, risk: risk, now: now) { out.followUpsOverdue.append(c) }
             if let gone = CareTimeline.uncovered(c.care, now: now) { out.careEnding.append(Ending(childCase: c, at: gone)) }
         }
         return out
