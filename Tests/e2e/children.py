@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""A child left without a guardian, on a 390-pixel phone: the hotline reports the child; the township's child
-supervisor finds the report at the top of their page, acknowledges it with a high risk and isolation observation
-ending tomorrow, sees the child listed as soon to be without care, arranges relatives' care from that moment (a
-change leaving a gap is refused first), records a follow-up call, lowers the risk with a reason and closes the case;
-the village cadre of the same village cannot open it. Fails on any step or on a horizontal scroll bar."""
+"""A child left without a guardian, on a 390-pixel phone: a hospital reports an admitted patient's child; the
+township's child supervisor finds the report at the top of their page, acknowledges it with a high risk and
+isolation observation ending tomorrow, sees the child listed as soon to be without care, arranges relatives' care
+from that moment (a change leaving a gap is refused first), records a follow-up call, refers the case to a school,
+which accepts it, lowers the risk with a reason and closes the case; the village cadre of the same village cannot
+open it. Fails on any step or on a horizontal scroll bar."""
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -30,17 +31,21 @@ def submit(form_id):
 
 
 try:
-    login("hotline")
+    login("hospital")
+    assert d.current_url.endswith("/children"), f"a health worker starts at {d.current_url}"
     d.get(base + "/children/new")
-    shows("报告监护缺失儿童")
-    narrow("the report form")
+    shows("患者（监护人）")
+    narrow("the hospital's report form")
     d.find_element(By.ID, "c_name").send_keys(name)
     fill("c_birth", "2017-05-06")
-    d.find_element(By.ID, "c_situation").send_keys("来电人称：孩子父母均在隔离点，家中无人照看")
+    d.find_element(By.ID, "g_name").send_keys("孙某芳")
+    Select(d.find_element(By.ID, "g_absence")).select_by_value("infected")
+    d.find_element(By.ID, "c_situation").send_keys("患者入院时告知：丈夫在外地抗疫，孩子独自在家")
     d.find_element(By.CSS_SELECTOR, "form[action='/children'] button[type=submit]").click()
     shows("待确认")
     case_url = d.current_url
-    narrow("the case as the hotline sees it")
+    shows("确诊感染")
+    narrow("the case as the hospital sees it")
 
     login("children")
     assert d.current_url.endswith("/children"), f"a child director starts at {d.current_url}"
@@ -81,6 +86,26 @@ try:
     submit("contact")
     shows("隔离点反馈孩子情况稳定")
 
+    Select(d.find_element(By.ID, "f_unit")).select_by_value("school")
+    d.find_element(By.ID, "f_name").send_keys("耒阳市第一小学")
+    d.find_element(By.ID, "f_note").send_keys("安排网课设备，班主任每日联系")
+    submit("refer")
+    shows("待接收")
+    narrow("referred to a school")
+
+    login("education")
+    d.get(base + "/children")
+    shows(name)
+    d.find_element(By.LINK_TEXT, name).click()
+    shows("耒阳市第一小学")
+    narrow("the school's view of the referral")
+    d.find_element(By.CSS_SELECTOR, "form[id^='answer-'] button[value=acceptReferral]").click()
+    shows("已接收")
+    assert not d.find_elements(By.ID, "care"), "the school may not change the care"
+
+    login("children")
+    d.get(case_url)
+    shows("已接收")
     Select(d.find_element(By.ID, "r_risk")).select_by_value("low")
     d.find_element(By.ID, "r_note").send_keys("外婆已确定接收，情况稳定")
     submit("risk")

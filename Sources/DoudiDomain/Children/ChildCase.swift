@@ -109,18 +109,23 @@ public struct ChildReport: Sendable, Hashable {
 
 /// Who sees a child's case (issue 15 item 6): narrower than the register. Child directors and supervisors of its
 /// region and auditors there; whoever reported it (a hotline operator, a health worker) their own reports
-/// only; no village cadre, township or county officer as such.
+/// only; a hospital or a school the case is referred to while it has not declined; no village cadre, township or
+/// county officer as such.
 public enum ChildAccess {
-    public static func maySee(_ actor: Actor, region: RegionCode, reportedBy: String) -> Bool {
+    /// `referredTo`: the units the case is referred to and that have not declined it (a hospital and a school
+    /// then see it too).
+    public static func maySee(_ actor: Actor, region: RegionCode, reportedBy: String, referredTo: Set<ReferralUnit> = []) -> Bool {
+        guard actor.region.contains(region) else { return false }
+        if let unit = ReferralUnit.receivedBy(actor), referredTo.contains(unit) { return true }
         switch actor.role {
-        case .childDirector, .auditor: actor.region.contains(region)
-        case .hotlineOperator, .healthWorker: actor.username == reportedBy && actor.region.contains(region)
-        default: false
+        case .childDirector, .auditor: return true
+        case .hotlineOperator, .healthWorker: return actor.username == reportedBy
+        default: return false
         }
     }
 
     /// Who has the children's pages at all (each then sees only the cases `maySee` allows).
-    public static func mayOpen(_ role: Role) -> Bool { [.childDirector, .auditor, .hotlineOperator, .healthWorker].contains(role) }
+    public static func mayOpen(_ role: Role) -> Bool { [.childDirector, .auditor, .hotlineOperator, .healthWorker, .departmentOfficer].contains(role) }
 
     /// Reporting a child: the child directors, the hotline and the hospitals, in their region.
     public static func mayReport(_ role: Role) -> Bool { [.childDirector, .hotlineOperator, .healthWorker].contains(role) }
@@ -131,4 +136,8 @@ public enum ChildAccess {
 
     /// Arranging care and recording follow-ups: the child directors of the case's region.
     public static func mayAct(_ actor: Actor, region: RegionCode) -> Bool { actor.role == .childDirector && actor.region.contains(region) }
+
+    /// A follow-up contact: the child directors, and the hotline operator who took the call (a later call about the
+    /// child is a note on the case).
+    public static func mayFollowUp(_ actor: Actor, region: RegionCode) -> Bool { mayAct(actor, region: region) || actor.role == .hotlineOperator }
 }

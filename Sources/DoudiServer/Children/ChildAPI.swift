@@ -19,6 +19,11 @@ struct ChildAPI: APIPart {
                           acknowledgedAt: c.acknowledgedAt.map(date), situation: c.situation, guardianName: c.guardianName, guardianResidentId: c.guardianResidentID,
                           guardianAbsence: c.guardianAbsence.flatMap { .init(rawValue: $0.rawValue) },
                           care: c.care.map { .init(kind: $0.kind.rawValue, kindZh: $0.kind.chinese, carer: $0.carer, from: date($0.from), to: $0.to.map(date)) },
+                          referrals: c.referrals.map { r in
+                              .init(id: r.id, unit: .init(rawValue: r.unit.rawValue) ?? .school, unitZh: r.unit.chinese, unitName: r.unitName, note: r.note,
+                                    status: .init(rawValue: r.status.rawValue) ?? .pending, referredBy: r.referredBy, referredAt: date(r.referredAt),
+                                    answeredBy: r.answeredBy, answeredAt: r.answeredAt.map(date), answer: r.answer)
+                          },
                           contacts: c.contacts.map { .init(at: date($0.at), note: $0.note, recordedBy: $0.recordedBy) })
     }
 
@@ -56,7 +61,7 @@ struct ChildAPI: APIPart {
         let id = input.path.caseId, now = clock.nowMillis()
         let action = ChildAct.Action(rawValue: b.action.rawValue) ?? .contact
         let care = action.arrangesCare ? CarePeriod.parse(kind: b.kind?.rawValue, carer: b.carer, from: b.from.map(Self.millis), to: b.to.map(Self.millis), now: now) : nil
-        let act = ChildAct(action: action, risk: b.risk?.rawValue, care: care, note: b.note)
+        let act = ChildAct(action: action, risk: b.risk?.rawValue, care: care, note: b.note, unit: b.unit, unitName: b.unitName, referral: b.referralId)
         do {
             try await act.perform(on: id, store: children, by: a.actor, now: now)
             guard let c = try await children.childCase(id, by: a.actor) else { return .notFound(.init(body: .json(Self.notFound))) }

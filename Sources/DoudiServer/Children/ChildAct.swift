@@ -5,13 +5,17 @@ import DoudiStore
 /// and its API twin cannot drift apart.
 struct ChildAct: Sendable {
     enum Action: String, Sendable, CaseIterable {
-        case acknowledge, care, contact, risk, close
+        case acknowledge, care, contact, risk, close, refer, acceptReferral, declineReferral
         var arrangesCare: Bool { self == .acknowledge || self == .care }
     }
     var action: Action
     var risk: String?
     var care: Result<CarePeriod, ProblemList>?
     var note: String?
+    /// A referral: the unit's kind and name (with `note`, what it is asked); an answer names the referral.
+    var unit: String? = nil
+    var unitName: String? = nil
+    var referral: Int64? = nil
 
     static let chooseRisk = Message("请选择风险等级", "choose the risk level")
 
@@ -39,6 +43,12 @@ struct ChildAct: Sendable {
         case .contact: try await store.recordContact(id, note: note ?? "", by: actor)
         case .risk: try await store.changeRisk(id, to: try level(), reason: note ?? "", by: actor)
         case .close: try await store.close(id, reason: note ?? "", by: actor)
+        case .refer:
+            let (kind, name, ask) = try ChildReferral.check(unit: unit, unitName: unitName, note: note).get()
+            _ = try await store.refer(id, unit: kind, unitName: name, note: ask, by: actor)
+        case .acceptReferral, .declineReferral:
+            guard let referral else { throw StoreError.notFound }
+            try await store.answerReferral(id, referral: referral, accept: action == .acceptReferral, reason: note ?? "", by: actor)
         }
     }
 }

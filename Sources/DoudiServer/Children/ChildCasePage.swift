@@ -16,7 +16,7 @@ extension ChildPages {
         let risk = form["risk"] ?? c.risk?.rawValue
         func kinds() -> [[String: Any]] { options(CareArrangementKind.self, selected: form["kind"], t: t) }
         return try w.page(status: status, template: "children/case", title: "\(c.childName) · \(label(c.status, t))", [
-            "id": c.id, "child": c.childName, "region": region.isEmpty ? c.region.description : region, "status": label(c.status, t), "closed": c.status == .closed,
+            "id": c.id, "caseId": c.id, "child": c.childName, "region": region.isEmpty ? c.region.description : region, "status": label(c.status, t), "closed": c.status == .closed,
             "birth": (c.residentID == nil ? c.birthDate?.description : c.birthDate.map { "\($0.year)" }) ?? "—", "residentId": c.residentID ?? "—",
             "household": c.householdID as Any, "channel": label(c.channel, t), "reportedBy": c.reportedBy, "reported": beijingTime(c.reportedAt),
             "situation": c.situation, "guardian": c.guardianName.map { name in
@@ -31,7 +31,15 @@ extension ChildPages {
             },
             "ending": (open ? CareTimeline.uncovered(c.care, now: now).map(beijingTime) : nil) as Any,
             "contacts": c.contacts.reversed().map { ["at": beijingTime($0.at), "note": $0.note, "by": $0.recordedBy] as [String: Any] },
-            "mayAcknowledge": c.status == .reported && supervisor, "mayArrange": open && director, "mayContact": open && director,
+            "referrals": c.referrals.reversed().map { r in
+                ["unit": label(r.unit, t), "name": r.unitName, "note": r.note, "status": label(r.status, t), "declined": r.status == .declined,
+                 "by": r.referredBy, "at": beijingTime(r.referredAt), "answer": r.answer as Any,
+                 "answered": r.answeredAt.map { "\(beijingTime($0)) · \(r.answeredBy ?? "")" } as Any,
+                 "id": r.id, "mayAnswer": open && r.status == .pending && r.unit.isAnsweredBy(w.actor)] as [String: Any]
+            },
+            "mayRefer": open && director, "units": options(ReferralUnit.self, selected: form["unit"], t: t), "unitName": form["unitName"] ?? "",
+            "mayAcknowledge": c.status == .reported && supervisor, "mayArrange": open && director, "mayContact": open && ChildAccess.mayFollowUp(w.actor, region: c.region),
+            "isHotline": w.role == .hotlineOperator,
             "mayRisk": open && supervisor, "mayClose": open && supervisor,
             "risks": options(ChildRisk.self, selected: risk, t: t), "kinds": kinds(),
             "carer": form["carer"] ?? "", "from": form["from"] ?? BeijingMinute.text(now), "to": form["to"] ?? "", "note": form["note"] ?? "",

@@ -119,7 +119,8 @@ struct ChildPages: Sendable {
         let now = clock.nowMillis()
         let care = action.arrangesCare ? CarePeriod.parse(kind: form["kind"], carer: form["carer"], fromText: form["from"] ?? "", toText: form["to"] ?? "", now: now) : nil
         do {
-            try await ChildAct(action: action, risk: form["risk"], care: care, note: form["note"]).perform(on: id, store: children, by: w.actor, now: now)
+            try await ChildAct(action: action, risk: form["risk"], care: care, note: form["note"], unit: form["unit"], unitName: form["unitName"],
+                               referral: form["referral"].flatMap { Int64($0) }).perform(on: id, store: children, by: w.actor, now: now)
             return Response(status: .seeOther, headers: [.location: "/children/\(id)"])
         } catch let p as ProblemList {
             return try await casePage(w, id: id, form: form, problems: Self.named(p.problems), status: .unprocessableContent)

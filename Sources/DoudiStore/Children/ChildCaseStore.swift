@@ -26,6 +26,8 @@ public struct ChildCase: Sendable, Hashable {
     public var guardianAbsence: GuardianAbsence?
     /// Follow-up contacts, oldest first: read with one case, not with a list.
     public var contacts: [ChildContact] = []
+    /// Hand-overs to other units, oldest first: read with one case, not with a list.
+    public var referrals: [ChildReferral] = []
 }
 
 /// A follow-up contact with the child or the carer (a call, a visit), as recorded.
@@ -67,13 +69,18 @@ public struct ChildCaseStore: Sendable {
 
     static let v27 = ["guardian_name", "guardian_sealed", "guardian_absence"].map { "ALTER TABLE child_cases ADD COLUMN \($0) TEXT" }
 
-    /// The condition, in SQL, that `ChildAccess.maySee` is for the cases table `c`.
+    /// The condition, in SQL, that `ChildAccess.maySee` is for the cases table `c` (`ChildCaseStoreTests` holds the
+    /// two to the same answers).
     static func visible(_ actor: Actor) -> SQLQueryString {
         let region = HouseholdStore.within(actor.region, column: "c.region")
+        // A hospital or a school sees the cases referred to it that it has not declined.
+        let referred: SQLQueryString = ReferralUnit.receivedBy(actor).map { unit in
+            "EXISTS (SELECT 1 FROM child_referrals r WHERE r.case_id = c.id AND r.unit = \(bind: unit.rawValue) AND r.status <> \(bind: ReferralStatus.declined.rawValue))"
+        } ?? "1 = 0"
         switch actor.role {
         case .childDirector, .auditor: return region
-        case .hotlineOperator, .healthWorker: return "\(region) AND c.reported_by = \(bind: actor.username)"
-        default: return "1 = 0"
+        case .hotlineOperator, .healthWorker: return "\(region) AND (c.reported_by = \(bind: actor.username) OR \(referred))"
+        default: return "\(region) AND \(referred)"
         }
     }
 
@@ -169,6 +176,7 @@ public struct ChildCaseStore: Sendable {
                 .first(decoding: Row.self) else { return nil }
             var c = try row.read(tx.fields, care: try await Self.care(tx.sql, id))
             c.contacts = try await Self.contacts(tx.sql, id)
+            c.referrals = try await Self.referrals(tx.sql, id)
             try await AuditLog.record(tx, actor: actor, action: "child.view", subject: String(id), region: c.region, before: nil, after: nil)
             return c
         }

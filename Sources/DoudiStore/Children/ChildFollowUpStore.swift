@@ -12,12 +12,13 @@ extension ChildCaseStore {
         return t
     }
 
-    /// A follow-up contact (a call, a visit) by a child director of the case's region, at `at` (now when nil).
+    /// A follow-up contact (a call, a visit) by a child director of the case's region, or a later call the hotline
+    /// operator who took the first one notes on it; at `at` (now when nil).
     public func recordContact(_ id: Int64, note: String, at: Int64? = nil, by actor: Actor) async throws {
         let text = try Self.note(note)
         try await db.transaction { tx in
             let c = try await Self.row(tx.sql, id, actor)
-            guard ChildAccess.mayAct(actor, region: c.region) else { throw StoreError.forbidden }
+            guard ChildAccess.mayFollowUp(actor, region: c.region) else { throw StoreError.forbidden }
             guard c.status == .acknowledged else { throw StoreError.invalid([FieldProblem("status", Self.notOpen)]) }
             let when = min(at ?? tx.clock.nowMillis(), tx.clock.nowMillis())
             try await tx.sql.raw("INSERT INTO child_contacts (case_id, at, note, recorded_by) VALUES (\(bind: id), \(bind: when), \(bind: text), \(bind: actor.username))").run()

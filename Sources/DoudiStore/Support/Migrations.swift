@@ -90,6 +90,7 @@ extension Database {
             Migration(version: 25, name: "photos of visits") { tx in try await tx.run(LeadStore.v25(id, blob: db.engine == .sqlite ? "BLOB" : "BYTEA")) },
             Migration(version: 26, name: "children left without a guardian: cases and their care") { tx in try await tx.run(ChildCaseStore.v26(id)) },
             Migration(version: 27, name: "children's cases: the guardian who cannot care for the child") { tx in try await tx.run(ChildCaseStore.v27) },
+            Migration(version: 28, name: "children's cases: referrals to other units") { tx in try await tx.run(ChildCaseStore.v28(id)) },
         ]
     }
 
