@@ -103,3 +103,58 @@ extension CivilDate {
         birth.month == 2 && birth.day == 29 && day == 28 && month == 2 ? adding(days: 1) : self
     }
 }
+
+/// The township's assessment of a child's category (R-CH-4, R-CH-6): both parents' situations as the papers
+/// prove them decide orphan and de-facto unsupported; where they decide neither, the director may judge the child
+/// in difficulty or left behind.
+public struct ChildAssessment: Sendable, Hashable {
+    public var parentA: ParentStatus
+    public var parentB: ParentStatus
+    public var category: ChildCategory?
+
+    /// One parent as a form sends it: the situation's code name and, where it counts by time, its dates.
+    public static func parent(_ field: String, situation: String?, since: String?, until: String?, _ problems: inout [FieldProblem]) -> ParentStatus? {
+        guard let s = situation.flatMap(ParentSituation.init(rawValue:)) else {
+            problems.append(FieldProblem(field, Message("请选择父母双方各自的情况", "choose each parent's situation")))
+            return nil
+        }
+        func day(_ text: String?, _ name: String) -> CivilDate? {
+            let t = (text ?? "").trimmingSpaces()
+            guard !t.isEmpty else { return nil }
+            guard let d = CivilDate(t) else { problems.append(FieldProblem(field + name, .realDay)); return nil }
+            return d
+        }
+        let from = day(since, "Since"), to = day(until, "Until")
+        if s.needsSixMonths && (since ?? "").trimmingSpaces().isEmpty {
+            problems.append(FieldProblem(field + "Since", Message("该情形按时间认定，请填写起始日期", "this situation counts by time: give the day it began")))
+        }
+        if [.imprisoned, .compulsoryDrugRehab, .otherDetention].contains(s) && (until ?? "").trimmingSpaces().isEmpty {
+            problems.append(FieldProblem(field + "Until", Message("请填写刑期或措施的截止日期", "give the day the term or measure ends")))
+        }
+        return ParentStatus(s, since: from, until: to)
+    }
+
+    /// The category the parents give, else the one judged (in difficulty, left behind, or none).
+    public static func assess(_ a: ParentStatus, _ b: ParentStatus, judged: String?, birth: CivilDate?, today: CivilDate) -> Result<ChildAssessment, ProblemList> {
+        guard let birth else {
+            return .failure(ProblemList([FieldProblem("birthDate", Message("儿童出生日期未知，无法认定类别", "the child's birth date is not known: the category cannot be assessed"))]))
+        }
+        let typed = (judged ?? "").trimmingSpaces()
+        let judgement = ChildCategory(rawValue: typed)
+        guard typed.isEmpty || judgement == .childInDifficulty || judgement == .leftBehindChild else {
+            return .failure(ProblemList([FieldProblem("judged", Message("孤儿和事实无人抚养儿童由父母情况认定", "orphans and de-facto unsupported children follow from the parents' situations"))]))
+        }
+        let proven = ChildSupport.category(a, b, birth: birth, today: today)
+        return .success(ChildAssessment(parentA: a, parentB: b, category: proven ?? (ChildSupport.isMinor(birth: birth, today: today) ? judgement : nil)))
+    }
+}
+
+extension ParentStatus {
+    /// Stored as `situation|since|until`.
+    public var stored: String { [situation.rawValue, since?.description ?? "", until?.description ?? ""].joined(separator: "|") }
+    public init?(stored: String) {
+        let p = stored.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard p.count == 3, let s = ParentSituation(rawValue: p[0]) else { return nil }
+        self.init(s, since: CivilDate(p[1]), until: CivilDate(p[2]))
+    }
+}

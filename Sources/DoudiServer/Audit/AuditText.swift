@@ -107,6 +107,8 @@ enum AuditText {
         case "childRisk": return one(ChildRisk.self)
         case "care": return one(CareArrangementKind.self)
         case "referralUnit": return one(ReferralUnit.self)
+        case "parentA", "parentB": return one(ParentSituation.self)
+        case "childCategory": return one(ChildCategory.self)
         case "referralStatus": return one(ReferralStatus.self)
         case "guarantees": return v.split(separator: ",").map { Guarantee(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
         case "key": return one(PolicyKey.self)

@@ -18,6 +18,7 @@ struct ChildAPI: APIPart {
                           statusZh: c.status.chinese, risk: c.risk.flatMap { .init(rawValue: $0.rawValue) }, reportedBy: c.reportedBy, reportedAt: date(c.reportedAt),
                           acknowledgedAt: c.acknowledgedAt.map(date), situation: c.situation, guardianName: c.guardianName, guardianResidentId: c.guardianResidentID,
                           guardianAbsence: c.guardianAbsence.flatMap { .init(rawValue: $0.rawValue) },
+                          category: c.category.flatMap { .init(rawValue: $0.rawValue) }, categoryZh: c.category?.chinese,
                           care: c.care.map { .init(kind: $0.kind.rawValue, kindZh: $0.kind.chinese, carer: $0.carer, from: date($0.from), to: $0.to.map(date)) },
                           referrals: c.referrals.map { r in
                               .init(id: r.id, unit: .init(rawValue: r.unit.rawValue) ?? .school, unitZh: r.unit.chinese, unitName: r.unitName, note: r.note,
@@ -61,7 +62,9 @@ struct ChildAPI: APIPart {
         let id = input.path.caseId, now = clock.nowMillis()
         let action = ChildAct.Action(rawValue: b.action.rawValue) ?? .contact
         let care = action.arrangesCare ? CarePeriod.parse(kind: b.kind?.rawValue, carer: b.carer, from: b.from.map(Self.millis), to: b.to.map(Self.millis), now: now) : nil
-        let act = ChildAct(action: action, risk: b.risk?.rawValue, care: care, note: b.note, unit: b.unit, unitName: b.unitName, referral: b.referralId)
+        let assessment = ["parentA": b.parentA, "parentASince": b.parentASince, "parentAUntil": b.parentAUntil, "parentB": b.parentB, "parentBSince": b.parentBSince,
+                          "parentBUntil": b.parentBUntil, "judged": b.judged, "birthDate": b.birthDate].compactMapValues(\.self)
+        let act = ChildAct(action: action, risk: b.risk?.rawValue, care: care, note: b.note, unit: b.unit, unitName: b.unitName, referral: b.referralId, assessment: assessment)
         do {
             try await act.perform(on: id, store: children, by: a.actor, now: now)
             guard let c = try await children.childCase(id, by: a.actor) else { return .notFound(.init(body: .json(Self.notFound))) }

@@ -5,7 +5,7 @@ import DoudiStore
 /// and its API twin cannot drift apart.
 struct ChildAct: Sendable {
     enum Action: String, Sendable, CaseIterable {
-        case acknowledge, care, contact, risk, close, refer, acceptReferral, declineReferral
+        case acknowledge, care, contact, risk, close, refer, acceptReferral, declineReferral, assess
         var arrangesCare: Bool { self == .acknowledge || self == .care }
     }
     var action: Action
@@ -16,6 +16,8 @@ struct ChildAct: Sendable {
     var unit: String? = nil
     var unitName: String? = nil
     var referral: Int64? = nil
+    /// An assessment: `parentA`, `parentASince`, `parentAUntil`, the same for `parentB`, `judged`, `birthDate`.
+    var assessment: [String: String] = [:]
 
     static let chooseRisk = Message("请选择风险等级", "choose the risk level")
 
@@ -46,6 +48,14 @@ struct ChildAct: Sendable {
         case .refer:
             let (kind, name, ask) = try ChildReferral.check(unit: unit, unitName: unitName, note: note).get()
             _ = try await store.refer(id, unit: kind, unitName: name, note: ask, by: actor)
+        case .assess:
+            var problems: [FieldProblem] = []
+            let a = ChildAssessment.parent("parentA", situation: assessment["parentA"], since: assessment["parentASince"], until: assessment["parentAUntil"], &problems)
+            let b = ChildAssessment.parent("parentB", situation: assessment["parentB"], since: assessment["parentBSince"], until: assessment["parentBUntil"], &problems)
+            let birth = (assessment["birthDate"] ?? "").trimmingSpaces()
+            if !birth.isEmpty && CivilDate(birth) == nil { problems.append(FieldProblem("birthDate", .realDay)) }
+            guard problems.isEmpty, let a, let b else { throw ProblemList(problems) }
+            _ = try await store.assess(id, parentA: a, parentB: b, judged: assessment["judged"], birthDate: CivilDate(birth), by: actor)
         case .acceptReferral, .declineReferral:
             guard let referral else { throw StoreError.notFound }
             try await store.answerReferral(id, referral: referral, accept: action == .acceptReferral, reason: note ?? "", by: actor)

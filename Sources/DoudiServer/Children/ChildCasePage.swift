@@ -37,6 +37,13 @@ extension ChildPages {
                  "answered": r.answeredAt.map { "\(beijingTime($0)) · \(r.answeredBy ?? "")" } as Any,
                  "id": r.id, "mayAnswer": open && r.status == .pending && r.unit.isAnsweredBy(w.actor)] as [String: Any]
             },
+            "category": c.category.map { label($0, t) } ?? t.t("childNotAssessed"),
+            "parents": c.parents.map { p in [label(p.situation, t), p.since.map { "\($0)" }, p.until.map { "→ \($0)" }].compactMap(\.self).joined(separator: " ") }
+                .joined(separator: "；"),
+            "mayAssess": open && supervisor, "noBirth": c.birthDate == nil,
+            "situationsA": options(ParentSituation.self, selected: form["parentA"] ?? c.parents.first?.situation.rawValue, t: t),
+            "situationsB": options(ParentSituation.self, selected: form["parentB"] ?? c.parents.last?.situation.rawValue, t: t),
+            "judgements": [ChildCategory.childInDifficulty, .leftBehindChild].map { ["value": $0.rawValue, "label": label($0, t), "selected": form["judged"] == $0.rawValue] as [String: Any] },
             "mayRefer": open && director, "units": options(ReferralUnit.self, selected: form["unit"], t: t), "unitName": form["unitName"] ?? "",
             "mayAcknowledge": c.status == .reported && supervisor, "mayArrange": open && director, "mayContact": open && ChildAccess.mayFollowUp(w.actor, region: c.region),
             "isHotline": w.role == .hotlineOperator,

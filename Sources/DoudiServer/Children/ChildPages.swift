@@ -33,6 +33,9 @@ struct ChildPages: Sendable {
         return problems.map { p in care[p.field].map { FieldProblem($0, p.message) } ?? p }
     }
 
+    static let assessmentFields = ["parentA", "parentASince", "parentAUntil", "parentB", "parentBSince", "parentBUntil", "judged", "birthDate"]
+    static func assessment(_ fields: [String: String]) -> [String: String] { fields.filter { assessmentFields.contains($0.key) } }
+
     static func status(_ w: Web) -> ChildCaseStatus? { w.req.uri.queryParameters["status"].flatMap { ChildCaseStatus(rawValue: String($0)) } }
 
     /// The hours the case's region gives the township (its policy, 24 unless set).
@@ -120,7 +123,7 @@ struct ChildPages: Sendable {
         let care = action.arrangesCare ? CarePeriod.parse(kind: form["kind"], carer: form["carer"], fromText: form["from"] ?? "", toText: form["to"] ?? "", now: now) : nil
         do {
             try await ChildAct(action: action, risk: form["risk"], care: care, note: form["note"], unit: form["unit"], unitName: form["unitName"],
-                               referral: form["referral"].flatMap { Int64($0) }).perform(on: id, store: children, by: w.actor, now: now)
+                               referral: form["referral"].flatMap { Int64($0) }, assessment: Self.assessment(form.values)).perform(on: id, store: children, by: w.actor, now: now)
             return Response(status: .seeOther, headers: [.location: "/children/\(id)"])
         } catch let p as ProblemList {
             return try await casePage(w, id: id, form: form, problems: Self.named(p.problems), status: .unprocessableContent)

@@ -24,6 +24,9 @@ public struct ChildCase: Sendable, Hashable {
     public var guardianName: String?
     public var guardianResidentID: String?
     public var guardianAbsence: GuardianAbsence?
+    /// The category the township assessed (R-CH-6), and both parents' situations it stands on (empty until then).
+    public var category: ChildCategory?
+    public var parents: [ParentStatus] = []
     /// Follow-up contacts, oldest first: read with one case, not with a list.
     public var contacts: [ChildContact] = []
     /// Hand-overs to other units, oldest first: read with one case, not with a list.

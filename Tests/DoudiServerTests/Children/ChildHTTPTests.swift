@@ -53,14 +53,22 @@ struct ChildHTTPTests {
             #expect(gap.status == .unprocessableContent && String(buffer: gap.body).contains("照料安排不能出现空档"))
             #expect(try await act(#"{"action":"contact","note":"上门看望，外婆照看良好"}"#).status == .ok)
             #expect(try await act(#"{"action":"risk","risk":"low"}"#).status == .unprocessableContent, "a risk changes with a reason")
+            // Assessed: a father dead and a mother with a serious illness make the child de-facto unsupported.
+            let short = try await act(#"{"action":"assess","parentA":"dead","parentB":"imprisoned","parentBSince":"2020-01-01"}"#)
+            #expect(short.status == .unprocessableContent && String(buffer: short.body).contains("parentBUntil"))
+            let assessed = try await act(#"{"action":"assess","parentA":"dead","parentB":"seriousIllness"}"#)
+            #expect(assessed.status == .ok && String(buffer: assessed.body).contains("\"category\":\"defactoUnsupportedChild\""))
+            #expect(try await act(#"{"action":"assess","parentA":"none","parentB":"none","judged":"orphan"}"#).status == .unprocessableContent)
             #expect(try await act(#"{"action":"close","note":"父母出院接回"}"#).status == .ok)
             #expect(try await client.api(.post, "/api/v1/children/cases/\(id)/actions", token: village, json: #"{"action":"contact","note":"x"}"#).status == .notFound)
             // The auditor reads what happened in words, never the code names.
             let auditor = Browser(client)
             _ = try await auditor.login("auditor")
             let log = String(buffer: try await auditor.request(.get, "/audit?subject=\(id)").body)
-            for words in ["报告监护缺失儿童", "确认儿童个案", "风险等级", "亲属临时照料", "儿童个案结案", "查看儿童个案"] { #expect(log.contains(words), "\(words)") }
-            for code in ["relativeCare", "acknowledged", "childRisk", "其他字段", "其他操作"] { #expect(!log.contains(code), "\(code)") }
+            for words in ["报告监护缺失儿童", "确认儿童个案", "风险等级", "亲属临时照料", "儿童个案结案", "查看儿童个案", "认定儿童类别", "事实无人抚养儿童", "重病"] {
+                #expect(log.contains(words), "\(words)")
+            }
+            for code in ["relativeCare", "acknowledged", "childRisk", "defactoUnsupportedChild", "seriousIllness", "其他字段", "其他操作"] { #expect(!log.contains(code), "\(code)") }
         }
     }
 
