@@ -153,6 +153,7 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     EffectPages(web: web, reviews: EffectReviewStore(s.db), helpers: HelperStore(s.db), regions: s.regions).register(on: router)
     VisitPages(web: web, helpers: HelperStore(s.db), leads: s.leads, regions: s.regions).register(on: router)
     ChildPages(web: web, children: ChildCaseStore(s.db), regions: s.regions, choices: choices).register(on: router)
+    ChildFiguresPages(web: web, db: s.db).register(on: router)
     ReportPages(web: web, reports: s.reports, regions: s.regions, audit: s.audit).register(on: router)
 }
 

@@ -73,9 +73,24 @@ struct ChildAPI: APIPart {
             return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         } catch { return try Self.refusal(error) }
     }
+
+    func getChildFigures(_ input: Operations.GetChildFigures.Input) async throws -> Operations.GetChildFigures.Output {
+        let a = try caller
+        do {
+            let region = input.query.regionCode.flatMap { RegionCode($0) } ?? a.region
+            guard let f = try await children.figures(region: region, by: a.actor) else { return .notFound(.init(body: .json(Self.notFound))) }
+            func counts<K: CodeNamed>(_ d: [K?: Int]) -> [String: Int] { Dictionary(uniqueKeysWithValues: d.map { ($0.key?.rawValue ?? "none", $0.value) }) }
+            return .ok(.init(body: .json(.init(regionCode: f.region.description, rows: f.rows.map { r in
+                .init(regionCode: r.region.description, name: r.name, open: r.open, waiting: r.waiting, lateAcknowledgements: r.lateAcknowledgements,
+                      byRisk: .init(additionalProperties: counts(Dictionary(uniqueKeysWithValues: r.byRisk.map { (Optional($0.key), $0.value) }))),
+                      followUpsOverdue: r.followUpsOverdue, careEnding: r.careEnding)
+            }, byCategory: .init(additionalProperties: counts(f.byCategory)), byCare: .init(additionalProperties: counts(f.byCare))))))
+        } catch StoreError.forbidden { return .forbidden(.init(body: .json(Self.forbidden))) }
+    }
 }
 
 extension APIHandlers {
+    func getChildFigures(_ input: Operations.GetChildFigures.Input) async throws -> Operations.GetChildFigures.Output { try await children.getChildFigures(input) }
     func listChildCases(_ input: Operations.ListChildCases.Input) async throws -> Operations.ListChildCases.Output { try await children.listChildCases(input) }
     func reportChildCase(_ input: Operations.ReportChildCase.Input) async throws -> Operations.ReportChildCase.Output { try await children.reportChildCase(input) }
     func getChildCase(_ input: Operations.GetChildCase.Input) async throws -> Operations.GetChildCase.Output { try await children.getChildCase(input) }

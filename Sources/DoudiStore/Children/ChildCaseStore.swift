@@ -185,6 +185,10 @@ public struct ChildCaseStore: Sendable {
         }
     }
 
+    /// The most cases one read returns: a county's children's cases number in the hundreds, so figures and
+    /// attention read them all.
+    public static let everyCase = 100_000
+
     /// The cases the caller may see (with their care, without contacts), those waiting for acknowledgement first,
     /// then by risk and the newest report.
     public func cases(by actor: Actor, status: ChildCaseStatus? = nil, limit: Int = 200) async throws -> [ChildCase] {
@@ -193,7 +197,7 @@ public struct ChildCaseStore: Sendable {
                 SELECT \(unsafeRaw: Self.columns) FROM child_cases c WHERE \(Self.visible(actor))\(unsafeRaw: status.map { " AND c.status = '\($0.rawValue)'" } ?? "")
                 ORDER BY CASE c.status WHEN 'reported' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END,
                   CASE c.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, c.reported_at DESC, c.id DESC
-                LIMIT \(unsafeRaw: String(max(1, min(limit, 1000))))
+                LIMIT \(unsafeRaw: String(max(1, min(limit, Self.everyCase))))
                 """).all(decoding: Row.self)
         }
         guard !rows.isEmpty else { return [] }

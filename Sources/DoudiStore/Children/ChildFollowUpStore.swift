@@ -78,7 +78,7 @@ extension ChildCaseStore {
     /// Each case's hours and days are those its region's policy sets (`childAcknowledgeHours`, `childFollowUp…Days`).
     public func attention(by actor: Actor) async throws -> Attention {
         let now = db.clock.nowMillis(), year = db.clock.today().year
-        let open = try await cases(by: actor, limit: 1000).filter { $0.status != .closed }
+        let open = try await cases(by: actor, limit: Self.everyCase).filter { $0.status != .closed }
         let book = try await db.read { sql in try await PolicyStore.book(sql) }
         var out = Attention()
         out.unacknowledged = open.filter { AcknowledgementDeadline(book.policy(region: $0.region, year: year)).isOverdue(reportedAt: $0.reportedAt, acknowledgedAt: $0.acknowledgedAt, now: now) }
