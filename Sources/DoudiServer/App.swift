@@ -154,6 +154,7 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     VisitPages(web: web, helpers: HelperStore(s.db), leads: s.leads, regions: s.regions).register(on: router)
     ChildPages(web: web, children: ChildCaseStore(s.db), regions: s.regions, choices: choices).register(on: router)
     ChildFiguresPages(web: web, db: s.db).register(on: router)
+    ChildSurveyPages(web: web, surveys: ChildSurveyStore(s.db), regions: s.regions, choices: choices).register(on: router)
     ReportPages(web: web, reports: s.reports, regions: s.regions, audit: s.audit).register(on: router)
 }
 

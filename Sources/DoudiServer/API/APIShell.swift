@@ -30,6 +30,7 @@ struct APIHandlers: APIProtocol {
     let effects: EffectAPI
     let reports: ReportAPI
     let children: ChildAPI
+    let surveys: ChildSurveyAPI
 
     init(services s: Services, limits: PublicLimits) {
         access = AccessAPI(users: s.users, regions: s.regions, limits: limits)
@@ -38,6 +39,7 @@ struct APIHandlers: APIProtocol {
         audit = AuditAPI(audit: s.audit)
         leads = LeadAPI(leads: s.leads, limits: limits, clock: s.clock)
         children = ChildAPI(children: ChildCaseStore(s.db), clock: s.clock)
+        surveys = ChildSurveyAPI(surveys: ChildSurveyStore(s.db), clock: s.clock)
         episodes = EpisodeAPI(episodes: s.episodes, clock: s.clock)
         policy = PolicyAPI(policy: s.policy, clock: s.clock)
         calendar = CalendarAPI(calendar: s.calendar, clock: s.clock)

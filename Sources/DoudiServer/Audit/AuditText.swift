@@ -109,6 +109,7 @@ enum AuditText {
         case "referralUnit": return one(ReferralUnit.self)
         case "parentA", "parentB": return one(ParentSituation.self)
         case "childCategory": return one(ChildCategory.self)
+        case "surveyItems": return v.split(separator: ",").map { SurveyItem(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
         case "referralStatus": return one(ReferralStatus.self)
         case "guarantees": return v.split(separator: ",").map { Guarantee(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
         case "key": return one(PolicyKey.self)

@@ -31,5 +31,8 @@ enum DemoChildren {
         let back = try await report("郑小明", "2016-11-30", "母亲隔离观察期间无人照料", by: director)
         try await store.acknowledge(back, risk: .low, care: CarePeriod(kind: .villageCommitteeCare, carer: "牌楼居委会", from: now), by: supervisor)
         try await store.close(back, reason: "母亲解除隔离后接回，监护恢复", by: supervisor)
+        // The demo village surveyed its children yesterday, in full; the township's other villages not yet.
+        try await ChildSurveyStore(db).record(ChildSurvey(village: village, day: today.adding(days: -1), childrenChecked: 146, withoutCare: 2,
+                                                          items: Set(SurveyItem.allCases), note: "与疫情排查同步，逐户上门"), by: director)
     }
 }

@@ -92,6 +92,7 @@ extension Database {
             Migration(version: 27, name: "children's cases: the guardian who cannot care for the child") { tx in try await tx.run(ChildCaseStore.v27) },
             Migration(version: 28, name: "children's cases: referrals to other units") { tx in try await tx.run(ChildCaseStore.v28(id)) },
             Migration(version: 29, name: "children's cases: the category and both parents' situations") { tx in try await tx.run(ChildCaseStore.v29) },
+            Migration(version: 30, name: "villages' surveys of their children's guardianship") { tx in try await tx.run(ChildSurveyStore.v30(id)) },
         ]
     }
 

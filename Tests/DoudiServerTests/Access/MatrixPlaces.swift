@@ -170,7 +170,7 @@ struct MatrixRequest {
             || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/users", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy",
                                  "/calendar", "/calendar/remove", "/api/v1/calendar", "/assistance/new", "/api/v1/assistance/applications", "/assistance/roll", "/api/v1/assistance/roll",
                                  "/assistance/aid", "/assistance/aid/fund", "/api/v1/assistance/aid", "/api/v1/assistance/reserve",
-                                 "/cases", "/api/v1/cases", "/visits", "/api/v1/children/cases", "/children"].contains(path)
+                                 "/cases", "/api/v1/cases", "/visits", "/api/v1/children/cases", "/children", "/children/survey", "/api/v1/children/surveys"].contains(path)
     }
 
     static func make(_ method: HTTPRequest.Method, _ path: String, place p: MatrixPlace, serial n: Int, noticeDays: Int, csrf: String) -> MatrixRequest {
@@ -232,6 +232,11 @@ struct MatrixRequest {
         case (.post, "/children"):
             r.form = ["childName": "矩阵儿童\(n)", "birthDate": "2018-01-01", "regionCode": village, "situation": "矩阵", "guardianName": "矩阵", "guardianAbsence": "isolated"]
         case (.post, "/children/{id}"): r.form = ["action": "contact", "note": "矩阵"]
+        // A survey of the place's village today, the checklist complete: recorded again each time (the same day replaces it).
+        case (.post, "/children/survey"):
+            r.form = ["regionCode": village, "surveyedOn": Clock.system.today().description, "childrenChecked": "10", "withoutCare": "0", "items": "everyFamilyVisited"]
+        case (.post, "/api/v1/children/surveys"):
+            r.json = #"{"regionCode":"\#(village)","surveyedOn":"\#(Clock.system.today())","childrenChecked":10,"withoutCare":0,"items":["everyFamilyVisited"]}"#
         case (.post, "/cases/{id}"): r.form = ["move": "sendBack", "to": "survey", "note": "矩阵"]
         case (.post, "/api/v1/cases/{id}/moves"): r.json = #"{"move":"sendBack","to":"survey","note":"矩阵"}"#
         case (.post, "/cases/{id}/measures"): r.form = ["service": "living", "startOn": Clock.system.today().description, "amount": "100", "measureNote": "矩阵"]

@@ -179,6 +179,9 @@ struct WriteSweepTests {
                                     #"{"childName":"扫二","birthDate":"2001-02-02","regionCode":"430481001001","situation":"父母隔离"}"#),
                 "actOnChildCase": (.post, "/children/cases/\(child)/actions", children, #"{"action":"acknowledge","risk":"high","kind":"relativeCare","carer":"外婆"}"#,
                                    #"{"action":"acknowledge","kind":"relativeCare","carer":"外婆"}"#),
+                "recordChildSurvey": (.post, "/children/surveys", children,
+                                      #"{"regionCode":"430481001001","surveyedOn":"\#(Clock.system.today())","childrenChecked":12,"withoutCare":0,"items":["everyFamilyVisited"]}"#,
+                                      #"{"regionCode":"430481001001","surveyedOn":"\#(Clock.system.today())","childrenChecked":12,"withoutCare":13,"items":[]}"#),
                 "setPolicy": (.put, "/policy", admin, #"{"region":"430481000000","year":2026,"key":"verificationDays","value":"6"}"#,
                               #"{"region":"430481000000","year":2026,"key":"noticeDays","value":"2"}"#),
             ]
