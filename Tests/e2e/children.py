@@ -3,8 +3,8 @@
 township's child supervisor finds the report at the top of their page, acknowledges it with a high risk and
 isolation observation ending tomorrow, sees the child listed as soon to be without care, arranges relatives' care
 from that moment (a change leaving a gap is refused first), records a follow-up call, refers the case to a school,
-which accepts it, lowers the risk with a reason and closes the case; the village cadre of the same village cannot
-open it. Fails on any step or on a horizontal scroll bar."""
+which accepts it, lowers the risk with a reason and closes the case, then records the village's survey and reads the
+figures; the village cadre of the same village cannot open the case. Fails on any step or on a horizontal scroll bar."""
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -116,6 +116,21 @@ try:
     shows("已结案")
     narrow("the case closed")
     assert not d.find_elements(By.ID, "contact"), "a closed case still offers a follow-up form"
+
+    # The township's figures and the village survey: recorded for the demo village today, counted at once.
+    d.get(base + "/children/survey")
+    shows("排查完成情况")
+    Select(d.find_element(By.ID, "s_village")).select_by_visible_text("蔡子池街道 牌楼居委会")
+    d.find_element(By.ID, "s_checked").send_keys("150")
+    for box in d.find_elements(By.CSS_SELECTOR, "form#survey input[name=items]"):
+        if not box.is_selected():
+            box.click()
+    submit("survey")
+    shows("排查已记录")
+    narrow("a village's survey recorded")
+    d.get(base + "/children/figures")
+    shows("困境儿童统计")
+    narrow("the children's figures")
 
     login("village")
     d.get(case_url)

@@ -15,6 +15,9 @@ PAGES = {
     "admin": ["/users", "/regions", "/policy", "/calendar", "/import"],
     "auditor": ["/audit"],
     "education": ["/measures", "/measures?status=referred"],
+    # The demo's children's cases are made first, in order: 3 is in isolation observation, 4 with relatives.
+    "children": ["/children", "/children?status=closed", "/children/3", "/children/4", "/children/figures", "/children/figures?region=430481001001", "/children/survey"],
+    "hospital": ["/children", "/children/new"],
 }
 # Pages found from the lists: a case file (its history), a lead, a notice, an account, a benefit.
 FOLLOW = {"village": [("/episodes", "/episodes/"), ("/leads", "/leads/"), ("/assistance", "/assistance/"), ("/assistance/aid", "/assistance/aid/"), ("/cases", "/cases/")], "admin": [("/users", "/users/")],

@@ -63,7 +63,7 @@ struct ChildPages: Sendable {
         let t = w.t
         guard ChildAccess.mayOpen(w.role) else { return try w.forbidden() }
         let now = clock.nowMillis(), status = Self.status(w)
-        let all = try await children.cases(by: w.actor, status: status, limit: 1000)
+        let all = try await children.cases(by: w.actor, status: status, limit: ChildCaseStore.everyCase)
         let attention = try await children.attention(by: w.actor)
         let n = w.pageNumber, kept = status.map { "&status=\($0.rawValue)" } ?? ""
         let ending = attention.careEnding.map(\.childCase)
@@ -83,7 +83,7 @@ struct ChildPages: Sendable {
     func sheet(_ w: Web, _ format: DownloadFormat) async throws -> Response {
         let t = w.t
         guard ChildAccess.mayOpen(w.role) else { return try w.forbidden() }
-        let all = try await children.cases(by: w.actor, status: Self.status(w), limit: 1000)
+        let all = try await children.cases(by: w.actor, status: Self.status(w), limit: ChildCaseStore.everyCase)
         let columns = [("child", "childName"), ("region", "region"), ("status", "childStatus"), ("risk", "childRisk"), ("care", "childCare"),
                        ("channel", "childChannel"), ("reported", "childReportedAt")]
         let rows = try await rows(all, t, now: clock.nowMillis()).map { r in columns.map { Sheet.Cell.text("\(r[$0.0] ?? "")") } }
