@@ -66,8 +66,9 @@ public struct ChildReport: Sendable, Hashable {
         public var guardianAbsence: GuardianAbsence?
     }
 
-    /// `fromHospital`: the patient is the guardian, so their name and why they are away are asked for.
-    public func check(today: CivilDate, fromHospital: Bool = false) -> Result<Checked, ProblemList> {
+    /// `guardianRequired` (a hospital: the patient is the guardian; a guardian reporting): the guardian's name and why
+    /// they are away are asked for.
+    public func check(today: CivilDate, guardianRequired: Bool = false) -> Result<Checked, ProblemList> {
         var problems: [FieldProblem] = []
         let name = childName.trimmingSpaces()
         if name.isEmpty || name.count > 50 { problems.append(FieldProblem("childName", Message("请填写儿童姓名（不超过50个字）", "enter the child's name, at most 50 characters"))) }
@@ -89,7 +90,7 @@ public struct ChildReport: Sendable, Hashable {
             problems.append(FieldProblem("situation", Message("请说明监护缺失的情况（不超过1000个字）", "say why no one cares for the child, at most 1000 characters")))
         }
         let guardian = guardianName.trimmingSpaces()
-        if guardian.count > 50 || fromHospital && guardian.isEmpty {
+        if guardian.count > 50 || guardianRequired && guardian.isEmpty {
             problems.append(FieldProblem("guardianName", Message("请填写监护人（患者）姓名（不超过50个字）", "enter the guardian's (the patient's) name, at most 50 characters")))
         }
         var guardianID: ResidentID?
@@ -98,7 +99,7 @@ public struct ChildReport: Sendable, Hashable {
             do { guardianID = try ResidentID(typedGuardian, today: today) } catch { problems.append(FieldProblem("guardianResidentId", error.message)) }
         }
         let absence = GuardianAbsence(rawValue: guardianAbsence.trimmingSpaces())
-        if absence == nil && (fromHospital || !guardianAbsence.trimmingSpaces().isEmpty) {
+        if absence == nil && (guardianRequired || !guardianAbsence.trimmingSpaces().isEmpty) {
             problems.append(FieldProblem("guardianAbsence", Message("请选择监护人无法照料的原因", "choose why the guardian cannot care for the child")))
         }
         guard problems.isEmpty, let village else { return .failure(ProblemList(problems)) }

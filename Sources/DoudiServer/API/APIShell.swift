@@ -31,6 +31,7 @@ struct APIHandlers: APIProtocol {
     let reports: ReportAPI
     let children: ChildAPI
     let surveys: ChildSurveyAPI
+    let guardians: GuardianAPI
 
     init(services s: Services, limits: PublicLimits) {
         access = AccessAPI(users: s.users, regions: s.regions, limits: limits)
@@ -40,6 +41,7 @@ struct APIHandlers: APIProtocol {
         leads = LeadAPI(leads: s.leads, limits: limits, clock: s.clock)
         children = ChildAPI(children: ChildCaseStore(s.db), clock: s.clock)
         surveys = ChildSurveyAPI(surveys: ChildSurveyStore(s.db), clock: s.clock)
+        guardians = GuardianAPI(children: ChildCaseStore(s.db), limits: limits, clock: s.clock)
         episodes = EpisodeAPI(episodes: s.episodes, clock: s.clock)
         policy = PolicyAPI(policy: s.policy, clock: s.clock)
         calendar = CalendarAPI(calendar: s.calendar, clock: s.clock)

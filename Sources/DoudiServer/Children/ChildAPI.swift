@@ -19,6 +19,7 @@ struct ChildAPI: APIPart {
                           acknowledgedAt: c.acknowledgedAt.map(date), situation: c.situation, guardianName: c.guardianName, guardianResidentId: c.guardianResidentID,
                           guardianAbsence: c.guardianAbsence.flatMap { .init(rawValue: $0.rawValue) },
                           category: c.category.flatMap { .init(rawValue: $0.rawValue) }, categoryZh: c.category?.chinese,
+                          trackingCode: c.trackingCode, reporterMobile: c.reporterMobile,
                           care: c.care.map { .init(kind: $0.kind.rawValue, kindZh: $0.kind.chinese, carer: $0.carer, from: date($0.from), to: $0.to.map(date)) },
                           referrals: c.referrals.map { r in
                               .init(id: r.id, unit: .init(rawValue: r.unit.rawValue) ?? .school, unitZh: r.unit.chinese, unitName: r.unitName, note: r.note,
@@ -39,7 +40,7 @@ struct ChildAPI: APIPart {
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         switch ChildReport(childName: b.childName, residentID: b.residentId ?? "", birthDate: b.birthDate ?? "", regionCode: b.regionCode, situation: b.situation,
                            guardianName: b.guardianName ?? "", guardianResidentID: b.guardianResidentId ?? "", guardianAbsence: b.guardianAbsence ?? "")
-            .check(today: clock.today(), fromHospital: a.role == .healthWorker) {
+            .check(today: clock.today(), guardianRequired: a.role == .healthWorker) {
         case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
         case .success(let report):
             do {

@@ -7,7 +7,8 @@ import Hummingbird
 /// may take now (a township supervisor acknowledges, sets the risk and closes; the region's child directors arrange
 /// care and record contacts). Each view is in the audit log (the store logs it).
 extension ChildPages {
-    func casePage(_ w: Web, id: Int64?, form: Form = [:], problems: [FieldProblem] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// `revealed`: the guardian's whole call-back number, asked for (and logged) by the one reading.
+    func casePage(_ w: Web, id: Int64?, form: Form = [:], problems: [FieldProblem] = [], revealed: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = w.t
         guard ChildAccess.mayOpen(w.role), let id, let c = try await children.childCase(id, by: w.actor) else { return try w.notFound() }
         let now = clock.nowMillis(), deadline = try await deadline(c.region)
@@ -44,6 +45,8 @@ extension ChildPages {
             "situationsA": options(ParentSituation.self, selected: form["parentA"] ?? c.parents.first?.situation.rawValue, t: t),
             "situationsB": options(ParentSituation.self, selected: form["parentB"] ?? c.parents.last?.situation.rawValue, t: t),
             "judgements": [ChildCategory.childInDifficulty, .leftBehindChild].map { ["value": $0.rawValue, "label": label($0, t), "selected": form["judged"] == $0.rawValue] as [String: Any] },
+            "trackingCode": c.trackingCode as Any, "reporterMobile": c.reporterMobile as Any, "revealed": revealed as Any,
+            "mayReveal": c.status != .closed && director,
             "mayRefer": open && director, "units": options(ReferralUnit.self, selected: form["unit"], t: t), "unitName": form["unitName"] ?? "",
             "mayAcknowledge": c.status == .reported && supervisor, "mayArrange": open && director, "mayContact": open && ChildAccess.mayFollowUp(w.actor, region: c.region),
             "isHotline": w.role == .hotlineOperator,

@@ -107,7 +107,7 @@ struct ChildPages: Sendable {
                                 regionCode: form["regionCode"] ?? "", situation: form["situation"] ?? "", guardianName: form["guardianName"] ?? "",
                                 guardianResidentID: form["guardianResidentId"] ?? "", guardianAbsence: form["guardianAbsence"] ?? "")
         do {
-            let id = try await children.report(try typed.check(today: clock.today(), fromHospital: w.role == .healthWorker).get(), by: w.actor)
+            let id = try await children.report(try typed.check(today: clock.today(), guardianRequired: w.role == .healthWorker).get(), by: w.actor)
             return Response(status: .seeOther, headers: [.location: "/children/\(id)"])
         } catch let p as ProblemList {
             return try await reportForm(w, form: form, problems: p.problems, status: .unprocessableContent)
@@ -118,6 +118,11 @@ struct ChildPages: Sendable {
 
     func act(_ w: Web, id: Int64?, _ form: Form) async throws -> Response {
         guard ChildAccess.mayOpen(w.role), let id else { return try w.notFound() }
+        if form["action"] == "reveal" {
+            do { return try await casePage(w, id: id, revealed: try await children.reporterMobile(id, by: w.actor)) } catch {
+                return try await w.refused(error) { try await casePage(w, id: id, problems: $0, status: .unprocessableContent) }
+            }
+        }
         guard let action = ChildAct.Action(rawValue: form["action"] ?? "") else { return try await casePage(w, id: id, form: form, status: .badRequest) }
         let now = clock.nowMillis()
         let care = action.arrangesCare ? CarePeriod.parse(kind: form["kind"], carer: form["carer"], fromText: form["from"] ?? "", toText: form["to"] ?? "", now: now) : nil

@@ -7,7 +7,7 @@ extension ChildCaseStore {
     static let columns = """
         c.id, c.region, c.child_name, c.birth_date, c.resident_sealed, c.household_id, c.channel, c.reported_by, c.reported_at, c.situation, c.status,
         c.risk, c.acknowledged_by, c.acknowledged_at, c.guardian_name, c.guardian_sealed, c.guardian_absence,
-        c.category, c.parent_a, c.parent_b
+        c.category, c.parent_a, c.parent_b, c.tracking_code, c.reporter_mobile_sealed
         """
 
     struct Row: Decodable {
@@ -15,7 +15,7 @@ extension ChildCaseStore {
         var channel: String; var reported_by: String; var reported_at: Int64; var situation: String; var status: String
         var risk: String?; var acknowledged_by: String?; var acknowledged_at: Int64?
         var guardian_name: String?; var guardian_sealed: String?; var guardian_absence: String?
-        var category: String?; var parent_a: String?; var parent_b: String?
+        var category: String?; var parent_a: String?; var parent_b: String?; var tracking_code: String?; var reporter_mobile_sealed: String?
 
         /// The resident ID stays masked here: a list or a case page needs no more.
         func read(_ fields: FieldSecrets, care: [CarePeriod]) throws -> ChildCase {
@@ -28,7 +28,8 @@ extension ChildCaseStore {
                              risk: risk.flatMap { ChildRisk(rawValue: $0) }, acknowledgedBy: acknowledged_by, acknowledgedAt: acknowledged_at, care: care,
                              guardianName: guardian_name, guardianResidentID: try guardian_sealed.map { Masking.residentID(try fields.open($0)) },
                              guardianAbsence: guardian_absence.flatMap { GuardianAbsence(rawValue: $0) }, category: category.flatMap { ChildCategory(rawValue: $0) },
-                             parents: [parent_a, parent_b].compactMap { $0.flatMap(ParentStatus.init(stored:)) })
+                             parents: [parent_a, parent_b].compactMap { $0.flatMap(ParentStatus.init(stored:)) }, trackingCode: tracking_code,
+                             reporterMobile: try reporter_mobile_sealed.map { Masking.phone(try fields.open($0)) })
         }
     }
 

@@ -27,6 +27,9 @@ public struct ChildCase: Sendable, Hashable {
     /// The category the township assessed (R-CH-6), and both parents' situations it stands on (empty until then).
     public var category: ChildCategory?
     public var parents: [ParentStatus] = []
+    /// A guardian's own report: the code they quote, and the number to call them back on (masked here).
+    public var trackingCode: String?
+    public var reporterMobile: String?
     /// Follow-up contacts, oldest first: read with one case, not with a list.
     public var contacts: [ChildContact] = []
     /// Hand-overs to other units, oldest first: read with one case, not with a list.
@@ -91,8 +94,13 @@ public struct ChildCaseStore: Sendable {
     /// by resident ID where it is there. Returns the case's id.
     public func report(_ r: ChildReport.Checked, by actor: Actor) async throws -> Int64 {
         guard ChildAccess.mayReport(actor.role) else { throw StoreError.forbidden }
+        return try await report(r, by: actor, channel: actor.role == .hotlineOperator ? .hotline : actor.role == .healthWorker ? .hospital : .director)
+    }
+
+    /// The report as written, for a reporter with an account or for a guardian on the public page (`also`: what
+    /// that channel writes beside it, in the same transaction).
+    func report(_ r: ChildReport.Checked, by actor: Actor, channel: ChildChannel, also: (@Sendable (Tx, Int64) async throws -> Void)? = nil) async throws -> Int64 {
         guard actor.region.contains(r.village) else { throw StoreError.invalid([FieldProblem("regionCode", .chooseYourVillage)]) }
-        let channel: ChildChannel = actor.role == .hotlineOperator ? .hotline : actor.role == .healthWorker ? .hospital : .director
         struct Match: Decodable { var household_id: String }
         return try await db.transaction { tx in
             guard try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(r.village.value))").first() != nil else {
@@ -117,6 +125,7 @@ public struct ChildCaseStore: Sendable {
                 """).first(decoding: EpisodeStore.ID.self)?.id else { throw StoreError.notFound }
             try await AuditLog.record(tx, actor: actor, action: "child.report", subject: String(id), region: r.village, before: nil,
                                       after: ["childChannel": channel.rawValue, "registered": household == nil ? "no" : "yes", "residentId": r.residentID?.masked ?? ""])
+            try await also?(tx, id)
             return id
         }
     }

@@ -17,7 +17,7 @@ enum DemoChildren {
         // From the hospital, which asked an admitted patient about her children: seen by the `hospital` account too.
         _ = try await store.report(try ChildReport(childName: "冯小禾", birthDate: "2019-04-08", regionCode: village.description,
                                                    situation: "患者入院时告知：孩子由其独自照看，现一人在家", guardianName: "冯某英", guardianAbsence: "infected")
-                                    .check(today: today, fromHospital: true).get(), by: hospital)
+                                    .check(today: today, guardianRequired: true).get(), by: hospital)
         // Waiting for the township.
         _ = try await report("刘小雨", "2018-09-12", "母亲在定点医院抗疫一线，父亲确诊住院，家中仅有孩子一人", by: director)
         // In isolation observation, the place ending tomorrow with nothing arranged after it: it stands out.

@@ -93,6 +93,7 @@ extension Database {
             Migration(version: 28, name: "children's cases: referrals to other units") { tx in try await tx.run(ChildCaseStore.v28(id)) },
             Migration(version: 29, name: "children's cases: the category and both parents' situations") { tx in try await tx.run(ChildCaseStore.v29) },
             Migration(version: 30, name: "villages' surveys of their children's guardianship") { tx in try await tx.run(ChildSurveyStore.v30(id)) },
+            Migration(version: 31, name: "children's cases reported by a guardian: tracking code and call-back number") { tx in try await tx.run(ChildCaseStore.v31) },
         ]
     }
 

@@ -19,7 +19,7 @@ struct SealedTable: Sendable {
     /// A person helped by aid first whom the register does not hold.
     static let aidFirst = SealedTable(table: "aid_first", columns: ["resident_sealed"], index: "resident_index")
     /// A child left without a guardian (issue 15), in the register or not, and the guardian who reported or was named.
-    static let childCases = SealedTable(table: "child_cases", columns: ["resident_sealed", "guardian_sealed"], index: "resident_index")
+    static let childCases = SealedTable(table: "child_cases", columns: ["resident_sealed", "guardian_sealed", "reporter_mobile_sealed"], index: "resident_index")
     static let all = [members, leads, staffRelatives, applications, benefits, aidFirst, childCases]
 
     static let slice = 2_000

@@ -270,6 +270,7 @@ struct MatrixRequest {
         case (.post, "/login"): r.form = ["username": "nobody", "password": "wrong-password"]
         case (.post, "/report/status"): r.form = ["code": "ZZZZZZZZ", "mobile": "13800000000"]
         case (.post, "/report"): r.form = ["name": "某", "residentId": person, "mobile": "13800000000", "regionCode": village, "riskKinds": "illness"]
+        case (.post, "/report/child"): r.form = ["guardianName": "某", "mobile": "13800000000", "guardianAbsence": "isolated", "childName": "某", "regionCode": village, "situation": "矩阵"]
         case (.post, "/import"), (.post, "/assistance/checks"): r.multipart = true
         case (.post, "/api/v1/assistance/checks"): r.csv = "身份证号码,核对类别,数值,核对日期\n"
         case (.post, "/api/v1/auth/token"): r.json = #"{"username":"nobody","password":"wrong-password"}"#
@@ -284,6 +285,9 @@ struct MatrixRequest {
         case (.post, "/api/v1/episodes/{episodeId}/actions"): r.json = #"{"action":"complete","note":"公示结束"}"#
         case (.post, "/api/v1/episodes/{episodeId}/clearing"): r.json = #"{"monthlyIncome":[1],"food":true,"clothing":true,"education":true,"medical":true,"housing":true,"drinkingWater":true,"rigidExpensesResolved":true,"risksRemoved":true,"noNewRisk":true}"#
         case (.put, "/api/v1/policy"): r.json = #"{"region":"\#(village)","year":\#(year),"key":"noticeDays","value":"\#(noticeDays)"}"#
+        // Without consent, so every caller meets the check and none uses up the address's reports of the hour.
+        case (.post, "/api/v1/public/child-reports"):
+            r.json = #"{"guardianName":"某","mobile":"13800000000","guardianAbsence":"isolated","childName":"某","regionCode":"\#(village)","situation":"矩阵","consent":false}"#
         case (.post, "/api/v1/public/self-reports"): r.json = #"{"name":"某","residentId":"\#(person)","mobile":"13800000000","regionCode":"\#(village)","riskKinds":["illness"],"consent":false}"#
         default: break
         }

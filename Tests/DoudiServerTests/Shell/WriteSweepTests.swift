@@ -140,6 +140,7 @@ struct WriteSweepTests {
                               #"{"residentId":"\#(person(103))","relation":"boss","laborAbility":"none"}"#),
                 "revealMember": (.post, "/members/\(member)/reveal", village, "", "/members/999999999/reveal"),
                 "submitSelfReport": (.post, "/public/self-reports", nil, SelfReportTests.body(rid: person(104)), SelfReportTests.body(rid: person(105), consent: false)),
+                "submitGuardianReport": (.post, "/public/child-reports", nil, GuardianReportTests.body(mobile: "13912349991"), GuardianReportTests.body(consent: false)),
                 "verifyLead": (.post, "/leads/\(lead)/verification", village, #"{"decision":"notConfirmed","reason":"收入稳定"}"#, #"{"decision":"maybe"}"#),
                 "recordHotlineCall": (.post, "/leads/hotline", hotline, #"{"caller":"王大妈","callbackNumber":"13912345678","residentId":"\#(person(106))","name":"王五","regionCode":"430481001001","riskKinds":["accident"]}"#,
                                       #"{"caller":"王大妈","callbackNumber":"12","residentId":"\#(person(107))","name":"王五","regionCode":"430481001001","riskKinds":["accident"]}"#),
