@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A child left without a guardian, on a 390-pixel phone: a hospital reports an admitted patient's child; the
+"""A child left without a guardian, on a 390-pixel phone: a guardian in isolation reports their child without an
+account and gets a tracking code (the township sees it and shows the call-back number); a hospital reports an admitted patient's child; the
 township's child supervisor finds the report at the top of their page, acknowledges it with a high risk and
 isolation observation ending tomorrow, sees the child listed as soon to be without care, arranges relatives' care
 from that moment (a change leaving a gap is refused first), records a follow-up call, refers the case to a school,
@@ -31,6 +32,27 @@ def submit(form_id):
 
 
 try:
+    # A guardian in isolation, without an account: the township, the village, the form, a code.
+    d.delete_all_cookies()
+    d.get(base + "/login")
+    d.find_element(By.CSS_SELECTOR, "a[href='/report/child']").click()
+    shows("孩子无人照料")
+    Select(d.find_element(By.ID, "tw")).select_by_visible_text("蔡子池街道")
+    d.find_element(By.CSS_SELECTOR, "form[action='/report/child'] button[type=submit]").click()
+    shows("孩子现在所在的村")
+    d.find_element(By.ID, "g_name").send_keys("周某")
+    d.find_element(By.ID, "g_mobile").send_keys("13912345670")
+    Select(d.find_element(By.ID, "g_absence")).select_by_value("isolated")
+    d.find_element(By.ID, "c_name").send_keys(name + "妹")
+    Select(d.find_element(By.ID, "c_village")).select_by_visible_text("牌楼居委会")
+    d.find_element(By.ID, "c_situation").send_keys("我在集中隔离点，孩子一人在家")
+    d.find_element(By.ID, "consent").click()
+    d.find_element(By.CSS_SELECTOR, "form[action='/report/child'] button[type=submit]").click()
+    shows("报告已收到")
+    code = d.find_element(By.CSS_SELECTOR, "main .code").text.strip()
+    assert len(code) == 10, f"tracking code {code!r}"
+    narrow("a guardian's report received")
+
     login("hospital")
     assert d.current_url.endswith("/children"), f"a health worker starts at {d.current_url}"
     d.get(base + "/children/new")
@@ -49,6 +71,12 @@ try:
 
     login("children")
     assert d.current_url.endswith("/children"), f"a child director starts at {d.current_url}"
+    shows(name + "妹")
+    d.find_element(By.LINK_TEXT, name + "妹").click()
+    shows(code)
+    d.find_element(By.CSS_SELECTOR, "form#reveal button").click()
+    shows("13912345670")
+    d.get(base + "/children")
     shows(name)
     narrow("the child director's list")
     d.find_element(By.LINK_TEXT, name).click()
