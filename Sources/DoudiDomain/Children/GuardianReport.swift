@@ -30,9 +30,7 @@ public struct GuardianReport: Sendable, Hashable {
                                 guardianAbsence: guardianAbsence).check(today: today, guardianRequired: true)
         if case .failure(let f) = child { problems += f.problems }
         let number = mobile.typedNumber
-        if number.count != 11 || !number.allSatisfy(\.isASCII) || !number.allSatisfy(\.isNumber) || !number.hasPrefix("1") {
-            problems.append(FieldProblem("mobile", Message("手机号码应为以1开头的11位数字", "a mobile number has 11 digits and starts with 1")))
-        }
+        if !number.isMobileNumber { problems.append(FieldProblem("mobile", .mobileDigits)) }
         if !consent { problems.append(FieldProblem("consent", Message("请阅读并同意个人信息处理说明", "read and agree to how the information is used"))) }
         guard problems.isEmpty, case .success(let report) = child else { return .failure(ProblemList(problems)) }
         return .success(Checked(report: report, mobile: number))

@@ -90,10 +90,8 @@ public struct SelfReport: Sendable, Hashable {
         do { rid = try ResidentID(residentID, today: today) } catch {
             problems.append(FieldProblem("residentId", error.message))
         }
-        let mobile = mobile.typedNumber, m = Array(mobile.utf8)
-        if !(m.count == 11 && m.first == UInt8(ascii: "1") && m.allSatisfy { $0 >= 48 && $0 <= 57 }) {
-            problems.append(FieldProblem("mobile", Message("手机号码应为以1开头的11位数字", "a mobile number has 11 digits and starts with 1")))
-        }
+        let mobile = mobile.typedNumber
+        if !mobile.isMobileNumber { problems.append(FieldProblem("mobile", .mobileDigits)) }
         // A township whose villages are not in the division table takes reports itself.
         let village = RegionCode(regionCode)
         if village?.level != .village && village?.level != .township {

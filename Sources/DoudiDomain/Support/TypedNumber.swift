@@ -13,4 +13,14 @@ extension StringProtocol {
         }
         return String(out)
     }
+
+    /// A mainland mobile number as typed: 11 ASCII digits starting with 1 (after `typedNumber`).
+    public var isMobileNumber: Bool {
+        let m = Array(utf8)
+        return m.count == 11 && m.first == UInt8(ascii: "1") && m.allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+}
+
+extension Message {
+    public static let mobileDigits = Message("手机号码应为以1开头的11位数字", "a mobile number has 11 digits and starts with 1")
 }
