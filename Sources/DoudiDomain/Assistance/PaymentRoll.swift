@@ -34,3 +34,24 @@ public struct BenefitPeriod: Sendable, Hashable {
     public init(start: YearMonth, end: YearMonth? = nil) { self.start = start; self.end = end }
     public func covers(_ month: YearMonth) -> Bool { start <= month && (end.map { month <= $0 } ?? true) }
 }
+
+/// What a line of the roll pays: a household's benefit, or a child's basic living allowance (issue 15), which is
+/// paid to the carer through the same roll but is not a household's application.
+public enum RollBenefit: Sendable, Hashable {
+    case household(BenefitKind)
+    case child(ChildCategory)
+
+    public var rawValue: String {
+        switch self {
+        case .household(let k): k.rawValue
+        case .child(let c): c == .orphan ? "orphanAllowance" : "defactoUnsupportedChildAllowance"
+        }
+    }
+
+    public var name: Message {
+        switch self {
+        case .household(let k): Message(k.chinese, k.english)
+        case .child(let c): ChildAllowance.name(c)
+        }
+    }
+}

@@ -138,6 +138,10 @@ public enum ChildAccess {
     /// Arranging care and recording follow-ups: the child directors of the case's region.
     public static func mayAct(_ actor: Actor, region: RegionCode) -> Bool { actor.role == .childDirector && actor.region.contains(region) }
 
+    /// The basic living allowance (R-CH-4): approved, and its papers marked complete, by the county's child
+    /// protection officers, who answer for the county's children's money.
+    public static func mayGrantAllowance(_ actor: Actor) -> Bool { actor.role == .childDirector && actor.region.level <= .county }
+
     /// A follow-up contact: the child directors, and the hotline operator who took the call (a later call about the
     /// child is a note on the case).
     public static func mayFollowUp(_ actor: Actor, region: RegionCode) -> Bool { mayAct(actor, region: region) || actor.role == .hotlineOperator }

@@ -59,6 +59,9 @@ public enum PolicyKey: String, CodeNamed {
     /// Children without a guardian (R-CH-2): hours the township has to acknowledge a report before it escalates
     /// to the county (24 unless set), and days between follow-up contacts by risk (1, 3, 7 unless set).
     case childAcknowledgeHours, childFollowUpHighDays, childFollowUpMediumDays, childFollowUpLowDays
+    /// R-CH-4: the orphan's basic living allowance (socially raised), yuan a month, which a de-facto unsupported
+    /// child's allowance follows; the days a carer who pledged has to complete the papers (90 unless set).
+    case childAllowance, childPledgeDays
 
     public var chinese: String {
         switch self {
@@ -109,6 +112,8 @@ public enum PolicyKey: String, CodeNamed {
         case .childFollowUpHighDays: "困境儿童：高风险跟进间隔（天）"
         case .childFollowUpMediumDays: "困境儿童：中风险跟进间隔（天）"
         case .childFollowUpLowDays: "困境儿童：低风险跟进间隔（天）"
+        case .childAllowance: "孤儿基本生活费标准（社会散居，元/人/月）"
+        case .childPledgeDays: "儿童基本生活费：承诺后补齐材料时限（天）"
         }
     }
 
@@ -161,6 +166,8 @@ public enum PolicyKey: String, CodeNamed {
         case .childFollowUpHighDays: "Children: follow-up every (days), high risk"
         case .childFollowUpMediumDays: "Children: follow-up every (days), medium risk"
         case .childFollowUpLowDays: "Children: follow-up every (days), low risk"
+        case .childAllowance: "Orphan's basic living allowance, raised in the community (yuan/person/month)"
+        case .childPledgeDays: "Children's allowance: papers completed within (days of the pledge)"
         }
     }
 
@@ -222,6 +229,8 @@ public enum PolicyKey: String, CodeNamed {
         case .applicationNoticeDays: 5...60
         case .childAcknowledgeHours: 1...72  // "at once" (R-CH-2): three days at the very most
         case .childFollowUpHighDays, .childFollowUpMediumDays, .childFollowUpLowDays: 1...30
+        case .childAllowance: 1...100_000
+        case .childPledgeDays: 1...365
         default: 1...120
         }
         guard range.contains(n) else {

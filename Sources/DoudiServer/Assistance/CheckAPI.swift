@@ -90,7 +90,7 @@ struct RollAPI: APIPart {
         Schemas.PaymentRoll(regionCode: r.county.description, month: r.month.description, status: .init(rawValue: r.status.rawValue)!, lineCount: r.lineCount,
                             total: r.total, lines: r.lines.map {
                                 .init(householdId: $0.householdID, headName: $0.headName, regionCode: $0.region.description, kind: $0.kind.rawValue,
-                                      persons: $0.persons, amount: $0.amount, bankAccount: $0.bankAccount)
+                                      persons: $0.persons, months: $0.months, amount: $0.amount, bankAccount: $0.bankAccount)
                             })
     }
 }

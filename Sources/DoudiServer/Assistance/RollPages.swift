@@ -48,7 +48,7 @@ struct RollPages: Sendable {
             "canPay": mayAct && roll?.status == .approved, "canExport": mayAct && (roll.map { $0.status != .draft } ?? false),
             "today": clock.today().description,
             "lines": (roll?.lines ?? []).map { l in
-                ["head": l.headName, "household": l.householdID, "region": names[l.region] ?? l.region.description, "kind": label(l.kind, t),
+                ["head": l.headName, "household": l.householdID, "region": names[l.region] ?? l.region.description, "kind": Self.kind(l, t),
                  "persons": l.persons, "amount": l.amount, "bank": l.bankAccount.isEmpty ? t.t("noBankAccount") : l.bankAccount] as [String: Any]
             },
             "figures": figures.map { f in
@@ -90,9 +90,9 @@ struct RollPages: Sendable {
         do {
             guard let roll = try await rolls.roll(county: county, month: month, by: w.actor, wholeAccounts: true) else { return try w.notFound() }
             let names = try await regions.villageLabels(roll.lines.map(\.region))
-            let sheet = Sheet(name: "\(month)", headers: ["序号", "户主姓名", "户编号", "村（社区）", "救助类别", "保障人数", "发放金额（元）", "银行账号"].map { t.code == "en" ? Self.english[$0] ?? $0 : $0 },
+            let sheet = Sheet(name: "\(month)", headers: ["序号", "户主（领取人）姓名", "户编号", "村（社区）", "救助类别", "保障人数", "发放金额（元）", "银行账号"].map { t.code == "en" ? Self.english[$0] ?? $0 : $0 },
                               rows: roll.lines.enumerated().map { i, l in
-                                  [.number(i + 1), .text(l.headName), .text(l.householdID), .text(names[l.region] ?? l.region.description), .text(label(l.kind, t)),
+                                  [.number(i + 1), .text(l.headName), .text(l.householdID), .text(names[l.region] ?? l.region.description), .text(Self.kind(l, t)),
                                    .number(l.persons), .number(l.amount), .text(l.bankAccount)]
                               })
             return try download(sheet, format, name: "roll-\(county)-\(month)")
@@ -101,6 +101,11 @@ struct RollPages: Sendable {
         }
     }
 
-    static let english = ["序号": "No.", "户主姓名": "Head of household", "户编号": "Household", "村（社区）": "Village", "救助类别": "Benefit",
+    /// The benefit a line pays, and the months when a child's allowance pays some its rolls missed.
+    static func kind(_ l: PaymentRollStore.Line, _ t: Strings.Table) -> String {
+        l.months > 1 ? t.say(l.kind.name) + t.t("monthsPaid").replacingOccurrences(of: "{n}", with: String(l.months)) : t.say(l.kind.name)
+    }
+
+    static let english = ["序号": "No.", "户主（领取人）姓名": "Head of household (payee)", "户编号": "Household", "村（社区）": "Village", "救助类别": "Benefit",
                           "保障人数": "Persons", "发放金额（元）": "Amount (yuan)", "银行账号": "Bank account"]
 }

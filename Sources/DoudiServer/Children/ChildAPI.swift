@@ -26,6 +26,14 @@ struct ChildAPI: APIPart {
                                     status: .init(rawValue: r.status.rawValue) ?? .pending, referredBy: r.referredBy, referredAt: date(r.referredAt),
                                     answeredBy: r.answeredBy, answeredAt: r.answeredAt.map(date), answer: r.answer)
                           },
+                          allowance: c.allowance.map { a in
+                              .init(kind: .init(rawValue: RollBenefit.child(a.category).rawValue) ?? .orphanAllowance, kindZh: ChildAllowance.name(a.category).zh,
+                                    monthlyAmount: a.monthlyAmount, startMonth: a.start.description, endMonth: a.end?.description, approvedOn: a.approvedOn.description,
+                                    approvedBy: a.approvedBy, payee: a.payee, bankAccount: a.bankAccount, pledged: a.pledged, papersDue: a.papersDue?.description,
+                                    papersOn: a.papersOn?.description, payments: a.payments.map {
+                                        .init(month: $0.month.description, months: $0.months, amount: $0.amount, status: .init(rawValue: $0.status.rawValue) ?? .draft)
+                                    })
+                          },
                           contacts: c.contacts.map { .init(at: date($0.at), note: $0.note, recordedBy: $0.recordedBy) })
     }
 
@@ -65,7 +73,8 @@ struct ChildAPI: APIPart {
         let care = action.arrangesCare ? CarePeriod.parse(kind: b.kind?.rawValue, carer: b.carer, from: b.from.map(Self.millis), to: b.to.map(Self.millis), now: now) : nil
         let assessment = ["parentA": b.parentA, "parentASince": b.parentASince, "parentAUntil": b.parentAUntil, "parentB": b.parentB, "parentBSince": b.parentBSince,
                           "parentBUntil": b.parentBUntil, "judged": b.judged, "birthDate": b.birthDate].compactMapValues(\.self)
-        let act = ChildAct(action: action, risk: b.risk?.rawValue, care: care, note: b.note, unit: b.unit, unitName: b.unitName, referral: b.referralId, assessment: assessment)
+        let act = ChildAct(action: action, risk: b.risk?.rawValue, care: care, note: b.note, unit: b.unit, unitName: b.unitName, referral: b.referralId, assessment: assessment,
+                           grant: ["payee": b.payee, "bankAccount": b.bankAccount, "papers": b.papers?.rawValue].compactMapValues(\.self))
         do {
             try await act.perform(on: id, store: children, by: a.actor, now: now)
             guard let c = try await children.childCase(id, by: a.actor) else { return .notFound(.init(body: .json(Self.notFound))) }

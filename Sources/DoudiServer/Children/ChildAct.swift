@@ -5,7 +5,7 @@ import DoudiStore
 /// and its API twin cannot drift apart.
 struct ChildAct: Sendable {
     enum Action: String, Sendable, CaseIterable {
-        case acknowledge, care, contact, risk, close, refer, acceptReferral, declineReferral, assess
+        case acknowledge, care, contact, risk, close, refer, acceptReferral, declineReferral, assess, allowance, papers
         var arrangesCare: Bool { self == .acknowledge || self == .care }
     }
     var action: Action
@@ -18,6 +18,8 @@ struct ChildAct: Sendable {
     var referral: Int64? = nil
     /// An assessment: `parentA`, `parentASince`, `parentAUntil`, the same for `parentB`, `judged`, `birthDate`.
     var assessment: [String: String] = [:]
+    /// The allowance: `payee`, `bankAccount`, `papers` (complete or pledge).
+    var grant: [String: String] = [:]
 
     static let chooseRisk = Message("请选择风险等级", "choose the risk level")
 
@@ -56,6 +58,9 @@ struct ChildAct: Sendable {
             if !birth.isEmpty && CivilDate(birth) == nil { problems.append(FieldProblem("birthDate", .realDay)) }
             guard problems.isEmpty, let a, let b else { throw ProblemList(problems) }
             _ = try await store.assess(id, parentA: a, parentB: b, judged: assessment["judged"], birthDate: CivilDate(birth), by: actor)
+        case .allowance:
+            try await store.grantAllowance(id, try AllowanceGrant.check(payee: grant["payee"], bankAccount: grant["bankAccount"], papers: grant["papers"]).get(), by: actor)
+        case .papers: try await store.completeAllowancePapers(id, by: actor)
         case .acceptReferral, .declineReferral:
             guard let referral else { throw StoreError.notFound }
             try await store.answerReferral(id, referral: referral, accept: action == .acceptReferral, reason: note ?? "", by: actor)

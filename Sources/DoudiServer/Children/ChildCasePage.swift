@@ -16,6 +16,8 @@ extension ChildPages {
         let region = try await regions.path(c.region).map(\.name).joined(separator: " ")
         let risk = form["risk"] ?? c.risk?.rawValue
         func kinds() -> [[String: Any]] { options(CareArrangementKind.self, selected: form["kind"], t: t) }
+        let grants = ChildAccess.mayGrantAllowance(w.actor), mayGrant = open && grants && c.allowance == nil && ChildAllowance.qualifies(c.category)
+        let standard = mayGrant ? try await choices.policy.policy(region: c.region, year: clock.today().year).int(.childAllowance) : nil
         return try w.page(status: status, template: "children/case", title: "\(c.childName) · \(label(c.status, t))", [
             "id": c.id, "caseId": c.id, "child": c.childName, "region": region.isEmpty ? c.region.description : region, "status": label(c.status, t), "closed": c.status == .closed,
             "birth": (c.residentID == nil ? c.birthDate?.description : c.birthDate.map { "\($0.year)" }) ?? "—", "residentId": c.residentID ?? "—",
@@ -50,10 +52,31 @@ extension ChildPages {
             "mayRefer": open && director, "units": options(ReferralUnit.self, selected: form["unit"], t: t), "unitName": form["unitName"] ?? "",
             "mayAcknowledge": c.status == .reported && supervisor, "mayArrange": open && director, "mayContact": open && ChildAccess.mayFollowUp(w.actor, region: c.region),
             "isHotline": w.role == .hotlineOperator,
+            "allowance": c.allowance.map { allowance($0, t, mayPapers: open && grants) } as Any,
+            "allowanceHelp": c.allowance == nil ? t.t(ChildAllowance.qualifies(c.category) ? "childAllowanceWaiting" : "childAllowanceNotYet") : nil as String? as Any,
+            "mayGrant": mayGrant, "standard": standard.map { "\($0) \(t.t("yuanPerMonth"))" } ?? t.say(ChildAllowance.noStandard),
+            "payee": form["payee"] ?? c.care.last?.carer ?? "", "bankAccount": form["bankAccount"] ?? "",
+            "papersComplete": form["papers"] == "complete", "papersPledge": form["papers"] == "pledge",
             "mayRisk": open && supervisor, "mayClose": open && supervisor,
             "risks": options(ChildRisk.self, selected: risk, t: t), "kinds": kinds(),
             "carer": form["carer"] ?? "", "from": form["from"] ?? BeijingMinute.text(now), "to": form["to"] ?? "", "note": form["note"] ?? "",
             "action": form["action"] ?? "", "problems": w.lines(problems), "hasProblems": !problems.isEmpty,
         ])
+    }
+}
+
+extension ChildPages {
+    /// The allowance as the case page shows it: what, how much, to whom (the account masked), the pledge's papers,
+    /// and each roll that paid it.
+    func allowance(_ a: ChildAllowanceRecord, _ t: Strings.Table, mayPapers: Bool) -> [String: Any] {
+        let today = clock.today()
+        let papers = a.papersOn.map { "\(t.t("childPapersIn")) \($0)" } ?? a.papersDue.map { "\(t.t("childPapersDue")) \($0)" } ?? ""
+        return ["kind": t.say(ChildAllowance.name(a.category)), "amount": a.monthlyAmount, "start": a.start.description, "end": a.end?.description as Any,
+                "payee": a.payee, "bank": a.bankAccount, "approved": "\(a.approvedOn) · \(a.approvedBy)",
+                "pledge": a.pledged ? t.t("childPledged") : t.t("childPapersComplete"), "papers": papers, "papersLate": a.papersOverdue(today: today),
+                "mayPapers": mayPapers && a.papersOn == nil,
+                "payments": a.payments.map { p in
+                    ["month": p.month.description, "months": p.months > 1 ? p.months : nil as Int? as Any, "amount": p.amount, "status": label(p.status, t), "paid": p.status == .paid] as [String: Any]
+                }]
     }
 }

@@ -124,11 +124,27 @@ struct ChildPages: Sendable {
             }
         }
         guard let action = ChildAct.Action(rawValue: form["action"] ?? "") else { return try await casePage(w, id: id, form: form, status: .badRequest) }
+        // Money approved and a case closed are not taken back: a second page asks again, once the form is right.
+        if !Web.confirmed(form), action == .allowance || action == .close {
+            let t = w.t
+            var summary: [(String, String)] = [(t.t("childCloseReason"), form["note"] ?? "")]
+            if action == .allowance {
+                switch AllowanceGrant.check(payee: form["payee"], bankAccount: form["bankAccount"], papers: form["papers"]) {
+                case .failure(let p): return try await casePage(w, id: id, form: form, problems: p.problems, status: .unprocessableContent)
+                case .success(let g):
+                    summary = [(t.t("childAllowancePayee"), g.payee), (t.t("bankAccount"), g.bankAccount.masked),
+                               (t.t("childAllowancePapers"), t.t(g.pledged ? "childPledged" : "childPapersComplete"))]
+                }
+            }
+            return try w.confirm(form, action: "/children/\(id)", back: "/children/\(id)", title: t.t("childrenTitle"),
+                                 question: t.t(action == .allowance ? "confirmGrantAllowance" : "confirmCloseChild"), summary: summary, button: t.t("confirmRecord"))
+        }
         let now = clock.nowMillis()
         let care = action.arrangesCare ? CarePeriod.parse(kind: form["kind"], carer: form["carer"], fromText: form["from"] ?? "", toText: form["to"] ?? "", now: now) : nil
         do {
             try await ChildAct(action: action, risk: form["risk"], care: care, note: form["note"], unit: form["unit"], unitName: form["unitName"],
-                               referral: form["referral"].flatMap { Int64($0) }, assessment: Self.assessment(form.values)).perform(on: id, store: children, by: w.actor, now: now)
+                               referral: form["referral"].flatMap { Int64($0) }, assessment: Self.assessment(form.values),
+                               grant: ["payee": form["payee"], "bankAccount": form["bankAccount"], "papers": form["papers"]].compactMapValues(\.self)).perform(on: id, store: children, by: w.actor, now: now)
             return Response(status: .seeOther, headers: [.location: "/children/\(id)"])
         } catch let p as ProblemList {
             return try await casePage(w, id: id, form: form, problems: Self.named(p.problems), status: .unprocessableContent)

@@ -56,11 +56,12 @@ enum DemoAssistance {
     static func rolls(_ db: Database, today: CivilDate) async throws {
         let county = Actor(userID: 0, username: "demo.county", role: .countyOfficer, region: DemoLoader.county)
         let rolls = PaymentRollStore(db)
-        for month in [YearMonth(today).adding(months: -1), YearMonth(today)] {
-            try await rolls.build(county: DemoLoader.county, month: month, by: county)
-            try await rolls.advance(county: DemoLoader.county, month: month, to: .approved, on: today, by: county)
-            try await rolls.advance(county: DemoLoader.county, month: month, to: .paid, on: today, by: county)
-        }
+        // Last month's paid; this month's built and waiting for the county's approval.
+        let month = YearMonth(today)
+        try await rolls.build(county: DemoLoader.county, month: month.adding(months: -1), by: county)
+        try await rolls.advance(county: DemoLoader.county, month: month.adding(months: -1), to: .approved, on: today, by: county)
+        try await rolls.advance(county: DemoLoader.county, month: month.adding(months: -1), to: .paid, on: today, by: county)
+        try await rolls.build(county: DemoLoader.county, month: month, by: county)
     }
 
     /// Three dibao households of the demo village (or its street) changed this month, from next month on: one's income rose a

@@ -7,12 +7,14 @@ public struct PaymentRollStore: Sendable {
     let db: Database
     public init(_ db: Database) { self.db = db }
 
-    public struct Line: Sendable, Hashable, Decodable {
+    public struct Line: Sendable, Hashable {
         public var householdID: String
         public var region: RegionCode
         public var headName: String
-        public var kind: BenefitKind
+        public var kind: RollBenefit
         public var persons: Int
+        /// The months paid: more than one when a child's allowance pays months its rolls missed.
+        public var months: Int = 1
         public var amount: Int
         /// Masked, except in the bank's file.
         public var bankAccount: String
@@ -43,37 +45,48 @@ public struct PaymentRollStore: Sendable {
         if wholeAccounts {
             guard actor.role == .countyOfficer, actor.reaches(county) else { throw StoreError.forbidden }
         }
-        let found = try await db.read { sql -> (RollRow, Totals)? in
+        let children = Self.seesChildLines(actor)
+        let found = try await db.read { sql -> (RollRow, Totals, [Line])? in
             guard let r = try await Self.head(sql, county, month) else { return nil }
             let totals = try await sql.raw("""
                 SELECT COUNT(*) AS n, CAST(COALESCE(SUM(l.amount), 0) AS BIGINT) AS total FROM payment_lines l WHERE l.roll_id = \(bind: r.id)
                 AND \(HouseholdStore.scope(actor, column: "l.region"))
                 """).first(decoding: Totals.self) ?? Totals(n: 0, total: 0)
-            return (r, totals)
+            return (r, totals, children ? try await Self.childLines(sql, r.id, actor) : [])
         }
         let unapproved = StoreError.invalid([FieldProblem("roll", Message("花名册审核后才能导出银行文件", "the roll is approved before the bank's file is exported"))])
-        guard let (head, totals) = found, let status = RollStatus(rawValue: head.status) else {
+        guard let (head, totals, childRows) = found, let status = RollStatus(rawValue: head.status) else {
             if wholeAccounts { throw unapproved }
             return nil
         }
         if wholeAccounts && status == .draft { throw unapproved }
+        // The children's lines (a few) come first; a page of households starts after them.
+        let window = page.map { p in (max(0, p.lowerBound - childRows.count), max(0, p.count - max(0, min(childRows.count, p.upperBound) - p.lowerBound))) }
         // A whole roll on SQLite is read row by row from one snapshot: tens of thousands of lines cost more in the
         // ordinary path's row decoding than in the query.
         let rows = db.engine == .sqlite && page == nil ? try await rawLines(head.id, actor) : try await db.read { sql in
-            let window = page.map { " LIMIT \(max(0, $0.count)) OFFSET \(max(0, $0.lowerBound))" } ?? ""
+            let window = window.map { " LIMIT \($0.1) OFFSET \($0.0)" } ?? ""
             return try await sql.raw("""
                 \(unsafeRaw: Self.lineSelect) WHERE l.roll_id = \(bind: head.id) AND \(HouseholdStore.scope(actor, column: "l.region"))
                 ORDER BY l.region, l.household_id, l.id\(unsafeRaw: window)
                 """).all(decoding: LineRow.self)
         }
         let sealer = try db.fields.dedicatedSealer()
-        let lines = try rows.compactMap { l -> Line? in
+        let households = try rows.compactMap { l -> Line? in
             guard let region = RegionCode(value: UInt64(l.region)), let kind = BenefitKind(rawValue: l.kind) else { return nil }
             let digits = try l.bank_sealed.map { try sealer.open($0) } ?? ""
-            return Line(householdID: l.household_id, region: region, headName: l.head_name ?? "", kind: kind, persons: l.persons, amount: l.amount,
+            return Line(householdID: l.household_id, region: region, headName: l.head_name ?? "", kind: .household(kind), persons: l.persons, amount: l.amount,
                         bankAccount: wholeAccounts ? digits : BankAccount.mask(digits))
         }
-        let roll = Roll(county: county, month: month, status: status, lines: lines, lineCount: totals.n, total: totals.total)
+        let childPage = page.map { p in Array(childRows[min(childRows.count, p.lowerBound)..<min(childRows.count, max(p.lowerBound, p.upperBound))]) } ?? childRows
+        let lines = try childPage.map { l in
+            var l = l
+            let digits = try sealer.open(l.bankAccount)
+            l.bankAccount = wholeAccounts ? digits : BankAccount.mask(digits)
+            return l
+        } + households
+        let roll = Roll(county: county, month: month, status: status, lines: lines, lineCount: totals.n + childRows.count,
+                        total: totals.total + childRows.reduce(0) { $0 + $1.amount })
         if wholeAccounts {
             // The whole numbers leave the system: recorded before they are handed out.
             try await db.transaction { tx in
@@ -94,6 +107,22 @@ public struct PaymentRollStore: Sendable {
         try await sql.raw("""
             SELECT id, status FROM payment_rolls WHERE county = \(bind: Int64(county.value)) AND month = \(bind: month.description)
             """).first(decoding: RollRow.self)
+    }
+
+    /// Children's allowances are paid through the roll, but only those who pay it (the county) and the auditors see
+    /// their lines: a village or township reading its roll learns nothing of its children (issue 15 item 6).
+    static func seesChildLines(_ actor: Actor) -> Bool { [.countyOfficer, .auditor].contains(actor.role) }
+
+    /// The roll's children's lines in the caller's subtree, their accounts still sealed (in `bankAccount`).
+    static func childLines(_ sql: any SQLDatabase, _ roll: Int64, _ actor: Actor) async throws -> [Line] {
+        struct R: Decodable { var region: Int64; var category: String; var payee_name: String; var bank_sealed: String; var months: Int; var amount: Int }
+        return try await sql.raw("""
+            SELECT l.region, a.category, a.payee_name, a.bank_sealed, l.months, l.amount FROM child_payment_lines l JOIN child_allowances a ON a.id = l.allowance_id
+            WHERE l.roll_id = \(bind: roll) AND \(HouseholdStore.scope(actor, column: "l.region")) ORDER BY l.region, l.id
+            """).all(decoding: R.self).compactMap { r in
+            guard let region = RegionCode(value: UInt64(r.region)), let category = ChildCategory(rawValue: r.category) else { return nil }
+            return Line(householdID: "", region: region, headName: r.payee_name, kind: .child(category), persons: 1, months: r.months, amount: r.amount, bankAccount: r.bank_sealed)
+        }
     }
 
     /// Every line of a roll inside the caller's subtree, through SQLite's own statements.
@@ -141,6 +170,8 @@ public struct PaymentRollStore: Sendable {
                   AND b.start_month <= \(bind: month.description) AND (b.end_month IS NULL OR b.end_month >= \(bind: month.description))
                   AND COALESCE(x.amount, b.monthly_amount) > 0
                 """).run()
+            try await tx.sql.raw("DELETE FROM child_payment_lines WHERE roll_id = \(bind: id)").run()
+            _ = try await ChildCaseStore.rollLines(tx, roll: id, county: county, month: month)
             try await AuditLog.record(tx, actor: actor, action: "roll.build", subject: "\(county)/\(month)", region: county, before: nil, after: ["month": month.description])
         }
     }

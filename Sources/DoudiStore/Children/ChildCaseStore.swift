@@ -34,6 +34,8 @@ public struct ChildCase: Sendable, Hashable {
     public var contacts: [ChildContact] = []
     /// Hand-overs to other units, oldest first: read with one case, not with a list.
     public var referrals: [ChildReferral] = []
+    /// The basic living allowance and what was paid of it: read with one case, not with a list.
+    public var allowance: ChildAllowanceRecord?
 }
 
 /// A follow-up contact with the child or the carer (a call, a visit), as recorded.
@@ -189,6 +191,7 @@ public struct ChildCaseStore: Sendable {
             var c = try row.read(tx.fields, care: try await Self.care(tx.sql, id))
             c.contacts = try await Self.contacts(tx.sql, id)
             c.referrals = try await Self.referrals(tx.sql, id)
+            c.allowance = try await Self.allowance(tx.sql, tx.fields, id)
             try await AuditLog.record(tx, actor: actor, action: "child.view", subject: String(id), region: c.region, before: nil, after: nil)
             return c
         }

@@ -53,6 +53,7 @@ extension ChildCaseStore {
             let now = tx.clock.nowMillis()
             try await tx.sql.raw("UPDATE child_care SET to_at = \(bind: now) WHERE case_id = \(bind: id) AND (to_at IS NULL OR to_at > \(bind: now))").run()
             try await tx.sql.raw("DELETE FROM child_care WHERE case_id = \(bind: id) AND from_at > \(bind: now)").run()
+            try await Self.endAllowance(tx, id, month: YearMonth(tx.clock.today()))
             try await tx.sql.raw("""
                 UPDATE child_cases SET status = \(bind: ChildCaseStatus.closed.rawValue), closed_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: id)
                 """).run()

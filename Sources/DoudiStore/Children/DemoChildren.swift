@@ -27,6 +27,13 @@ enum DemoChildren {
         let withAunt = try await report("吴小兰", "2014-06-20", "父亲服刑在押，母亲确诊住院治疗", by: director)
         try await store.acknowledge(withAunt, risk: .medium, care: CarePeriod(kind: .relativeCare, carer: "姑姑 吴某", from: now), by: supervisor)
         try await store.recordContact(withAunt, note: "电话回访：孩子在姑姑家生活正常，网课按时参加", by: director)
+        // Her father imprisoned for years, her mother dead: de-facto unsupported (R-CH-6), her allowance approved by the
+        // county on her aunt's pledge and on this month's roll (the demo's standard is made up).
+        try await PolicyStore(db).set(region: DemoLoader.county, year: 2020, key: .childAllowance, value: "1200", by: .system("demo"))
+        _ = try await store.assess(withAunt, parentA: ParentStatus(.imprisoned, since: today.adding(days: -400), until: today.adding(days: 1_500)),
+                                   parentB: ParentStatus(.dead), judged: nil, birthDate: nil, by: supervisor)
+        let protection = Actor(userID: 0, username: "protection", role: .childDirector, region: DemoLoader.county)
+        try await store.grantAllowance(withAunt, AllowanceGrant(payee: "吴某", bankAccount: BankAccount("6217002920001234567")!, pledged: true), by: protection)
         // Closed: the mother came back.
         let back = try await report("郑小明", "2016-11-30", "母亲隔离观察期间无人照料", by: director)
         try await store.acknowledge(back, risk: .low, care: CarePeriod(kind: .villageCommitteeCare, carer: "牌楼居委会", from: now), by: supervisor)

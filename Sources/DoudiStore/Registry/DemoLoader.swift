@@ -25,6 +25,7 @@ public enum DemoLoader {
         .init(username: "education", role: .departmentOfficer, region: county, department: .education),
         .init(username: "health", role: .departmentOfficer, region: county, department: .health),
         .init(username: "hospital", role: .healthWorker, region: county),
+        .init(username: "protection", role: .childDirector, region: county),
     ]
 
     /// Loads the demo when the register is empty; returns the users created (none when there was data already).

@@ -20,7 +20,9 @@ struct SealedTable: Sendable {
     static let aidFirst = SealedTable(table: "aid_first", columns: ["resident_sealed"], index: "resident_index")
     /// A child left without a guardian (issue 15), in the register or not, and the guardian who reported or was named.
     static let childCases = SealedTable(table: "child_cases", columns: ["resident_sealed", "guardian_sealed", "reporter_mobile_sealed"], index: "resident_index")
-    static let all = [members, leads, staffRelatives, applications, benefits, aidFirst, childCases]
+    /// The carer's account a child's allowance is paid into.
+    static let childAllowances = SealedTable(table: "child_allowances", columns: ["bank_sealed"], index: "")
+    static let all = [members, leads, staffRelatives, applications, benefits, aidFirst, childCases, childAllowances]
 
     static let slice = 2_000
 

@@ -18,7 +18,7 @@ final class MovingClock: @unchecked Sendable {
 struct ChildFollowUpTests {
     @Test(arguments: Backend.available)
     func overTime(_ backend: Backend) async throws {
-        let time = MovingClock(1_795_600_800_000)  // 2026-11-20 10:00 in China
+        let time = MovingClock(1_795_600_800_000)  // 2026-11-25 10:00 in China
         try await withFreshDatabase(backend, clock: time.clock) { db in
             let director = try await Fixture.actor(db, "dir", .childDirector, Fixture.village)
             let supervisor = try await Fixture.actor(db, "sup", .childDirector, Fixture.township)
