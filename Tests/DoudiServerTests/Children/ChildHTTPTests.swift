@@ -59,13 +59,42 @@ struct ChildHTTPTests {
             let assessed = try await act(#"{"action":"assess","parentA":"dead","parentB":"seriousIllness"}"#)
             #expect(assessed.status == .ok && String(buffer: assessed.body).contains("\"category\":\"defactoUnsupportedChild\""))
             #expect(try await act(#"{"action":"assess","parentA":"none","parentB":"none","judged":"orphan"}"#).status == .unprocessableContent)
+            // The allowance: the county's child protection officer approves it on the carer's pledge, this month's roll (a
+            // draft in the demo) pays it, and the county reads the line while the village does not.
+            let protection = try await client.token("protection"), county = try await client.token("county")
+            let grant = { (token: String, json: String) in try await client.api(.post, "/api/v1/children/cases/\(id)/actions", token: token, json: json) }
+            #expect(try await grant(children, #"{"action":"allowance","payee":"外婆","bankAccount":"6217002920001234567","papers":"pledge"}"#).status == .forbidden)
+            // On the page: the form's problems named, then a second page asks before any money is approved.
+            let officer = Browser(client)
+            _ = try await officer.login("protection")
+            let page = String(buffer: try await officer.request(.get, "/children/\(id)").body)
+            let csrf = Browser.field("_csrf", in: page) ?? ""
+            #expect(page.contains("id=\"allowance\"") && page.contains("1200 元/月"))
+            let wrong = String(buffer: try await officer.request(.post, "/children/\(id)", form: ["_csrf": csrf, "action": "allowance", "payee": "外婆", "bankAccount": "12"]).body)
+            #expect(wrong.contains("银行账号应为12到30位数字") && wrong.contains("请选择：材料齐全，或凭个人承诺先行发放"))
+            let ask = String(buffer: try await officer.request(.post, "/children/\(id)", form: ["_csrf": csrf, "action": "allowance", "payee": "外婆",
+                                                                                                  "bankAccount": "6217002920001234567", "papers": "pledge"]).body)
+            #expect(ask.contains("确认批准该儿童的基本生活费") && ask.contains("6217***********4567"))
+            #expect(!String(buffer: try await client.api(.get, "/api/v1/children/cases/\(id)", token: children).body).contains("\"allowance\""), "nothing before confirmed")
+            let bad = try await grant(protection, #"{"action":"allowance","payee":"外婆","bankAccount":"12","papers":"pledge"}"#)
+            #expect(bad.status == .unprocessableContent && String(buffer: bad.body).contains("bankAccount"))
+            let granted = String(buffer: try await grant(protection, #"{"action":"allowance","payee":"外婆","bankAccount":"6217002920001234567","papers":"pledge"}"#).body)
+            let month = YearMonth(services.db.clock.today()).description
+            #expect(granted.contains(#""monthlyAmount":1200"#) && granted.contains(#""month":"\#(month)""#) && granted.contains(#""status":"draft""#))
+            #expect(!granted.contains("6217002920001234567") && granted.contains("6217***********4567"))
+            let roll = { (token: String) in String(buffer: try await client.api(.get, "/api/v1/assistance/roll?regionCode=\(DemoLoader.county)&month=\(month)&limit=20", token: token).body) }
+            let countyRoll = try await roll(county)
+            #expect(countyRoll.contains(#""headName":"外婆""#) && countyRoll.contains("defactoUnsupportedChildAllowance"))
+            #expect(!(try await roll(village)).contains("ChildAllowance"), "the village's roll shows no child")
             #expect(try await act(#"{"action":"close","note":"父母出院接回"}"#).status == .ok)
+            #expect(String(buffer: try await client.api(.get, "/api/v1/children/cases/\(id)", token: children).body).contains(#""endMonth":"\#(month)""#),
+                    "closing ends the allowance with the month")
             #expect(try await client.api(.post, "/api/v1/children/cases/\(id)/actions", token: village, json: #"{"action":"contact","note":"x"}"#).status == .notFound)
             // The auditor reads what happened in words, never the code names.
             let auditor = Browser(client)
             _ = try await auditor.login("auditor")
             let log = String(buffer: try await auditor.request(.get, "/audit?subject=\(id)").body)
-            for words in ["报告监护缺失儿童", "确认儿童个案", "风险等级", "亲属临时照料", "儿童个案结案", "查看儿童个案", "认定儿童类别", "事实无人抚养儿童", "重病"] {
+            for words in ["报告监护缺失儿童", "确认儿童个案", "批准儿童基本生活费", "风险等级", "亲属临时照料", "儿童个案结案", "查看儿童个案", "认定儿童类别", "事实无人抚养儿童", "重病"] {
                 #expect(log.contains(words), "\(words)")
             }
             for code in ["relativeCare", "acknowledged", "childRisk", "defactoUnsupportedChild", "seriousIllness", "其他字段", "其他操作"] { #expect(!log.contains(code), "\(code)") }

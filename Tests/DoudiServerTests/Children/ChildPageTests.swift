@@ -74,7 +74,11 @@ struct ChildPageTests {
                 #expect(try await b.request(.post, location, form: ["_csrf": theirs, "action": "contact", "note": "x"]).status == .notFound)
                 #expect(!String(buffer: try await b.request(.get, "/children").body).contains("钱小禾"))
             }
-            #expect(try await supervisor.request(.post, location, form: ["_csrf": token, "action": "close", "note": "父母回家"]).status == .seeOther)
+            // Closing asks again, and is done only when confirmed.
+            let asked = String(buffer: try await supervisor.request(.post, location, form: ["_csrf": token, "action": "close", "note": "父母回家"]).body)
+            #expect(asked.contains("确认结案") && asked.contains("父母回家"))
+            #expect(String(buffer: try await supervisor.request(.get, location).body).contains("id=\"contact\""), "not closed before confirmed")
+            #expect(try await supervisor.request(.post, location, form: ["_csrf": token, "action": "close", "note": "父母回家", "confirmed": "1"]).status == .seeOther)
             let closed = String(buffer: try await supervisor.request(.get, location).body)
             #expect(closed.contains("已结案") && !closed.contains("id=\"contact\""))
         }
