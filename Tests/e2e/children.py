@@ -4,7 +4,9 @@ account and gets a tracking code (the township sees it and shows the call-back n
 township's child supervisor finds the report at the top of their page, acknowledges it with a high risk and
 isolation observation ending tomorrow, sees the child listed as soon to be without care, arranges relatives' care
 from that moment (a change leaving a gap is refused first), records a follow-up call, refers the case to a school,
-which accepts it, lowers the risk with a reason and closes the case, then records the village's survey and reads the
+which accepts it, lowers the risk with a reason, assesses the child de-facto unsupported; the county's child
+protection officer approves the allowance on the carer's pledge, the county approves and pays this month's roll, the
+township finds it paid on the case and closes the case (each asked again), then records the village's survey and reads the
 figures; the village cadre of the same village cannot open the case. Fails on any step or on a horizontal scroll bar."""
 import sys
 import time
@@ -29,6 +31,11 @@ def fill(element_id, value):
 
 def submit(form_id):
     d.find_element(By.CSS_SELECTOR, f"form#{form_id} button[type=submit]").click()
+
+
+def confirm():
+    """The second page's button: a step that cannot be undone is asked again."""
+    d.find_element(By.XPATH, "//form[.//input[@name='confirmed']]//button[@type='submit']").click()
 
 
 try:
@@ -139,8 +146,52 @@ try:
     submit("risk")
     shows("低")
 
+    # The category from both parents' situations, then the allowance: approved by the county's child protection
+    # officer on the grandmother's pledge, on this month's roll (a draft in the demo), approved and paid by the county.
+    Select(d.find_element(By.ID, "p_a")).select_by_value("dead")
+    Select(d.find_element(By.ID, "p_b")).select_by_value("imprisoned")
+    fill("p_bs", "2025-01-01")
+    fill("p_bu", "2030-01-01")
+    submit("assess")
+    shows("事实无人抚养儿童")
+    shows("待县级儿童保护工作人员批准基本生活费")
+
+    login("protection")
+    d.get(case_url)
+    shows("批准基本生活费")
+    assert d.find_element(By.ID, "g_payee").get_attribute("value") == "外婆 李某", "the payee is not the carer in force"
+    d.find_element(By.ID, "g_bank").send_keys("6217 0029 2000 1234 567")
+    d.find_element(By.CSS_SELECTOR, "form#allowance input[name=papers][value=pledge]").click()
+    submit("allowance")
+    shows("确认批准该儿童的基本生活费")
+    shows("6217***********4567")
+    narrow("the allowance asked again")
+    confirm()
+    shows("事实无人抚养儿童基本生活补贴")
+    payments = d.find_element(By.ID, "allowance-payments").text
+    assert "待审核" in payments, f"the allowance is not on this month's roll: {payments!r}"
+    narrow("the allowance approved")
+
+    login("county")
+    d.get(base + "/assistance/roll")
+    shows("事实无人抚养儿童基本生活补贴")
+    for step, question, after in [("approve", "确定审核通过本月花名册", "已审核，待发放"), ("paid", "确定登记本月花名册已发放", "已发放")]:
+        d.find_element(By.XPATH, f"//form[.//input[@name='step'][@value='{step}']]//button").click()
+        shows(question)
+        confirm()
+        shows(after)
+    narrow("the roll paid")
+
+    login("children")
+    d.get(case_url)
+    payments = d.find_element(By.ID, "allowance-payments").text
+    assert "已发放" in payments and "1200" in payments, f"the allowance is not shown paid: {payments!r}"
+    narrow("the allowance paid, on the case")
+
     d.find_element(By.ID, "x_note").send_keys("父母解除隔离后接回，监护恢复")
     submit("close")
+    shows("确认结案？")
+    confirm()
     shows("已结案")
     narrow("the case closed")
     assert not d.find_elements(By.ID, "contact"), "a closed case still offers a follow-up form"
