@@ -94,7 +94,11 @@ struct ChildAPI: APIPart {
                 .init(regionCode: r.region.description, name: r.name, open: r.open, waiting: r.waiting, lateAcknowledgements: r.lateAcknowledgements,
                       byRisk: .init(additionalProperties: counts(Dictionary(uniqueKeysWithValues: r.byRisk.map { (Optional($0.key), $0.value) }))),
                       followUpsOverdue: r.followUpsOverdue, careEnding: r.careEnding)
-            }, byCategory: .init(additionalProperties: counts(f.byCategory)), byCare: .init(additionalProperties: counts(f.byCare))))))
+            }, byCategory: .init(additionalProperties: counts(f.byCategory)), byCare: .init(additionalProperties: counts(f.byCare)),
+               allowances: .init(inForce: f.allowances.inForce, monthlyTotal: f.allowances.monthlyTotal, papersWaiting: f.allowances.papersWaiting,
+                                 papersOverdue: f.allowances.papersOverdue, sameMonth: f.allowances.sameMonth.sorted { $0.key < $1.key }.map { m, share in
+                                     .init(month: m.description, approved: share.approved, paidSameMonth: share.approvedAndPaidSameMonth)
+                                 })))))
         } catch StoreError.forbidden { return .forbidden(.init(body: .json(Self.forbidden))) }
     }
 }

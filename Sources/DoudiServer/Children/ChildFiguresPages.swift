@@ -45,6 +45,14 @@ struct ChildFiguresPages: Sendable {
             "care": (CareArrangementKind.allCases.map(Optional.some) + [nil]).map { k in
                 ["label": k.map { label($0, t) } ?? t.t("childNoCareYet"), "count": f.byCare[k] ?? 0] as [String: Any]
             },
+            "allowances": [
+                "inForce": f.allowances.inForce, "monthlyTotal": f.allowances.monthlyTotal, "papersWaiting": f.allowances.papersWaiting,
+                "papersOverdue": f.allowances.papersOverdue, "late": f.allowances.papersOverdue > 0,
+                "months": f.allowances.sameMonth.sorted { $0.key > $1.key }.map { m, share in
+                    ["month": m.description, "approved": share.approved, "paid": share.approvedAndPaidSameMonth,
+                     "share": share.share.map { String(format: "%.0f%%", $0 * 100) } ?? "—"] as [String: Any]
+                },
+            ] as [String: Any],
             "csv": "/children/figures.csv?region=\(f.region)", "xlsx": "/children/figures.xlsx?region=\(f.region)",
         ])
     }
