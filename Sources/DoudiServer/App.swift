@@ -134,7 +134,7 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     RegionPages(web: web, regions: s.regions).register(on: router)
     AuditPages(web: web, audit: s.audit).register(on: router)
     LeadPages(web: web, leads: s.leads, regions: s.regions, episodes: s.episodes, choices: choices, registry: registry).register(on: router)
-    let selfReport = SelfReportPages(web: web, leads: s.leads, regions: s.regions, limits: limits, choices: choices)
+    let selfReport = SelfReportPages(web: web, leads: s.leads, children: ChildCaseStore(s.db), regions: s.regions, limits: limits, choices: choices)
     selfReport.register(on: router)
     GuardianPages(web: web, children: ChildCaseStore(s.db), regions: s.regions, limits: limits, selfReport: selfReport).register(on: router)
     EpisodePages(web: web, episodes: s.episodes, regions: s.regions).register(on: router)

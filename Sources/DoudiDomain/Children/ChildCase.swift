@@ -20,6 +20,15 @@ public enum ChildCaseStatus: String, CodeNamed {
     public var english: String {
         switch self { case .reported: "Waiting for acknowledgement"; case .acknowledged: "In care"; case .closed: "Closed" }
     }
+
+    /// What the guardian who reported is told next, on the public look-up.
+    public var guardianNextStep: Message {
+        switch self {
+        case .reported: Message("乡镇（街道）儿童督导员将尽快与您联系并安排照料，请保持手机畅通", "the township's child supervisor will call you soon to arrange care; keep your phone on")
+        case .acknowledged: Message("已安排照料，儿童督导员会定期回访；情况有变请拨打下方电话", "care is arranged and the child supervisor follows up; if anything changes, call the number below")
+        case .closed: Message("已结案：孩子已回到监护人身边或得到长期安置", "closed: the child is back with a guardian or placed for good")
+        }
+    }
 }
 
 /// Why the guardian cannot care for the child now (R-CH-1).

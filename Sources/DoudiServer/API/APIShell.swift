@@ -38,7 +38,7 @@ struct APIHandlers: APIProtocol {
         registry = RegisterAPI(households: s.households, regions: s.regions, clock: s.clock)
         regions = RegionAPI(regions: s.regions)
         audit = AuditAPI(audit: s.audit)
-        leads = LeadAPI(leads: s.leads, limits: limits, clock: s.clock)
+        leads = LeadAPI(leads: s.leads, children: ChildCaseStore(s.db), limits: limits, clock: s.clock)
         children = ChildAPI(children: ChildCaseStore(s.db), clock: s.clock)
         surveys = ChildSurveyAPI(surveys: ChildSurveyStore(s.db), clock: s.clock)
         guardians = GuardianAPI(children: ChildCaseStore(s.db), limits: limits, clock: s.clock)

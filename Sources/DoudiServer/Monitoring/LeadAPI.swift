@@ -6,6 +6,7 @@ import Foundation
 /// The lead queue, the public self-report, the hotline and visits, verification.
 struct LeadAPI: APIPart {
     let leads: LeadStore
+    let children: ChildCaseStore
     let limits: PublicLimits
     let clock: Clock
 
@@ -21,11 +22,10 @@ struct LeadAPI: APIPart {
     }
 
     func getSelfReportStatus(_ input: Operations.GetSelfReportStatus.Input) async throws -> Operations.GetSelfReportStatus.Output {
-        switch try await limits.lookUp(code: input.path.trackingCode, mobile: input.query.mobile, from: ClientAddress.current, leads: leads) {
+        switch try await limits.lookUp(code: input.path.trackingCode, mobile: input.query.mobile, from: ClientAddress.current, leads: leads, children: children) {
         case .found(let found):
-            let s = found.status
-            return .ok(.init(body: .json(.init(status: s.rawValue, statusZh: s.chinese, receivedOn: found.receivedOn.description,
-                                               nextStepZh: s.nextStep.zh, nextStepEn: s.nextStep.en, place: found.place, contactPhone: found.contact))))
+            return .ok(.init(body: .json(.init(status: found.code, statusZh: found.words.zh, receivedOn: found.receivedOn.description,
+                                               nextStepZh: found.nextStep.zh, nextStepEn: found.nextStep.en, place: found.place, contactPhone: found.contact))))
         case .notFound: return .notFound(.init(body: .json(Self.error("notFound", Message("查询码或手机号码不正确", "wrong tracking code or mobile number")))))
         case .tooMany: return .tooManyRequests(.init(body: .json(Self.tooMany)))
         }

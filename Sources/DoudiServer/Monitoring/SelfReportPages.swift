@@ -8,6 +8,8 @@ import Hummingbird
 struct SelfReportPages: Sendable {
     let web: WebShell
     let leads: LeadStore
+    /// A guardian's report on a child is looked up on the same page.
+    let children: ChildCaseStore
     let regions: RegionStore
     let limits: PublicLimits
     let choices: Choices
@@ -94,12 +96,10 @@ struct SelfReportPages: Sendable {
         guard let pre = req.cookies[WebShell.preCookie]?.value, !pre.isEmpty, form["_csrf"] == pre else {
             return try statusPage(req, code: code, data: ["error": say(Self.expired, t)], status: .forbidden)
         }
-        switch try await limits.lookUp(code: code, mobile: mobile, from: ctx.clientAddress, leads: leads) {
+        switch try await limits.lookUp(code: code, mobile: mobile, from: ctx.clientAddress, leads: leads, children: children) {
         case .found(let found):
-            let s = found.status
-            return try statusPage(req, code: code, data: ["status": label(s, t), "receivedOn": found.receivedOn.description,
-                                                          "place": found.place, "contact": found.contact as Any,
-                                                          "nextStep": say(s.nextStep, t)])
+            return try statusPage(req, code: code, data: ["status": say(found.words, t), "receivedOn": found.receivedOn.description,
+                                                          "place": found.place, "contact": found.contact as Any, "nextStep": say(found.nextStep, t)])
         case .notFound: return try statusPage(req, code: code, data: ["error": t.t("notFoundCode")])
         case .tooMany: return try statusPage(req, code: code, data: ["error": t.t("tooMany")], status: .tooManyRequests)
         }

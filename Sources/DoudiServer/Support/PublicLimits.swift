@@ -45,14 +45,32 @@ struct PublicLimits: Sendable {
         } catch StoreError.invalid(let p) { return .invalid(p) }
     }
 
-    enum LookupOutcome { case found(LeadStore.PublicStatus), notFound, tooMany }
+    enum LookupOutcome { case found(PublicStatus), notFound, tooMany }
 
-    /// A status look-up: only those that find nothing count.
-    func lookUp(code: String, mobile: String, from address: String, leads: LeadStore) async throws -> LookupOutcome {
+    /// Where a public report stands, a household's self-report or a guardian's report on a child, in the words its
+    /// holder reads.
+    struct PublicStatus {
+        var code: String
+        var words: Message
+        var nextStep: Message
+        var receivedOn: CivilDate
+        var place: String
+        var contact: String?
+    }
+
+    /// A status look-up (a self-report's code, else a guardian's): only those that find nothing count.
+    func lookUp(code: String, mobile: String, from address: String, leads: LeadStore, children: ChildCaseStore) async throws -> LookupOutcome {
         guard lookups.take(address) else { return .tooMany }
-        guard let status = try await leads.status(trackingCode: code, mobile: mobile) else { return .notFound }
+        let found: PublicStatus
+        if let s = try await leads.status(trackingCode: code, mobile: mobile) {
+            found = PublicStatus(code: s.status.rawValue, words: Message(s.status.chinese, s.status.english), nextStep: s.status.nextStep, receivedOn: s.receivedOn,
+                                 place: s.place, contact: s.contact)
+        } else if let s = try await children.guardianStatus(trackingCode: code, mobile: mobile) {
+            found = PublicStatus(code: s.status.rawValue, words: Message(s.status.chinese, s.status.english), nextStep: s.status.guardianNextStep,
+                                 receivedOn: s.receivedOn, place: s.place, contact: s.contact)
+        } else { return .notFound }
         lookups.refund(address)
-        return .found(status)
+        return .found(found)
     }
 
     enum LoginOutcome { case account(UserStore.Account), wrong, tooMany }

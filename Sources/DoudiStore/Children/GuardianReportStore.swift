@@ -36,4 +36,27 @@ extension ChildCaseStore {
             return number
         }
     }
+
+    /// Where a guardian's report stands, for whoever holds both its tracking code and the mobile number it gave
+    /// (nil otherwise, without saying which was wrong): the status, the day, who handles it. Nothing of the care.
+    public func guardianStatus(trackingCode: String, mobile: String) async throws -> GuardianStatus? {
+        guard TrackingCode.isWellFormed(trackingCode) else { return nil }
+        struct Row: Decodable { var status: String; var reporter_mobile_sealed: String?; var reported_at: Int64; var region: Int64 }
+        let row = try await db.read { sql in
+            try await sql.raw("""
+                SELECT status, reporter_mobile_sealed, reported_at, region FROM child_cases WHERE tracking_code = \(bind: trackingCode)
+                """).first(decoding: Row.self)
+        }
+        guard let row, let sealed = row.reporter_mobile_sealed, try db.fields.open(sealed) == mobile.typedNumber,
+              let status = ChildCaseStatus(rawValue: row.status), let region = RegionCode(value: UInt64(row.region)) else { return nil }
+        let (place, contact) = try await LeadStore.publicPlace(db, region)
+        return GuardianStatus(status: status, receivedOn: Clock.day(ofMillis: row.reported_at), place: place, contact: contact)
+    }
+
+    public struct GuardianStatus: Sendable, Hashable {
+        public var status: ChildCaseStatus
+        public var receivedOn: CivilDate
+        public var place: String
+        public var contact: String?
+    }
 }

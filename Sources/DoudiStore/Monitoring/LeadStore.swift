@@ -319,9 +319,15 @@ public struct LeadStore: Sendable {
         }
         guard let row, try db.fields.open(row.mobile) == mobile.typedNumber, let status = LeadStatus(rawValue: row.status),
               let region = RegionCode(value: UInt64(row.region)) else { return nil }
+        let (place, contact) = try await Self.publicPlace(db, region)
+        return PublicStatus(status: status, receivedOn: Clock.day(ofMillis: row.created_at), place: place, contact: contact)
+    }
+
+    /// Who handles a public report, by name (its township and village), and the number to call: the region's
+    /// contact telephone, else its supervision telephone.
+    static func publicPlace(_ db: Database, _ region: RegionCode) async throws -> (place: String, contact: String?) {
         let place = try await RegionStore(db).path(region).filter { $0.code.level >= .township }.map(\.name).joined(separator: " ")
         let policy = try await PolicyStore(db).policy(region: region, year: db.clock.today().year)
-        return PublicStatus(status: status, receivedOn: Clock.day(ofMillis: row.created_at), place: place,
-                            contact: policy.values[.contactPhone] ?? policy.values[.supervisionPhone])
+        return (place, policy.values[.contactPhone] ?? policy.values[.supervisionPhone])
     }
 }

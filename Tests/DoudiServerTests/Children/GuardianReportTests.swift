@@ -27,6 +27,11 @@ struct GuardianReportTests {
             let again = String(buffer: try await client.api(.post, "/api/v1/public/child-reports", token: nil, json: Self.body(name: "方小麦", mobile: "13912340002")).body)
             #expect(again.hasPrefix("{\"trackingCode\":\"") && again.count == String(buffer: made.body).count)
 
+            // The guardian looks it up with the code and the same mobile: where it stands and who handles it, nothing of the child.
+            let status = { (mobile: String) in try await client.api(.get, "/api/v1/public/self-reports/\(code)?mobile=\(mobile)", token: nil) }
+            let waiting = String(buffer: try await status("13912340001").body)
+            #expect(waiting.contains(#""status":"reported""#) && waiting.contains("待确认") && waiting.contains("蔡子池街道") && !waiting.contains("方小米"))
+            #expect(try await status("13912340002").status == .notFound, "another mobile learns nothing")
             // The township's supervisor sees it with its code and a masked number, and calls back (logged).
             let b = Browser(client)
             _ = try await b.login("children")
@@ -37,6 +42,13 @@ struct GuardianReportTests {
             let csrf = try #require(Browser.field("_csrf", in: page))
             let shown = String(buffer: try await b.request(.post, "/children/\(id)", form: ["_csrf": csrf, "action": "reveal"]).body)
             #expect(shown.contains("tel:13912340001"))
+            let token = try await client.token("children")
+            _ = try await client.api(.post, "/api/v1/children/cases/\(id)/actions", token: token, json: #"{"action":"acknowledge","risk":"medium","kind":"relativeCare","carer":"外婆"}"#)
+            let anonStatus = Browser(client)
+            let lookUp = String(buffer: try await anonStatus.request(.get, "/report/status?code=\(code)").body)
+            let statusForm = ["_csrf": try #require(Browser.field("_csrf", in: lookUp)), "code": code, "mobile": "139 1234 0001"]
+            let answer = String(buffer: try await anonStatus.request(.post, "/report/status", form: statusForm).body)
+            #expect(answer.contains("跟进中") && answer.contains("儿童督导员会定期回访") && !answer.contains("外婆"), "acknowledged, in words; not who cares for the child")
             let log = try await AuditStore(services.db).search(by: .system(), action: "child.reveal")
             #expect(log.count == 1 && log[0].actor == "children" && !(log[0].afterJSON ?? "").contains("13912340001"))
             let auditor = Browser(client)
