@@ -136,7 +136,7 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     LeadPages(web: web, leads: s.leads, regions: s.regions, episodes: s.episodes, choices: choices, registry: registry).register(on: router)
     let selfReport = SelfReportPages(web: web, leads: s.leads, children: ChildCaseStore(s.db), regions: s.regions, limits: limits, choices: choices)
     selfReport.register(on: router)
-    GuardianPages(web: web, children: ChildCaseStore(s.db), regions: s.regions, limits: limits, selfReport: selfReport).register(on: router)
+    GuardianPages(web: web, children: ChildCaseStore(s.db), limits: limits, selfReport: selfReport).register(on: router)
     EpisodePages(web: web, episodes: s.episodes, regions: s.regions).register(on: router)
     PolicyPages(web: web, policy: s.policy, regions: s.regions, choices: choices).register(on: router)
     CalendarPages(web: web, calendar: s.calendar, regions: s.regions, choices: choices).register(on: router)

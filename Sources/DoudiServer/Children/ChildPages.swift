@@ -43,12 +43,12 @@ struct ChildPages: Sendable {
         AcknowledgementDeadline(try await choices.policy.policy(region: region, year: clock.today().year))
     }
 
-    /// A list's rows in the reader's words: the arrangement in force now, the hours left to acknowledge.
-    func rows(_ cases: [ChildCase], _ t: Strings.Table, now: Int64) async throws -> [[String: Any]] {
+    /// Rows of `cases` (and of any list of them) in the reader's words: the arrangement in force now, the hours left
+    /// to acknowledge. The villages' names and the regions' hours are read once, for all the page's lists.
+    func rows(for cases: [ChildCase], _ t: Strings.Table, now: Int64) async throws -> @Sendable ([ChildCase]) -> [[String: Any]] {
         let names = try await regions.villageLabels(cases.map(\.region))
-        var deadlines: [RegionCode: AcknowledgementDeadline] = [:]
-        for r in Set(cases.map(\.region)) { deadlines[r] = try await deadline(r) }
-        return cases.map { c in
+        let deadlines = try await children.acknowledgementDeadlines(Set(cases.map(\.region)))
+        return { list in list.map { c in
             let deadline = deadlines[c.region] ?? AcknowledgementDeadline()
             let current = c.care.last { $0.from <= now && ($0.to ?? .max) > now }
             return ["id": c.id, "child": c.childName, "region": names[c.region] ?? c.region.description, "status": label(c.status, t),
@@ -56,7 +56,7 @@ struct ChildPages: Sendable {
                     "reported": beijingTime(c.reportedAt), "channel": label(c.channel, t),
                     "late": deadline.isOverdue(reportedAt: c.reportedAt, acknowledgedAt: c.acknowledgedAt, now: now),
                     "due": c.acknowledgedAt == nil ? beijingTime(deadline.due(reportedAt: c.reportedAt)) : ""] as [String: Any]
-        }
+        } }
     }
 
     func list(_ w: Web) async throws -> Response {
@@ -66,15 +66,16 @@ struct ChildPages: Sendable {
         let all = try await children.cases(by: w.actor, status: status, limit: ChildCaseStore.everyCase)
         let attention = try await children.attention(by: w.actor)
         let n = w.pageNumber, kept = status.map { "&status=\($0.rawValue)" } ?? ""
-        let ending = attention.careEnding.map(\.childCase)
-        let endingRows = zip(try await rows(ending, t, now: now), attention.careEnding).map { row, e in row.merging(["ends": beijingTime(e.at)]) { $1 } }
+        let ending = attention.careEnding.map(\.childCase), page = Array(all.dropFirst(n * 50).prefix(50))
+        let rows = try await rows(for: page + attention.unacknowledged + ending + attention.followUpsOverdue, t, now: now)
+        let endingRows = zip(rows(ending), attention.careEnding).map { row, e in row.merging(["ends": beijingTime(e.at)]) { $1 } }
         return try w.page(template: "children/list", title: t.t("childrenTitle"), [
             "mayReport": ChildAccess.mayReport(w.role), "total": all.count,
-            "unacknowledged": try await rows(attention.unacknowledged, t, now: now), "hasUnacknowledged": !attention.unacknowledged.isEmpty,
+            "unacknowledged": rows(attention.unacknowledged), "hasUnacknowledged": !attention.unacknowledged.isEmpty,
             "ending": endingRows, "hasEnding": !ending.isEmpty,
-            "overdue": try await rows(attention.followUpsOverdue, t, now: now), "hasOverdue": !attention.followUpsOverdue.isEmpty,
+            "overdue": rows(attention.followUpsOverdue), "hasOverdue": !attention.followUpsOverdue.isEmpty,
             "statuses": ChildCaseStatus.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": $0 == status] as [String: Any] },
-            "items": try await rows(Array(all.dropFirst(n * 50).prefix(50)), t, now: now),
+            "items": rows(page),
             "csv": "/children.csv" + kept.replacingOccurrences(of: "&", with: "?"), "xlsx": "/children.xlsx" + kept.replacingOccurrences(of: "&", with: "?"),
             "prev": (n > 0 ? "/children?page=\(n - 1)\(kept)" : nil) as Any, "next": (all.count > (n + 1) * 50 ? "/children?page=\(n + 1)\(kept)" : nil) as Any,
         ])
@@ -86,7 +87,7 @@ struct ChildPages: Sendable {
         let all = try await children.cases(by: w.actor, status: Self.status(w), limit: ChildCaseStore.everyCase)
         let columns = [("child", "childName"), ("region", "region"), ("status", "childStatus"), ("risk", "childRisk"), ("care", "childCare"),
                        ("channel", "childChannel"), ("reported", "childReportedAt")]
-        let rows = try await rows(all, t, now: clock.nowMillis()).map { r in columns.map { Sheet.Cell.text("\(r[$0.0] ?? "")") } }
+        let rows = try await rows(for: all, t, now: clock.nowMillis())(all).map { r in columns.map { Sheet.Cell.text("\(r[$0.0] ?? "")") } }
         return try download(Sheet(name: t.t("childrenTitle"), headers: columns.map { t.t($0.1) }, rows: rows), format, name: "children-\(clock.today())")
     }
 

@@ -11,7 +11,6 @@ import Hummingbird
 struct GuardianPages: Sendable {
     let web: WebShell
     let children: ChildCaseStore
-    let regions: RegionStore
     let limits: PublicLimits
     let selfReport: SelfReportPages
     var clock: Clock { web.clock }
@@ -23,18 +22,8 @@ struct GuardianPages: Sendable {
 
     func page(_ req: Request, form: Form, problems: [FieldProblem], status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = web.lang(req)
-        let pre = req.cookies[WebShell.preCookie]?.value ?? UUID().uuidString
-        var data: [String: Any] = ["preCsrf": pre, "problems": problems.map { say($0.message, t) }, "hasProblems": !problems.isEmpty,
-                                   "form": form.values, "consented": form["consent"] == "1",
-                                   "absences": options(GuardianAbsence.self, selected: form["guardianAbsence"], t: t)]
-        if let tw = RegionCode(form["township"] ?? req.uri.queryParameters["township"].map(String.init) ?? ""), tw.level == .township {
-            let villages = try await regions.children(of: tw)
-            data["township"] = tw.description
-            data["place"] = try await regions.path(tw).filter { $0.code.level >= .county }.map(\.name).joined(separator: " ")
-            data["villages"] = villages.map { ["code": $0.code.description, "name": $0.name, "selected": $0.code.description == form["regionCode"]] as [String: Any] }
-        } else {
-            data["townships"] = try await regions.townshipsServed().filter(\.hasVillages).map { ["code": $0.township.code.description, "name": $0.township.name] }
-        }
+        var (data, _, pre) = try await selfReport.publicForm(req, form: form, problems: problems, villagesRequired: true)
+        data["absences"] = options(GuardianAbsence.self, selected: form["guardianAbsence"], t: t)
         return selfReport.withPreCookie(try web.page(req, nil, "", status: status, template: "children/guardian", title: t.t("guardianTitle"), data), pre, req)
     }
 

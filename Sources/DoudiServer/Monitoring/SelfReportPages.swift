@@ -24,19 +24,21 @@ struct SelfReportPages: Sendable {
 
     func reportPage(_ req: Request, form: Form, problems: [FieldProblem], status: HTTPResponse.Status = .ok) async throws -> Response {
         let t = web.lang(req)
+        var (data, township, pre) = try await publicForm(req, form: form, problems: problems, villagesRequired: false)
+        if let township { data["kinds"] = try await choices.kinds(t, selected: form.all["riskKinds"] ?? [], region: township) }
+        return withPreCookie(try web.page(req, nil, "", status: status, template: "monitoring/report", title: t.t("selfReport"), data), pre, req)
+    }
+
+    /// What the public forms share (this one and the guardian's): their token, the problems, what was typed, and the
+    /// place — first a township of those served (`villagesRequired`: only those with villages), then its villages.
+    /// Returns the township chosen, if any.
+    func publicForm(_ req: Request, form: Form, problems: [FieldProblem], villagesRequired: Bool) async throws -> (data: [String: Any], township: RegionCode?, pre: String) {
+        let t = web.lang(req)
         let pre = req.cookies[WebShell.preCookie]?.value ?? UUID().uuidString
         var data: [String: Any] = ["preCsrf": pre, "problems": problems.map { say($0.message, t) }, "hasProblems": !problems.isEmpty,
                                    "form": form.values, "consented": form["consent"] == "1"]
-        if let tw = RegionCode(form["township"] ?? req.uri.queryParameters["township"].map(String.init) ?? ""), tw.level == .township {
-            let villages = try await regions.children(of: tw)
-            data["township"] = tw.description
-            data["noVillages"] = villages.isEmpty
-            data["townshipName"] = try await regions.region(tw)?.name ?? ""
-            data["chosen"] = villages.contains { $0.code.description == form["regionCode"] }
-            data["villages"] = villages.map { ["code": $0.code.description, "name": $0.name, "selected": $0.code.description == form["regionCode"]] as [String: Any] }
-            data["kinds"] = try await choices.kinds(t, selected: form.all["riskKinds"] ?? [], region: tw)
-        } else {
-            let townships = try await regions.townshipsServed().map(\.township)
+        guard let tw = RegionCode(form["township"] ?? req.uri.queryParameters["township"].map(String.init) ?? ""), tw.level == .township else {
+            let townships = try await regions.townshipsServed().filter { !villagesRequired || $0.hasVillages }.map(\.township)
             data["townships"] = townships.map { ["code": $0.code.description, "name": $0.name] }
             // The county (or counties) this page serves, named at its head: a reporter should know where it goes.
             var counties: [String] = []
@@ -44,11 +46,16 @@ struct SelfReportPages: Sendable {
                 if let name = try await regions.region(c)?.name { counties.append(name) }
             }
             data["place"] = counties.joined(separator: "、")
+            return (data, nil, pre)
         }
-        if let tw = data["township"] as? String, let code = RegionCode(tw) {
-            data["place"] = try await regions.path(code).filter { $0.code.level >= .county }.map(\.name).joined(separator: " ")
-        }
-        return withPreCookie(try web.page(req, nil, "", status: status, template: "monitoring/report", title: t.t("selfReport"), data), pre, req)
+        let villages = try await regions.children(of: tw)
+        data["township"] = tw.description
+        data["noVillages"] = villages.isEmpty
+        data["townshipName"] = try await regions.region(tw)?.name ?? ""
+        data["chosen"] = villages.contains { $0.code.description == form["regionCode"] }
+        data["villages"] = villages.map { ["code": $0.code.description, "name": $0.name, "selected": $0.code.description == form["regionCode"]] as [String: Any] }
+        data["place"] = try await regions.path(tw).filter { $0.code.level >= .county }.map(\.name).joined(separator: " ")
+        return (data, tw, pre)
     }
 
     func submitReport(_ req: Request, _ ctx: DoudiContext) async throws -> Response {

@@ -17,8 +17,9 @@ extension ChildCaseStore {
         var guardian_name: String?; var guardian_sealed: String?; var guardian_absence: String?
         var category: String?; var parent_a: String?; var parent_b: String?; var tracking_code: String?; var reporter_mobile_sealed: String?
 
-        /// The resident ID stays masked here: a list or a case page needs no more.
-        func read(_ fields: FieldSecrets, care: [CarePeriod]) throws -> ChildCase {
+        /// The resident ID stays masked here: a list or a case page needs no more. The guardian's ID and the call-back
+        /// number are opened for one case (`oneCase`), not for every row of a list, which shows neither.
+        func read(_ fields: FieldSecrets, care: [CarePeriod], oneCase: Bool) throws -> ChildCase {
             guard let region = RegionCode(value: UInt64(region)), let channel = ChildChannel(rawValue: channel), let status = ChildCaseStatus(rawValue: status) else {
                 throw StoreError.invalid([FieldProblem("child_cases", Message("案件记录无法读取", "a case's record cannot be read"))])
             }
@@ -26,10 +27,10 @@ extension ChildCaseStore {
             return ChildCase(id: id, region: region, childName: child_name, residentID: rid, birthDate: birth_date.flatMap { CivilDate($0) }, householdID: household_id,
                              channel: channel, reportedBy: reported_by, reportedAt: reported_at, situation: situation, status: status,
                              risk: risk.flatMap { ChildRisk(rawValue: $0) }, acknowledgedBy: acknowledged_by, acknowledgedAt: acknowledged_at, care: care,
-                             guardianName: guardian_name, guardianResidentID: try guardian_sealed.map { Masking.residentID(try fields.open($0)) },
+                             guardianName: guardian_name, guardianResidentID: try guardian_sealed.flatMap { oneCase ? Masking.residentID(try fields.open($0)) : nil },
                              guardianAbsence: guardian_absence.flatMap { GuardianAbsence(rawValue: $0) }, category: category.flatMap { ChildCategory(rawValue: $0) },
                              parents: [parent_a, parent_b].compactMap { $0.flatMap(ParentStatus.init(stored:)) }, trackingCode: tracking_code,
-                             reporterMobile: try reporter_mobile_sealed.map { Masking.phone(try fields.open($0)) })
+                             reporterMobile: try reporter_mobile_sealed.flatMap { oneCase ? Masking.phone(try fields.open($0)) : nil })
         }
     }
 

@@ -188,7 +188,7 @@ public struct ChildCaseStore: Sendable {
         try await db.transaction { tx in
             guard let row = try await tx.sql.raw("SELECT \(unsafeRaw: Self.columns) FROM child_cases c WHERE c.id = \(bind: id) AND \(Self.visible(actor))")
                 .first(decoding: Row.self) else { return nil }
-            var c = try row.read(tx.fields, care: try await Self.care(tx.sql, id))
+            var c = try row.read(tx.fields, care: try await Self.care(tx.sql, id), oneCase: true)
             c.contacts = try await Self.contacts(tx.sql, id)
             c.referrals = try await Self.referrals(tx.sql, id)
             c.allowance = try await Self.allowance(tx.sql, tx.fields, id)
@@ -222,6 +222,6 @@ public struct ChildCaseStore: Sendable {
         let periods = Dictionary(grouping: care, by: \.case_id).mapValues { list in
             list.compactMap { r in CareArrangementKind(rawValue: r.kind).map { CarePeriod(kind: $0, carer: r.carer, from: r.from_at, to: r.to_at) } }
         }
-        return try rows.map { try $0.read(db.fields, care: periods[$0.id] ?? []) }
+        return try rows.map { try $0.read(db.fields, care: periods[$0.id] ?? [], oneCase: false) }
     }
 }

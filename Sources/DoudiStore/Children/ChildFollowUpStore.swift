@@ -98,6 +98,13 @@ extension ChildCaseStore {
         return out
     }
 
+    /// The hours each region gives its township to acknowledge a report, from one read of the policy settings.
+    public func acknowledgementDeadlines(_ regions: Set<RegionCode>) async throws -> [RegionCode: AcknowledgementDeadline] {
+        let year = db.clock.today().year
+        let book = try await db.read { sql in try await PolicyStore.book(sql) }
+        return Dictionary(uniqueKeysWithValues: regions.map { ($0, AcknowledgementDeadline(book.policy(region: $0, year: year))) })
+    }
+
     /// Ids for an IN list: numbers only, so written inline.
     static func list(_ ids: [Int64]) -> String { "(" + ids.map(String.init).joined(separator: ",") + ")" }
 }

@@ -27,6 +27,8 @@ extension ChildCaseStore {
         try await db.transaction { tx in
             let c = try await Self.row(tx.sql, id, actor)
             guard ChildAccess.mayAct(actor, region: c.region) else { throw StoreError.forbidden }
+            // A closed case needs no call back: its number stays sealed.
+            guard c.status != .closed else { throw StoreError.invalid([FieldProblem("status", Self.notOpen)]) }
             struct R: Decodable { var reporter_mobile_sealed: String? }
             guard let sealed = try await tx.sql.raw("SELECT reporter_mobile_sealed FROM child_cases WHERE id = \(bind: id)").first(decoding: R.self)?.reporter_mobile_sealed else {
                 return nil

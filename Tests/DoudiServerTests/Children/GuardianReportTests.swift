@@ -49,6 +49,9 @@ struct GuardianReportTests {
             let statusForm = ["_csrf": try #require(Browser.field("_csrf", in: lookUp)), "code": code, "mobile": "139 1234 0001"]
             let answer = String(buffer: try await anonStatus.request(.post, "/report/status", form: statusForm).body)
             #expect(answer.contains("跟进中") && answer.contains("儿童督导员会定期回访") && !answer.contains("外婆"), "acknowledged, in words; not who cares for the child")
+            // Closed, the number stays sealed: no more call backs.
+            _ = try await client.api(.post, "/api/v1/children/cases/\(id)/actions", token: token, json: #"{"action":"close","note":"母亲解除隔离"}"#)
+            #expect(try await b.request(.post, "/children/\(id)", form: ["_csrf": csrf, "action": "reveal"]).status == .unprocessableContent)
             let log = try await AuditStore(services.db).search(by: .system(), action: "child.reveal")
             #expect(log.count == 1 && log[0].actor == "children" && !(log[0].afterJSON ?? "").contains("13912340001"))
             let auditor = Browser(client)
