@@ -20,7 +20,8 @@ opener.open(base + "/login", urllib.parse.urlencode({"username": "county", "pass
 
 checked = 0
 import datetime
-month = datetime.date.today().strftime("%Y-%m")
+# Last month's roll: the demo's is paid (this month's waits for approval, and a bank's file needs an approved roll).
+month = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
 roll = f"/assistance/roll?regionCode=430481000000&month={month}"
 for path in ["/episodes?status=all", "/rollup?", "/dashboard?table=regions", "/dashboard?table=overdue", "/dashboard?table=leads", roll]:
     name, query = path.split("?")
