@@ -56,8 +56,12 @@ extension ChildCaseStore {
                 RETURNING id
                 """).first(decoding: EpisodeStore.ID.self)?.id else { throw StoreError.notFound }
             var onRoll = false
-            if let county = c.region.ancestors.first(where: { $0.level == .county }), let roll = try await PaymentRollStore.head(tx.sql, county, month),
-               roll.status == RollStatus.draft.rawValue {
+            // The draft is taken under a row lock (an update that changes nothing): an approval racing this one waits,
+            // then approves the roll with the line, never a roll whose line came after it.
+            if let county = c.region.ancestors.first(where: { $0.level == .county }), let roll = try await tx.sql.raw("""
+                UPDATE payment_rolls SET status = status WHERE county = \(bind: Int64(county.value)) AND month = \(bind: month.description)
+                  AND status = \(bind: RollStatus.draft.rawValue) RETURNING id
+                """).first(decoding: EpisodeStore.ID.self) {
                 onRoll = try await Self.rollLines(tx, roll: roll.id, county: county, month: month, only: allowance) > 0
             }
             try await AuditLog.record(tx, actor: actor, action: "child.allowance", subject: String(id), region: c.region, before: nil,
