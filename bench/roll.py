@@ -8,7 +8,8 @@ that database, with the release build serving it:
     figures (the API's, then the figures by township as XLSX), approve the roll (the API), and download the bank's
     XLSX file (every account unsealed, the export audited). The time is the sum of the five answers' wall times.
   - sqlite3: the `sqlite3` shell on a copy of the same database: one process writes the same roll lines into
-    the same tables as one INSERT … SELECT (WAL, synchronous FULL, as Doudi writes) and computes the same figures
+    the same tables as one INSERT … SELECT (WAL, synchronous FULL, as Doudi writes; the children's allowances'
+    lines with the months each is owed as a second) and computes the same figures
     as GROUP BY queries; a second writes the roll's lines with the head's name and the sealed account as CSV (no
     unsealing, no XLSX, no audit). Both sides must write the same number of lines.
 Prints each run, the medians and the ratios: everything, and the roll and the figures alone (the issue's
@@ -109,6 +110,8 @@ def doudi_run():
 # Each benefit at the amount set for the month (a change, a phased exit), as Doudi pays it.
 AMOUNT = f"""LEFT JOIN benefit_amounts x ON x.benefit_id = b.id
     AND x.from_month = (SELECT MAX(y.from_month) FROM benefit_amounts y WHERE y.benefit_id = b.id AND y.from_month <= '{month}')"""
+# A month 'YYYY-MM' as a count of months: children's allowances pay the months their rolls missed.
+def MONTHS(text): return f"(CAST(SUBSTR({text}, 1, 4) AS INTEGER) * 12 + CAST(SUBSTR({text}, 6, 2) AS INTEGER))"
 SQL = f"""
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = FULL;
@@ -118,6 +121,13 @@ INSERT INTO payment_lines (roll_id, benefit_id, household_id, region, kind, pers
   FROM benefits b {AMOUNT}
   WHERE b.region BETWEEN {COUNTY} AND {int(COUNTY) + 999999} AND b.start_month <= '{month}' AND (b.end_month IS NULL OR b.end_month >= '{month}')
     AND COALESCE(x.amount, b.monthly_amount) > 0;
+WITH due AS (
+  SELECT a.id, a.region, a.monthly_amount,
+    {MONTHS("MIN('" + month + "', COALESCE(a.end_month, '" + month + "'))")} - {MONTHS("a.start_month")} + 1
+      - COALESCE((SELECT SUM(l.months) FROM child_payment_lines l WHERE l.allowance_id = a.id), 0) AS months
+  FROM child_allowances a WHERE a.region BETWEEN {COUNTY} AND {int(COUNTY) + 999999} AND a.start_month <= '{month}')
+INSERT INTO child_payment_lines (roll_id, allowance_id, region, months, amount)
+  SELECT (SELECT MAX(id) FROM payment_rolls), id, region, months, months * monthly_amount FROM due WHERE months > 0;
 .mode csv
 .once /dev/null
 SELECT b.region / 1000 AS township, b.kind, COUNT(DISTINCT b.household_id), SUM(COALESCE(x.persons, b.persons)), SUM(COALESCE(x.amount, b.monthly_amount)),
@@ -135,9 +145,12 @@ SELECT region / 1000, COUNT(*) FROM assistance_applications WHERE status = 'appr
 LINES = f"""
 .mode csv
 .once {work}/lines.csv
-SELECT l.household_id, l.region, l.kind, l.persons, l.amount, b.bank_sealed,
+SELECT * FROM (SELECT '', l.region, a.category, 1, l.amount, a.bank_sealed, a.payee_name
+  FROM child_payment_lines l JOIN child_allowances a ON a.id = l.allowance_id WHERE l.roll_id = (SELECT MAX(id) FROM payment_rolls) ORDER BY l.region, l.id)
+UNION ALL
+SELECT * FROM (SELECT l.household_id, l.region, l.kind, l.persons, l.amount, b.bank_sealed,
        (SELECT MIN(m.name) FROM members m WHERE m.household_id = l.household_id AND m.relation = 'head')
-  FROM payment_lines l JOIN benefits b ON b.id = l.benefit_id WHERE l.roll_id = (SELECT MAX(id) FROM payment_rolls) ORDER BY l.region, l.household_id;
+  FROM payment_lines l JOIN benefits b ON b.id = l.benefit_id WHERE l.roll_id = (SELECT MAX(id) FROM payment_rolls) ORDER BY l.region, l.household_id);
 """
 
 
