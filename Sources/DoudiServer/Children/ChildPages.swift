@@ -67,13 +67,14 @@ struct ChildPages: Sendable {
         let attention = try await children.attention(by: w.actor)
         let n = w.pageNumber, kept = status.map { "&status=\($0.rawValue)" } ?? ""
         let ending = attention.careEnding.map(\.childCase), page = Array(all.dropFirst(n * 50).prefix(50))
-        let rows = try await rows(for: page + attention.unacknowledged + ending + attention.followUpsOverdue, t, now: now)
+        let rows = try await rows(for: page + attention.unacknowledged + ending + attention.followUpsOverdue + attention.papersOverdue, t, now: now)
         let endingRows = zip(rows(ending), attention.careEnding).map { row, e in row.merging(["ends": beijingTime(e.at)]) { $1 } }
         return try w.page(template: "children/list", title: t.t("childrenTitle"), [
             "mayReport": ChildAccess.mayReport(w.role), "total": all.count,
             "unacknowledged": rows(attention.unacknowledged), "hasUnacknowledged": !attention.unacknowledged.isEmpty,
             "ending": endingRows, "hasEnding": !ending.isEmpty,
             "overdue": rows(attention.followUpsOverdue), "hasOverdue": !attention.followUpsOverdue.isEmpty,
+            "papers": rows(attention.papersOverdue), "hasPapers": !attention.papersOverdue.isEmpty,
             "statuses": ChildCaseStatus.allCases.map { ["value": $0.rawValue, "label": label($0, t), "selected": $0 == status] as [String: Any] },
             "items": rows(page),
             "csv": "/children.csv" + kept.replacingOccurrences(of: "&", with: "?"), "xlsx": "/children.xlsx" + kept.replacingOccurrences(of: "&", with: "?"),

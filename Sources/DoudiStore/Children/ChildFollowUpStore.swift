@@ -68,6 +68,8 @@ extension ChildCaseStore {
         public var unacknowledged: [ChildCase] = []
         public var followUpsOverdue: [ChildCase] = []
         public var careEnding: [Ending] = []
+        /// Allowances paid on a pledge whose papers are past their day.
+        public var papersOverdue: [ChildCase] = []
     }
 
     /// A case whose child will be without care at `at`.
@@ -85,6 +87,15 @@ extension ChildCaseStore {
         out.unacknowledged = open.filter { AcknowledgementDeadline(book.policy(region: $0.region, year: year)).isOverdue(reportedAt: $0.reportedAt, acknowledgedAt: $0.acknowledgedAt, now: now) }
         let acknowledged = open.filter { $0.status == .acknowledged }
         guard !acknowledged.isEmpty else { return out }
+        struct Late: Decodable { var case_id: Int64 }
+        let late = try await db.read { sql in
+            try await sql.raw("""
+                SELECT case_id FROM child_allowances WHERE case_id IN \(unsafeRaw: Self.list(acknowledged.map(\.id)))
+                  AND papers_on IS NULL AND papers_due < \(bind: db.clock.today().description)
+                """).all(decoding: Late.self)
+        }
+        let lateIDs = Set(late.map(\.case_id))
+        out.papersOverdue = acknowledged.filter { lateIDs.contains($0.id) }
         struct Last: Decodable { var case_id: Int64; var at: Int64 }
         let contacts = try await db.read { sql in
             try await sql.raw("SELECT case_id, MAX(at) AS at FROM child_contacts WHERE case_id IN \(unsafeRaw: Self.list(acknowledged.map(\.id))) GROUP BY case_id")

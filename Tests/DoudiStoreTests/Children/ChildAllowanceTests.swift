@@ -82,9 +82,19 @@ struct ChildAllowanceTests {
             a = try #require(try await store.childCase(id, by: supervisor)?.allowance)
             #expect(a.end == Self.dec && a.payments.map(\.month) == [Self.nov, Self.dec])
 
+            // A pledge's papers not in by their day stand out on the attention list, for the county as for the township.
+            let late = try await Self.assessed(store, "丁", ParentStatus(.dead), ParentStatus(.dead), by: director, supervisor: supervisor, now: time.millis)
+            try await store.grantAllowance(late, grant, by: protection)
+            #expect(try await store.attention(by: protection).papersOverdue.isEmpty)
+            time.advance(hours: 24 * 91)
+            #expect(try await store.attention(by: protection).papersOverdue.map(\.id) == [late])
+            #expect(try await store.attention(by: supervisor).papersOverdue.map(\.id) == [late])
+            try await store.completeAllowancePapers(late, by: protection)
+            #expect(try await store.attention(by: protection).papersOverdue.isEmpty)
+
             // Approved, audited with the account masked.
             let log = try await AuditStore(db).search(by: .system(), action: "child.allowance")
-            #expect(log.count == 2 && log.allSatisfy { ($0.afterJSON ?? "").contains("***") && !($0.afterJSON ?? "").contains("1234567") })
+            #expect(log.count == 3 && log.allSatisfy { ($0.afterJSON ?? "").contains("***") && !($0.afterJSON ?? "").contains("1234567") })
         }
     }
 }
