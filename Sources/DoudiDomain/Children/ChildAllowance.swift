@@ -14,7 +14,7 @@ public enum ChildAllowance {
     /// The last month paid: the month of the eighteenth birthday (it stops from the next month); nil without a
     /// birth date.
     public static func lastMonth(birth: CivilDate?) -> YearMonth? {
-        birth.map { YearMonth($0.addingMonths(12 * 18).adjustedForLeapBirthday(of: $0)) }
+        birth.map { YearMonth(ChildSupport.eighteenthBirthday($0)) }
     }
 
     /// Months owed through `month`: those from `start` to `month` (or the allowance's `end`, if earlier) less the

@@ -87,8 +87,11 @@ public enum ChildSupport {
 
     /// Under 18 on `today`: the eighteenth birthday ends it (29 February's child turns 18 on 1 March).
     public static func isMinor(birth: CivilDate, today: CivilDate) -> Bool {
-        birth <= today && today < birth.addingMonths(12 * 18).adjustedForLeapBirthday(of: birth)
+        birth <= today && today < eighteenthBirthday(birth)
     }
+
+    /// The day a child born on `birth` turns 18.
+    public static func eighteenthBirthday(_ birth: CivilDate) -> CivilDate { birth.addingMonths(12 * 18).adjustedForLeapBirthday(of: birth) }
 }
 
 extension CivilDate {
