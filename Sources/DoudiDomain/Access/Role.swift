@@ -6,6 +6,8 @@ public enum Role: String, CodeNamed {
     /// 医疗机构: a hospital's worker who asks every admitted or isolated patient about children in their care and
     /// reports the children left alone (R-CH-2); sees their own reports and nothing else.
     case healthWorker
+    /// 志愿者: its own tasks, health declaration and hours (R-VOL-1); never the register.
+    case volunteer
 
     public var chinese: String {
         switch self {
@@ -19,6 +21,7 @@ public enum Role: String, CodeNamed {
         case .admin: "系统管理员"
         case .departmentOfficer: "行业部门工作人员"
         case .healthWorker: "医疗机构工作人员"
+        case .volunteer: "志愿者"
         }
     }
 
@@ -34,6 +37,7 @@ public enum Role: String, CodeNamed {
         case .admin: "Administrator"
         case .departmentOfficer: "Department officer"
         case .healthWorker: "Health worker"
+        case .volunteer: "Volunteer"
         }
     }
 }
@@ -79,7 +83,7 @@ extension Role {
         case .readRegister:
             // Volunteer organizations see their volunteers, departments the measures referred to them and health
             // workers the children they reported, not the household register.
-            self != .volunteerOrgAdmin && self != .departmentOfficer && self != .healthWorker
+            ![.volunteerOrgAdmin, .volunteer, .departmentOfficer, .healthWorker].contains(self)
         case .browseRegister:
             may(.readRegister) && self != .hotlineOperator
         case .writeRegister, .importRegister:
