@@ -147,3 +147,9 @@ public enum Matching {
         }
     }
 }
+
+/// An assignment the rules refuse: every rule broken, the first one the contract's `rule`.
+public struct AssignmentRefused: Error, Sendable, Hashable {
+    public var rules: [AssignmentRule]
+    public init(_ rules: [AssignmentRule]) { self.rules = rules }
+}

@@ -133,7 +133,7 @@ public struct PostDraft: Sendable, Hashable {
 
 /// Whom a task serves: a household of the register or a child's case (the volunteer sees a name and an address).
 public enum Served: Sendable, Hashable {
-    case household(Int64), childCase(Int64)
+    case household(String), childCase(Int64)
 }
 
 /// 任务: one shift of a post, on a day, at a place, for some hours, needing some volunteers.
@@ -171,7 +171,7 @@ public struct TaskDraft: Sendable, Hashable {
         var served: Served?
         let h = household.trimmingSpaces(), c = childCase.trimmingSpaces()
         if !h.isEmpty && !c.isEmpty { problems.append(FieldProblem("householdId", Message("一个任务只服务一户家庭或一名儿童", "a task serves one household or one child"))) }
-        if !h.isEmpty { if let i = Int64(h) { served = .household(i) } else { problems.append(FieldProblem("householdId", Message("户编号应为数字", "a household's number is digits"))) } }
+        if !h.isEmpty { if h.count <= 40 { served = .household(h) } else { problems.append(FieldProblem("householdId", Message("户编号不超过40个字符", "a household's number has at most 40 characters"))) } }
         if !c.isEmpty { if let i = Int64(c) { served = .childCase(i) } else { problems.append(FieldProblem("childCaseId", Message("儿童个案编号应为数字", "a child case's number is digits"))) } }
         guard problems.isEmpty, let post, let code, let d, let m, let md, let rk, let n else { return .failure(ProblemList(problems)) }
         return .success(TaskDraft(postID: post, region: code, day: d, minutes: m, mode: md, risk: rk, needed: n, note: text, served: served))

@@ -81,29 +81,38 @@ public struct UserStore: Sendable {
     @discardableResult
     public func add(username: String, password: String, role: Role, region: RegionCode, department: Department? = nil, by actor: Actor) async throws -> Account {
         guard actor.role.may(.manageUsers), actor.reaches(region) else { throw StoreError.forbidden }
+        let hash = try await Self.hashed(username: username, password: password, role: role, department: department)
+        return try await db.transaction { tx in try await Self.insert(tx, username: username, hash: hash, role: role, region: region, department: department, by: actor) }
+    }
+
+    /// A new account's name and password checked, and the password hashed (off the event loop).
+    static func hashed(username: String, password: String, role: Role, department: Department? = nil) async throws -> String {
         let problems = [Self.usernameProblem(username), Self.passwordProblem(password, username: username),
                         Self.departmentProblem(role: role, department)].compactMap { $0 }
         if !problems.isEmpty { throw StoreError.invalid(problems) }
-        let hash = try await Self.hashing.runIfActive { Bcrypt.hash(password, cost: Self.cost) }
-        return try await db.transaction { tx in
-            guard try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(region.value))").first() != nil else {
-                throw StoreError.invalid([FieldProblem("region", .regionNotInTable(region))])
-            }
-            guard try await tx.sql.raw("SELECT id FROM users WHERE username = \(bind: username)").first() == nil else {
-                throw StoreError.invalid([FieldProblem("username", Message("用户名\(username)已存在", "username \(username) is taken"))])
-            }
-            try await tx.sql.raw("""
-                INSERT INTO users (username, password_hash, role, region, active, created_at, department)
-                VALUES (\(bind: username), \(bind: hash), \(bind: role.rawValue), \(bind: Int64(region.value)), 1, \(bind: tx.clock.nowMillis()),
-                        \(bind: department?.rawValue))
-                """).run()
-            let row = try await tx.sql.raw("SELECT id, username, password_hash, role, region, active, department FROM users WHERE username = \(bind: username)").first(decoding: Row.self)
-            guard let account = row?.account else { throw StoreError.notFound }
-            var after = ["username": username, "role": role.rawValue, "region": region.description]
-            if let d = department { after["department"] = d.rawValue }
-            try await AuditLog.record(tx, actor: actor, action: "user.add", subject: username, region: region, before: nil, after: after)
-            return account
+        return try await Self.hashing.runIfActive { Bcrypt.hash(password, cost: Self.cost) }
+    }
+
+    /// Inserts an account inside a caller's transaction (an organization registered with its administrator, a
+    /// volunteer with their login), audited.
+    static func insert(_ tx: Tx, username: String, hash: String, role: Role, region: RegionCode, department: Department? = nil, by actor: Actor) async throws -> Account {
+        guard try await tx.sql.raw("SELECT code FROM regions WHERE code = \(bind: Int64(region.value))").first() != nil else {
+            throw StoreError.invalid([FieldProblem("region", .regionNotInTable(region))])
         }
+        guard try await tx.sql.raw("SELECT id FROM users WHERE username = \(bind: username)").first() == nil else {
+            throw StoreError.invalid([FieldProblem("username", Message("用户名\(username)已存在", "username \(username) is taken"))])
+        }
+        try await tx.sql.raw("""
+            INSERT INTO users (username, password_hash, role, region, active, created_at, department)
+            VALUES (\(bind: username), \(bind: hash), \(bind: role.rawValue), \(bind: Int64(region.value)), 1, \(bind: tx.clock.nowMillis()),
+                    \(bind: department?.rawValue))
+            """).run()
+        let row = try await tx.sql.raw("SELECT id, username, password_hash, role, region, active, department FROM users WHERE username = \(bind: username)").first(decoding: Row.self)
+        guard let account = row?.account else { throw StoreError.notFound }
+        var after = ["username": username, "role": role.rawValue, "region": region.description]
+        if let d = department { after["department"] = d.rawValue }
+        try await AuditLog.record(tx, actor: actor, action: "user.add", subject: username, region: region, before: nil, after: after)
+        return account
     }
 
     /// The account for a username and password, or nil: a wrong password, an unknown name, a disabled or a

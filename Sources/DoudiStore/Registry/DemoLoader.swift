@@ -26,6 +26,7 @@ public enum DemoLoader {
         .init(username: "health", role: .departmentOfficer, region: county, department: .health),
         .init(username: "hospital", role: .healthWorker, region: county),
         .init(username: "protection", role: .childDirector, region: county),
+        .init(username: "volunteer", role: .volunteer, region: village),
     ]
 
     /// Loads the demo when the register is empty; returns the users created (none when there was data already).
@@ -56,6 +57,7 @@ public enum DemoLoader {
             try await DemoCases.effectReviews(db, today: db.clock.today())
             try await DemoCases.visits(db, today: db.clock.today())
             try await DemoChildren.load(db, today: db.clock.today())
+            try await DemoVolunteers.load(db, today: db.clock.today())
         }
         return users
     }

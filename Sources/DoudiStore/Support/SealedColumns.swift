@@ -22,7 +22,8 @@ struct SealedTable: Sendable {
     static let childCases = SealedTable(table: "child_cases", columns: ["resident_sealed", "guardian_sealed", "reporter_mobile_sealed"], index: "resident_index")
     /// The carer's account a child's allowance is paid into.
     static let childAllowances = SealedTable(table: "child_allowances", columns: ["bank_sealed"], index: "")
-    static let all = [members, leads, staffRelatives, applications, benefits, aidFirst, childCases, childAllowances]
+    static let volunteers = SealedTable(table: "volunteers", columns: ["mobile_sealed"], index: "")
+    static let all = [members, leads, staffRelatives, applications, benefits, aidFirst, childCases, childAllowances, volunteers]
 
     static let slice = 2_000
 

@@ -110,7 +110,7 @@ struct AssignmentRuleTests {
         guard case .failure(let p) = v else { Issue.record("accepted"); return }
         #expect(Set(p.problems.map(\.field)) == ["name", "mobile", "joinedThrough", "homeRegion", "reachRegions", "skills", "insurer", "insuredTo", "username"])
         let t = TaskDraft.check(postID: "1", region: "430481100201", day: "2026-12-04", hours: "13", mode: "walk", risk: "low", needed: "0", note: "",
-                                household: "1", childCase: "2", today: Self.today)
+                                household: "H1", childCase: "2", today: Self.today)
         guard case .failure(let q) = t else { Issue.record("accepted"); return }
         #expect(Set(q.problems.map(\.field)) == ["day", "hours", "mode", "needed", "householdId"])
         let ok = try PostDraft.check(name: "", kind: "necessities", region: "430481100000", skills: [], dailyHours: "4", weeklyHours: "10").get()
