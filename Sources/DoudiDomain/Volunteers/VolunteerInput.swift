@@ -8,6 +8,7 @@ public enum Hours {
         return Int(h * 60)
     }
     public static func text(_ minutes: Int) -> String { minutes % 60 == 0 ? "\(minutes / 60)" : "\(minutes / 60).5" }
+    public static let servedProblem = Message("服务时长为0.5至12小时（半小时为单位）", "hours served: 0.5 to 12, in half hours")
 }
 
 public struct OrgDraft: Sendable, Hashable {

@@ -32,6 +32,7 @@ struct APIHandlers: APIProtocol {
     let children: ChildAPI
     let surveys: ChildSurveyAPI
     let guardians: GuardianAPI
+    let volunteers: VolunteerAPI
 
     init(services s: Services, limits: PublicLimits) {
         access = AccessAPI(users: s.users, regions: s.regions, limits: limits)
@@ -42,6 +43,7 @@ struct APIHandlers: APIProtocol {
         children = ChildAPI(children: ChildCaseStore(s.db), clock: s.clock)
         surveys = ChildSurveyAPI(surveys: ChildSurveyStore(s.db), clock: s.clock)
         guardians = GuardianAPI(children: ChildCaseStore(s.db), limits: limits, clock: s.clock)
+        volunteers = VolunteerAPI(store: VolunteerStore(s.db), clock: s.clock)
         episodes = EpisodeAPI(episodes: s.episodes, clock: s.clock)
         policy = PolicyAPI(policy: s.policy, clock: s.clock)
         calendar = CalendarAPI(calendar: s.calendar, clock: s.clock)

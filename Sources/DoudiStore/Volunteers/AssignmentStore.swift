@@ -131,10 +131,10 @@ extension VolunteerStore {
             case .decline: break
             case .serve:
                 guard day <= today else { throw StoreError.invalid([FieldProblem("hours", Message("任务日期还没到", "the task's day has not come yet"))]) }
-                guard let minutes else { throw StoreError.invalid([FieldProblem("hours", Self.hoursProblem)]) }
+                guard let minutes else { throw StoreError.invalid([FieldProblem("hours", Hours.servedProblem)]) }
                 set = "\(set), served_minutes = \(bind: minutes)"
             case .confirm:
-                guard let m = minutes ?? r.served_minutes else { throw StoreError.invalid([FieldProblem("hours", Self.hoursProblem)]) }
+                guard let m = minutes ?? r.served_minutes else { throw StoreError.invalid([FieldProblem("hours", Hours.servedProblem)]) }
                 set = "\(set), confirmed_minutes = \(bind: m), confirmed_by = \(bind: actor.username), confirmed_on = \(bind: today.description)"
             }
             try await tx.sql.raw("UPDATE volunteer_assignments SET \(set) WHERE id = \(bind: id)").run()
@@ -146,8 +146,6 @@ extension VolunteerStore {
                                       before: ["status": status.rawValue], after: after)
         }
     }
-
-    static let hoursProblem = Message("服务时长为0.5至12小时（半小时为单位）", "hours served: 0.5 to 12, in half hours")
 
     /// The volunteer's declaration of the day (a second one the same day replaces it). Declaring symptoms withdraws
     /// the day's assignments not yet served (不带病上岗); returns how many.
@@ -199,5 +197,20 @@ extension VolunteerStore {
             let own: SQLQueryString = actor.role == .volunteer ? "AND v.user_id = \(bind: actor.userID)" : ""
             return try await sql.raw("SELECT \(Self.assignmentColumns) WHERE a.task_id = \(bind: id) \(own) ORDER BY a.id").all(decoding: AssignmentRow.self)
         }.compactMap(\.assignment)
+    }
+
+    /// One assignment: the volunteer's own, one of the organization's volunteers, or on a task of the caller's region.
+    public func assignment(_ id: Int64, by actor: Actor) async throws -> Assignment? {
+        try await db.read { sql in
+            let scope: SQLQueryString
+            switch actor.role {
+            case .volunteer: scope = "v.user_id = \(bind: actor.userID)"
+            case .volunteerOrgAdmin: scope = "v.org_id = \(bind: try await Self.orgOf(sql, actor) ?? -1)"
+            default:
+                guard VolunteerAccess.mayReadTasks(actor.role) else { throw StoreError.forbidden }
+                scope = Self.within("t.region", actor.region)
+            }
+            return try await sql.raw("SELECT \(Self.assignmentColumns) WHERE a.id = \(bind: id) AND \(scope)").first(decoding: AssignmentRow.self)?.assignment
+        }
     }
 }
