@@ -158,6 +158,13 @@ func registerPages(on router: Router<DoudiContext>, services s: Services, limits
     ChildFiguresPages(web: web, db: s.db).register(on: router)
     ChildSurveyPages(web: web, surveys: ChildSurveyStore(s.db), regions: s.regions, choices: choices).register(on: router)
     ReportPages(web: web, reports: s.reports, regions: s.regions, audit: s.audit).register(on: router)
+    let volunteers = VolunteerStore(s.db)
+    let volunteerPages = VolunteerPages(web: web, store: volunteers, regions: s.regions, choices: choices)
+    volunteerPages.register(on: router)
+    VolunteerTaskPages(web: web, store: volunteers, pages: volunteerPages).register(on: router)
+    let me = MePages(web: web, store: volunteers, pages: volunteerPages)
+    me.register(on: router)
+    VolunteerPeoplePages(web: web, store: volunteers, pages: volunteerPages, me: me, choices: choices).register(on: router)
 }
 
 /// Closes the database after the server has stopped taking requests.

@@ -73,7 +73,7 @@ public struct VolunteerDraft: Sendable, Hashable {
         var skillSet: Set<VolunteerSkill> = []
         for s in skills.map({ $0.trimmingSpaces() }) where !s.isEmpty {
             if let k = VolunteerSkill(rawValue: s) { skillSet.insert(k) } else {
-                problems.append(FieldProblem("skills", Message("技能“\(s)”不在列表中", "“\(s)” is not a skill on the list")))
+                problems.append(FieldProblem("skills", VolunteerSkill.unknown(s)))
             }
         }
         let langs = languages.trimmingSpaces(), avail = availability.trimmingSpaces()
@@ -120,7 +120,7 @@ public struct PostDraft: Sendable, Hashable {
         if code == nil || code!.level < .county { problems.append(FieldProblem("regionCode", Message("请选择岗位所在的县、乡镇或村", "choose the post's county, township or village"))) }
         var set: Set<VolunteerSkill> = []
         for s in skills.map({ $0.trimmingSpaces() }) where !s.isEmpty {
-            if let v = VolunteerSkill(rawValue: s) { set.insert(v) } else { problems.append(FieldProblem("skills", Message("技能“\(s)”不在列表中", "“\(s)” is not a skill on the list"))) }
+            if let v = VolunteerSkill(rawValue: s) { set.insert(v) } else { problems.append(FieldProblem("skills", VolunteerSkill.unknown(s))) }
         }
         let daily = Hours.minutes(dailyHours, max: 12), weekly = Hours.minutes(weeklyHours, max: 60)
         if daily == nil { problems.append(FieldProblem("dailyHours", Message("每日时长上限为0.5至12小时（半小时为单位）", "the daily limit is 0.5 to 12 hours, in half hours"))) }
@@ -164,7 +164,7 @@ public struct TaskDraft: Sendable, Hashable {
         if m == nil { problems.append(FieldProblem("hours", Message("任务时长为0.5至12小时（半小时为单位）", "a task lasts 0.5 to 12 hours, in half hours"))) }
         let md = ServiceMode(rawValue: mode.trimmingSpaces()), rk = TaskRisk(rawValue: risk.trimmingSpaces())
         if md == nil { problems.append(FieldProblem("mode", Message("请选择线上或线下", "choose online or on site"))) }
-        if rk == nil { problems.append(FieldProblem("risk", Message("请选择风险等级", "choose the risk level"))) }
+        if rk == nil { problems.append(FieldProblem("risk", Message("请选择任务的风险等级", "choose the task's risk level"))) }
         let n = Int(needed.trimmingSpaces())
         if n == nil || !(1...50).contains(n!) { problems.append(FieldProblem("needed", Message("需要人数为1至50", "volunteers needed: 1 to 50"))) }
         let text = note.trimmingSpaces()
@@ -195,4 +195,8 @@ extension HealthDeclaration {
         guard problems.isEmpty else { return .failure(ProblemList(problems)) }
         return .success(HealthDeclaration(day: today, temperature: value, symptoms: set))
     }
+}
+
+extension VolunteerSkill {
+    static func unknown(_ s: String) -> Message { Message("技能“\(s)”不在列表中", "“\(s)” is not a skill on the list") }
 }

@@ -27,7 +27,15 @@ struct AccessPages: Sendable {
 
     /// Where a role starts: a department officer at the measures referred to their department, a child director and
     /// a health worker at the children's cases, everyone else at the register.
-    static func home(_ role: Role) -> String { role == .departmentOfficer ? "/measures" : role == .childDirector || role == .healthWorker ? "/children" : "/households" }
+    static func home(_ role: Role) -> String {
+        switch role {
+        case .departmentOfficer: "/measures"
+        case .childDirector, .healthWorker: "/children"
+        case .volunteerOrgAdmin: "/volunteers"
+        case .volunteer: "/me"
+        default: "/households"
+        }
+    }
 
     func login(_ req: Request, _ ctx: DoudiContext) async throws -> Response {
         let form = try await Form.read(req)

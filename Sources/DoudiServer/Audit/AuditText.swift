@@ -111,12 +111,19 @@ enum AuditText {
         case "childCategory": return one(ChildCategory.self)
         case "surveyItems": return v.split(separator: ",").map { SurveyItem(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
         case "referralStatus": return one(ReferralStatus.self)
+        case "postKind": return one(PostKind.self)
+        case "serviceMode": return one(ServiceMode.self)
+        case "taskRisk": return one(TaskRisk.self)
+        case "assignmentStatus": return one(AssignmentStatus.self)
+        case "responseLevel": return one(ResponseLevel.self)
+        case "volunteerSkills": return v.split(separator: ",").map { VolunteerSkill(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
+        case "symptoms": return v.split(separator: ",").map { Symptom(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
         case "guarantees": return v.split(separator: ",").map { Guarantee(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
         case "key": return one(PolicyKey.self)
         case "kind": return one(CalendarDayKind.self)
         case "value": return one(DayCount.self)
         case "riskKinds": return v.split(separator: ",").map { RiskKind(rawValue: String($0)).map { DoudiServer.label($0, t) } ?? String($0) }.joined(separator: "、")
-        case "active", "dibao", "nearDibao", "extremeHardship", "hardship", "registered", "relativeOfStaff", "spotCheck", "outside":
+        case "active", "fit", "dibao", "nearDibao", "extremeHardship", "hardship", "registered", "relativeOfStaff", "spotCheck", "outside":
             return ["1", "true", "yes"].contains(v) ? t.t("yes") : ["0", "false", "no"].contains(v) ? t.t("no") : v
         case "purpose": return t.values["purpose." + v] ?? v
         case "lockedUntil", "until":

@@ -118,7 +118,8 @@ struct WebShell: Sendable {
                               "canWrite": a.role.may(.writeRegister), "canAudit": a.role.may(.readAudit),
                               "canRegions": a.role.may(.manageRegions), "canUsers": a.role.may(.manageUsers), "canLeads": a.role.may(.readRegister),
                               "canEpisodes": a.role.may(.browseRegister),
-                              "isHotline": a.role == .hotlineOperator, "canChildren": ChildAccess.mayOpen(a.role), "isAdmin": a.role == .admin, "isDepartment": a.role == .departmentOfficer] as [String: Any]
+                              "isHotline": a.role == .hotlineOperator, "canChildren": ChildAccess.mayOpen(a.role), "isAdmin": a.role == .admin, "isDepartment": a.role == .departmentOfficer,
+                              "canVolunteers": VolunteerAccess.mayReadTasks(a.role), "isVolunteer": a.role == .volunteer] as [String: Any]
         }
         let html = try render(layout, "layout")
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],

@@ -87,7 +87,7 @@ extension VolunteerStore {
                 aid = new
             }
             try await AuditLog.record(tx, actor: actor, action: "volunteer.assign", subject: String(aid), region: task.region,
-                                      before: before.map { ["status": $0.status] }, after: ["task": String(id), "volunteer": v.name, "status": status.rawValue])
+                                      before: before.map { ["assignmentStatus": $0.status] }, after: ["task": String(id), "volunteer": v.name, "assignmentStatus": status.rawValue])
             return Assignment(id: aid, taskID: id, volunteerID: vid, volunteerName: v.name, orgName: v.orgName, day: task.day, kind: task.post.kind, status: status,
                               plannedMinutes: task.minutes, servedMinutes: nil, confirmedMinutes: nil, confirmedBy: nil, confirmedOn: nil)
         }
@@ -140,10 +140,10 @@ extension VolunteerStore {
             try await tx.sql.raw("UPDATE volunteer_assignments SET \(set) WHERE id = \(bind: id)").run()
             struct T: Decodable { var region: Int64 }
             let region = try await tx.sql.raw("SELECT region FROM volunteer_tasks WHERE id = \(bind: r.task_id)").first(decoding: T.self).flatMap { RegionCode(value: UInt64($0.region)) }
-            var after = ["status": action.to.rawValue]
+            var after = ["assignmentStatus": action.to.rawValue]
             if let m = minutes ?? (action == .confirm ? r.served_minutes : nil) { after["hours"] = Hours.text(m) }
             try await AuditLog.record(tx, actor: actor, action: "volunteer.\(action.rawValue)", subject: String(id), region: region ?? actor.region,
-                                      before: ["status": status.rawValue], after: after)
+                                      before: ["assignmentStatus": status.rawValue], after: after)
         }
     }
 

@@ -56,7 +56,7 @@ extension VolunteerStore {
                 VALUES (\(bind: Int64(region.value)), \(bind: level.rawValue), \(bind: since.description), \(bind: text), \(bind: actor.username), \(bind: tx.clock.nowMillis()))
                 """).run()
             try await AuditLog.record(tx, actor: actor, action: "volunteer.level", subject: region.description, region: region,
-                                      before: ["level": before.rawValue], after: ["level": level.rawValue, "since": since.description, "note": text])
+                                      before: ["responseLevel": before.rawValue], after: ["responseLevel": level.rawValue, "since": since.description, "note": text])
         }
     }
 

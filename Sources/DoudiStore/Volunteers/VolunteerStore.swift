@@ -130,7 +130,7 @@ public struct VolunteerStore: Sendable {
                 RETURNING id
                 """).first(decoding: ID.self)?.id else { throw StoreError.notFound }
             try await AuditLog.record(tx, actor: actor, action: "volunteer.add", subject: String(id), region: d.home, before: nil,
-                                      after: ["name": d.name, "mobile": Masking.phone(d.mobile), "homeRegion": d.home.description, "skills": Self.list(d.skills),
+                                      after: ["name": d.name, "mobile": Masking.phone(d.mobile), "homeRegion": d.home.description, "volunteerSkills": Self.list(d.skills),
                                               "insurance": d.insurance.map { "\($0.insurer) \($0.from)–\($0.to)" } ?? "", "username": d.username ?? ""])
             return id
         }

@@ -18,7 +18,7 @@ extension VolunteerStore {
                   \(bind: d.dailyLimit), \(bind: d.weeklyLimit), \(bind: actor.username), \(bind: tx.clock.nowMillis())) RETURNING id
                 """).first(decoding: ID.self)?.id else { throw StoreError.notFound }
             try await AuditLog.record(tx, actor: actor, action: "volunteer.post", subject: String(id), region: d.region, before: nil,
-                                      after: ["name": d.name, "kind": d.kind.rawValue, "dailyHours": Hours.text(d.dailyLimit), "weeklyHours": Hours.text(d.weeklyLimit)])
+                                      after: ["name": d.name, "postKind": d.kind.rawValue, "dailyHours": Hours.text(d.dailyLimit), "weeklyHours": Hours.text(d.weeklyLimit)])
             return Post(id: id, orgID: org, name: d.name, kind: d.kind, region: d.region, skills: d.skills, dailyLimit: d.dailyLimit, weeklyLimit: d.weeklyLimit)
         }
     }
@@ -66,8 +66,8 @@ extension VolunteerStore {
                   \(bind: served?.person.address), \(bind: actor.username), \(bind: tx.clock.nowMillis())) RETURNING id
                 """).first(decoding: ID.self)?.id else { throw StoreError.notFound }
             try await AuditLog.record(tx, actor: actor, action: "volunteer.task", subject: String(id), region: d.region, before: nil,
-                                      after: ["post": post.name, "day": d.day.description, "hours": Hours.text(d.minutes), "mode": d.mode.rawValue,
-                                              "risk": d.risk.rawValue, "needed": String(d.needed), "served": served.map { "\($0.kind) \($0.ref)" } ?? ""])
+                                      after: ["post": post.name, "day": d.day.description, "hours": Hours.text(d.minutes), "serviceMode": d.mode.rawValue,
+                                              "taskRisk": d.risk.rawValue, "needed": String(d.needed), "served": served.map { "\($0.kind) \($0.ref)" } ?? ""])
             return id
         }
     }

@@ -5,10 +5,10 @@ import Testing
 @Suite("Who may do what")
 struct RoleTests {
     @Test("the roles holding each permission", arguments: [
-        (Permission.readRegister, Set(Role.allCases).subtracting([.volunteerOrgAdmin, .departmentOfficer, .healthWorker])),
+        (Permission.readRegister, Set(Role.allCases).subtracting([.volunteerOrgAdmin, .volunteer, .departmentOfficer, .healthWorker])),
         (.writeRegister, [.villageCadre, .townshipOfficer, .countyOfficer, .admin]),
         (.importRegister, [.villageCadre, .townshipOfficer, .countyOfficer, .admin]),
-        (.browseRegister, Set(Role.allCases).subtracting([.volunteerOrgAdmin, .hotlineOperator, .departmentOfficer, .healthWorker])),
+        (.browseRegister, Set(Role.allCases).subtracting([.volunteerOrgAdmin, .volunteer, .hotlineOperator, .departmentOfficer, .healthWorker])),
         (.revealPersonalData, [.villageCadre, .townshipOfficer, .countyOfficer, .childDirector, .admin]),
         (.readAudit, [.auditor, .admin]),
         (.manageUsers, [.admin]),

@@ -40,6 +40,10 @@ struct MatrixPlace: Sendable {
     /// A child's case reported by the place's child director and not yet acknowledged: a follow-up contact is
     /// refused (nothing is in care yet) after the visibility check, whoever sends it.
     var child: Int64
+    /// A volunteers' post of the place's village (the township's), and a task on it tomorrow: an assignment of
+    /// volunteer 1 to it, or a confirmation of assignment `task`'s number, is refused after the visibility check.
+    var post: Int64
+    var task: Int64
 
     /// What only this place's pages would show.
     var markers: [String] { [household, headName] }
@@ -117,8 +121,15 @@ struct MatrixPlace: Sendable {
             let child = try await ChildCaseStore(services.db).report(
                 try ChildReport(childName: name + "之子", birthDate: "2018-01-01", regionCode: village.description, situation: "矩阵").check(today: today).get(),
                 by: Actor(userID: 0, username: "matrix.child", role: .childDirector, region: village))
+            let volunteers = VolunteerStore(services.db)
+            let post = try await volunteers.addPost(try PostDraft.check(name: "矩阵岗位", kind: "necessities", region: village.description, skills: [], dailyHours: "4",
+                                                                         weeklyHours: "8").get(), by: township)
+            let task = try await volunteers.addTask(try TaskDraft.check(postID: String(post.id), region: village.description, day: today.adding(days: 1).description,
+                                                                         hours: "2", mode: "offline", risk: "low", needed: "1", note: "矩阵", household: "", childCase: "",
+                                                                         today: today).get(), by: township)
             out.append(MatrixPlace(village: village, household: id, headName: name, member: member, lead: leads[1], episode: episode, account: account,
-                                   application: application, benefit: benefit, aid: aid, caseID: caseID, measure: measure, effect: effect, photo: photo, child: child))
+                                   application: application, benefit: benefit, aid: aid, caseID: caseID, measure: measure, effect: effect, photo: photo, child: child,
+                                   post: post.id, task: task))
         }
         return out
     }
@@ -170,7 +181,9 @@ struct MatrixRequest {
             || method != .get && ["/households/new", "/hotline", "/policy", "/regions", "/users", "/api/v1/households", "/api/v1/leads/hotline", "/api/v1/policy",
                                  "/calendar", "/calendar/remove", "/api/v1/calendar", "/assistance/new", "/api/v1/assistance/applications", "/assistance/roll", "/api/v1/assistance/roll",
                                  "/assistance/aid", "/assistance/aid/fund", "/api/v1/assistance/aid", "/api/v1/assistance/reserve",
-                                 "/cases", "/api/v1/cases", "/visits", "/api/v1/children/cases", "/children", "/children/survey", "/api/v1/children/surveys"].contains(path)
+                                 "/cases", "/api/v1/cases", "/visits", "/api/v1/children/cases", "/children", "/children/survey", "/api/v1/children/surveys",
+                                 "/volunteers/orgs", "/api/v1/volunteers/orgs", "/volunteers/levels", "/api/v1/volunteers/response-levels", "/volunteers/posts",
+                                 "/api/v1/volunteers/posts", "/volunteers/tasks", "/api/v1/volunteers/tasks", "/volunteers/people", "/api/v1/volunteers"].contains(path)
     }
 
     static func make(_ method: HTTPRequest.Method, _ path: String, place p: MatrixPlace, serial n: Int, noticeDays: Int, csrf: String) -> MatrixRequest {
@@ -180,10 +193,11 @@ struct MatrixRequest {
                 .replacingOccurrences(of: "{regionCode}", with: p.village.description).replacingOccurrences(of: "{trackingCode}", with: "ZZZZZZZZ")
                 .replacingOccurrences(of: "{applicationId}", with: String(p.application)).replacingOccurrences(of: "{quarter}", with: Quarter(Clock.system.today()).description)
                 .replacingOccurrences(of: "{photoId}", with: String(p.photo)).replacingOccurrences(of: "{caseId}", with: String(p.child))
+                .replacingOccurrences(of: "{taskId}", with: String(p.task)).replacingOccurrences(of: "{assignmentId}", with: String(p.task))
         }
         var uri = id(path)
         if let r = uri.range(of: "{id}") {
-            let record = path.hasPrefix("/visits/photos/") ? String(p.photo) : path.hasPrefix("/children/") ? String(p.child) : path.contains("/cases/") ? String(p.caseID) : path.contains("/measures/") ? String(p.measure) : path.contains("/effects/") ? String(p.effect) : path.contains("/benefits/") ? String(p.benefit) : path.contains("/aid/") ? String(p.aid) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
+            let record = path.hasPrefix("/volunteers/") ? String(p.task) : path.hasPrefix("/visits/photos/") ? String(p.photo) : path.hasPrefix("/children/") ? String(p.child) : path.contains("/cases/") ? String(p.caseID) : path.contains("/measures/") ? String(p.measure) : path.contains("/effects/") ? String(p.effect) : path.contains("/benefits/") ? String(p.benefit) : path.contains("/aid/") ? String(p.aid) : path.hasPrefix("/households") ? p.household : path.hasPrefix("/members") ? String(p.member)
                 : path.hasPrefix("/assistance") ? String(p.application)
                 : path.hasPrefix("/leads") ? String(p.lead) : path.hasPrefix("/users") ? String(p.account) : String(p.episode)
             uri.replaceSubrange(r, with: record)
@@ -289,6 +303,26 @@ struct MatrixRequest {
         case (.post, "/api/v1/public/child-reports"):
             r.json = #"{"guardianName":"某","mobile":"13800000000","guardianAbsence":"isolated","childName":"某","regionCode":"\#(village)","situation":"矩阵","consent":false}"#
         case (.post, "/api/v1/public/self-reports"): r.json = #"{"name":"某","residentId":"\#(person)","mobile":"13800000000","regionCode":"\#(village)","riskKinds":["illness"],"consent":false}"#
+        case (.post, "/volunteers/orgs"): r.form = ["name": "矩阵协会\(n)", "regionCode": village, "adminUsername": "matrix.org.\(n)", "adminPassword": "Matrix-org-2026"]
+        case (.post, "/api/v1/volunteers/orgs"):
+            r.json = #"{"name":"矩阵协会\#(n)","regionCode":"\#(village)","adminUsername":"matrix.org.\#(n)","adminPassword":"Matrix-org-2026"}"#
+        case (.post, "/volunteers/levels"): r.form = ["regionCode": village, "level": "level4", "since": Clock.system.today().description]
+        case (.post, "/api/v1/volunteers/response-levels"): r.json = #"{"regionCode":"\#(village)","level":"level4"}"#
+        case (.post, "/volunteers/posts"): r.form = ["kind": "publicity", "regionCode": village, "dailyHours": "2", "weeklyHours": "4"]
+        case (.post, "/api/v1/volunteers/posts"): r.json = #"{"kind":"publicity","regionCode":"\#(village)","dailyHours":2,"weeklyHours":4}"#
+        case (.post, "/volunteers/tasks"):
+            r.form = ["postId": String(p.post), "regionCode": village, "day": Clock.system.today().adding(days: 1).description, "hours": "1", "mode": "offline",
+                      "risk": "low", "needed": "1"]
+        case (.post, "/api/v1/volunteers/tasks"):
+            r.json = #"{"postId":\#(p.post),"regionCode":"\#(village)","day":"\#(Clock.system.today().adding(days: 1))","hours":1,"mode":"offline","risk":"low","needed":1}"#
+        case (.post, "/volunteers/people"): r.form = ["name": "矩阵志愿者", "mobile": "13900000000", "joinedThrough": "organization", "homeRegion": village]
+        case (.post, "/api/v1/volunteers"): r.json = #"{"name":"矩阵志愿者","mobile":"13900000000","joinedThrough":"organization","homeRegion":"\#(village)"}"#
+        case (.post, "/volunteers/tasks/{id}/assign"): r.form = ["volunteerId": "1"]
+        case (.post, "/api/v1/volunteers/tasks/{taskId}/assignments"): r.json = #"{"volunteerId":1}"#
+        case (.post, "/volunteers/assignments/{id}"): r.form = ["action": "confirm"]
+        case (.post, "/api/v1/volunteers/assignments/{assignmentId}/actions"): r.json = #"{"action":"confirm"}"#
+        case (.post, "/me/health"): r.form = ["temperature": "36.5"]
+        case (.post, "/api/v1/volunteers/health"): r.json = #"{"temperature":36.5}"#
         default: break
         }
         if r.form != nil || (method == .post && !path.hasPrefix("/api/")) { r.form = (r.form ?? [:]).merging(["_csrf": csrf]) { a, _ in a } }

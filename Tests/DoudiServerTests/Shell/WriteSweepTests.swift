@@ -130,6 +130,19 @@ struct WriteSweepTests {
             let criteria = { (months: Int) in
                 #"{"monthlyIncome":[\#(Array(repeating: String(line + 500), count: months).joined(separator: ","))],"food":true,"clothing":true,"education":true,"medical":true,"housing":true,"drinkingWater":true,"rigidExpensesResolved":true,"risksRemoved":true,"noNewRisk":true}"#
             }
+            // The demo's association: a task of today on its phone post, 陈志远 assigned to it (he accepts), 李晓梅 assignable
+            // to the demo's calls, 王强 not (no health declaration today).
+            let orgs = try await client.token("volunteers"), volunteer = try await client.token("volunteer")
+            let vstore = VolunteerStore(services.db)
+            let assoc = Actor(userID: try #require(try await services.users.accountID(username: "volunteers")), username: "volunteers", role: .volunteerOrgAdmin,
+                              region: DemoLoader.county)
+            let phonePost = try #require(try await vstore.posts(by: assoc).first { $0.kind == .phoneCompanion })
+            let people = Dictionary(uniqueKeysWithValues: try await vstore.volunteers(by: assoc).map { ($0.name, $0.id) })
+            let calls = try #require(try await vstore.tasks(from: Clock.system.today(), by: assoc).first { $0.post.id == phonePost.id })
+            let sweepTask = try await vstore.addTask(try TaskDraft.check(postID: String(phonePost.id), region: DemoLoader.township.description, day: Clock.system.today().description,
+                                                                         hours: "1", mode: "online", risk: "low", needed: "3", note: "扫描", household: "", childCase: "",
+                                                                         today: Clock.system.today()).get(), by: assoc)
+            let pending = try await vstore.assign(task: sweepTask, volunteer: try #require(people["陈志远"]), by: assoc)
             // operationId: (method, path, token, valid body, refused body)
             let table: [String: (HTTPRequest.Method, String, String?, String, String)] = [
                 "createHousehold": (.post, "/households", village, #"{"householdId":"HSW-1","regionCode":"430481001001","members":[{"residentId":"\#(person(101))","relation":"head","laborAbility":"full","name":"扫描"}]}"#,
@@ -183,6 +196,21 @@ struct WriteSweepTests {
                 "recordChildSurvey": (.post, "/children/surveys", children,
                                       #"{"regionCode":"430481001001","surveyedOn":"\#(Clock.system.today())","childrenChecked":12,"withoutCare":0,"items":["everyFamilyVisited"]}"#,
                                       #"{"regionCode":"430481001001","surveyedOn":"\#(Clock.system.today())","childrenChecked":12,"withoutCare":13,"items":[]}"#),
+                "registerVolunteerOrg": (.post, "/volunteers/orgs", admin, #"{"name":"扫描协会","regionCode":"430481001000","adminUsername":"sweep.org","adminPassword":"Sweep-org-2026"}"#,
+                                         #"{"name":"扫","regionCode":"430481001000","adminUsername":"sweep.org2","adminPassword":"Sweep-org-2026"}"#),
+                "addVolunteer": (.post, "/volunteers", orgs, #"{"name":"扫志愿","mobile":"13900001111","joinedThrough":"organization","homeRegion":"430481001001"}"#,
+                                 #"{"name":"扫志愿","mobile":"1","joinedThrough":"organization","homeRegion":"430481001001"}"#),
+                "addVolunteerPost": (.post, "/volunteers/posts", orgs, #"{"kind":"publicity","regionCode":"430481000000","dailyHours":2,"weeklyHours":6}"#,
+                                     #"{"kind":"flying","regionCode":"430481000000","dailyHours":2,"weeklyHours":6}"#),
+                "addVolunteerTask": (.post, "/volunteers/tasks", orgs,
+                                     #"{"postId":\#(phonePost.id),"regionCode":"430481001000","day":"\#(Clock.system.today())","hours":1,"mode":"online","risk":"low","needed":1}"#,
+                                     #"{"postId":\#(phonePost.id),"regionCode":"430481001000","day":"\#(Clock.system.today())","hours":13,"mode":"online","risk":"low","needed":1}"#),
+                "assignVolunteer": (.post, "/volunteers/tasks/\(calls.id)/assignments", orgs, #"{"volunteerId":\#(try #require(people["李晓梅"]))}"#,
+                                    #"{"volunteerId":\#(try #require(people["王强"]))}"#),
+                "actOnAssignment": (.post, "/volunteers/assignments/\(pending.id)/actions", volunteer, #"{"action":"accept"}"#, #"{"action":"serve","hours":1}"#),
+                "declareVolunteerHealth": (.post, "/volunteers/health", volunteer, #"{"temperature":36.6}"#, #"{"temperature":50}"#),
+                "setResponseLevel": (.post, "/volunteers/response-levels", admin, #"{"regionCode":"430481001000","level":"level3"}"#,
+                                     #"{"regionCode":"4304","level":"level3"}"#),
                 "setPolicy": (.put, "/policy", admin, #"{"region":"430481000000","year":2026,"key":"verificationDays","value":"6"}"#,
                               #"{"region":"430481000000","year":2026,"key":"noticeDays","value":"2"}"#),
             ]
