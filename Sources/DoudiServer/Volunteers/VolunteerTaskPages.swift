@@ -58,10 +58,10 @@ struct VolunteerTaskPages: Sendable {
 
     func assign(_ w: Web, _ id: Int64?, _ form: Form) async throws -> Response {
         guard let id else { return try w.notFound() }
-        var volunteer = Int64(form["volunteerId"] ?? "")
-        if w.role == .volunteer { volunteer = try await store.mine(by: w.actor).volunteer.id }
-        guard let volunteer else { return try await page(w, id, problems: [w.say(Message("请选择志愿者", "choose a volunteer"))], status: .unprocessableContent) }
         do {
+            // A volunteer takes a task for themselves; the others name whom they assign.
+            let named = w.role == .volunteer ? try await store.mine(by: w.actor).volunteer.id : Int64(form["volunteerId"] ?? "")
+            guard let volunteer = named else { throw StoreError.invalid([FieldProblem("volunteerId", Message("请选择志愿者", "choose a volunteer"))]) }
             try await store.assign(task: id, volunteer: volunteer, by: w.actor)
             return .redirect(to: w.role == .volunteer ? "/me?done=taken" : "/volunteers/tasks/\(id)?done=assigned", type: .normal)
         } catch let r as AssignmentRefused {
@@ -74,6 +74,7 @@ struct VolunteerTaskPages: Sendable {
     /// accept, decline, serve (hours) or confirm (hours); back to the task's page or the volunteer's own.
     func act(_ w: Web, _ id: Int64?, _ form: Form) async throws -> Response {
         guard let id, let action = AssignmentAction(rawValue: form["action"] ?? "") else { return try w.notFound() }
+        guard VolunteerAccess.mayAct(w.role, action) else { return try w.forbidden() }
         guard let a = try await store.assignment(id, by: w.actor) else { return try w.notFound() }
         let back = w.role == .volunteer ? "/me" : "/volunteers/tasks/\(a.taskID)"
         func again(_ lines: [String]) async throws -> Response {

@@ -199,7 +199,8 @@ extension VolunteerStore {
         }.compactMap(\.assignment)
     }
 
-    /// One assignment: the volunteer's own, one of the organization's volunteers, or on a task of the caller's region.
+    /// One assignment: the volunteer's own, one of the organization's volunteers, or on a task of the caller's region;
+    /// nil for anyone else, as for one that does not exist.
     public func assignment(_ id: Int64, by actor: Actor) async throws -> Assignment? {
         try await db.read { sql in
             let scope: SQLQueryString
@@ -207,7 +208,7 @@ extension VolunteerStore {
             case .volunteer: scope = "v.user_id = \(bind: actor.userID)"
             case .volunteerOrgAdmin: scope = "v.org_id = \(bind: try await Self.orgOf(sql, actor) ?? -1)"
             default:
-                guard VolunteerAccess.mayReadTasks(actor.role) else { throw StoreError.forbidden }
+                guard VolunteerAccess.mayReadTasks(actor.role) else { return nil }
                 scope = Self.within("t.region", actor.region)
             }
             return try await sql.raw("SELECT \(Self.assignmentColumns) WHERE a.id = \(bind: id) AND \(scope)").first(decoding: AssignmentRow.self)?.assignment
