@@ -49,6 +49,7 @@ struct VolunteerAPI: APIPart {
 
     func registerVolunteerOrg(_ input: Operations.RegisterVolunteerOrg.Input) async throws -> Operations.RegisterVolunteerOrg.Output {
         let a = try caller
+        guard VolunteerAccess.mayRegisterOrgs(a.role) else { return .forbidden(.init(body: .json(Self.forbidden))) }
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         switch OrgDraft.check(name: b.name, region: b.regionCode, adminUsername: b.adminUsername, adminPassword: b.adminPassword) {
         case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
@@ -63,6 +64,7 @@ struct VolunteerAPI: APIPart {
 
     func addVolunteer(_ input: Operations.AddVolunteer.Input) async throws -> Operations.AddVolunteer.Output {
         let a = try caller
+        guard a.role == .volunteerOrgAdmin else { return .forbidden(.init(body: .json(Self.forbidden))) }
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         switch VolunteerDraft.check(name: b.name, mobile: b.mobile, joinedThrough: b.joinedThrough, joinedVia: b.joinedVia ?? "", home: b.homeRegion,
                                     reach: b.reachRegions ?? [], skills: b.skills ?? [], languages: b.languages ?? "", online: b.online ?? false,
@@ -84,6 +86,7 @@ struct VolunteerAPI: APIPart {
 
     func addVolunteerPost(_ input: Operations.AddVolunteerPost.Input) async throws -> Operations.AddVolunteerPost.Output {
         let a = try caller
+        guard VolunteerAccess.mayPublish(a.role) else { return .forbidden(.init(body: .json(Self.forbidden))) }
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         switch PostDraft.check(name: b.name ?? "", kind: b.kind, region: b.regionCode, skills: b.skills ?? [], dailyHours: Self.text(b.dailyHours), weeklyHours: Self.text(b.weeklyHours)) {
         case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
@@ -101,6 +104,7 @@ struct VolunteerAPI: APIPart {
 
     func addVolunteerTask(_ input: Operations.AddVolunteerTask.Input) async throws -> Operations.AddVolunteerTask.Output {
         let a = try caller
+        guard VolunteerAccess.mayPublish(a.role) else { return .forbidden(.init(body: .json(Self.forbidden))) }
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         switch TaskDraft.check(postID: String(b.postId), region: b.regionCode, day: b.day, hours: Self.text(b.hours), mode: b.mode, risk: b.risk,
                                needed: String(b.needed), note: b.note ?? "", household: b.householdId ?? "", childCase: b.childCaseId.map(String.init) ?? "",
@@ -141,6 +145,7 @@ struct VolunteerAPI: APIPart {
 
     func actOnAssignment(_ input: Operations.ActOnAssignment.Input) async throws -> Operations.ActOnAssignment.Output {
         let a = try caller
+        guard VolunteerAccess.mayPublish(a.role) || a.role == .volunteer || a.role == .volunteerOrgAdmin else { return .forbidden(.init(body: .json(Self.forbidden))) }
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         guard let action = AssignmentAction(rawValue: b.action.rawValue) else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         var minutes: Int?
@@ -161,6 +166,7 @@ struct VolunteerAPI: APIPart {
 
     func declareVolunteerHealth(_ input: Operations.DeclareVolunteerHealth.Input) async throws -> Operations.DeclareVolunteerHealth.Output {
         let a = try caller
+        guard a.role == .volunteer else { return .forbidden(.init(body: .json(Self.forbidden))) }
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         switch HealthDeclaration.check(temperature: b.temperature.map { String($0) } ?? "", symptoms: b.symptoms ?? [], today: clock.today()) {
         case .failure(let p): return .unprocessableContent(.init(body: .json(Self.invalid(p.problems))))
@@ -200,6 +206,7 @@ struct VolunteerAPI: APIPart {
 
     func setResponseLevel(_ input: Operations.SetResponseLevel.Input) async throws -> Operations.SetResponseLevel.Output {
         let a = try caller
+        guard VolunteerAccess.mayRegisterOrgs(a.role) else { return .forbidden(.init(body: .json(Self.forbidden))) }
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         guard let region = RegionCode(b.regionCode.trimmingSpaces()) else {
             return .unprocessableContent(.init(body: .json(Self.invalid([FieldProblem("regionCode", .regionCodeDigits)]))))

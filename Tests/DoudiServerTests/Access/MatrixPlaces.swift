@@ -303,9 +303,11 @@ struct MatrixRequest {
         case (.post, "/api/v1/public/child-reports"):
             r.json = #"{"guardianName":"某","mobile":"13800000000","guardianAbsence":"isolated","childName":"某","regionCode":"\#(village)","situation":"矩阵","consent":false}"#
         case (.post, "/api/v1/public/self-reports"): r.json = #"{"name":"某","residentId":"\#(person)","mobile":"13800000000","regionCode":"\#(village)","riskKinds":["illness"],"consent":false}"#
-        case (.post, "/volunteers/orgs"): r.form = ["name": "矩阵协会\(n)", "regionCode": village, "adminUsername": "matrix.org.\(n)", "adminPassword": "Matrix-org-2026"]
+        // The place's township: an organization is of a county or a township.
+        case (.post, "/volunteers/orgs"):
+            r.form = ["name": "矩阵协会\(n)", "regionCode": p.village.truncated(to: .township).description, "adminUsername": "matrix.org.\(n)", "adminPassword": "Matrix-org-2026"]
         case (.post, "/api/v1/volunteers/orgs"):
-            r.json = #"{"name":"矩阵协会\#(n)","regionCode":"\#(village)","adminUsername":"matrix.org.\#(n)","adminPassword":"Matrix-org-2026"}"#
+            r.json = #"{"name":"矩阵协会\#(n)","regionCode":"\#(p.village.truncated(to: .township))","adminUsername":"matrix.org.\#(n)","adminPassword":"Matrix-org-2026"}"#
         case (.post, "/volunteers/levels"): r.form = ["regionCode": village, "level": "level4", "since": Clock.system.today().description]
         case (.post, "/api/v1/volunteers/response-levels"): r.json = #"{"regionCode":"\#(village)","level":"level4"}"#
         case (.post, "/volunteers/posts"): r.form = ["kind": "publicity", "regionCode": village, "dailyHours": "2", "weeklyHours": "4"]
