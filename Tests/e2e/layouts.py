@@ -12,12 +12,15 @@ base = sys.argv[1]
 PAGES = {
     "village": ["/households", "/leads", "/episodes", "/assistance", "/cases", "/cases/new", "/helpers?mine=1", "/visits", "/dashboard", "/rollup"],
     "county": ["/households", "/leads", "/episodes", "/dashboard", "/rollup", "/policy", "/calendar", "/assistance/roll", "/assistance/figures", "/assistance/checks", "/assistance/reviews", "/assistance/aid", "/cases?overdue=1", "/cases?status=closed", "/helpers?overdue=1", "/measures", "/measures/missing", "/effects", "/effects?region=430481001001", "/cases/figures", "/cases/figures?region=430481001000"],
-    "admin": ["/users", "/regions", "/policy", "/calendar", "/import"],
     "auditor": ["/audit"],
     "education": ["/measures", "/measures?status=referred"],
     # The demo's children's cases are made first, in order: 3 is in isolation observation, 4 with relatives.
     "children": ["/children", "/children?status=closed", "/children/3", "/children/4", "/children/figures", "/children/figures?region=430481001001", "/children/survey"],
     "hospital": ["/children", "/children/new"],
+    # The demo's volunteer tasks: 1 the delivery, 2 the calls, 3 the gate.
+    "volunteers": ["/volunteers", "/volunteers/people", "/volunteers/figures", "/volunteers/tasks/1", "/volunteers/tasks/2", "/volunteers/tasks/3"],
+    "volunteer": ["/me", "/me/record", "/volunteers/tasks/1"],
+    "admin": ["/users", "/regions", "/policy", "/calendar", "/import", "/volunteers"],
 }
 # Pages found from the lists: a case file (its history), a lead, a notice, an account, a benefit.
 FOLLOW = {"village": [("/episodes", "/episodes/"), ("/leads", "/leads/"), ("/assistance", "/assistance/"), ("/assistance/aid", "/assistance/aid/"), ("/cases", "/cases/")], "admin": [("/users", "/users/")],

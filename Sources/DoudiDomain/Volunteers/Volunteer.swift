@@ -6,8 +6,10 @@ public struct VolunteerOrg: Sendable, Hashable {
     public var region: RegionCode
     public var admin: String
     public var volunteers: Int
-    public init(id: Int64, name: String, region: RegionCode, admin: String, volunteers: Int) {
-        self.id = id; self.name = name; self.region = region; self.admin = admin; self.volunteers = volunteers
+    /// Hours its volunteers served on this month's days, confirmed by it.
+    public var minutesThisMonth: Int
+    public init(id: Int64, name: String, region: RegionCode, admin: String, volunteers: Int, minutesThisMonth: Int = 0) {
+        self.id = id; self.name = name; self.region = region; self.admin = admin; self.volunteers = volunteers; self.minutesThisMonth = minutesThisMonth
     }
 }
 

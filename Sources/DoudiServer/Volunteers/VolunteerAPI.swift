@@ -9,10 +9,13 @@ struct VolunteerAPI: APIPart {
     let clock: Clock
 
     static func hours(_ minutes: Int) -> Double { Double(minutes) / 60 }
-    static func text(_ hours: Double?) -> String { hours.map { $0.truncatingRemainder(dividingBy: 1) == 0 ? String(Int($0)) : String($0) } ?? "" }
+    /// Hours as the domain reads them typed: `2`, `1.5`; a number too large for a whole one stays as it is (and fails the check).
+    static func text(_ hours: Double?) -> String {
+        hours.map { $0.rounded() == $0 && abs($0) < 1_000_000 ? String(Int($0)) : String($0) } ?? ""
+    }
 
     static func json(_ o: VolunteerOrg) -> Schemas.VolunteerOrg {
-        .init(id: o.id, name: o.name, regionCode: o.region.description, admin: o.admin, volunteers: o.volunteers)
+        .init(id: o.id, name: o.name, regionCode: o.region.description, admin: o.admin, volunteers: o.volunteers, hoursThisMonth: hours(o.minutesThisMonth))
     }
     static func json(_ v: Volunteer) -> Schemas.Volunteer {
         let f = v.facts

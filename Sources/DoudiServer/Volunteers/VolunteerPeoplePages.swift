@@ -44,6 +44,7 @@ struct VolunteerPeoplePages: Sendable {
                  "fitToday": v.facts.health.map { $0.day == today && $0.fit } ?? false, "login": v.username as Any] as [String: Any]
             },
             "picker": try await choices.regionPicker(in: w.region, selected: RegionCode(form["homeRegion"] ?? ""), t: t),
+            "reach": ["picker": try await choices.regionPicker(in: w.region.truncated(to: .county), selected: nil, t: t)],
             "skills": VolunteerPages.options(VolunteerSkill.allCases, t, selected: form.all["skills"] ?? []),
             "joined": VolunteerPages.options(JoinedThrough.allCases, t, selected: [form["joinedThrough"] ?? "organization"]),
             "f": ["name": form["name"] ?? "", "mobile": form["mobile"] ?? "", "joinedVia": form["joinedVia"] ?? "", "languages": form["languages"] ?? "",

@@ -96,15 +96,18 @@ public struct VolunteerStore: Sendable {
     /// The organizations the caller reaches: an administrator's own, or those of the caller's subtree.
     public func orgs(by actor: Actor) async throws -> [VolunteerOrg] {
         guard VolunteerAccess.mayReadTasks(actor.role) else { throw StoreError.forbidden }
-        struct R: Decodable { var id: Int64; var name: String; var region: Int64; var username: String; var n: Int }
+        struct R: Decodable { var id: Int64; var name: String; var region: Int64; var username: String; var n: Int; var minutes: Int? }
+        let month = String(db.clock.today().description.prefix(7)) + "-%"
         return try await db.read { sql in
             let own = try await Self.orgOf(sql, actor)
             let scope: SQLQueryString = actor.role == .volunteerOrgAdmin ? "o.id = \(bind: own ?? -1)" : Self.within("o.region", actor.region)
             return try await sql.raw("""
-                SELECT o.id, o.name, o.region, u.username, (SELECT COUNT(*) FROM volunteers v WHERE v.org_id = o.id AND v.active = 1) AS n
+                SELECT o.id, o.name, o.region, u.username, (SELECT COUNT(*) FROM volunteers v WHERE v.org_id = o.id AND v.active = 1) AS n,
+                  (SELECT SUM(a.confirmed_minutes) FROM volunteer_assignments a JOIN volunteers v ON v.id = a.volunteer_id
+                   WHERE v.org_id = o.id AND a.status = 'confirmed' AND a.day LIKE \(bind: month)) AS minutes
                 FROM volunteer_orgs o JOIN users u ON u.id = o.admin_user_id WHERE \(scope) ORDER BY o.region, o.id LIMIT 500
                 """).all(decoding: R.self)
-        }.compactMap { r in RegionCode(value: UInt64(r.region)).map { VolunteerOrg(id: r.id, name: r.name, region: $0, admin: r.username, volunteers: r.n) } }
+        }.compactMap { r in RegionCode(value: UInt64(r.region)).map { VolunteerOrg(id: r.id, name: r.name, region: $0, admin: r.username, volunteers: r.n, minutesThisMonth: r.minutes ?? 0) } }
     }
 
     /// Registers a volunteer with the caller's organization; a username and password open their own login (role

@@ -54,6 +54,13 @@ struct VolunteerHTTPTests {
                 #expect(r.status == .forbidden || r.status == .notFound || (r.status == .ok && String(buffer: r.body) == "[]"), "\(path): \(r.status)")
             }
 
+            // Hours no day has (found by fuzzing: a number past Int once stopped the server) are a 422 in words.
+            for hours in ["1e300", "-1", "0.25", "13"] {
+                let r = try await client.api(.post, "/api/v1/volunteers/tasks", token: org, json: #"""
+                    {"postId":\#(calls.post.id),"regionCode":"\#(DemoLoader.township)","day":"\#(services.db.clock.today())","hours":\#(hours),"mode":"online","risk":"low","needed":1}
+                    """#)
+                #expect(r.status == .unprocessableContent && String(buffer: r.body).contains("任务时长"), "\(hours)")
+            }
             // A new call task today: assigned, accepted, served, confirmed; on the record.
             let made: Task = try decode(try await client.api(.post, "/api/v1/volunteers/tasks", token: org, json: #"""
                 {"postId":\#(calls.post.id),"regionCode":"\#(DemoLoader.township)","day":"\#(services.db.clock.today())","hours":1,"mode":"online","risk":"low","needed":2}

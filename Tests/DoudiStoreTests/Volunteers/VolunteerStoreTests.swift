@@ -111,6 +111,7 @@ struct VolunteerStoreTests {
             let record = try await s.record(volunteer: nil, by: c.actor)
             #expect(record.lines.map(\.confirmedMinutes) == [150] && record.lines.first?.confirmedBy == "assoc" && record.volunteer.orgName == "耒阳市志愿者协会")
             #expect(try await s.record(volunteer: c.id, by: w.org).lines.count == 1)
+            #expect(try await s.orgs(by: w.org).map(\.minutesThisMonth) == [150], "summed per organization")
             let mine = try await s.mine(by: c.actor)
             #expect(mine.confirmedMinutes == 150 && mine.confirmedThisMonth == 150 && mine.today?.fit == true)
             let figures = try #require(try await s.figures(region: Fixture.county, by: Actor(userID: 0, username: "cty", role: .countyOfficer, region: Fixture.county)))
