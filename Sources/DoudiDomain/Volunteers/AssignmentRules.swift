@@ -113,10 +113,11 @@ public enum Nearness: String, CodeNamed, Comparable {
         switch self { case .village: "Same village"; case .township: "Same township"; case .county: "Same county"; case .farther: "Outside the county" }
     }
 
-    /// From one place to the task's.
+    /// From one place to the task's: the deepest level at which both are the same region (a volunteer of a township
+    /// is in the same township as a task of that township, not the same village).
     public static func between(_ a: RegionCode, _ task: RegionCode) -> Nearness {
         for (level, n) in [(RegionCode.Level.village, Nearness.village), (.township, .township), (.county, .county)]
-        where a.truncated(to: level) == task.truncated(to: level) { return n }
+        where a.level >= level && task.level >= level && a.truncated(to: level) == task.truncated(to: level) { return n }
         return .farther
     }
 }

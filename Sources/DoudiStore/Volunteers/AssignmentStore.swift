@@ -5,23 +5,33 @@ import SQLKit
 /// Assignments under R-VOL-1: proposed by nearness, refused by the rules, accepted, served, confirmed; the day's
 /// health declaration; the response level in force.
 extension VolunteerStore {
-    /// The volunteer's facts with the minutes they already hold on the task's day and in its week (this task's excluded).
-    static func facts(_ sql: any SQLDatabase, _ v: VolunteerFacts, task: VolunteerTask) async throws -> VolunteerFacts {
-        struct M: Decodable { var day: String; var minutes: Int }
+    /// The volunteers' facts with the minutes each already holds on the task's day and in its week (this task's
+    /// excluded), in one query.
+    static func facts(_ sql: any SQLDatabase, _ vs: [VolunteerFacts], task: VolunteerTask) async throws -> [VolunteerFacts] {
+        guard !vs.isEmpty else { return [] }
+        struct M: Decodable { var volunteer_id: Int64; var day: String; var minutes: Int }
         let monday = AssignmentRules.weekStart(task.day), sunday = monday.adding(days: 6)
         let rows = try await sql.raw("""
-            SELECT day, SUM(planned_minutes) AS minutes FROM volunteer_assignments
-            WHERE volunteer_id = \(bind: v.id) AND task_id <> \(bind: task.id) AND status NOT IN ('declined', 'withdrawn')
-              AND day BETWEEN \(bind: monday.description) AND \(bind: sunday.description) GROUP BY day
+            SELECT volunteer_id, day, SUM(planned_minutes) AS minutes FROM volunteer_assignments
+            WHERE volunteer_id IN (\(binds: vs.map(\.id))) AND task_id <> \(bind: task.id) AND status NOT IN ('declined', 'withdrawn')
+              AND day BETWEEN \(bind: monday.description) AND \(bind: sunday.description) GROUP BY volunteer_id, day
             """).all(decoding: M.self)
-        var out = v
-        out.minutesOnDay = rows.filter { $0.day == task.day.description }.map(\.minutes).reduce(0, +)
-        out.minutesInWeek = rows.map(\.minutes).reduce(0, +)
-        return out
+        let byVolunteer = Dictionary(grouping: rows, by: \.volunteer_id)
+        return vs.map { v in
+            var out = v
+            let held = byVolunteer[v.id] ?? []
+            out.minutesOnDay = held.filter { $0.day == task.day.description }.map(\.minutes).reduce(0, +)
+            out.minutesInWeek = held.map(\.minutes).reduce(0, +)
+            return out
+        }
+    }
+
+    static func facts(_ sql: any SQLDatabase, _ v: VolunteerFacts, task: VolunteerTask) async throws -> VolunteerFacts {
+        try await facts(sql, [v], task: task).first ?? v
     }
 
     /// Volunteers proposed for a task, best first (`Matching.rank`): those living in the task's prefecture, or in the
-    /// caller's organization; each with the rules they would break.
+    /// caller's organization, not already on it; each with the rules they would break.
     public func proposals(task id: Int64, by actor: Actor) async throws -> [(volunteer: Volunteer, proposal: Proposal)] {
         guard VolunteerAccess.mayPublish(actor.role) else { throw StoreError.forbidden }
         let task = try await task(id, by: actor)
@@ -29,15 +39,17 @@ extension VolunteerStore {
         let (rows, levels) = try await db.read { sql in
             let org = try await Self.orgOf(sql, actor)
             let scope: SQLQueryString = actor.role == .volunteerOrgAdmin ? "v.org_id = \(bind: org ?? -1)" : Self.within("v.home", task.region.truncated(to: .prefecture))
-            let rows = try await sql.raw("SELECT \(Self.volunteerColumns) WHERE v.active = 1 AND \(scope) ORDER BY v.id LIMIT 300").all(decoding: VolunteerRow.self)
+            // Those already on the task are not proposed again.
+            let rows = try await sql.raw("""
+                SELECT \(Self.volunteerColumns) WHERE v.active = 1 AND \(scope) AND v.id NOT IN (
+                  SELECT volunteer_id FROM volunteer_assignments WHERE task_id = \(bind: task.id) AND status NOT IN ('declined', 'withdrawn'))
+                ORDER BY v.id LIMIT 300
+                """).all(decoding: VolunteerRow.self)
             return (rows, try await Self.levels(sql))
         }
-        var people: [Int64: Volunteer] = [:], facts: [VolunteerFacts] = []
-        for r in rows {
-            guard let v = try volunteer(r) else { continue }
-            people[v.id] = v
-            facts.append(try await db.read { sql in try await Self.facts(sql, v.facts, task: task) })
-        }
+        let found = try rows.compactMap(volunteer)
+        let people = Dictionary(uniqueKeysWithValues: found.map { ($0.id, $0) })
+        let facts = try await db.read { sql in try await Self.facts(sql, found.map(\.facts), task: task) }
         let ranked = Matching.rank(task.facts, facts, level: { Self.strictest(levels, task.region, $0.home) }, today: today)
         return ranked.compactMap { p in people[p.volunteer.id].map { ($0, p) } }
     }

@@ -55,6 +55,12 @@ struct AssignmentRuleTests {
         #expect(Nearness.between(RegionCode(home)!, Self.village) == expected)
     }
 
+    /// A task of a whole township: its villages and the township itself are the same township, never the same village.
+    @Test(arguments: [("430481100201", Nearness.township), ("430481100000", .township), ("430481101000", .county), ("430481000000", .county)])
+    func nearnessToATownship(_ home: String, _ expected: Nearness) {
+        #expect(Nearness.between(RegionCode(home)!, RegionCode("430481100000")!) == expected)
+    }
+
     /// Allowed first, then (online tasks) online volunteers, nearest, with the skill, most hours left, lowest number.
     @Test func ranking() {
         let vs = [

@@ -39,6 +39,15 @@ struct VolunteerHTTPTests {
                 let words = try #require(AssignmentRule(rawValue: rule)).message
                 #expect(r.rule == rule && r.rules.first == rule && r.messageZh == words.zh && r.messageEn == words.en, "\(name): \(r.rules)")
             }
+            // The proposals for the calls (online): allowed first, online ones first among them, each with what refuses it.
+            struct Proposed: Decodable { var proposals: [P]; struct P: Decodable { var volunteer: Person; var nearness: String; var rules: [String]; var hoursLeftThisWeek: Double } }
+            let proposed: Proposed = try decode(try await client.api(.get, "/api/v1/volunteers/tasks/\(calls.id)", token: org))
+            let rules = Dictionary(uniqueKeysWithValues: proposed.proposals.map { ($0.volunteer.name, $0.rules) })
+            #expect(rules["刘洋"] == ["hourLimit"] && rules["王强"] == ["notFitToday"] && rules["赵敏"] == [], "\(rules)")
+            let allowed = proposed.proposals.map(\.rules.isEmpty)
+            #expect(allowed == allowed.sorted { $0 && !$1 } && proposed.proposals.first?.volunteer.name == "李晓梅", "\(proposed.proposals.map(\.volunteer.name))")
+            #expect(rules["陈志远"] == nil, "already on it")
+            #expect(proposed.proposals.first?.hoursLeftThisWeek == 8 && proposed.proposals.first?.nearness == "township")
             #expect(try decode(try await assign(delivery, "李晓梅", by: org), .created, as: Assignment.self).status == "assigned")
             #expect(try await assign(delivery, "李晓梅", by: org).status == .conflict)
 
