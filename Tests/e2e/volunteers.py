@@ -69,6 +69,8 @@ try:
     submit("new-volunteer")
     shows("志愿者已登记")
     assert "138****9999" in main_text(), "the mobile is masked in the list"
+    d.find_element(By.XPATH, "//table[@id='people']//tr[contains(., '孙志愿')]//button").click()
+    shows("13807349999")
     narrow("the organization's volunteers")
 
     # A post, then a task on it for today in the demo village.

@@ -83,6 +83,13 @@ struct VolunteerAPI: APIPart {
         }
     }
 
+    func revealVolunteerMobile(_ input: Operations.RevealVolunteerMobile.Input) async throws -> Operations.RevealVolunteerMobile.Output {
+        do {
+            let mobile = try await store.revealMobile(input.path.volunteerId, by: try caller.actor)
+            return .ok(.init(body: .json(.init(volunteerId: input.path.volunteerId, mobile: mobile))))
+        } catch StoreError.forbidden { return .forbidden(.init(body: .json(Self.forbidden))) } catch StoreError.notFound { return .notFound(.init(body: .json(Self.notFound))) }
+    }
+
     func listVolunteerPosts(_ input: Operations.ListVolunteerPosts.Input) async throws -> Operations.ListVolunteerPosts.Output {
         do { return .ok(.init(body: .json(try await store.posts(by: try caller.actor).map(Self.json)))) } catch StoreError.forbidden { return .forbidden(.init(body: .json(Self.forbidden))) }
     }

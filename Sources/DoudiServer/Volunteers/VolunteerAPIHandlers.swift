@@ -6,6 +6,7 @@ extension APIHandlers {
     func registerVolunteerOrg(_ i: Operations.RegisterVolunteerOrg.Input) async throws -> Operations.RegisterVolunteerOrg.Output { try await volunteers.registerVolunteerOrg(i) }
     func listVolunteers(_ i: Operations.ListVolunteers.Input) async throws -> Operations.ListVolunteers.Output { try await volunteers.listVolunteers(i) }
     func addVolunteer(_ i: Operations.AddVolunteer.Input) async throws -> Operations.AddVolunteer.Output { try await volunteers.addVolunteer(i) }
+    func revealVolunteerMobile(_ i: Operations.RevealVolunteerMobile.Input) async throws -> Operations.RevealVolunteerMobile.Output { try await volunteers.revealVolunteerMobile(i) }
     func listVolunteerPosts(_ i: Operations.ListVolunteerPosts.Input) async throws -> Operations.ListVolunteerPosts.Output { try await volunteers.listVolunteerPosts(i) }
     func addVolunteerPost(_ i: Operations.AddVolunteerPost.Input) async throws -> Operations.AddVolunteerPost.Output { try await volunteers.addVolunteerPost(i) }
     func listVolunteerTasks(_ i: Operations.ListVolunteerTasks.Input) async throws -> Operations.ListVolunteerTasks.Output { try await volunteers.listVolunteerTasks(i) }

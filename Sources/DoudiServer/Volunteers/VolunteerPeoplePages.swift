@@ -16,6 +16,13 @@ struct VolunteerPeoplePages: Sendable {
     func register(on router: Router<DoudiContext>) {
         router.get("/volunteers/people") { req, _ in try await web.withUser(req) { w in try await list(w) } }
         router.post("/volunteers/people") { req, _ in try await web.withUser(req, post: true) { w, form in try await add(w, form) } }
+        router.post("/volunteers/people/:id/reveal") { req, ctx in
+            try await web.withUser(req, post: true) { w, _ in
+                guard w.role == .volunteerOrgAdmin else { return try w.forbidden() }
+                guard let id = ctx.parameters.get("id", as: Int64.self) else { return try w.notFound() }
+                do { return try await list(w, revealed: (id, try await store.revealMobile(id, by: w.actor))) } catch { return try await w.refused(error) { _ in try w.notFound() } }
+            }
+        }
         router.get("/volunteers/people/:id/record") { req, ctx in try await web.withUser(req) { w in try await me.record(w, volunteer: ctx.parameters.get("id", as: Int64.self) ?? -1) } }
         router.downloads("/volunteers/people/:id/record") { req, format in
             try await web.withUser(req) { w in
@@ -27,7 +34,8 @@ struct VolunteerPeoplePages: Sendable {
         router.downloads("/volunteers/figures") { req, format in try await web.withUser(req) { w in try await figuresSheet(w, format) } }
     }
 
-    func list(_ w: Web, form: Form = [:], problems: [FieldProblem] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// `revealed`: one volunteer's whole number, asked for (and audited) by the organization.
+    func list(_ w: Web, form: Form = [:], problems: [FieldProblem] = [], status: HTTPResponse.Status = .ok, revealed: (Int64, String)? = nil) async throws -> Response {
         let t = w.t
         guard w.role == .volunteerOrgAdmin || w.role == .admin else { return try w.forbidden() }
         let people = try await store.volunteers(by: w.actor)
@@ -38,7 +46,7 @@ struct VolunteerPeoplePages: Sendable {
             "message": done.flatMap { t.values["volDone." + $0] } as Any, "problems": w.lines(problems), "hasProblems": !problems.isEmpty,
             "mayAdd": w.role == .volunteerOrgAdmin,
             "people": people.map { v in
-                ["id": v.id, "name": v.name, "mobile": v.maskedMobile, "home": names[v.facts.home] ?? "", "org": v.orgName,
+                ["id": v.id, "name": v.name, "mobile": revealed?.0 == v.id ? revealed!.1 : v.maskedMobile, "masked": revealed?.0 != v.id, "home": names[v.facts.home] ?? "", "org": v.orgName,
                  "skills": v.skills.map { t.code == "en" ? $0.english : $0.chinese }.sorted().joined(separator: "、"),
                  "insured": v.facts.insurance.map { $0.covers(today) } ?? false, "online": v.facts.online,
                  "fitToday": v.facts.health.map { $0.day == today && $0.fit } ?? false, "login": v.username as Any] as [String: Any]

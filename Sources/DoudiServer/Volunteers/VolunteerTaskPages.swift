@@ -16,6 +16,21 @@ struct VolunteerTaskPages: Sendable {
         router.post("/volunteers/tasks/:id/assign") { req, ctx in
             try await web.withUser(req, post: true) { w, form in try await assign(w, ctx.parameters.get("id", as: Int64.self), form) }
         }
+        router.post("/volunteers/tasks/:id/reveal") { req, ctx in
+            try await web.withUser(req, post: true) { w, form in
+                guard VolunteerAccess.mayPublish(w.role) || w.role == .volunteerOrgAdmin else { return try w.forbidden() }
+                guard let task = ctx.parameters.get("id", as: Int64.self), let volunteer = Int64(form["volunteerId"] ?? "") else { return try w.notFound() }
+                do {
+                    // Only a volunteer on this task, as the reader sees it: the number is shown where it was asked for.
+                    guard try await store.assignments(task: task, by: w.actor).contains(where: { $0.volunteerID == volunteer && $0.status.holdsHours }) else {
+                        return try w.notFound()
+                    }
+                    return try await page(w, task, revealed: (volunteer, try await store.revealMobile(volunteer, by: w.actor)))
+                } catch {
+                    return try await w.refused(error) { _ in try w.notFound() }
+                }
+            }
+        }
         router.post("/volunteers/assignments/:id") { req, ctx in
             try await web.withUser(req, post: true) { w, form in try await act(w, ctx.parameters.get("id", as: Int64.self), form) }
         }
@@ -23,16 +38,17 @@ struct VolunteerTaskPages: Sendable {
 
     static func refusalLines(_ r: AssignmentRefused, _ w: Web) -> [String] { r.rules.map { w.say($0.message) } }
 
-    static func assignment(_ a: Assignment, _ w: Web, mine: Bool) -> [String: Any] {
+    static func assignment(_ a: Assignment, _ w: Web, mine: Bool, revealed: (Int64, String)? = nil) -> [String: Any] {
         let en = w.t.code == "en"
-        return ["id": a.id, "name": a.volunteerName, "org": a.orgName, "status": en ? a.status.english : a.status.chinese, "day": a.day.description,
+        return ["id": a.id, "volunteerId": a.volunteerID, "mobile": (revealed?.0 == a.volunteerID ? revealed?.1 : nil) as Any,
+                "mayReveal": !mine && (VolunteerAccess.mayPublish(w.role) || w.role == .volunteerOrgAdmin) && a.status.holdsHours && revealed?.0 != a.volunteerID, "name": a.volunteerName, "org": a.orgName, "status": en ? a.status.english : a.status.chinese, "day": a.day.description,
                 "kind": en ? a.kind.english : a.kind.chinese, "planned": Hours.text(a.plannedMinutes), "served": a.servedMinutes.map(Hours.text) as Any,
                 "confirmed": a.confirmedMinutes.map(Hours.text) as Any, "confirmedBy": a.confirmedBy as Any,
                 "mayAccept": mine && a.status == .assigned, "mayServe": mine && a.status == .accepted && a.day <= w.shell.clock.today(),
                 "mayConfirm": w.role == .volunteerOrgAdmin && a.status == .served]
     }
 
-    func page(_ w: Web, _ id: Int64?, problems: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+    func page(_ w: Web, _ id: Int64?, problems: [String] = [], status: HTTPResponse.Status = .ok, revealed: (Int64, String)? = nil) async throws -> Response {
         let t = w.t
         guard let id else { return try w.notFound() }
         guard VolunteerAccess.mayReadTasks(w.role) || w.role == .volunteer else { return try w.forbidden() }
@@ -46,7 +62,7 @@ struct VolunteerTaskPages: Sendable {
         let done = w.req.uri.queryParameters["done"].map(String.init)
         return try w.page(status: status, template: "volunteers/task", title: task.post.name, [
             "task": d, "message": done.flatMap { t.values["volDone." + $0] } as Any, "problems": problems, "hasProblems": !problems.isEmpty,
-            "assignments": assignments.map { Self.assignment($0, w, mine: w.role == .volunteer) }, "hasAssignments": !assignments.isEmpty,
+            "assignments": assignments.map { Self.assignment($0, w, mine: w.role == .volunteer, revealed: revealed) }, "hasAssignments": !assignments.isEmpty,
             "proposals": proposals.map { v, p in
                 ["id": v.id, "name": v.name, "org": v.orgName, "mobile": v.maskedMobile, "near": t.code == "en" ? p.nearness.english : p.nearness.chinese,
                  "skill": p.hasSkill, "left": Hours.text(max(0, p.minutesLeft)), "online": v.facts.online, "allowed": p.refusals.isEmpty,

@@ -183,3 +183,27 @@ public struct VolunteerStore: Sendable {
         return try rows.compactMap(volunteer)
     }
 }
+
+extension VolunteerStore {
+    /// A volunteer's whole mobile number, to call them: for their organization, or for one who may publish tasks in
+    /// the region of a task they hold. Every view is in the audit log.
+    public func revealMobile(_ id: Int64, by actor: Actor) async throws -> String {
+        guard actor.role == .volunteerOrgAdmin || VolunteerAccess.mayPublish(actor.role) else { throw StoreError.forbidden }
+        return try await db.transaction { tx in
+            let scope: SQLQueryString = actor.role == .volunteerOrgAdmin
+                ? "v.org_id = \(bind: try await Self.orgOf(tx.sql, actor) ?? -1)"
+                : """
+                  v.id IN (SELECT a.volunteer_id FROM volunteer_assignments a JOIN volunteer_tasks t ON t.id = a.task_id
+                           WHERE a.status NOT IN ('declined', 'withdrawn') AND \(Self.within("t.region", actor.region)))
+                  """
+            struct R: Decodable { var mobile_sealed: String; var home: Int64; var name: String }
+            guard let r = try await tx.sql.raw("SELECT v.mobile_sealed, v.home, v.name FROM volunteers v WHERE v.id = \(bind: id) AND \(scope)").first(decoding: R.self) else {
+                throw StoreError.notFound
+            }
+            let mobile = try tx.fields.open(r.mobile_sealed)
+            try await AuditLog.record(tx, actor: actor, action: "volunteer.reveal", subject: String(id), region: RegionCode(value: UInt64(r.home)) ?? actor.region,
+                                      before: nil, after: ["name": r.name, "mobile": Masking.phone(mobile)])
+            return mobile
+        }
+    }
+}

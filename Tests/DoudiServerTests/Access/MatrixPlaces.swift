@@ -194,6 +194,7 @@ struct MatrixRequest {
                 .replacingOccurrences(of: "{applicationId}", with: String(p.application)).replacingOccurrences(of: "{quarter}", with: Quarter(Clock.system.today()).description)
                 .replacingOccurrences(of: "{photoId}", with: String(p.photo)).replacingOccurrences(of: "{caseId}", with: String(p.child))
                 .replacingOccurrences(of: "{taskId}", with: String(p.task)).replacingOccurrences(of: "{assignmentId}", with: String(p.task))
+                .replacingOccurrences(of: "{volunteerId}", with: "1")
         }
         var uri = id(path)
         if let r = uri.range(of: "{id}") {
@@ -320,6 +321,7 @@ struct MatrixRequest {
         case (.post, "/volunteers/people"): r.form = ["name": "矩阵志愿者", "mobile": "13900000000", "joinedThrough": "organization", "homeRegion": village]
         case (.post, "/api/v1/volunteers"): r.json = #"{"name":"矩阵志愿者","mobile":"13900000000","joinedThrough":"organization","homeRegion":"\#(village)"}"#
         case (.post, "/volunteers/tasks/{id}/assign"): r.form = ["volunteerId": "1"]
+        case (.post, "/volunteers/tasks/{id}/reveal"): r.form = ["volunteerId": "1"]
         case (.post, "/api/v1/volunteers/tasks/{taskId}/assignments"): r.json = #"{"volunteerId":1}"#
         case (.post, "/volunteers/assignments/{id}"): r.form = ["action": "confirm"]
         case (.post, "/api/v1/volunteers/assignments/{assignmentId}/actions"): r.json = #"{"action":"confirm"}"#

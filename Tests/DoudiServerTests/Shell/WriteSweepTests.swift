@@ -208,6 +208,7 @@ struct WriteSweepTests {
                 "assignVolunteer": (.post, "/volunteers/tasks/\(calls.id)/assignments", orgs, #"{"volunteerId":\#(try #require(people["李晓梅"]))}"#,
                                     #"{"volunteerId":\#(try #require(people["王强"]))}"#),
                 "actOnAssignment": (.post, "/volunteers/assignments/\(pending.id)/actions", volunteer, #"{"action":"accept"}"#, #"{"action":"serve","hours":1}"#),
+                "revealVolunteerMobile": (.post, "/volunteers/\(try #require(people["李晓梅"]))/reveal", orgs, "", "/volunteers/999999999/reveal"),
                 "declareVolunteerHealth": (.post, "/volunteers/health", volunteer, #"{"temperature":36.6}"#, #"{"temperature":50}"#),
                 "setResponseLevel": (.post, "/volunteers/response-levels", admin, #"{"regionCode":"430481001000","level":"level3"}"#,
                                      #"{"regionCode":"4304","level":"level3"}"#),

@@ -51,6 +51,15 @@ struct VolunteerHTTPTests {
             #expect(try decode(try await assign(delivery, "李晓梅", by: org), .created, as: Assignment.self).status == "assigned")
             #expect(try await assign(delivery, "李晓梅", by: org).status == .conflict)
 
+            // The whole number, to call: the organization, or the county for a volunteer on a task of the county; audited.
+            struct Mobile: Decodable { var mobile: String }
+            let township = try await client.token("township")
+            #expect(try decode(try await client.api(.post, "/api/v1/volunteers/\(id["李晓梅"]!)/reveal", token: org), as: Mobile.self).mobile == "13807340002")
+            #expect(try decode(try await client.api(.post, "/api/v1/volunteers/\(id["刘洋"]!)/reveal", token: county), as: Mobile.self).mobile == "13807340005")
+            #expect(try await client.api(.post, "/api/v1/volunteers/\(id["赵敏"]!)/reveal", token: township).status == .notFound, "on no task of the township")
+            #expect(try await client.api(.post, "/api/v1/volunteers/\(id["李晓梅"]!)/reveal", token: me).status == .forbidden)
+            let views = try await AuditStore(services.db).search(by: .system(), action: "volunteer.reveal")
+            #expect(views.count == 2 && views.allSatisfy { !($0.afterJSON ?? "").contains("1380734000") }, "logged, masked")
             // The volunteer takes the delivery: a name and an address, nothing of the register.
             #expect(try decode(try await assign(delivery, "陈志远", by: me), .created, as: Assignment.self).status == "accepted")
             let seen = try await client.api(.get, "/api/v1/volunteers/tasks/\(delivery.id)", token: me)
