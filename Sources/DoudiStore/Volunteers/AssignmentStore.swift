@@ -68,7 +68,9 @@ extension VolunteerStore {
             // count each other's hours.
             guard try await tx.sql.raw("UPDATE volunteers SET active = active WHERE id = \(bind: vid) AND active = 1 RETURNING id").first(decoding: ID.self) != nil,
                   let row = try await tx.sql.raw("SELECT \(Self.volunteerColumns) WHERE v.id = \(bind: vid)").first(decoding: VolunteerRow.self),
-                  let v = try self.volunteer(row), actor.role != .volunteerOrgAdmin || v.orgID == org else {
+                  let v = try self.volunteer(row), actor.role != .volunteerOrgAdmin || v.orgID == org,
+                  // A cadre assigns among those proposed: volunteers living in the task's prefecture.
+                  actor.role != .volunteerOrgAdmin && actor.role != .volunteer ? task.region.truncated(to: .prefecture).contains(v.facts.home) : true else {
                 throw StoreError.invalid([FieldProblem("volunteerId", Message("没有这名志愿者", "no such volunteer"))])
             }
             guard task.day >= today else { throw StoreError.invalid([FieldProblem("taskId", Message("任务日期已过", "the task's day has passed"))]) }

@@ -142,6 +142,14 @@ struct VolunteerStoreTests {
                 try await Self.task(w, .offline, .low, hours: "1", day: today, household: "H1", by: other, post: own)
             }
             let id = try await Self.task(w, .offline, .low, hours: "1", day: today, household: "H1", by: cadre, post: own)
+            // A cadre assigns only among those proposed (the task's prefecture): no volunteer elsewhere is named to them.
+            let far = try await s.addVolunteer(try VolunteerDraft.check(name: "远方", mobile: "13900000009", joinedThrough: "organization", joinedVia: "",
+                                                                      home: "110101001000", reach: [], skills: [], languages: "", online: true, availability: "",
+                                                                      insurer: "", policyNumber: "", insuredFrom: "", insuredTo: "", username: "", password: "").get(), by: w.org)
+            await #expect(throws: StoreError.invalid([FieldProblem("volunteerId", Message("没有这名志愿者", "no such volunteer"))])) {
+                try await s.assign(task: id, volunteer: far, by: cadre)
+            }
+            #expect(try await s.proposals(task: id, by: cadre).allSatisfy { $0.volunteer.id != far })
             let a = w.people["a"]!
             let seen = try await s.task(id, by: a.actor)
             #expect(seen.served?.name == "张大山" && seen.served?.address.isEmpty == false)
