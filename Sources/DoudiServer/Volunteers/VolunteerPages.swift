@@ -1,4 +1,5 @@
 import DoudiDomain
+import DoudiSheets
 import DoudiStore
 import HTTPTypes
 import Hummingbird
@@ -18,6 +19,7 @@ struct VolunteerPages: Sendable {
         router.post("/volunteers/orgs") { req, _ in try await web.withUser(req, post: true) { w, form in try await registerOrg(w, form) } }
         router.post("/volunteers/levels") { req, _ in try await web.withUser(req, post: true) { w, form in try await setLevel(w, form) } }
         router.post("/volunteers/posts") { req, _ in try await web.withUser(req, post: true) { w, form in try await addPost(w, form) } }
+        router.downloads("/volunteers/tasks") { req, format in try await web.withUser(req) { w in try await sheet(w, format) } }
         router.post("/volunteers/tasks") { req, _ in try await web.withUser(req, post: true) { w, form in try await addTask(w, form) } }
     }
 
@@ -38,7 +40,11 @@ struct VolunteerPages: Sendable {
         let t = w.t
         guard VolunteerAccess.mayReadTasks(w.role) else { return w.role == .volunteer ? .redirect(to: "/me") : try w.forbidden() }
         let today = clock.today()
-        let tasks = try await store.tasks(from: today, by: w.actor)
+        let (from, openOnly, query) = filter(w)
+        let all = try await store.tasks(from: from, openOnly: openOnly, by: w.actor)
+        let pageNo = w.pageNumber, size = 30
+        let tasks = Array(all.dropFirst(pageNo * size).prefix(size))
+        func link(_ p: Int) -> String { "/volunteers?\(query)&page=\(p)" }
         let posts = try await store.posts(by: w.actor)
         let orgs = try await store.orgs(by: w.actor)
         let isAdmin = VolunteerAccess.mayRegisterOrgs(w.role)
@@ -52,6 +58,8 @@ struct VolunteerPages: Sendable {
             "mayFigures": VolunteerAccess.mayReadFigures(w.role),
             "picker": try await choices.regionPicker(in: w.region, selected: RegionCode(form["regionCode"] ?? ""), t: t),
             "tasks": tasks.map { var d = Self.task($0, t); d["place"] = names[$0.region] ?? ""; return d }, "noTasks": tasks.isEmpty,
+            "from": from.description, "openOnly": openOnly, "csv": "/volunteers/tasks.csv?\(query)", "xlsx": "/volunteers/tasks.xlsx?\(query)",
+            "prev": (pageNo > 0 ? link(pageNo - 1) : nil) as Any, "next": (all.count > (pageNo + 1) * size ? link(pageNo + 1) : nil) as Any,
             "posts": posts.map { p in ["id": p.id, "name": p.name, "kind": t.code == "en" ? p.kind.english : p.kind.chinese, "place": names[p.region] ?? "",
                                        "daily": Hours.text(p.dailyLimit), "weekly": Hours.text(p.weeklyLimit), "selected": form["postId"] == String(p.id)] as [String: Any] },
             "hasPosts": !posts.isEmpty,
@@ -70,6 +78,31 @@ struct VolunteerPages: Sendable {
                   "weeklyHours": form["weeklyHours"] ?? "12", "householdId": form["householdId"] ?? "", "childCaseId": form["childCaseId"] ?? "",
                   "since": form["since"] ?? today.description, "levelNote": form["levelNote"] ?? ""],
         ])
+    }
+
+    /// The task list's filter: from a day (today unless given), only those with places left; and the query that keeps it.
+    func filter(_ w: Web) -> (from: CivilDate, openOnly: Bool, query: String) {
+        let q = w.req.uri.queryParameters
+        let from = q["from"].flatMap { CivilDate(String($0)) } ?? clock.today()
+        let openOnly = q["open"] == "1"
+        return (from, openOnly, "from=\(from)" + (openOnly ? "&open=1" : ""))
+    }
+
+    /// The task list as a sheet, with the page's filter.
+    func sheet(_ w: Web, _ format: DownloadFormat) async throws -> Response {
+        let t = w.t
+        guard VolunteerAccess.mayReadTasks(w.role) || w.role == .volunteer else { return try w.forbidden() }
+        let (from, openOnly, _) = filter(w)
+        let tasks = try await store.tasks(from: from, openOnly: openOnly, by: w.actor)
+        let names = try await regionNames(tasks.map(\.region))
+        let rows = tasks.map { k in
+            let d = Self.task(k, t)
+            return [Sheet.Cell.text(k.day.description), .text(k.post.name), .text(d["kind"] as? String ?? ""), .text(k.region.description), .text(names[k.region] ?? ""),
+                    .text(d["mode"] as? String ?? ""), .text(d["risk"] as? String ?? ""), .text(Hours.text(k.minutes)), .number(k.taken), .number(k.needed)]
+        }
+        return try download(Sheet(name: t.t("volTasks"), headers: [t.t("volDay"), t.t("volPost"), t.t("volKind"), t.t("regionCodeColumn"), t.t("region"),
+                                                                     t.t("volMode"), t.t("volRisk"), t.t("volHours"), t.t("volTakenCount"), t.t("volNeeded")], rows: rows),
+                            format, name: "volunteer-tasks-\(from)")
     }
 
     func regionNames(_ codes: [RegionCode]) async throws -> [RegionCode: String] {
