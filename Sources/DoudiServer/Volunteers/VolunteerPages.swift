@@ -50,10 +50,11 @@ struct VolunteerPages: Sendable {
         let isAdmin = VolunteerAccess.mayRegisterOrgs(w.role)
         let names = try await regionNames(tasks.map(\.region) + posts.map(\.region) + orgs.map(\.region))
         let levels = isAdmin || w.role == .countyOfficer ? try await store.levelHistory(by: w.actor) : []
+        let inForce = try await store.level(at: w.region)
         let done = w.req.uri.queryParameters["done"].map(String.init)
         return try w.page(status: status, template: "volunteers/hub", title: t.t("volTitle"), [
             "message": done.flatMap { t.values["volDone." + $0] } as Any, "problems": w.lines(problems), "hasProblems": !problems.isEmpty,
-            "inForce": t.say(Message(try await store.level(at: w.region).chinese, try await store.level(at: w.region).english)),
+            "inForce": label(inForce, t),
             "mayPublish": VolunteerAccess.mayPublish(w.role), "isAdmin": isAdmin, "isOrg": w.role == .volunteerOrgAdmin,
             "mayFigures": VolunteerAccess.mayReadFigures(w.role),
             "picker": try await choices.regionPicker(in: w.region, selected: RegionCode(form["regionCode"] ?? ""), t: t),
@@ -105,11 +106,7 @@ struct VolunteerPages: Sendable {
                             format, name: "volunteer-tasks-\(from)")
     }
 
-    func regionNames(_ codes: [RegionCode]) async throws -> [RegionCode: String] {
-        var out: [RegionCode: String] = [:]
-        for c in Set(codes) { out[c] = try await regions.path(c).filter { $0.level >= .county }.map(\.name).joined() }
-        return out
-    }
+    func regionNames(_ codes: [RegionCode]) async throws -> [RegionCode: String] { try await regions.placeNames(codes) }
 
     /// Runs a form's store call: on success back to the page with the message `volDone.<done>` (so a reload sends
     /// nothing twice), else the page again with the problems.
@@ -133,9 +130,11 @@ struct VolunteerPages: Sendable {
         }
     }
 
+    /// A switch changes the rules for every volunteer of the region at once: asked again on a second page first.
     func setLevel(_ w: Web, _ form: Form) async throws -> Response {
         guard VolunteerAccess.mayRegisterOrgs(w.role) else { return try w.forbidden() }
-        return try await submit(w, form, done: "level") {
+        var asked: Response?
+        let r = try await submit(w, form, done: "level") {
             var problems: [FieldProblem] = []
             let region = RegionCode((form["regionCode"] ?? "").trimmingSpaces()), level = ResponseLevel(rawValue: form["level"] ?? "")
             let since = CivilDate((form["since"] ?? "").trimmingSpaces())
@@ -143,8 +142,16 @@ struct VolunteerPages: Sendable {
             if level == nil { problems.append(FieldProblem("level", Message("请选择响应级别", "choose the response level"))) }
             if since == nil { problems.append(FieldProblem("since", .realDay)) }
             guard let region, let level, let since else { throw ProblemList(problems) }
+            guard Web.confirmed(form) else {
+                let t = w.t
+                asked = try w.confirm(form, action: "/volunteers/levels", back: "/volunteers", title: t.t("volLevel"), question: t.t("volLevelConfirm"),
+                                      summary: [(t.t("region"), try await regionNames([region])[region] ?? region.description), (t.t("volLevelName"), label(level, t)),
+                                                (t.t("volSince"), since.description), (t.t("volGrounds"), form["levelNote"] ?? "")], button: t.t("confirmRecord"))
+                return
+            }
             try await store.setLevel(level, region: region, since: since, note: form["levelNote"] ?? "", by: w.actor)
         }
+        return asked ?? r
     }
 
     func addPost(_ w: Web, _ form: Form) async throws -> Response {

@@ -85,6 +85,22 @@ public struct RegionStore: Sendable {
         }.compactMap { row in RegionCode(value: UInt64(row.code)).map { ($0, row.township + " " + row.name) } }
     }
 
+    /// Each place in words from its county down (耒阳市蔡子池街道牌楼居委会), in one query.
+    public func placeNames(_ codes: [RegionCode]) async throws -> [RegionCode: String] {
+        try await db.read { sql in try await Self.placeNames(sql, codes) }
+    }
+
+    static func placeNames(_ sql: any SQLDatabase, _ codes: [RegionCode]) async throws -> [RegionCode: String] {
+        let places = Set(codes)
+        let keys = Set(places.flatMap { ([$0] + $0.ancestors).filter { $0.level >= .county } }).map { Int64($0.value) }
+        guard !keys.isEmpty else { return [:] }
+        let rows = try await sql.raw("SELECT code, name FROM regions WHERE code IN (\(binds: keys))").all(decoding: Row.self)
+        let names = Dictionary(uniqueKeysWithValues: rows.compactMap { r in RegionCode(value: UInt64(r.code)).map { ($0, r.name) } })
+        return Dictionary(uniqueKeysWithValues: places.map { c in
+            (c, ([c] + c.ancestors).filter { $0.level >= .county }.sorted { $0.level < $1.level }.compactMap { names[$0] }.joined())
+        })
+    }
+
     /// "township village" for the given villages, in one query.
     public func villageLabels(_ codes: [RegionCode]) async throws -> [RegionCode: String] {
         let keys = Array(Set(codes.map { Int64($0.value) }))

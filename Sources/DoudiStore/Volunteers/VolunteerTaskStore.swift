@@ -100,11 +100,9 @@ extension VolunteerStore {
         }
     }
 
-    /// A place in words from the county down (耒阳市蔡子池街道牌楼居委会): the address a record without one gives.
+    /// A place in words from the county down: the address a record without one gives.
     static func placeName(_ sql: any SQLDatabase, _ region: RegionCode) async throws -> String {
-        struct N: Decodable { var name: String }
-        let codes = ([region] + region.ancestors).filter { $0.level >= .county }.map { Int64($0.value) }
-        return try await sql.raw("SELECT name FROM regions WHERE code IN (\(binds: codes)) ORDER BY code").all(decoding: N.self).map(\.name).joined()
+        try await RegionStore.placeNames(sql, [region])[region] ?? ""
     }
 
     struct TaskRow: Decodable {

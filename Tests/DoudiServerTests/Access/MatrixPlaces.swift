@@ -309,7 +309,7 @@ struct MatrixRequest {
             r.form = ["name": "矩阵协会\(n)", "regionCode": p.village.truncated(to: .township).description, "adminUsername": "matrix.org.\(n)", "adminPassword": "Matrix-org-2026"]
         case (.post, "/api/v1/volunteers/orgs"):
             r.json = #"{"name":"矩阵协会\#(n)","regionCode":"\#(p.village.truncated(to: .township))","adminUsername":"matrix.org.\#(n)","adminPassword":"Matrix-org-2026"}"#
-        case (.post, "/volunteers/levels"): r.form = ["regionCode": village, "level": "level4", "since": Clock.system.today().description]
+        case (.post, "/volunteers/levels"): r.form = ["regionCode": village, "level": "level4", "since": Clock.system.today().description, "confirmed": "1"]
         case (.post, "/api/v1/volunteers/response-levels"): r.json = #"{"regionCode":"\#(village)","level":"level4"}"#
         case (.post, "/volunteers/posts"): r.form = ["kind": "publicity", "regionCode": village, "dailyHours": "2", "weeklyHours": "4"]
         case (.post, "/api/v1/volunteers/posts"): r.json = #"{"kind":"publicity","regionCode":"\#(village)","dailyHours":2,"weeklyHours":4}"#

@@ -54,6 +54,18 @@ struct VolunteerPageTests {
             #expect(try await volunteer.request(.get, "/volunteers").headers[.location] == "/me")
             let me = String(buffer: try await volunteer.request(.get, "/me").body)
             #expect(me.contains("陈志远") && me.contains("可以上岗") && me.contains("牌楼社区生活物资配送"), "fit, and the delivery open to him")
+            // A response level is switched only on the second page.
+            let admin = Browser(client)
+            _ = try await admin.login("admin")
+            let token = try #require(Browser.field("_csrf", in: String(buffer: try await admin.request(.get, "/volunteers").body)))
+            let ask = ["_csrf": token, "regionCode": DemoLoader.county.description, "level": "none", "since": services.db.clock.today().description, "levelNote": "终止"]
+            let first = try await admin.request(.post, "/volunteers/levels", form: ask)
+            let unchanged = try await VolunteerStore(services.db).level(at: DemoLoader.village)
+            #expect(first.status == .ok && String(buffer: first.body).contains("确认切换") && unchanged == .level2)
+            let second = try await admin.request(.post, "/volunteers/levels", form: ask.merging(["confirmed": "1"]) { a, _ in a })
+            let switched = try await VolunteerStore(services.db).level(at: DemoLoader.village)
+            #expect(second.status == .seeOther && switched == ResponseLevel.none)
+
             let hotline = Browser(client)
             _ = try await hotline.login("hotline")
             #expect(try await hotline.request(.get, "/volunteers").status == .forbidden)
