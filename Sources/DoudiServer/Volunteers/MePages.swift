@@ -66,6 +66,8 @@ struct MePages: Sendable {
 
     func record(_ w: Web, volunteer: Int64? = nil) async throws -> Response {
         let t = w.t
+        // A volunteer's record is at /me/record; an organization's list names its volunteers' records.
+        if volunteer != nil, w.role == .volunteer { return try w.forbidden() }
         let r: (volunteer: Volunteer, lines: [Assignment])
         do { r = try await store.record(volunteer: volunteer, by: w.actor) } catch StoreError.forbidden { return try w.forbidden() } catch StoreError.notFound { return try w.notFound() }
         let total = r.lines.compactMap(\.confirmedMinutes).reduce(0, +)
@@ -79,6 +81,7 @@ struct MePages: Sendable {
 
     func sheet(_ w: Web, _ format: DownloadFormat, volunteer: Int64? = nil) async throws -> Response {
         let t = w.t
+        if volunteer != nil, w.role == .volunteer { return try w.forbidden() }
         let r: (volunteer: Volunteer, lines: [Assignment])
         do { r = try await store.record(volunteer: volunteer, by: w.actor) } catch StoreError.forbidden { return try w.forbidden() } catch StoreError.notFound { return try w.notFound() }
         let rows = Self.lines(r, t).map { [Sheet.Cell.text(r.volunteer.name), .text(r.volunteer.orgName)] + $0.map { Sheet.Cell.text($0) } }

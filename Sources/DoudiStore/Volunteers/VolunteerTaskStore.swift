@@ -138,16 +138,32 @@ extension VolunteerStore {
     public func tasks(from: CivilDate, openOnly: Bool = false, by actor: Actor) async throws -> [VolunteerTask] {
         try await db.read { sql in
             let scope = try await Self.taskScope(sql, actor)
-            return try await sql.raw("SELECT \(Self.taskColumns) WHERE \(scope) AND t.day >= \(bind: from.description) ORDER BY t.day, t.id LIMIT 500")
+            let rows = try await sql.raw("SELECT \(Self.taskColumns) WHERE \(scope) AND t.day >= \(bind: from.description) ORDER BY t.day, t.id LIMIT 500")
                 .all(decoding: TaskRow.self)
-        }.compactMap(\.task).filter { !openOnly || !$0.isFull }
+            return try await Self.servedOnlyToHolders(sql, rows.compactMap(\.task), actor)
+        }.filter { !openOnly || !$0.isFull }
     }
 
     public func task(_ id: Int64, by actor: Actor) async throws -> VolunteerTask {
         guard let t = try await db.read({ sql in
             let scope = try await Self.taskScope(sql, actor)
-            return try await sql.raw("SELECT \(Self.taskColumns) WHERE t.id = \(bind: id) AND \(scope)").first(decoding: TaskRow.self)
-        })?.task else { throw StoreError.notFound }
+            let row = try await sql.raw("SELECT \(Self.taskColumns) WHERE t.id = \(bind: id) AND \(scope)").first(decoding: TaskRow.self)
+            return try await Self.servedOnlyToHolders(sql, row?.task.map { [$0] } ?? [], actor).first
+        }) else { throw StoreError.notFound }
         return t
+    }
+
+    /// A volunteer learns whom a task serves (a name, an address) once they hold it, not while choosing among tasks.
+    static func servedOnlyToHolders(_ sql: any SQLDatabase, _ tasks: [VolunteerTask], _ actor: Actor) async throws -> [VolunteerTask] {
+        guard actor.role == .volunteer, tasks.contains(where: { $0.served != nil }) else { return tasks }
+        let me = try await volunteerOf(sql, actor) ?? -1
+        let held = Set(try await sql.raw("""
+            SELECT task_id AS id FROM volunteer_assignments WHERE volunteer_id = \(bind: me) AND status NOT IN ('declined', 'withdrawn')
+            """).all(decoding: ID.self).map(\.id))
+        return tasks.map { t in
+            var out = t
+            if !held.contains(t.id) { out.served = nil }
+            return out
+        }
     }
 }

@@ -151,9 +151,14 @@ struct VolunteerStoreTests {
             }
             #expect(try await s.proposals(task: id, by: cadre).allSatisfy { $0.volunteer.id != far })
             let a = w.people["a"]!
+            // Choosing among tasks, the volunteer sees what and where, not whom; holding it, a name and an address.
+            #expect(try await s.mine(by: a.actor).open.map(\.id) == [id])
+            let choosing = try await s.tasks(from: today, by: a.actor)
+            #expect(try await s.task(id, by: a.actor).served == nil && choosing.allSatisfy { $0.served == nil })
+            #expect(try await s.task(id, by: cadre).served?.name == "张大山")
+            try await s.assign(task: id, volunteer: a.id, by: a.actor)
             let seen = try await s.task(id, by: a.actor)
             #expect(seen.served?.name == "张大山" && seen.served?.address.isEmpty == false)
-            #expect(try await s.mine(by: a.actor).open.map(\.id) == [id])
             // 常宁's volunteer sees neither the task nor the household.
             await #expect(throws: StoreError.notFound) { try await s.task(id, by: w.people["b"]!.actor) }
             // The register itself answers a volunteer with nothing.
