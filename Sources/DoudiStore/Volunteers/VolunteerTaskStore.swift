@@ -65,9 +65,10 @@ extension VolunteerStore {
                   \(bind: d.risk.rawValue), \(bind: d.needed), \(bind: d.note), \(bind: served?.kind), \(bind: served?.ref), \(bind: served?.person.name),
                   \(bind: served?.person.address), \(bind: actor.username), \(bind: tx.clock.nowMillis())) RETURNING id
                 """).first(decoding: ID.self)?.id else { throw StoreError.notFound }
-            try await AuditLog.record(tx, actor: actor, action: "volunteer.task", subject: String(id), region: d.region, before: nil,
-                                      after: ["post": post.name, "day": d.day.description, "hours": Hours.text(d.minutes), "serviceMode": d.mode.rawValue,
-                                              "taskRisk": d.risk.rawValue, "needed": String(d.needed), "served": served.map { "\($0.kind) \($0.ref)" } ?? ""])
+            var after = ["post": post.name, "day": d.day.description, "hours": Hours.text(d.minutes), "serviceMode": d.mode.rawValue,
+                         "taskRisk": d.risk.rawValue, "needed": String(d.needed)]
+            if let served { after[served.kind == "household" ? "householdId" : "childCaseId"] = served.ref }
+            try await AuditLog.record(tx, actor: actor, action: "volunteer.task", subject: String(id), region: d.region, before: nil, after: after)
             return id
         }
     }

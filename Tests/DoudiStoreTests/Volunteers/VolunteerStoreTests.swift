@@ -150,6 +150,8 @@ struct VolunteerStoreTests {
                 try await s.assign(task: id, volunteer: far, by: cadre)
             }
             #expect(try await s.proposals(task: id, by: cadre).allSatisfy { $0.volunteer.id != far })
+            let logged = try await AuditStore(db).search(by: .system(), action: "volunteer.task", subject: String(id)).first?.afterJSON ?? ""
+            #expect(logged.contains("\"householdId\":\"H1\"") && !logged.contains("张大山"), "the household by its number, not its name")
             let a = w.people["a"]!
             // Choosing among tasks, the volunteer sees what and where, not whom; holding it, a name and an address.
             #expect(try await s.mine(by: a.actor).open.map(\.id) == [id])
