@@ -7,7 +7,7 @@ public enum Hours {
         guard let h = Double(text.trimmingSpaces()), h.isFinite, h > 0, h <= Double(max), (h * 2).rounded() == h * 2 else { return nil }
         return Int(h * 60)
     }
-    public static func text(_ minutes: Int) -> String { minutes % 60 == 0 ? "\(minutes / 60)" : "\(minutes / 60).5" }
+    public static func text(_ minutes: Int) -> String { minutes % 60 == 0 ? "\(minutes / 60)" : "\(minutes / 60).\(minutes % 60 * 10 / 60)" }
     public static let servedProblem = Message("服务时长为0.5至12小时（半小时为单位）", "hours served: 0.5 to 12, in half hours")
 }
 

@@ -155,9 +155,9 @@ struct VolunteerAPI: APIPart {
 
     func actOnAssignment(_ input: Operations.ActOnAssignment.Input) async throws -> Operations.ActOnAssignment.Output {
         let a = try caller
-        guard VolunteerAccess.mayPublish(a.role) || a.role == .volunteer || a.role == .volunteerOrgAdmin else { return .forbidden(.init(body: .json(Self.forbidden))) }
         guard case .json(let b) = input.body else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
         guard let action = AssignmentAction(rawValue: b.action.rawValue) else { return .badRequest(.init(body: .json(Self.jsonExpected))) }
+        guard VolunteerAccess.mayAct(a.role, action) else { return .forbidden(.init(body: .json(Self.forbidden))) }
         var minutes: Int?
         if let h = b.hours {
             guard let m = Hours.minutes(Self.text(h), max: 12) else {

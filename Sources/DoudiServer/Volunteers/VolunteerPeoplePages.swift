@@ -80,7 +80,7 @@ struct VolunteerPeoplePages: Sendable {
     }
 
     static func columns(_ t: Strings.Table) -> [(String, (VolunteerStore.Figures.Row) -> String)] {
-        [(t.t("volCount"), { "\($0.volunteers)" }), (t.t("volActive"), { "\($0.active)" }), (t.t("volHoursMonth"), { Hours.text($0.minutesThisMonth - $0.minutesThisMonth % 30) }),
+        [(t.t("volCount"), { "\($0.volunteers)" }), (t.t("volActive"), { "\($0.active)" }), (t.t("volHoursMonth"), { Hours.text($0.minutesThisMonth) }),
          (t.t("volTasksOpen"), { "\($0.tasksOpen)" })]
     }
 
