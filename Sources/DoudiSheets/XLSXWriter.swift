@@ -14,22 +14,21 @@ extension Sheet {
             return strings.count - 1
         }
         // Written as bytes: a bank's roll of sixty thousand lines is half a million cells, and a string built by
-        // interpolation per cell cost more than the compression.
+        // interpolation per cell cost more than the compression. Rows and cells go in order without their
+        // optional references (`r`): a fifth less XML to write and deflate, read alike by Excel, WPS,
+        // LibreOffice and openpyxl.
         let width = max(headers.count, rows.map(\.count).max() ?? 0)
-        let refs = (0..<width).map { Array(Self.column($0).utf8) }
         var sheet: [UInt8] = []
-        sheet.reserveCapacity(256 + (rows.count + 1) * (16 + width * 28))
+        sheet.reserveCapacity(256 + (rows.count + 1) * (16 + width * 20))
         sheet.append(contentsOf: #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#.utf8)
         sheet.append(contentsOf: "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>".utf8)
         sheet.append(contentsOf: "<cols><col min=\"1\" max=\"\(max(1, headers.count))\" width=\"16\" style=\"1\" customWidth=\"1\"/></cols><sheetData>".utf8)
-        for (r, row) in ([headers.map(Cell.text)] + rows).enumerated() {
-            let number = Array(String(r + 1).utf8)
-            sheet.append(contentsOf: "<row r=\"".utf8); sheet += number; sheet.append(contentsOf: "\">".utf8)
-            for (c, cell) in row.enumerated() {
-                sheet.append(contentsOf: "<c r=\"".utf8); sheet += refs[c]; sheet += number
+        for row in [headers.map(Cell.text)] + rows {
+            sheet.append(contentsOf: "<row>".utf8)
+            for cell in row {
                 switch cell {
-                case .text(let s): sheet.append(contentsOf: "\" t=\"s\" s=\"1\"><v>".utf8); sheet.append(contentsOf: String(shared(s)).utf8)
-                case .number(let n): sheet.append(contentsOf: "\"><v>".utf8); sheet.append(contentsOf: String(n).utf8)
+                case .text(let s): sheet.append(contentsOf: "<c t=\"s\" s=\"1\"><v>".utf8); sheet.append(contentsOf: String(shared(s)).utf8)
+                case .number(let n): sheet.append(contentsOf: "<c><v>".utf8); sheet.append(contentsOf: String(n).utf8)
                 }
                 sheet.append(contentsOf: "</v></c>".utf8)
             }
@@ -61,17 +60,6 @@ extension Sheet {
         }
         guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
         return data
-    }
-
-    /// A, B, … Z, AA, AB, …
-    static func column(_ i: Int) -> String {
-        var n = i + 1, out = ""
-        while n > 0 {
-            let r = (n - 1) % 26
-            out = String(UnicodeScalar(UInt8(65 + r))) + out
-            n = (n - 1) / 26
-        }
-        return out
     }
 
     /// XML text; characters XML 1.0 cannot hold (control characters a file may carry) are dropped.
