@@ -42,7 +42,7 @@ def child(mode, hf, mf, db, bin):
     if mode == "schema":
         subprocess.run([bin, "migrate", "--database", db], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         con = sqlite3.connect(db, isolation_level=None)
-        for pragma in ["journal_mode=WAL", "synchronous=FULL", "cache_size=-1048576", "temp_store=MEMORY", "foreign_keys=ON", "defer_foreign_keys=ON"]:
+        for pragma in ["journal_mode=WAL", "synchronous=FULL", "cache_size=-65536", "temp_store=MEMORY", "foreign_keys=ON", "defer_foreign_keys=ON"]:
             con.execute("PRAGMA " + pragma)
         hrows = [(h[0], int(h[1]), h[2], int(h[3]), 0, 0, int(h[4]), "", 1, 1) for h in households]
         # No sealing here (a reference that does no work): the resident ID stands in for its sealed form and index.
