@@ -181,7 +181,7 @@ struct Import: AsyncParsableCommand {
         try await db.with(logger) { database in
             let terminal = isatty(STDERR_FILENO) == 1
             let started = Date()
-            let result = try await RegisterImporter(database).run(
+            let result = try await RegisterImporter(database, alone: true).run(
                 households: (households as NSString).lastPathComponent, hBytes, members: (members as NSString).lastPathComponent, mBytes,
                 by: Actor.system(actor), encoding: given) { phase, done, total in
                     guard terminal else { return }

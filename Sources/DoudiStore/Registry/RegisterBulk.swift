@@ -57,13 +57,13 @@ extension HouseholdStore {
     /// `batches` hands them over, and when the verdict comes it adds the audit entries, rebuilds the indexes,
     /// deletes again the rows of households left out (rows it wrote itself, in the same transaction, so no one
     /// ever sees them) and checks the counts.
-    static func writeSQLite(_ db: Database, _ batches: Handoff<Batch>, by actor: Actor, source: String) async throws {
+    static func writeSQLite(_ db: Database, _ batches: Handoff<Batch>, by actor: Actor, source: String, alone: Bool = false) async throws {
         // Foreign keys are checked once, at commit. The cache stays the ordinary one (64 MB): a cache as large as
         // the load (1 GB; once 23.7 s to 15.1 s) now costs more than it saves, its pages all written out at
         // commit into memory the process had never touched.
         let pragmas = Database.sqlitePragmas + ["PRAGMA defer_foreign_keys = ON"]
         let logger = db.logger
-        try await RawSQLite.transaction(db, pragmas: pragmas) { raw in
+        try await RawSQLite.transaction(db, alone: alone, pragmas: pragmas) { raw in
             let clock = ContinuousClock()
             var t0 = clock.now
             func lap(_ what: String) {

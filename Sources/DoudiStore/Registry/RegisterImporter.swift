@@ -7,7 +7,9 @@ import SQLKit
 /// household with its members and an audit entry in one transaction, and checks the stored counts.
 public struct RegisterImporter: Sendable {
     let db: Database
-    public init(_ db: Database) { self.db = db }
+    /// The process has the database to itself (`doudi import`): on SQLite the load may then bypass the WAL.
+    let alone: Bool
+    public init(_ db: Database, alone: Bool = false) { self.db = db; self.alone = alone }
 
     public enum Phase: String, Sendable { case reading, checking, storing, done }
 
@@ -95,7 +97,7 @@ public struct RegisterImporter: Sendable {
         let streams = db.engine == .sqlite && !checker.candidates.isEmpty
         let batches = Handoff<HouseholdStore.Batch>()
         if streams { batches.push(.households(checker.candidates)) }
-        async let written: Void = streams ? HouseholdStore.writeSQLite(db, batches, by: actor, source: hName) : ()
+        async let written: Void = streams ? HouseholdStore.writeSQLite(db, batches, by: actor, source: hName, alone: alone) : ()
         // Each part's members are sealed on whichever core is free (sealing costs more than checking them), then
         // handed to the writer; the verdict follows once every part is in.
         _ = try fields.dedicatedSealer()  // an OpenSSL without SM4 stops the import here, before anything is written

@@ -97,6 +97,14 @@ actor ConnectionPool {
         return try await withCheckedThrowingContinuation { waiters.append((id, $0)) }
     }
 
+    /// Closes the connections nobody holds; the next caller opens a new one.
+    func closeIdle() async {
+        let idle = self.idle
+        self.idle = []
+        open -= idle.count
+        for c in idle { await c.close() }
+    }
+
     private func expire(_ id: Int) {
         guard let i = waiters.firstIndex(where: { $0.id == id }) else { return }
         waiters.remove(at: i).continuation.resume(throwing: StoreError.unavailable)

@@ -122,6 +122,14 @@ public final class Database: Sendable {
         await task.value
     }
 
+    /// Closes the connections not in use (opened again when needed): a process that loads a SQLite file alone
+    /// then holds no other connection to it.
+    func closeIdleConnections() async {
+        sqliteWriter.close()
+        await writer?.closeIdle()
+        await pool.closeIdle()
+    }
+
     private func shutDown() async {
         sqliteWriter.close()
         await writer?.close()
