@@ -10,7 +10,8 @@ times each, interleaved, every contender in a process of its own (so that no one
 and, to show where the time goes, references that do no check at all:
   - python + indexes: the same, then the three indexes any register needs (a person found by resident ID and
     in one household only, a household found by its id, the members of a household);
-  - python into doudi's schema: executemany into the register's own tables (WAL, synchronous=FULL, an audit
+  - python into doudi's schema: executemany into the register's own tables (a rollback journal, as `doudi import`
+    loads a file it has to itself; synchronous=FULL, an audit
     row per household, the secondary indexes built afterwards);
   - sqlite3 shell: SQLite's own C loader (`.import --csv`, CSV parsing included) into the two bare tables,
     and the same followed by the three indexes.
@@ -42,7 +43,7 @@ def child(mode, hf, mf, db, bin):
     if mode == "schema":
         subprocess.run([bin, "migrate", "--database", db], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         con = sqlite3.connect(db, isolation_level=None)
-        for pragma in ["journal_mode=WAL", "synchronous=FULL", "cache_size=-65536", "temp_store=MEMORY", "foreign_keys=ON", "defer_foreign_keys=ON"]:
+        for pragma in ["journal_mode=DELETE", "synchronous=FULL", "cache_size=-65536", "temp_store=MEMORY", "foreign_keys=ON", "defer_foreign_keys=ON"]:
             con.execute("PRAGMA " + pragma)
         hrows = [(h[0], int(h[1]), h[2], int(h[3]), 0, 0, int(h[4]), "", 1, 1) for h in households]
         # No sealing here (a reference that does no work): the resident ID stands in for its sealed form and index.
