@@ -58,9 +58,9 @@ extension HouseholdStore {
     /// deletes again the rows of households left out (rows it wrote itself, in the same transaction, so no one
     /// ever sees them) and checks the counts.
     static func writeSQLite(_ db: Database, _ batches: Handoff<Batch>, by actor: Actor, source: String, alone: Bool = false) async throws {
-        // Foreign keys are checked once, at commit. The cache stays the ordinary one (64 MB): a cache as large as
-        // the load (1 GB; once 23.7 s to 15.1 s) now costs more than it saves, its pages all written out at
-        // commit into memory the process had never touched.
+        // Foreign keys are checked once, at commit. The cache stays the ordinary one (64 MB): one as large as the
+        // load (1 GB; once 23.7 s to 15.1 s) took the process past 1.2 GB, where this machine writes files ten
+        // times slower (README, Benchmarks, Import).
         let pragmas = Database.sqlitePragmas + ["PRAGMA defer_foreign_keys = ON"]
         let logger = db.logger
         try await RawSQLite.transaction(db, alone: alone, pragmas: pragmas) { raw in

@@ -188,6 +188,7 @@ final class RawSQLite {
                 return value
             } catch {
                 try? db.exec("ROLLBACK")
+                if switching { db.journal("WAL") }
                 throw error
             }
         }
