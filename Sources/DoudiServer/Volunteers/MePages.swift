@@ -64,19 +64,17 @@ struct MePages: Sendable {
 
     static func headers(_ t: Strings.Table) -> [String] { [t.t("volDay"), t.t("volKind"), t.t("volConfirmed"), t.t("volConfirmedBy"), t.t("volConfirmedOn")] }
 
-    /// The record asked for, or the refusal's page. A volunteer's own record is at /me/record; an organization's
-    /// list names its volunteers' records.
-    func loadRecord(_ w: Web, _ volunteer: Int64?) async throws -> Result<(volunteer: Volunteer, lines: [Assignment]), RefusedPage> {
-        if volunteer != nil, w.role == .volunteer { return .failure(RefusedPage(try w.forbidden())) }
-        do { return .success(try await store.record(volunteer: volunteer, by: w.actor)) } catch StoreError.forbidden {
-            return .failure(RefusedPage(try w.forbidden()))
-        } catch StoreError.notFound { return .failure(RefusedPage(try w.notFound())) }
+    /// The record asked for. A volunteer's own record is at /me/record; an organization's list names its
+    /// volunteers' records.
+    func loadRecord(_ w: Web, _ volunteer: Int64?) async throws -> (volunteer: Volunteer, lines: [Assignment]) {
+        if volunteer != nil, w.role == .volunteer { throw StoreError.forbidden }
+        return try await store.record(volunteer: volunteer, by: w.actor)
     }
 
     func record(_ w: Web, volunteer: Int64? = nil) async throws -> Response {
         let t = w.t
         let r: (volunteer: Volunteer, lines: [Assignment])
-        switch try await loadRecord(w, volunteer) { case .success(let found): r = found; case .failure(let refused): return refused.response }
+        do { r = try await loadRecord(w, volunteer) } catch { return try await w.refused(error) { _ in try w.notFound() } }
         let total = r.lines.compactMap(\.confirmedMinutes).reduce(0, +)
         let base = volunteer.map { "/volunteers/people/\($0)/record" } ?? "/me/record"
         return try w.page(template: "volunteers/record", title: t.t("volRecord"), [
@@ -89,15 +87,9 @@ struct MePages: Sendable {
     func sheet(_ w: Web, _ format: DownloadFormat, volunteer: Int64? = nil) async throws -> Response {
         let t = w.t
         let r: (volunteer: Volunteer, lines: [Assignment])
-        switch try await loadRecord(w, volunteer) { case .success(let found): r = found; case .failure(let refused): return refused.response }
+        do { r = try await loadRecord(w, volunteer) } catch { return try await w.refused(error) { _ in try w.notFound() } }
         let rows = Self.lines(r, t).map { [Sheet.Cell.text(r.volunteer.name), .text(r.volunteer.orgName)] + $0.map { Sheet.Cell.text($0) } }
         return try download(Sheet(name: t.t("volRecord"), headers: [t.t("volName"), t.t("volOrg")] + Self.headers(t), rows: rows), format,
                             name: "volunteer-record-\(r.volunteer.id)")
     }
-}
-
-/// A page answering a refusal, carried as a failure.
-struct RefusedPage: Error {
-    let response: Response
-    init(_ r: Response) { response = r }
 }

@@ -143,7 +143,7 @@ public final class Database: Sendable {
     /// Every SQLite connection's settings. WAL lets readers run beside the writer; synchronous=FULL makes a
     /// commit durable when it returns. The busy timeout only matters against another process (a `doudi import`
     /// beside the server): inside one, writers queue for the writer connection.
-    static let sqlitePragmas = ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
+    static let sqlitePragmas = ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=\(RawSQLite.busyMillis)",
                                 "PRAGMA cache_size=\(sqliteCacheKiB)", "PRAGMA temp_store=MEMORY"]
 
     func withConnection<T: Sendable>(from pool: ConnectionPool? = nil, _ body: (Connection) async throws -> T) async throws -> T {

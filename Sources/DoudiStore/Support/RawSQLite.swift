@@ -24,10 +24,13 @@ final class RawSQLite {
             throw Failure(code: rc, message: message)
         }
         handle = h
-        sqlite_nio_sqlite3_busy_timeout(h, 10_000)
+        sqlite_nio_sqlite3_busy_timeout(h, Self.busyMillis)
     }
 
     deinit { sqlite_nio_sqlite3_close_v2(handle) }
+
+    /// How long a statement waits for another connection's lock, as every connection of Doudi's does.
+    static let busyMillis: Int32 = 10_000
 
     private func check(_ rc: Int32) throws {
         guard rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW else {
@@ -56,7 +59,7 @@ final class RawSQLite {
     func journal(_ mode: String) {
         sqlite_nio_sqlite3_busy_timeout(handle, 0)
         try? exec("PRAGMA journal_mode=\(mode)")
-        sqlite_nio_sqlite3_busy_timeout(handle, 10_000)
+        sqlite_nio_sqlite3_busy_timeout(handle, Self.busyMillis)
     }
 
     func exec(_ sql: String) throws {
