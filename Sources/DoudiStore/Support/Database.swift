@@ -144,7 +144,7 @@ public final class Database: Sendable {
     /// commit durable when it returns. The busy timeout only matters against another process (a `doudi import`
     /// beside the server): inside one, writers queue for the writer connection.
     static let sqlitePragmas = ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=\(RawSQLite.busyMillis)",
-                                "PRAGMA cache_size=\(sqliteCacheKiB)", "PRAGMA temp_store=MEMORY"]
+                                "PRAGMA cache_size=\(sqliteCacheKiB)", "PRAGMA temp_store=MEMORY", "PRAGMA mmap_size=2147418112"]
 
     func withConnection<T: Sendable>(from pool: ConnectionPool? = nil, _ body: (Connection) async throws -> T) async throws -> T {
         let pool = pool ?? self.pool
