@@ -132,11 +132,14 @@ extension HouseholdStore {
         // The count looks at twice the cap's endings first: PostgreSQL's DISTINCT reads every ending before any
         // LIMIT (112,000 of them for 强, 90 ms), so the limit goes on the endings, then on the households.
         let probe = 2 * (Self.countCap + 1)
+        // PostgreSQL sorts for DISTINCT in the column's collation: byte order gives the same households (equal
+        // means the same bytes in any deterministic collation) and took 1.4 ms to 0.95 ms for 2,002 endings.
+        let bytewise = db.engine == .postgres ? " COLLATE \"C\"" : ""
         // SQLite's DISTINCT stops at its LIMIT: the households are counted up to the cap directly (e = 0).
         let count: SQLQueryString = db.engine == .sqlite
             ? "SELECT 0 AS e, COUNT(*) AS n FROM (SELECT DISTINCT d.id FROM (\(found)) d LIMIT \(unsafeRaw: String(Self.countCap + 1))) c"
-            : "SELECT COUNT(*) AS e, COUNT(DISTINCT d.id) AS n FROM (\(found) LIMIT \(unsafeRaw: String(probe))) d"
-        let countAll: SQLQueryString = "SELECT COUNT(*) AS e, COUNT(DISTINCT d.id) AS n FROM (\(found)) d"
+            : "SELECT COUNT(*) AS e, COUNT(DISTINCT d.id\(unsafeRaw: bytewise)) AS n FROM (\(found) LIMIT \(unsafeRaw: String(probe))) d"
+        let countAll: SQLQueryString = "SELECT COUNT(*) AS e, COUNT(DISTINCT d.id\(unsafeRaw: bytewise)) AS n FROM (\(found)) d"
         return try await db.read { sql in
             // Text with a Chinese character is never a household id (Household.idProblem): none is looked up.
             var ids: [String] = [], seen = Set<String>(), read = 0, fetch = 2 * (skip + page) + 64, exhausted = false

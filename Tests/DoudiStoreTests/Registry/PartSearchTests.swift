@@ -85,6 +85,31 @@ struct PartSearchTests {
         }
     }
 
+    /// A common character has more endings than a page's first read (2 × 1 + 64): the households are counted by
+    /// the database (PostgreSQL's DISTINCT in byte order), and the count is the register's.
+    @Test(arguments: Backend.available)
+    func aCountedTotalIsTheRegisters(_ backend: Backend) async throws {
+        try await withFreshDatabase(backend) { db in
+            let county = try await Fixture.actor(db, "county", .countyOfficer, Fixture.county)
+            let (h, m) = ImportTests.files(1_000)
+            _ = try await RegisterImporter(db).run(households: "h.csv", Array(h.utf8), members: "m.csv", Array(m.utf8), by: county)
+            var names: [String: [String]] = [:]
+            for line in m.split(separator: "\n").dropFirst() {
+                let f = line.split(separator: ",", omittingEmptySubsequences: false)
+                names[String(f[1]), default: []].append(String(f[4]))
+            }
+            let endings = { (c: Character) in names.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.filter { $0 == c }.count } } }
+            let common = try #require(Set(names.values.joined().joined()).max { endings($0) < endings($1) })
+            #expect(endings(common) > 66)
+            let expected = names.filter { $0.value.contains { $0.contains(common) } }.count
+            let store = HouseholdStore(db)
+            for offset in [0, 7] {
+                let page = try await store.search(by: county, text: String(common), limit: 1, offset: offset)
+                #expect(page.total == min(expected, HouseholdStore.countCap + 1) && page.items.count == 1, "“\(common)”")
+            }
+        }
+    }
+
     static func substrings(_ s: String) -> Set<String> {
         let c = Array(s)
         var out = Set<String>()
