@@ -43,7 +43,7 @@ def queries(village, lo, hi, rid, postgres=False):
     first 2 * 50 + 64 endings in index order, the households counted up to 1,000, the page's 50 summed up)."""
     found = (f"SELECT np.household_id AS id FROM name_parts np WHERE np.region {county} "
              f"AND np.part >= {lo} AND np.part < {hi}")
-    count = (f"SELECT COUNT(*) AS e, COUNT(DISTINCT d.id) AS n FROM ({found} LIMIT 2002) d" if postgres
+    count = (f"SELECT COUNT(*) AS e, COUNT(DISTINCT d.id COLLATE \"C\") AS n FROM ({found} LIMIT 2002) d" if postgres
              else f"SELECT 0 AS e, COUNT(*) AS n FROM (SELECT DISTINCT d.id FROM ({found}) d LIMIT 1001) c")
     return {"residentId": [f"SELECT {columns} FROM households h WHERE h.region {county} AND h.id IN (SELECT household_id FROM members "
                            f"WHERE resident_index = {rid}) ORDER BY h.updated_at DESC, h.id LIMIT 50 OFFSET 0"],  # a page not full: no count
