@@ -83,25 +83,17 @@ extension HouseholdStore {
                 households.appendInterpolation(unsafeRaw: " ESCAPE '\\'")
             }
             let order = facets.order == .number ? "h.region, LENGTH(h.id), h.id" : "h.updated_at DESC, h.id"
+            // The page's households are chosen first, then only they are summed up (SQLite works out every column
+            // of every row before a sort: a village's 350 低保 households in number order were each summed up).
+            let pageQuery: SQLQueryString = """
+                SELECT \(unsafeRaw: Self.summaryColumns) FROM (SELECT h.id AS pid FROM \(from) WHERE \(households)
+                  ORDER BY \(unsafeRaw: order) LIMIT \(unsafeRaw: String(page)) OFFSET \(unsafeRaw: String(skip))) p
+                JOIN households h ON h.id = p.pid ORDER BY \(unsafeRaw: order)
+                """
             let countQuery: SQLQueryString = number
                 ? "SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(from) WHERE \(households) LIMIT \(unsafeRaw: String(Self.countCap + 1))) c"
                 : "SELECT COUNT(*) AS n FROM \(from) WHERE \(households)"
-            // More than one village by last change, nothing else asked: found village by village (latestChange).
-            let byVillage = !number && rid == nil && facets.isEmpty && facets.order == .updated && region?.level != .village
-            let villages = Self.filter(actor, region: region, residentIndex: nil, regionColumn: "r.code", idColumn: "r.code") + " AND r.code % 1000 <> 0"
             (items, total) = try await db.read { sql in
-                var pageFrom = from, pageWhere = households
-                if byVillage, let since = try await Self.latestChange(sql, villages: villages, rank: skip + page) {
-                    pageFrom = "regions r \(unsafeRaw: db.engine == .sqlite ? "CROSS JOIN" : "JOIN") households h ON h.region = r.code AND h.updated_at >= \(bind: since)"
-                    pageWhere = households + " AND " + villages
-                }
-                // The page's households are chosen first, then only they are summed up (SQLite works out every column
-                // of every row before a sort: a village's 350 低保 households in number order were each summed up).
-                let pageQuery: SQLQueryString = """
-                    SELECT \(unsafeRaw: Self.summaryColumns) FROM (SELECT h.id AS pid FROM \(pageFrom) WHERE \(pageWhere)
-                      ORDER BY \(unsafeRaw: order) LIMIT \(unsafeRaw: String(page)) OFFSET \(unsafeRaw: String(skip))) p
-                    JOIN households h ON h.id = p.pid ORDER BY \(unsafeRaw: order)
-                    """
                 let items = try await sql.raw(pageQuery).all().map(HouseholdSummary.init(row:))
                 // A page that is not full is the last: its end is the total, with no count (a search by resident
                 // ID, a rare number).
@@ -172,19 +164,6 @@ extension HouseholdStore {
             let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             return (chosen.compactMap { byID[$0] }, total)
         }
-    }
-
-    /// The last change from which a list by last change over several villages is read. The index by region holds
-    /// each village's households in that order; a village's `rank`-th latest change is reached in `rank` steps, and
-    /// the latest of these across the villages leaves at least `rank` households at or after it (that village's),
-    /// so the page lies among them. A county's first page went from sorting all of it (98 ms in SQLite at 1,000,000
-    /// households, whatever the order of import) to 1.2 ms. Nil when no village has `rank` households: read all.
-    static func latestChange(_ sql: any SQLDatabase, villages: SQLQueryString, rank: Int) async throws -> Int64? {
-        let q: SQLQueryString = """
-            SELECT MAX(v.t) AS t FROM (SELECT (SELECT h.updated_at FROM households h WHERE h.region = r.code
-              ORDER BY h.updated_at DESC LIMIT 1 OFFSET \(unsafeRaw: String(rank - 1))) AS t FROM regions r WHERE \(villages)) v
-            """
-        return try await sql.raw(q).first()?.decode(column: "t", as: Int64?.self)
     }
 
     /// Read by column: SQLKit's `Codable` decoder took 4 % of a search by name's CPU for these 164-row reads.
