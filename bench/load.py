@@ -9,7 +9,7 @@
 Each on SQLite and, with --postgres URL, on PostgreSQL; RUNS runs each, medians printed.
 
 Usage: bench/load.py [--bin PATH] [--households N] [--clients 64] [--seconds 10] [--runs 3] [--postgres URL] [--only writes|search]
-                    [--work DIR] [--kinds residentId,village,name,namePart,numberPart,villageDibao]
+                    [--work DIR] [--kinds residentId,village,name,namePart,numberPart,villageDibao,county,countyFacets]
 Needs wrk (Debian: apt-get install wrk) and a release build:
   swift build -c release --scratch-path .build-release --product doudi
 """
@@ -25,7 +25,8 @@ p.add_argument("--runs", type=int, default=3)
 p.add_argument("--postgres", default="")
 p.add_argument("--only", choices=["writes", "search"], default=None)
 p.add_argument("--work", default="", help="keep generated data here between invocations")
-p.add_argument("--kinds", default="residentId,village,name,namePart,numberPart,villageDibao", help="which searches, comma-separated")
+p.add_argument("--backends", default="sqlite,postgres", help="which of sqlite,postgres (postgres only with --postgres)")
+p.add_argument("--kinds", default="residentId,village,name,namePart,numberPart,villageDibao,county,countyFacets", help="which searches, comma-separated")
 args = p.parse_args()
 work = args.work or tempfile.mkdtemp(prefix="doudi-load-")
 os.makedirs(work, exist_ok=True)
@@ -82,7 +83,7 @@ def fresh(kind, name):
     return args.postgres.rsplit("/", 1)[0] + "/" + db + "?" + args.postgres.split("?", 1)[1]
 
 
-backends = ["sqlite"] + (["postgres"] if args.postgres else [])
+backends = [b for b in args.backends.split(",") if b == "sqlite" or (b == "postgres" and args.postgres)]
 med = lambda xs: statistics.median(xs)
 
 if args.only in (None, "writes"):
@@ -130,7 +131,11 @@ if args.only in (None, "search"):
                # household number (its last seven characters, the serial); a village's list narrowed by 低保, in number order.
                "namePart": [f"/api/v1/households?q={quote(n[1:])}" for n in names if len(n) >= 2],
                "numberPart": [f"/api/v1/households?q={n[-7:]}" for n in numbers],
-               "villageDibao": [f"/api/v1/households?regionCode={v}&dibao=true&order=number" for v in sorted(villages)]}
+               "villageDibao": [f"/api/v1/households?regionCode={v}&dibao=true&order=number" for v in sorted(villages)],
+               # The officer's whole county, last changed first, paged through; and narrowed by 低保 or 建档立卡, or in number order.
+               "county": [f"/api/v1/households?offset={50 * i}" for i in range(10)],
+               "countyFacets": [f"/api/v1/households?{f}&offset={50 * i}" for i in range(5)
+                                for f in ("dibao=true", "dibao=false", "povertyStatus=notExited", "povertyStatus=exited", "order=number")]}
     for k, qs in queries.items():
         with open(os.path.join(work, f"{k}.txt"), "w") as f:
             f.write("\n".join(qs) + "\n")

@@ -53,3 +53,48 @@ enum RegistrySchema {
         ["CREATE INDEX households_facets ON households (region, dibao, poverty_status)"]
     }
 }
+
+extension RegistrySchema {
+    /// Version 34: how many households each village has, by 低保 and poverty status, kept by the database itself
+    /// (triggers, so no write path can forget it). A county's list counted its 1,000,000 households on every page
+    /// (31 ms on SQLite, 51 ms on PostgreSQL); it now adds up a few hundred tallies, and learns which villages to
+    /// read (HouseholdStore.search).
+    static func v34(_ tx: Tx) async throws {
+        let key = "region, dibao, poverty_status"
+        var steps = [
+            "CREATE TABLE household_tallies (region BIGINT NOT NULL, dibao INTEGER NOT NULL, poverty_status TEXT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (\(key)))",
+            "INSERT INTO household_tallies (\(key), n) SELECT \(key), COUNT(*) FROM households GROUP BY \(key)",
+        ]
+        if tx.engine == .sqlite {
+            let add = "INSERT INTO household_tallies (\(key), n) VALUES (NEW.region, NEW.dibao, NEW.poverty_status, 1) ON CONFLICT (\(key)) DO UPDATE SET n = n + 1;"
+            let remove = "UPDATE household_tallies SET n = n - 1 WHERE region = OLD.region AND dibao = OLD.dibao AND poverty_status = OLD.poverty_status;"
+            steps += [
+                "CREATE TRIGGER households_tally_insert AFTER INSERT ON households BEGIN \(add) END",
+                "CREATE TRIGGER households_tally_delete AFTER DELETE ON households BEGIN \(remove) END",
+                "CREATE TRIGGER households_tally_update AFTER UPDATE OF \(key) ON households BEGIN \(remove) \(add) END",
+            ]
+        } else {
+            // Once per statement over its rows (a bulk load's COPY is one statement), only the tallies that change
+            // (a household's last change alone changes none), in key order so that two writers lock them alike.
+            for (op, rows, delta) in [("INSERT", "NEW TABLE AS new_rows", "SELECT \(key), 1 AS n FROM new_rows"),
+                                      ("DELETE", "OLD TABLE AS old_rows", "SELECT \(key), -1 AS n FROM old_rows"),
+                                      ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                                       "SELECT \(key), 1 AS n FROM new_rows UNION ALL SELECT \(key), -1 FROM old_rows")] {
+                let name = "household_tally_\(op.lowercased())"
+                steps += [
+                    """
+                    CREATE FUNCTION \(name)() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                      INSERT INTO household_tallies (\(key), n)
+                        SELECT \(key), SUM(n) FROM (\(delta)) d GROUP BY \(key) HAVING SUM(n) <> 0 ORDER BY \(key)
+                        ON CONFLICT (\(key)) DO UPDATE SET n = household_tallies.n + EXCLUDED.n;
+                      RETURN NULL;
+                    END $$
+                    """,
+                    "CREATE TRIGGER \(name) AFTER \(op) ON households REFERENCING \(rows) FOR EACH STATEMENT EXECUTE FUNCTION \(name)()",
+                ]
+            }
+        }
+        try await tx.run(steps)
+    }
+}

@@ -1,0 +1,85 @@
+import DoudiDomain
+import DoudiStore
+import DoudiTestSupport
+import Foundation
+import SQLKit
+import Testing
+
+@Suite("A list over many villages: its total from the tallies, its page merged village by village, on each backend")
+struct CountyListTests {
+    /// The register's own answer, straight from the households: what any page of the list must show.
+    static func reference(_ db: Database, where condition: String, limit: Int, offset: Int) async throws -> (total: Int, ids: [String]) {
+        struct ID: Decodable { var id: String }
+        struct N: Decodable { var n: Int }
+        return try await db.read { sql in
+            let ids = try await sql.raw("SELECT id FROM households WHERE \(unsafeRaw: condition) ORDER BY updated_at DESC, id LIMIT \(unsafeRaw: String(limit)) OFFSET \(unsafeRaw: String(offset))")
+                .all(decoding: ID.self).map(\.id)
+            let n = try await sql.raw("SELECT COUNT(*) AS n FROM households WHERE \(unsafeRaw: condition)").first(decoding: N.self)?.n ?? -1
+            return (n, ids)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func everyPageIsTheRegistersAfterEditsMovesAndDeletes(_ backend: Backend) async throws {
+        let time = MovableClock()
+        try await withFreshDatabase(backend, clock: time.clock) { db in
+            let county = try await Fixture.actor(db, "county", .countyOfficer, Fixture.county)
+            let township = try await Fixture.actor(db, "town", .townshipOfficer, Fixture.township)
+            let cadre = try await Fixture.actor(db, "vil", .villageCadre, Fixture.otherVillage)
+            // 600 households loaded at once (one time of change for all, in three villages), then changed one by
+            // one at later times: 低保 and poverty status flipped, some moved to another village.
+            let (h, m) = ImportTests.files(600)
+            _ = try await RegisterImporter(db).run(households: "h.csv", Array(h.utf8), members: "m.csv", Array(m.utf8), by: county)
+            let store = HouseholdStore(db)
+            let ids = h.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) }
+            let cases: [(HouseholdFacets, String)] = [
+                (HouseholdFacets(), "1 = 1"), (HouseholdFacets(dibao: true), "dibao = 1"), (HouseholdFacets(dibao: false), "dibao = 0"),
+                (HouseholdFacets(povertyStatus: .notExited), "poverty_status = 'notExited'"),
+                (HouseholdFacets(dibao: true, povertyStatus: PovertyStatus.none), "dibao = 1 AND poverty_status = 'none'"),
+            ]
+            let scopes: [(Actor, RegionCode?, String)] = [
+                (county, nil, "1 = 1"), (county, Fixture.township, "region BETWEEN 430481001000 AND 430481001999"),
+                (township, nil, "region BETWEEN 430481001000 AND 430481001999"), (cadre, nil, "region = 430481001002"),
+            ]
+            func everyPageIsTheRegisters(_ moment: String) async throws {
+                for (actor, region, inScope) in scopes {
+                    for (facets, condition) in cases {
+                        for (limit, offset) in [(10, 0), (10, 10), (7, 40), (50, 0), (50, 300)] {
+                            let page = try await store.search(by: actor, region: region, facets: facets, limit: limit, offset: offset)
+                            let expected = try await Self.reference(db, where: "\(inScope) AND \(condition)", limit: limit, offset: offset)
+                            #expect(page.items.map(\.id) == expected.ids, "\(moment): \(actor.role) \(facets) \(limit)@\(offset)")
+                            #expect(page.total == expected.total, "\(moment): \(actor.role) \(facets) \(limit)@\(offset)")
+                        }
+                    }
+                }
+            }
+            // Loaded at once, the list is the first village's households by number: a page draws on one village only.
+            try await everyPageIsTheRegisters("after the import")
+            let villages = ["430481001001", "430481001002", "430481001003"].compactMap { RegionCode($0) }
+            let statuses: [PovertyStatus] = [.none, .exited, .notExited]
+            for i in 0..<60 {
+                time.advance(minutes: 1)
+                var changed = try #require(try await store.get(ids[(i * 37) % ids.count], by: county)).household
+                changed.dibao.toggle()
+                changed.povertyStatus = statuses[i % 3]
+                if i % 4 == 0 { changed.regionCode = villages[i % 3] }
+                _ = try await store.update(changed, by: county)
+            }
+            for i in 0..<5 {
+                time.advance(minutes: 1)
+                _ = try await store.create(Fixture.household("H430481001003-new\(i)", village: villages[2],
+                                                             people: [("43048119900101\(String(format: "%03d", 500 + i))", .head, "新户\(i)")]), by: county)
+            }
+            // Two households leave the register (their members first).
+            let gone = [ids[1], ids[2]]
+            try await db.transaction { tx in
+                try await tx.sql.raw("DELETE FROM members WHERE household_id IN (\(binds: gone))").run()
+                try await tx.sql.raw("DELETE FROM households WHERE id IN (\(binds: gone))").run()
+            }
+            try await everyPageIsTheRegisters("after the changes")
+            // Outside the subtree: nothing, however the tallies stand.
+            let elsewhere = try await store.search(by: cadre, region: Fixture.village)
+            #expect(elsewhere.total == 0 && elsewhere.items.isEmpty)
+        }
+    }
+}
