@@ -104,7 +104,7 @@ extension HouseholdStore {
                     counted = n
                     // Last changed first over several villages: merged from the villages' own orders, rather than
                     // sorting every household (a county's 1,000,000: 86 ms on SQLite). Deep pages are rare: sorted.
-                    if facets.order == .updated, villages.count > 1, skip + page <= Self.mergedDepth {
+                    if facets.order == .updated, Self.merges(villages: villages.count, end: skip + page, engine: db.engine) {
                         let ids = try await Self.merged(sql, villages: villages, facets: facets, skip: skip, page: page, engine: db.engine)
                         return (try await Self.summaries(sql, ids), n)
                     }
