@@ -76,7 +76,7 @@ extension HouseholdStore {
             let rebuild = load.rebuildsIndexes(adding: households.count)
                 ? try raw.rows(secondaryIndexQuery[.sqlite]!).map { IndexRow(name: $0[0] ?? "", ddl: $0[1] ?? "") } : []
             for index in rebuild { try raw.exec("DROP INDEX \"\(index.name)\"") }
-            if !rebuild.isEmpty { for s in SearchParts.suspend(.sqlite) { try raw.exec(s) } }
+            if !rebuild.isEmpty { for s in SearchParts.suspend(.sqlite) + HouseholdTallies.suspend(.sqlite) { try raw.exec(s) } }
             let h = try raw.prepare(RawSQLite.insertSQL("households", householdColumns))
             let m = try raw.prepare(RawSQLite.insertSQL("members", memberColumns))
             // In id order: the primary key then grows at its end instead of everywhere at once.
@@ -100,7 +100,7 @@ extension HouseholdStore {
                     // Rows written so far never name one person twice (the check hands over a person's first
                     // row only), so the unique index can be built before the left-out rows go.
                     for index in rebuild { try raw.exec(index.ddl) }
-                    if !rebuild.isEmpty { for s in SearchParts.rebuild(.sqlite) { try raw.exec(s) } }
+                    if !rebuild.isEmpty { for s in SearchParts.rebuild(.sqlite) + HouseholdTallies.rebuild(.sqlite) { try raw.exec(s) } }
                     lap("indexes")
                     // Every household taken was handed over first: equal counts mean none is left out. The
                     // deletes come after the indexes: a household's members, and the foreign key's check

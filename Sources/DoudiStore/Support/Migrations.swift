@@ -96,7 +96,7 @@ extension Database {
             Migration(version: 31, name: "children's cases reported by a guardian: tracking code and call-back number") { tx in try await tx.run(ChildCaseStore.v31) },
             Migration(version: 32, name: "children's basic living allowance and its lines on the payment roll") { tx in try await tx.run(ChildCaseStore.v32(id)) },
             Migration(version: 33, name: "volunteers: organizations, posts, tasks, assignments, health, response levels") { tx in try await tx.run(VolunteerStore.v33(id)) },
-            Migration(version: 34, name: "households counted by village, 低保 and poverty status") { tx in try await RegistrySchema.v34(tx) },
+            Migration(version: 34, name: "households counted by village, 低保 and poverty status") { tx in try await tx.run(HouseholdTallies.v34(tx.engine)) },
         ]
     }
 
