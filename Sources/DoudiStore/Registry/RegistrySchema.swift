@@ -52,4 +52,11 @@ enum RegistrySchema {
     static func v13() -> [String] {
         ["CREATE INDEX households_facets ON households (region, dibao, poverty_status)"]
     }
+
+    /// Version 35: the same index ends with the list's order (last change, id), so that each tally's
+    /// households come in that order: PostgreSQL merges a county's filtered list tally by tally (VillageMerge)
+    /// instead of reading each village until enough of a rare kind turn up (85–140 ms for one request).
+    static func v35() -> [String] {
+        ["DROP INDEX households_facets", "CREATE INDEX households_facets ON households (region, dibao, poverty_status, updated_at DESC, id)"]
+    }
 }

@@ -6,59 +6,78 @@ import SQLKit
 /// order, so a page is merged from the villages instead of sorting every household of the county (1,000,000 of
 /// them: 86 ms on SQLite, seconds under load).
 extension HouseholdStore {
+    /// One ordered source of the merge: a village, or (PostgreSQL, a filtered list) one of its tallies, whose
+    /// households the index on (region, 低保, poverty status, last change, id) gives in order.
+    struct Arm: Hashable { var region: Int64; var dibao: Int?; var status: String? }
+
     /// Whether a page is merged: deeper pages are rare and sorted whole; SQLite takes at most 500 arms in one
     /// compound query.
-    static func merges(villages: Int, end: Int, engine: Engine) -> Bool {
-        villages > 1 && end <= 2_000 && (engine == .postgres || villages <= 400)
+    static func merges(arms: Int, end: Int, engine: Engine) -> Bool {
+        arms > 1 && end <= 2_000 && (engine == .postgres || arms <= 400)
     }
 
-    /// The villages with households in `households`' scope and facets, with how many each has (the tallies).
-    static func villages(_ sql: any SQLDatabase, _ households: SQLQueryString) async throws -> [(region: Int64, n: Int)] {
-        try await sql.raw("""
+    /// The arms of a list within `households`' scope and facets, with how many households each has (the
+    /// tallies): villages, or tallies when `byTally`.
+    static func arms(_ sql: any SQLDatabase, _ households: SQLQueryString, byTally: Bool) async throws -> [(arm: Arm, n: Int)] {
+        if byTally {
+            return try await sql.raw("SELECT h.region, h.dibao, h.poverty_status, h.n FROM household_tallies h WHERE \(households) AND h.n > 0").all().map {
+                (Arm(region: try $0.decode(column: "region", as: Int64.self), dibao: try $0.decode(column: "dibao", as: Int.self),
+                     status: try $0.decode(column: "poverty_status", as: String.self)), try $0.decode(column: "n", as: Int.self))
+            }
+        }
+        return try await sql.raw("""
             SELECT h.region, CAST(SUM(h.n) AS BIGINT) AS n FROM household_tallies h WHERE \(households) GROUP BY h.region HAVING SUM(h.n) > 0
-            """).all().map { (try $0.decode(column: "region", as: Int64.self), try $0.decode(column: "n", as: Int.self)) }
+            """).all().map { (Arm(region: try $0.decode(column: "region", as: Int64.self)), try $0.decode(column: "n", as: Int.self)) }
     }
 
-    /// The ids of the page `skip ..< skip + page`, over `villages` (all within the caller's scope).
-    static func merged(_ sql: any SQLDatabase, villages: [(region: Int64, n: Int)], facets: HouseholdFacets,
+    /// The ids of the page `skip ..< skip + page`, over `arms` (all within the caller's scope and facets).
+    static func merged(_ sql: any SQLDatabase, arms: [(arm: Arm, n: Int)], facets: HouseholdFacets,
                        skip: Int, page: Int, engine: Engine) async throws -> [String] {
         if engine == .sqlite {
             // SQLite merges the ordered arms of a UNION ALL as it reads them (a coroutine per arm): exact in one
             // query, reading about the page's end and one household per village.
             var q: SQLQueryString = ""
-            for (i, v) in villages.enumerated() {
-                q.appendInterpolation(unsafeRaw: (i > 0 ? " UNION ALL " : "") + "SELECT x.id, x.updated_at FROM households x WHERE x.region = \(v.region)")
+            for (i, a) in arms.enumerated() {
+                q.appendInterpolation(unsafeRaw: (i > 0 ? " UNION ALL " : "") + "SELECT x.id, x.updated_at FROM households x WHERE x.region = \(a.arm.region)")
                 q.appendInterpolation(facets.conditions(on: "x"))
             }
             q.appendInterpolation(unsafeRaw: " ORDER BY 2 DESC, 1 LIMIT \(page) OFFSET \(skip)")
             return try await sql.raw(q).all().map { try $0.decode(column: "id", as: String.self) }
         }
-        // PostgreSQL plans such a union slowly (11 ms for 220 arms). Each village offers its first `k` households
-        // instead; their merge is exact as far as the page's end when no village that has more gave all `k`
-        // before it. Those that did offer four times as many, until none is short (a register loaded at once has
-        // one time of change, and its first page is then one village's households: a few rounds).
+        // PostgreSQL plans such a union slowly (11 ms for 220 arms). Each arm offers its first `k` households
+        // instead; their merge is exact as far as the page's end when no arm that has more gave all `k` before
+        // it. Those that did offer four times as many, until none is short (a register loaded at once has one
+        // time of change, and its first page is then one village's households: a few rounds).
         let end = skip + page
-        var offered = Dictionary(uniqueKeysWithValues: villages.map { ($0.region, min($0.n, end / villages.count + 4)) })
+        var offered = Dictionary(uniqueKeysWithValues: arms.map { ($0.arm, min($0.n, end / arms.count + 4)) })
         while true {
-            let rows = try await sql.raw(offers(offered, facets: facets, end: end)).all()
-                .map { (id: try $0.decode(column: "id", as: String.self), region: try $0.decode(column: "region", as: Int64.self)) }
-            var used: [Int64: Int] = [:]
-            for row in rows { used[row.region, default: 0] += 1 }
-            let short = villages.filter { v in used[v.region] == offered[v.region] && offered[v.region]! < min(v.n, end) }
+            let rows = try await sql.raw(offers(offered, facets: facets, end: end)).all().map { row in
+                let arm = Arm(region: try row.decode(column: "region", as: Int64.self), dibao: try row.decode(column: "dibao", as: Int?.self),
+                              status: try row.decode(column: "poverty_status", as: String?.self))
+                return (id: try row.decode(column: "id", as: String.self), arm: arm)
+            }
+            var used: [Arm: Int] = [:]
+            for row in rows { used[row.arm, default: 0] += 1 }
+            let short = arms.filter { a in used[a.arm] == offered[a.arm] && offered[a.arm]! < min(a.n, end) }
             if short.isEmpty { return rows.dropFirst(skip).map(\.id) }
-            for v in short { offered[v.region] = min(v.n, end, offered[v.region]! * 4) }
+            for a in short { offered[a.arm] = min(a.n, end, offered[a.arm]! * 4) }
         }
     }
 
-    /// One query: the villages grouped by how many each offers (a LIMIT is a constant), their offers merged.
-    private static func offers(_ offered: [Int64: Int], facets: HouseholdFacets, end: Int) -> SQLQueryString {
-        var q: SQLQueryString = "SELECT m.id, m.region FROM ("
+    /// One query: the arms grouped by how many each offers (a LIMIT is a constant), their offers merged. An arm
+    /// that is a tally names its 低保 and poverty status (echoed back); a village names neither (NULL back).
+    private static func offers(_ offered: [Arm: Int], facets: HouseholdFacets, end: Int) -> SQLQueryString {
+        var q: SQLQueryString = "SELECT m.id, m.region, m.dibao, m.poverty_status FROM ("
         for (i, (k, members)) in Dictionary(grouping: offered, by: \.value).sorted(by: { $0.key < $1.key }).enumerated() {
-            let regions = "[" + members.map { String($0.key) }.sorted().joined(separator: ",") + "]"
+            let list = members.map(\.key).sorted { ($0.region, $0.dibao ?? -1, $0.status ?? "") < ($1.region, $1.dibao ?? -1, $1.status ?? "") }
+            let json = "[" + list.map { a in "[\(a.region),\(a.dibao.map(String.init) ?? "null"),\(a.status.map { "\"\($0)\"" } ?? "null")]" }.joined(separator: ",") + "]"
             if i > 0 { q.appendInterpolation(unsafeRaw: " UNION ALL ") }
+            // A tally's households by equality on the whole key, so that its index hands them over in order.
+            let arm: SQLQueryString = list[0].dibao == nil ? facets.conditions(on: "x") : " AND x.dibao = (w->>1)::int AND x.poverty_status = w->>2"
             q = q + """
-                SELECT c.id, c.region, c.updated_at FROM jsonb_array_elements_text(\(bind: regions)::jsonb) w CROSS JOIN LATERAL (SELECT x.id, x.region,
-                  x.updated_at FROM households x WHERE x.region = w.value::bigint\(facets.conditions(on: "x")) ORDER BY x.updated_at DESC, x.id LIMIT \(unsafeRaw: String(k))) c
+                SELECT c.id, c.region, (w->>1)::int AS dibao, w->>2 AS poverty_status, c.updated_at FROM jsonb_array_elements(\(bind: json)::jsonb) w
+                CROSS JOIN LATERAL (SELECT x.id, x.region, x.updated_at FROM households x WHERE x.region = (w->>0)::bigint\(arm)
+                  ORDER BY x.updated_at DESC, x.id LIMIT \(unsafeRaw: String(k))) c
                 """
         }
         q.appendInterpolation(unsafeRaw: ") m ORDER BY m.updated_at DESC, m.id LIMIT \(end)")
