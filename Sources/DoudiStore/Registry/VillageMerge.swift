@@ -50,34 +50,53 @@ extension HouseholdStore {
         // time of change, and its first page is then one village's households: a few rounds).
         let end = skip + page
         var offered = Dictionary(uniqueKeysWithValues: arms.map { ($0.arm, min($0.n, end / arms.count + 4)) })
+        // After the first round only the short arms are read again; the page's other households so far come back
+        // as values (a household that was not before the page's end then cannot be after more were offered).
+        var asked = offered, kept: [Offer] = []
         while true {
-            let rows = try await sql.raw(offers(offered, facets: facets, end: end)).all().map { row in
-                let arm = Arm(region: try row.decode(column: "region", as: Int64.self), dibao: try row.decode(column: "dibao", as: Int?.self),
-                              status: try row.decode(column: "poverty_status", as: String?.self))
-                return (id: try row.decode(column: "id", as: String.self), arm: arm)
-            }
+            let rows = try await sql.raw(offers(asked, kept: kept, facets: facets, end: end)).all().map(Offer.init(row:))
             var used: [Arm: Int] = [:]
             for row in rows { used[row.arm, default: 0] += 1 }
-            let short = arms.filter { a in used[a.arm] == offered[a.arm] && offered[a.arm]! < min(a.n, end) }
+            let short = Set(arms.filter { a in used[a.arm] == offered[a.arm] && offered[a.arm]! < min(a.n, end) }.map(\.arm))
             if short.isEmpty { return rows.dropFirst(skip).map(\.id) }
-            for a in short { offered[a.arm] = min(a.n, end, offered[a.arm]! * 4) }
+            for a in short { offered[a] = min(arms.first { $0.arm == a }!.n, end, offered[a]! * 4) }
+            asked = offered.filter { short.contains($0.key) }
+            kept = rows.filter { !short.contains($0.arm) }
         }
     }
 
-    /// One query: the arms grouped by how many each offers (a LIMIT is a constant), their offers merged. An arm
-    /// that is a tally names its 低保 and poverty status (echoed back); a village names neither (NULL back).
-    private static func offers(_ offered: [Arm: Int], facets: HouseholdFacets, end: Int) -> SQLQueryString {
-        var q: SQLQueryString = "SELECT m.id, m.region, m.dibao, m.poverty_status FROM ("
-        for (i, (k, members)) in Dictionary(grouping: offered, by: \.value).sorted(by: { $0.key < $1.key }).enumerated() {
-            let list = members.map(\.key).sorted { ($0.region, $0.dibao ?? -1, $0.status ?? "") < ($1.region, $1.dibao ?? -1, $1.status ?? "") }
-            let json = "[" + list.map { a in "[\(a.region),\(a.dibao.map(String.init) ?? "null"),\(a.status.map { "\"\($0)\"" } ?? "null")]" }.joined(separator: ",") + "]"
-            if i > 0 { q.appendInterpolation(unsafeRaw: " UNION ALL ") }
+    /// A household offered by an arm, as the merge reads it back (and hands it over again, kept).
+    struct Offer: Encodable {
+        var id: String, region: Int64, dibao: Int?, poverty_status: String?, updated_at: Int64
+        var arm: Arm { Arm(region: region, dibao: dibao, status: poverty_status) }
+        init(row: any SQLRow) throws {
+            id = try row.decode(column: "id", as: String.self)
+            region = try row.decode(column: "region", as: Int64.self)
+            dibao = try row.decode(column: "dibao", as: Int?.self)
+            poverty_status = try row.decode(column: "poverty_status", as: String?.self)
+            updated_at = try row.decode(column: "updated_at", as: Int64.self)
+        }
+    }
+    private struct Asked: Encodable { var region: Int64, dibao: Int?, poverty_status: String? }
+
+    /// One query: the arms asked, grouped by how many each offers (a LIMIT is a constant), and the households
+    /// kept, merged. An arm that is a tally names its 低保 and poverty status (echoed back); a village names
+    /// neither (NULL back).
+    private static func offers(_ asked: [Arm: Int], kept: [Offer], facets: HouseholdFacets, end: Int) throws -> SQLQueryString {
+        let json = { (value: any Encodable) throws -> String in String(decoding: try JSONEncoder().encode(value), as: UTF8.self) }
+        var q: SQLQueryString = """
+            SELECT m.id, m.region, m.dibao, m.poverty_status, m.updated_at FROM (SELECT k.id, k.region, k.dibao, k.poverty_status, k.updated_at
+              FROM jsonb_to_recordset(\(bind: try json(kept))::jsonb) AS k(id text, region bigint, dibao int, poverty_status text, updated_at bigint)
+            """
+        for (k, members) in Dictionary(grouping: asked, by: \.value).sorted(by: { $0.key < $1.key }) {
+            let list = members.map { Asked(region: $0.key.region, dibao: $0.key.dibao, poverty_status: $0.key.status) }
             // A tally's households by equality on the whole key, so that its index hands them over in order.
-            let arm: SQLQueryString = list[0].dibao == nil ? facets.conditions(on: "x") : " AND x.dibao = (w->>1)::int AND x.poverty_status = w->>2"
+            let arm: SQLQueryString = list[0].dibao == nil ? facets.conditions(on: "x") : " AND x.dibao = w.dibao AND x.poverty_status = w.poverty_status"
             q = q + """
-                SELECT c.id, c.region, (w->>1)::int AS dibao, w->>2 AS poverty_status, c.updated_at FROM jsonb_array_elements(\(bind: json)::jsonb) w
-                CROSS JOIN LATERAL (SELECT x.id, x.region, x.updated_at FROM households x WHERE x.region = (w->>0)::bigint\(arm)
-                  ORDER BY x.updated_at DESC, x.id LIMIT \(unsafeRaw: String(k))) c
+                 UNION ALL SELECT c.id, c.region, w.dibao, w.poverty_status, c.updated_at
+                  FROM jsonb_to_recordset(\(bind: try json(list))::jsonb) AS w(region bigint, dibao int, poverty_status text)
+                  CROSS JOIN LATERAL (SELECT x.id, x.region, x.updated_at FROM households x WHERE x.region = w.region\(arm)
+                    ORDER BY x.updated_at DESC, x.id LIMIT \(unsafeRaw: String(k))) c
                 """
         }
         q.appendInterpolation(unsafeRaw: ") m ORDER BY m.updated_at DESC, m.id LIMIT \(end)")
