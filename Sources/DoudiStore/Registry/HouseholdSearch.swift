@@ -48,6 +48,8 @@ extension HouseholdStore {
     /// how many; nobody pages through twenty pages of a search (a single character of a name in a county), and
     /// counting a tenth of a province's names halved the rate of every search.
     public static let countCap = 1_000
+    /// The deepest offset a list is read at (the API's `offset` maximum).
+    static let deepest = 10_000_000
 
     /// Search by household id or any part of a member's name (a surname, a given name, a full name), by exact
     /// resident ID, by region. A search by name lists its households in the order of the parts found; any
@@ -61,7 +63,8 @@ extension HouseholdStore {
         guard actor.role.may(.readRegister) else { throw StoreError.forbidden }
         guard actor.role.may(.browseRegister) || residentID != nil else { throw StoreError.forbidden }
         let rid = try residentID.map { try db.fields.index($0.text) }
-        let page = max(1, min(limit, 200)), skip = max(0, offset)
+        // An offset past any register's end is clamped: the page's end (offset + limit) must not overflow.
+        let page = max(1, min(limit, 200)), skip = min(max(0, offset), Self.deepest)
         var households = Self.filter(actor, region: region, residentIndex: rid, regionColumn: "h.region", idColumn: "h.id")
         households.appendInterpolation(facets.conditions)
         let typed = text?.trimmingCharacters(in: .whitespaces) ?? ""

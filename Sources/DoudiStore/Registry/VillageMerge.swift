@@ -48,8 +48,8 @@ extension HouseholdStore {
         // instead; their merge is exact as far as the page's end when no arm that has more gave all `k` before
         // it. Those that did offer four times as many, until none is short (a register loaded at once has one
         // time of change, and its first page is then one village's households: a few rounds).
-        let end = skip + page
-        var offered = Dictionary(uniqueKeysWithValues: arms.map { ($0.arm, min($0.n, end / arms.count + 4)) })
+        let end = skip + page, has = Dictionary(uniqueKeysWithValues: arms.map { ($0.arm, $0.n) })
+        var offered = has.mapValues { min($0, end / arms.count + 4) }
         // After the first round only the short arms are read again; the page's other households so far come back
         // as values (a household that was not before the page's end then cannot be after more were offered).
         var asked = offered, kept: [Offer] = []
@@ -57,15 +57,16 @@ extension HouseholdStore {
             let rows = try await sql.raw(offers(asked, kept: kept, facets: facets, end: end)).all().map(Offer.init(row:))
             var used: [Arm: Int] = [:]
             for row in rows { used[row.arm, default: 0] += 1 }
-            let short = Set(arms.filter { a in used[a.arm] == offered[a.arm] && offered[a.arm]! < min(a.n, end) }.map(\.arm))
+            let short = Set(offered.filter { arm, k in used[arm] == k && k < min(has[arm]!, end) }.keys)
             if short.isEmpty { return rows.dropFirst(skip).map(\.id) }
-            for a in short { offered[a] = min(arms.first { $0.arm == a }!.n, end, offered[a]! * 4) }
+            for arm in short { offered[arm] = min(has[arm]!, end, offered[arm]! * 4) }
             asked = offered.filter { short.contains($0.key) }
             kept = rows.filter { !short.contains($0.arm) }
         }
     }
 
-    /// A household offered by an arm, as the merge reads it back (and hands it over again, kept).
+    /// A household offered by an arm, as the merge reads it back (and hands it over again, kept: its properties
+    /// are named as the columns of the record set that reads it).
     struct Offer: Encodable {
         var id: String, region: Int64, dibao: Int?, poverty_status: String?, updated_at: Int64
         var arm: Arm { Arm(region: region, dibao: dibao, status: poverty_status) }

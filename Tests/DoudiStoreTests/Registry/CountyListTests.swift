@@ -77,6 +77,13 @@ struct CountyListTests {
                 try await tx.sql.raw("DELETE FROM households WHERE id IN (\(binds: gone))").run()
             }
             try await everyPageIsTheRegisters("after the changes")
+            // An offset past any end is an empty page with the list's total, never an overflow (the page's end is
+            // offset + limit), for a list, a number and a name alike.
+            for text in [nil, "H4304", "王"] as [String?] {
+                let far = try await store.search(by: county, text: text, offset: Int.max)
+                #expect(far.items.isEmpty, "\(text ?? "list")")
+            }
+            #expect(try await store.search(by: county, offset: Int.max).total == (try await Self.reference(db, where: "1 = 1", limit: 1, offset: 0)).total)
             // Outside the subtree: nothing, however the tallies stand.
             let elsewhere = try await store.search(by: cadre, region: Fixture.village)
             #expect(elsewhere.total == 0 && elsewhere.items.isEmpty)
