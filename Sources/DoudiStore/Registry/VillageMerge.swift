@@ -8,7 +8,11 @@ import SQLKit
 extension HouseholdStore {
     /// One ordered source of the merge: a village, or (PostgreSQL, a filtered list) one of its tallies, whose
     /// households the index on (region, 低保, poverty status, last change, id) gives in order.
-    struct Arm: Hashable { var region: Int64; var dibao: Int?; var status: String? }
+    struct Arm: Hashable, Encodable {
+        var region: Int64; var dibao: Int?; var status: String?
+        /// Named as the columns of the record set that reads the arms asked for.
+        enum CodingKeys: String, CodingKey { case region, dibao, status = "poverty_status" }
+    }
 
     /// Whether a page is merged: deeper pages are rare and sorted whole; SQLite takes at most 500 arms in one
     /// compound query.
@@ -78,7 +82,6 @@ extension HouseholdStore {
             updated_at = try row.decode(column: "updated_at", as: Int64.self)
         }
     }
-    private struct Asked: Encodable { var region: Int64, dibao: Int?, poverty_status: String? }
 
     /// One query: the arms asked, grouped by how many each offers (a LIMIT is a constant), and the households
     /// kept, merged. An arm that is a tally names its 低保 and poverty status (echoed back); a village names
@@ -90,7 +93,7 @@ extension HouseholdStore {
               FROM jsonb_to_recordset(\(bind: try json(kept))::jsonb) AS k(id text, region bigint, dibao int, poverty_status text, updated_at bigint)
             """
         for (k, members) in Dictionary(grouping: asked, by: \.value).sorted(by: { $0.key < $1.key }) {
-            let list = members.map { Asked(region: $0.key.region, dibao: $0.key.dibao, poverty_status: $0.key.status) }
+            let list = members.map(\.key)
             // A tally's households by equality on the whole key, so that its index hands them over in order.
             let arm: SQLQueryString = list[0].dibao == nil ? facets.conditions(on: "x") : " AND x.dibao = w.dibao AND x.poverty_status = w.poverty_status"
             q = q + """
