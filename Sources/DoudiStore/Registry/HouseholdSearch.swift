@@ -101,14 +101,15 @@ extension HouseholdStore {
                 // A list (no text, no resident ID) is counted from the tallies, village by village.
                 var counted: Int?
                 if !number && rid == nil {
-                    let arms = try await Self.arms(sql, households, byTally: db.engine == .postgres && !facets.isEmpty)
+                    let kind = ArmKind.of(actor, region: region, facets: facets, engine: db.engine)
+                    let arms = try await Self.arms(sql, households, kind: kind)
                     let n = arms.reduce(0) { $0 + $1.n }
                     guard n > 0 else { return ([], 0) }
                     counted = n
                     // Last changed first over several villages: merged from the villages' own orders, rather than
                     // sorting every household (a county's 1,000,000: 86 ms on SQLite). Deep pages are rare: sorted.
-                    if facets.order == .updated, Self.merges(arms: arms.count, end: skip + page, engine: db.engine) {
-                        let ids = try await Self.merged(sql, arms: arms, facets: facets, skip: skip, page: page, engine: db.engine)
+                    if facets.order == .updated, Self.merges(arms: arms.count, kind: kind, end: skip + page, engine: db.engine) {
+                        let ids = try await Self.merged(sql, arms: arms, kind: kind, facets: facets, skip: skip, page: page, engine: db.engine)
                         return (try await Self.summaries(sql, ids), n)
                     }
                 }

@@ -59,4 +59,14 @@ enum RegistrySchema {
     static func v35() -> [String] {
         ["DROP INDEX households_facets", "CREATE INDEX households_facets ON households (region, dibao, poverty_status, updated_at DESC, id)"]
     }
+
+    /// Version 36 (PostgreSQL): a county's households by 低保 and poverty status in the list's order, so that a
+    /// county officer's list is merged from at most six arms instead of its 220 villages (VillageMerge). SQLite
+    /// merges its villages in one query and is not given the index (every household written keeps it). The
+    /// region is included so that the index alone answers (PostgreSQL reads an indexed expression's column).
+    static func v36(_ engine: Engine) -> [String] {
+        engine == .postgres
+            ? ["CREATE INDEX households_county ON households ((region / \(HouseholdStore.countyDivisor)), dibao, poverty_status, updated_at DESC, id) INCLUDE (region)"]
+            : []
+    }
 }

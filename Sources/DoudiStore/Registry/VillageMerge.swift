@@ -6,25 +6,42 @@ import SQLKit
 /// order, so a page is merged from the villages instead of sorting every household of the county (1,000,000 of
 /// them: 86 ms on SQLite, seconds under load).
 extension HouseholdStore {
-    /// One ordered source of the merge: a village, or (PostgreSQL, a filtered list) one of its tallies, whose
-    /// households the index on (region, 低保, poverty status, last change, id) gives in order.
-    struct Arm: Hashable, Encodable {
+    /// One ordered source of the merge: a village, or (PostgreSQL) one of its tallies, or a county's households
+    /// of one 低保 and poverty status, whose households an index on (region or county, 低保, poverty status, last
+    /// change, id) gives in order.
+    struct Arm: Hashable {
         var region: Int64; var dibao: Int?; var status: String?
-        /// Named as the columns of the record set that reads the arms asked for.
-        enum CodingKeys: String, CodingKey { case region, dibao, status = "poverty_status" }
+    }
+
+    /// What an arm is: a village; one of a village's tallies; or one of a county's (its region is the county's
+    /// six digits), for a list whose scope takes in whole counties.
+    enum ArmKind {
+        case village, tally, county
+
+        /// PostgreSQL merges a county's list from its tallies summed per county (at most six arms, read through
+        /// the index on the county's digits) rather than from its villages (220 arms: each round of the merge
+        /// read and sorted what they all offered); SQLite, from its villages (one query, merged as it reads).
+        static func of(_ actor: Actor, region: RegionCode?, facets: HouseholdFacets, engine: Engine) -> ArmKind {
+            guard engine == .postgres else { return .village }
+            if max(actor.region.level, region?.level ?? .province) <= .county { return .county }
+            return facets.isEmpty ? .village : .tally
+        }
     }
 
     /// Whether a page is merged: deeper pages are rare and sorted whole; SQLite takes at most 500 arms in one
-    /// compound query.
-    static func merges(arms: Int, end: Int, engine: Engine) -> Bool {
-        arms > 1 && end <= 2_000 && (engine == .postgres || arms <= 400)
+    /// compound query. A county's one arm is read through its index, in order, as the merge reads it.
+    static func merges(arms: Int, kind: ArmKind, end: Int, engine: Engine) -> Bool {
+        (arms > 1 || kind == .county && arms == 1) && end <= 2_000 && (engine == .postgres || arms <= 400)
     }
 
-    /// The arms of a list within `households`' scope and facets, with how many households each has (the
-    /// tallies): villages, or tallies when `byTally`.
-    static func arms(_ sql: any SQLDatabase, _ households: SQLQueryString, byTally: Bool) async throws -> [(arm: Arm, n: Int)] {
-        if byTally {
-            return try await sql.raw("SELECT h.region, h.dibao, h.poverty_status, h.n FROM household_tallies h WHERE \(households) AND h.n > 0").all().map {
+    /// The arms of a list within `households`' scope and facets, with how many households each has (the tallies).
+    static func arms(_ sql: any SQLDatabase, _ households: SQLQueryString, kind: ArmKind) async throws -> [(arm: Arm, n: Int)] {
+        if kind != .village {
+            let region = kind == .county ? "h.region / \(countyDivisor)" : "h.region"
+            return try await sql.raw("""
+                SELECT \(unsafeRaw: region) AS region, h.dibao, h.poverty_status, CAST(SUM(h.n) AS BIGINT) AS n FROM household_tallies h
+                WHERE \(households) GROUP BY 1, 2, 3 HAVING SUM(h.n) > 0
+                """).all().map {
                 (Arm(region: try $0.decode(column: "region", as: Int64.self), dibao: try $0.decode(column: "dibao", as: Int.self),
                      status: try $0.decode(column: "poverty_status", as: String.self)), try $0.decode(column: "n", as: Int.self))
             }
@@ -35,8 +52,8 @@ extension HouseholdStore {
     }
 
     /// The ids of the page `skip ..< skip + page`, over `arms` (all within the caller's scope and facets).
-    static func merged(_ sql: any SQLDatabase, arms: [(arm: Arm, n: Int)], facets: HouseholdFacets,
-                       skip: Int, page: Int, engine: Engine) async throws -> [String] {
+    static func merged(_ sql: any SQLDatabase, arms: [(arm: Arm, n: Int)], kind: ArmKind, facets: HouseholdFacets,
+                       skip: Int, page: Int, engine: Engine, branchesUpTo: Int = branchesUpTo) async throws -> [String] {
         if engine == .sqlite {
             // SQLite merges the ordered arms of a UNION ALL as it reads them (a coroutine per arm): exact in one
             // query, reading about the page's end and one household per village.
@@ -50,60 +67,85 @@ extension HouseholdStore {
         }
         // PostgreSQL plans such a union slowly (11 ms for 220 arms). Each arm offers its first `k` households
         // instead; their merge is exact as far as the page's end when no arm that has more gave all `k` before
-        // it. Those that did offer four times as many, until none is short (a register loaded at once has one
-        // time of change, and its first page is then one village's households: a few rounds).
-        let end = skip + page, has = Dictionary(uniqueKeysWithValues: arms.map { ($0.arm, $0.n) })
-        var offered = has.mapValues { min($0, end / arms.count + 4) }
+        // it. Those that did offer four times as many, until none is short. The first offer is half again the
+        // arm's share of the page's end: a county's arms of 低保 and poverty status differ a hundredfold in size,
+        // and an even share took three rounds for the largest (a register loaded at once, one time of change).
+        let end = skip + page, all = Double(max(1, arms.reduce(0) { $0 + $1.n }))
+        var offered = arms.map { a in min(a.n, end, Int((1.5 * Double(end) * Double(a.n) / all).rounded(.up)) + 4) }
         // After the first round only the short arms are read again; the page's other households so far come back
         // as values (a household that was not before the page's end then cannot be after more were offered).
-        var asked = offered, kept: [Offer] = []
+        var asked = Array(arms.indices), kept: [Offer] = []
         while true {
-            let rows = try await sql.raw(offers(asked, kept: kept, facets: facets, end: end)).all().map(Offer.init(row:))
-            var used: [Arm: Int] = [:]
-            for row in rows { used[row.arm, default: 0] += 1 }
-            let short = Set(offered.filter { arm, k in used[arm] == k && k < min(has[arm]!, end) }.keys)
+            let q = try offers(asked.map { (i: $0, arm: arms[$0].arm, k: offered[$0]) }, kind: kind, kept: kept, facets: facets, end: end, branchesUpTo: branchesUpTo)
+            let rows = try await sql.raw(q).first().map(Offer.list(row:)) ?? []
+            var used = [Int](repeating: 0, count: arms.count)
+            for row in rows { used[row.arm] += 1 }
+            let short = asked.filter { used[$0] == offered[$0] && offered[$0] < min(arms[$0].n, end) }
             if short.isEmpty { return rows.dropFirst(skip).map(\.id) }
-            for arm in short { offered[arm] = min(has[arm]!, end, offered[arm]! * 4) }
-            asked = offered.filter { short.contains($0.key) }
+            for i in short { offered[i] = min(arms[i].n, end, offered[i] * 4) }
+            asked = short
             kept = rows.filter { !short.contains($0.arm) }
         }
     }
 
-    /// A household offered by an arm, as the merge reads it back (and hands it over again, kept: its properties
-    /// are named as the columns of the record set that reads it).
+    /// A county's digits from a 12-digit code.
+    static let countyDivisor = 1_000_000
+
+    /// A household offered by an arm (its index in the list's arms), as the merge reads it back, and hands it
+    /// over again, kept: its properties are named as the columns of the record set that reads it.
     struct Offer: Encodable {
-        var id: String, region: Int64, dibao: Int?, poverty_status: String?, updated_at: Int64
-        var arm: Arm { Arm(region: region, dibao: dibao, status: poverty_status) }
-        init(row: any SQLRow) throws {
-            id = try row.decode(column: "id", as: String.self)
-            region = try row.decode(column: "region", as: Int64.self)
-            dibao = try row.decode(column: "dibao", as: Int?.self)
-            poverty_status = try row.decode(column: "poverty_status", as: String?.self)
-            updated_at = try row.decode(column: "updated_at", as: Int64.self)
+        var id: String, arm: Int, updated_at: Int64
+
+        /// The merged households come as one row of three arrays: decoding a row per household, column by column,
+        /// was a fifth of the server's time for a county's list.
+        static func list(row: any SQLRow) throws -> [Offer] {
+            let ids = try row.decode(column: "ids", as: [String]?.self) ?? []
+            let arms = try row.decode(column: "arms", as: [Int]?.self) ?? []
+            let times = try row.decode(column: "times", as: [Int64]?.self) ?? []
+            return zip(ids, zip(arms, times)).map { Offer(id: $0, arm: $1.0, updated_at: $1.1) }
         }
     }
 
-    /// One query: the arms asked, grouped by how many each offers (a LIMIT is a constant), and the households
-    /// kept, merged. An arm that is a tally names its 低保 and poverty status (echoed back); a village names
-    /// neither (NULL back).
-    private static func offers(_ asked: [Arm: Int], kept: [Offer], facets: HouseholdFacets, end: Int) throws -> SQLQueryString {
+    /// How many arms one query reads each as a branch of its own: planning them costs PostgreSQL about 0.1 ms
+    /// apiece, and more are read as rows of a record set, grouped by how many each offers.
+    static let branchesUpTo = 32
+
+    /// One query: the arms asked and the households kept, merged, as arrays in the list's order. Each household
+    /// comes back with its arm's index. A tally's households are read by equality on its whole key, so that its
+    /// index hands them over in order (a county's: the index's expression, as written there).
+    static func offers(_ asked: [(i: Int, arm: Arm, k: Int)], kind: ArmKind, kept: [Offer], facets: HouseholdFacets, end: Int,
+                       branchesUpTo: Int = branchesUpTo) throws -> SQLQueryString {
         let json = { (value: any Encodable) throws -> String in String(decoding: try JSONEncoder().encode(value), as: UTF8.self) }
-        var q: SQLQueryString = """
-            SELECT m.id, m.region, m.dibao, m.poverty_status, m.updated_at FROM (SELECT k.id, k.region, k.dibao, k.poverty_status, k.updated_at
-              FROM jsonb_to_recordset(\(bind: try json(kept))::jsonb) AS k(id text, region bigint, dibao int, poverty_status text, updated_at bigint)
-            """
-        for (k, members) in Dictionary(grouping: asked, by: \.value).sorted(by: { $0.key < $1.key }) {
-            let list = members.map(\.key)
-            // A tally's households by equality on the whole key, so that its index hands them over in order.
-            let arm: SQLQueryString = list[0].dibao == nil ? facets.conditions(on: "x") : " AND x.dibao = w.dibao AND x.poverty_status = w.poverty_status"
-            q = q + """
-                 UNION ALL SELECT c.id, c.region, w.dibao, w.poverty_status, c.updated_at
-                  FROM jsonb_to_recordset(\(bind: try json(list))::jsonb) AS w(region bigint, dibao int, poverty_status text)
-                  CROSS JOIN LATERAL (SELECT x.id, x.region, x.updated_at FROM households x WHERE x.region = w.region\(arm)
-                    ORDER BY x.updated_at DESC, x.id LIMIT \(unsafeRaw: String(k))) c
-                """
+        let region = kind == .county ? "x.region / \(countyDivisor)" : "x.region"
+        var arms: [SQLQueryString] = []
+        if !kept.isEmpty {
+            arms.append("SELECT k.id, k.arm, k.updated_at FROM jsonb_to_recordset(\(bind: try json(kept))::jsonb) AS k(id text, arm int, updated_at bigint)")
         }
-        q.appendInterpolation(unsafeRaw: ") m ORDER BY m.updated_at DESC, m.id LIMIT \(end)")
-        return q
+        if asked.count <= branchesUpTo {
+            for a in asked {
+                var q: SQLQueryString = "(SELECT x.id, CAST(\(bind: a.i) AS INT) AS arm, x.updated_at FROM households x WHERE \(unsafeRaw: region) = \(bind: a.arm.region)"
+                if let dibao = a.arm.dibao, let status = a.arm.status {
+                    q = q + " AND x.dibao = \(bind: dibao) AND x.poverty_status = \(bind: status)"
+                } else {
+                    q = q + facets.conditions(on: "x")
+                }
+                arms.append(q + " ORDER BY x.updated_at DESC, x.id LIMIT \(unsafeRaw: String(a.k)))")
+            }
+        } else {
+            struct Row: Encodable { var i: Int, region: Int64, dibao: Int?, poverty_status: String? }
+            let arm: SQLQueryString = kind == .village ? facets.conditions(on: "x") : " AND x.dibao = w.dibao AND x.poverty_status = w.poverty_status"
+            for (k, members) in Dictionary(grouping: asked, by: \.k).sorted(by: { $0.key < $1.key }) {
+                let rows = members.map { Row(i: $0.i, region: $0.arm.region, dibao: $0.arm.dibao, poverty_status: $0.arm.status) }
+                arms.append("""
+                    SELECT c.id, w.i, c.updated_at
+                      FROM jsonb_to_recordset(\(bind: try json(rows))::jsonb) AS w(i int, region bigint, dibao int, poverty_status text)
+                      CROSS JOIN LATERAL (SELECT x.id, x.updated_at FROM households x WHERE \(unsafeRaw: region) = w.region\(arm)
+                        ORDER BY x.updated_at DESC, x.id LIMIT \(unsafeRaw: String(k))) c
+                    """)
+            }
+        }
+        var q: SQLQueryString = "SELECT array_agg(m.id ORDER BY m.updated_at DESC, m.id) AS ids, array_agg(m.arm ORDER BY m.updated_at DESC, m.id) AS arms, array_agg(m.updated_at ORDER BY m.updated_at DESC, m.id) AS times FROM (SELECT u.id, u.arm, u.updated_at FROM ("
+        for (i, arm) in arms.enumerated() { q = q + (i > 0 ? " UNION ALL " : "") + arm }
+        return q + ") u(id, arm, updated_at) ORDER BY u.updated_at DESC, u.id LIMIT \(unsafeRaw: String(end))) m"
     }
 }
