@@ -32,9 +32,8 @@ struct RegisterAPI: APIPart {
                                      order: input.query.order.flatMap { HouseholdFacets.Order(rawValue: $0.rawValue) } ?? .updated)
         let page = try await households.search(by: a.actor, text: input.query.q, residentID: rid, region: region, facets: facets,
                                                         limit: input.query.limit ?? 50, offset: input.query.offset ?? 0)
-        let names = try await regions.villageLabels(page.items.map(\.region))
         let items = page.items.map { s in
-            Schemas.HouseholdSummary(householdId: s.id, regionCode: s.region.description, regionName: names[s.region] ?? "",
+            Schemas.HouseholdSummary(householdId: s.id, regionCode: s.region.description, regionName: s.regionLabel ?? "",
                                      headName: s.headName ?? "", headResidentIdMasked: s.headResidentID.map(Masking.residentID),
                                      memberCount: s.memberCount, povertyStatus: s.povertyStatus.rawValue, dibao: s.dibao)
         }

@@ -80,10 +80,9 @@ struct RegisterPages: Sendable {
         if error == nil && (browse || rid != nil) {
             let page = try await households.search(by: w.actor, text: text, residentID: rid, region: region, facets: facets, limit: 50, offset: pageNo * 50)
             total = page.total
-            let names = try await regions.villageLabels(page.items.map(\.region))
             items = page.items.map { s in
                 ["id": s.id, "head": s.headName ?? "", "rid": s.headResidentID.map(Masking.residentID) ?? "",
-                 "region": names[s.region] ?? "", "count": s.memberCount]
+                 "region": s.regionLabel ?? "", "count": s.memberCount]
             }
         }
         let regions = browse ? try await scopeRegions(w.account, selected: region) : []
