@@ -72,17 +72,22 @@ public struct RegionStore: Sendable {
         }.compactMap(Self.region)
     }
 
-    struct Labelled: Decodable { var code: Int64; var name: String; var township: String }
+    struct Labelled: Decodable { var code: Int64; var label: String }
+
+    /// A village's label, "township village", as SQL over `villages` (its `v.code` and `t.name`): the one place
+    /// its form is written, for the label lists here and the register's rows (HouseholdStore.summaryColumns).
+    static let villages = "regions v JOIN regions t ON t.code = v.parent AND v.level = 5"
+    static let label = "t.name || ' ' || v.name"
 
     /// "township village" for each village of a subtree, in code order, in one query.
     public func villageLabels(in scope: RegionCode) async throws -> [(code: RegionCode, label: String)] {
         let r = scope.subtreeRange
         return try await db.read { sql in
             try await sql.raw("""
-                SELECT v.code, v.name, t.name AS township FROM regions v JOIN regions t ON t.code = v.parent
-                WHERE v.level = 5 AND v.code BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound)) ORDER BY v.code
+                SELECT v.code, \(unsafeRaw: Self.label) AS label FROM \(unsafeRaw: Self.villages)
+                WHERE v.code BETWEEN \(bind: Int64(r.lowerBound)) AND \(bind: Int64(r.upperBound)) ORDER BY v.code
                 """).all(decoding: Labelled.self)
-        }.compactMap { row in RegionCode(value: UInt64(row.code)).map { ($0, row.township + " " + row.name) } }
+        }.compactMap { row in RegionCode(value: UInt64(row.code)).map { ($0, row.label) } }
     }
 
     /// Each place in words from its county down (耒阳市蔡子池街道牌楼居委会), in one query.
@@ -107,11 +112,11 @@ public struct RegionStore: Sendable {
         guard !keys.isEmpty else { return [:] }
         let rows = try await db.read { sql in
             try await sql.raw("""
-                SELECT v.code, v.name, t.name AS township FROM regions v JOIN regions t ON t.code = v.parent WHERE v.level = 5 AND v.code IN (\(binds: keys))
+                SELECT v.code, \(unsafeRaw: Self.label) AS label FROM \(unsafeRaw: Self.villages) WHERE v.code IN (\(binds: keys))
                 """).all(decoding: Labelled.self)
         }
         var out: [RegionCode: String] = [:]
-        for row in rows { if let c = RegionCode(value: UInt64(row.code)) { out[c] = row.township + " " + row.name } }
+        for row in rows { if let c = RegionCode(value: UInt64(row.code)) { out[c] = row.label } }
         // A lead filed at a township (no village list): the township's own name.
         for c in codes where c.level == .township && out[c] == nil { out[c] = try await region(c)?.name }
         return out

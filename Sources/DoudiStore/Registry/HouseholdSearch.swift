@@ -203,7 +203,7 @@ extension HouseholdStore {
           (SELECT name FROM members m WHERE m.household_id = h.id AND m.relation = 'head' LIMIT 1) AS head_name,
           (SELECT resident_sealed FROM members m WHERE m.household_id = h.id AND m.relation = 'head' LIMIT 1) AS head_resident_id,
           (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id) AS member_count,
-          (SELECT t.name || ' ' || v.name FROM regions v JOIN regions t ON t.code = v.parent WHERE v.code = h.region AND v.level = 5) AS region_label
+          (SELECT \(RegionStore.label) FROM \(RegionStore.villages) WHERE v.code = h.region) AS region_label
         """
 
     /// The actor's subtree, the region asked for and the household holding a resident ID, over the columns of

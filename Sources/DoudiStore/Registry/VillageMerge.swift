@@ -9,7 +9,7 @@ extension HouseholdStore {
     /// One ordered source of the merge: a village, or (PostgreSQL) one of its tallies, or a county's households
     /// of one 低保 and poverty status, whose households an index on (region or county, 低保, poverty status, last
     /// change, id) gives in order.
-    struct Arm: Hashable {
+    struct Arm {
         var region: Int64; var dibao: Int?; var status: String?
     }
 
@@ -31,25 +31,26 @@ extension HouseholdStore {
     /// Whether a page is merged: deeper pages are rare and sorted whole; SQLite takes at most 500 arms in one
     /// compound query. A county's one arm is read through its index, in order, as the merge reads it.
     static func merges(arms: Int, kind: ArmKind, end: Int, engine: Engine) -> Bool {
-        (arms > 1 || kind == .county && arms == 1) && end <= 2_000 && (engine == .postgres || arms <= 400)
+        (arms > 1 || kind == .county) && end <= 2_000 && (engine == .postgres || arms <= 400)
     }
 
     /// The arms of a list within `households`' scope and facets, with how many households each has (the tallies;
     /// a village's count fits an integer, whose sum PostgreSQL adds faster than a numeric: 0.67 → 0.42 ms for a
     /// county's 1,319 tallies).
     static func arms(_ sql: any SQLDatabase, _ households: SQLQueryString, kind: ArmKind) async throws -> [(arm: Arm, n: Int)] {
+        let n = "SUM(CAST(h.n AS INTEGER))"
         if kind != .village {
             let region = kind == .county ? "h.region / \(countyDivisor)" : "h.region"
             return try await sql.raw("""
-                SELECT \(unsafeRaw: region) AS region, h.dibao, h.poverty_status, SUM(CAST(h.n AS INTEGER)) AS n FROM household_tallies h
-                WHERE \(households) GROUP BY 1, 2, 3 HAVING SUM(CAST(h.n AS INTEGER)) > 0
+                SELECT \(unsafeRaw: region) AS region, h.dibao, h.poverty_status, \(unsafeRaw: n) AS n FROM household_tallies h
+                WHERE \(households) GROUP BY 1, 2, 3 HAVING \(unsafeRaw: n) > 0
                 """).all().map {
                 (Arm(region: try $0.decode(column: "region", as: Int64.self), dibao: try $0.decode(column: "dibao", as: Int.self),
                      status: try $0.decode(column: "poverty_status", as: String.self)), try $0.decode(column: "n", as: Int.self))
             }
         }
         return try await sql.raw("""
-            SELECT h.region, SUM(CAST(h.n AS INTEGER)) AS n FROM household_tallies h WHERE \(households) GROUP BY h.region HAVING SUM(CAST(h.n AS INTEGER)) > 0
+            SELECT h.region, \(unsafeRaw: n) AS n FROM household_tallies h WHERE \(households) GROUP BY h.region HAVING \(unsafeRaw: n) > 0
             """).all().map { (Arm(region: try $0.decode(column: "region", as: Int64.self)), try $0.decode(column: "n", as: Int.self)) }
     }
 

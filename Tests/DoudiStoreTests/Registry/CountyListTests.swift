@@ -109,6 +109,11 @@ struct CountyListTests {
                 try await tx.sql.raw("DELETE FROM households WHERE id IN (\(binds: gone))").run()
             }
             try await everyPageIsTheRegisters("after the changes")
+            // Each row names its village as "township village", read with the row, in either county.
+            let latest = try await store.search(by: prefecture, limit: 200)
+            let labels = Dictionary(latest.items.map { ($0.region.description, $0.regionLabel) }, uniquingKeysWith: { a, _ in a })
+            #expect(labels["430482101001"] == "柏坊镇 测试村")
+            #expect(labels["430481001001"] == "蔡子池街道 牌楼居委会")
             // An offset past any end is an empty page with the list's total, never an overflow (the page's end is
             // offset + limit), for a list, a number and a name alike.
             for text in [nil, "H4304", "王"] as [String?] {
