@@ -23,6 +23,45 @@ public struct HouseholdSummary: Sendable, Hashable {
         memberCount = try row.decode(column: "member_count", as: Int.self)
         regionLabel = try row.textIfPresent("region_label")
     }
+
+    /// The columns of `summaryColumns`, each read as one array over the rows of `table` in `order`; the absent
+    /// texts (no head, no village) come as empty ones, which an array of text cannot hold as nulls here.
+    static func pageArrays(of table: String, order: String) -> String {
+        let columns = ["id", "region", "poverty_status", "dibao", "head_name?", "head_resident_id?", "member_count", "region_label?"]
+        return "SELECT " + columns.map { c in
+            let name = c.hasSuffix("?") ? String(c.dropLast()) : c
+            let value = c.hasSuffix("?") ? "COALESCE(\(table).\(name), '')" : "\(table).\(name)"
+            return "array_agg(\(value) \(order)) AS page_\(name)"
+        }.joined(separator: ", ") + " FROM \(table)"
+    }
+
+    /// A page read back from `pageArrays`: none when its table had no rows.
+    static func page(row: any SQLRow) throws -> [HouseholdSummary] {
+        func column<T: Decodable>(_ name: String, _: T.Type) throws -> [T] { try row.decode(column: "page_" + name, as: [T]?.self) ?? [] }
+        let ids = try column("id", String.self), regions = try column("region", Int64.self), status = try column("poverty_status", String.self)
+        let dibao = try column("dibao", Int.self), members = try column("member_count", Int.self)
+        let heads = try column("head_name", String.self), residents = try column("head_resident_id", String.self), labels = try column("region_label", String.self)
+        guard [regions.count, status.count, dibao.count, members.count, heads.count, residents.count, labels.count].allSatisfy({ $0 == ids.count }) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "page arrays of unequal length"))
+        }
+        return try ids.indices.map { i in
+            guard let region = RegionCode(value: UInt64(max(0, regions[i]))) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "region \(regions[i])"))
+            }
+            guard let poverty = PovertyStatus(rawValue: status[i]) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown poverty_status \(status[i])"))
+            }
+            let text = { (s: String) in s.isEmpty ? nil : s }
+            return HouseholdSummary(id: ids[i], region: region, povertyStatus: poverty, dibao: dibao[i] != 0, headName: text(heads[i]),
+                                    headResidentID: text(residents[i]), memberCount: members[i], regionLabel: text(labels[i]))
+        }
+    }
+
+    init(id: String, region: RegionCode, povertyStatus: PovertyStatus, dibao: Bool, headName: String?, headResidentID: String?,
+         memberCount: Int, regionLabel: String?) {
+        self.id = id; self.region = region; self.povertyStatus = povertyStatus; self.dibao = dibao; self.headName = headName
+        self.headResidentID = headResidentID; self.memberCount = memberCount; self.regionLabel = regionLabel
+    }
 }
 
 /// The register's list filters besides the text: 低保, 建档立卡 (the poverty status), and the order.
@@ -112,8 +151,7 @@ extension HouseholdStore {
                     // Last changed first over several villages: merged from the villages' own orders, rather than
                     // sorting every household (a county's 1,000,000: 86 ms on SQLite). Deep pages are rare: sorted.
                     if facets.order == .updated, Self.merges(arms: arms.count, kind: kind, end: skip + page, engine: db.engine) {
-                        let ids = try await Self.merged(sql, arms: arms, kind: kind, facets: facets, skip: skip, page: page, engine: db.engine)
-                        return (try await Self.summaries(sql, ids), n)
+                        return (try await Self.merged(sql, arms: arms, kind: kind, facets: facets, skip: skip, page: page, engine: db.engine), n)
                     }
                 }
                 let items = try await sql.raw(pageQuery).all().map(HouseholdSummary.init(row:))

@@ -128,7 +128,7 @@ extension HouseholdStore {
         let large = load.rebuildsIndexes(adding: records.count)
         let rebuild = large ? try await secondaryIndexes(tx) : []
         for index in rebuild { try await tx.sql.raw("DROP INDEX \(ident: index.name)").run() }
-        if large { try await tx.run(SearchParts.suspend(.postgres)) }
+        if large { try await tx.run(SearchParts.suspend(.postgres) + HouseholdTallies.suspend(.postgres)) }
         let batch = 20_000
         var chain = try await AuditChain.start(tx)
         for start in stride(from: 0, to: records.count, by: batch) {
@@ -139,7 +139,7 @@ extension HouseholdStore {
             try await tx.bulkInsert(table: "audit_log", columns: AuditLog.columns + AuditChain.columns, rows: slice.map { chain.link(load.auditRow($0)) })
         }
         for index in rebuild { try await tx.sql.raw(SQLQueryString(index.ddl)).run() }
-        if large { try await tx.run(SearchParts.rebuild(.postgres)) }
+        if large { try await tx.run(SearchParts.rebuild(.postgres) + HouseholdTallies.rebuild(.postgres)) }
         try load.check(after: try await counts(tx.sql), records)
         return large
     }

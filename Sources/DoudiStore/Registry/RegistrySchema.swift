@@ -69,4 +69,12 @@ enum RegistrySchema {
             ? ["CREATE INDEX households_county ON households ((region / \(HouseholdStore.countyDivisor)), dibao, poverty_status, updated_at DESC, id) INCLUDE (region)"]
             : []
     }
+
+    /// Version 37 (PostgreSQL): households in number order (village, then -2 before -10), so that a county's
+    /// list in that order is read from an index instead of sorting a village's households for each page (2.5 ms
+    /// of PostgreSQL's time for a page, 0.06 ms with it). SQLite's list in number order meets its target
+    /// without it, and its import does not keep another index.
+    static func v37(_ engine: Engine) -> [String] {
+        engine == .postgres ? ["CREATE INDEX households_number_order ON households (region, (LENGTH(id)), id)"] : []
+    }
 }

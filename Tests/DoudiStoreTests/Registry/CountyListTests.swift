@@ -22,7 +22,7 @@ struct CountyListTests {
     /// PostgreSQL's merge with every arm read through the record set, as a list of more arms than
     /// `HouseholdStore.branchesUpTo` is (a county's township by township, a province's counties).
     static func mergedThroughRecordSet(_ db: Database, _ actor: Actor, region: RegionCode?, facets: HouseholdFacets,
-                                       limit: Int, offset: Int) async throws -> [String] {
+                                       limit: Int, offset: Int) async throws -> [HouseholdSummary] {
         let kind = HouseholdStore.ArmKind.of(actor, region: region, facets: facets, engine: db.engine)
         var households = HouseholdStore.filter(actor, region: region, residentIndex: nil, regionColumn: "h.region", idColumn: "h.id")
         households.appendInterpolation(facets.conditions)
@@ -70,7 +70,10 @@ struct CountyListTests {
                             #expect(page.total == expected.total, "\(moment): \(actor.role) \(facets) \(limit)@\(offset)")
                             if db.engine == .postgres {
                                 let viaRecordSet = try await Self.mergedThroughRecordSet(db, actor, region: region, facets: facets, limit: limit, offset: offset)
-                                #expect(viaRecordSet == expected.ids, "record set, \(moment): \(actor.role) \(facets) \(limit)@\(offset)")
+                                #expect(viaRecordSet.map(\.id) == expected.ids, "record set, \(moment): \(actor.role) \(facets) \(limit)@\(offset)")
+                                // The summaries come back with the merge, as arrays: each as the household's own read.
+                                let read = try await db.read { sql in try await HouseholdStore.summaries(sql, expected.ids) }
+                                #expect(viaRecordSet == read, "record set's summaries, \(moment): \(actor.role) \(facets) \(limit)@\(offset)")
                             }
                         }
                     }
