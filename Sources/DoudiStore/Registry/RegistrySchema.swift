@@ -70,11 +70,14 @@ enum RegistrySchema {
             : []
     }
 
-    /// Version 37 (PostgreSQL): households in number order (village, then -2 before -10), so that a county's
+    /// Version 37. PostgreSQL: households in number order (village, then -2 before -10), so that a county's
     /// list in that order is read from an index instead of sorting a village's households for each page (2.5 ms
-    /// of PostgreSQL's time for a page, 0.06 ms with it). SQLite's list in number order meets its target
-    /// without it, and its import does not keep another index.
+    /// of PostgreSQL's time for a page, 0.06 ms with it); SQLite meets its target there without it. SQLite:
+    /// the village index carries 低保 and the poverty status after the list's order, so that a county's list
+    /// narrowed by either, merged from its villages, reads the index alone (2.0 → 0.74 ms for the 低保 households,
+    /// 4.5 → 2.3 ms for the rare poverty status); it replaces the index rather than adding one to the import.
     static func v37(_ engine: Engine) -> [String] {
-        engine == .postgres ? ["CREATE INDEX households_number_order ON households (region, (LENGTH(id)), id)"] : []
+        engine == .postgres ? ["CREATE INDEX households_number_order ON households (region, (LENGTH(id)), id)"]
+            : ["DROP INDEX households_region", "CREATE INDEX households_region ON households (region, updated_at DESC, id, dibao, poverty_status)"]
     }
 }

@@ -99,7 +99,7 @@ extension Database {
             Migration(version: 34, name: "households counted by village, 低保 and poverty status") { tx in try await tx.run(HouseholdTallies.v34(tx.engine)) },
             Migration(version: 35, name: "households by 低保 and poverty status in the order of their last change") { tx in try await tx.run(RegistrySchema.v35()) },
             Migration(version: 36, name: "a county's households by 低保 and poverty status in the order of their last change") { tx in try await tx.run(RegistrySchema.v36(tx.engine)) },
-            Migration(version: 37, name: "households in number order") { tx in try await tx.run(RegistrySchema.v37(tx.engine)) },
+            Migration(version: 37, name: "households in number order (PostgreSQL); the village index carries 低保 and poverty status (SQLite)") { tx in try await tx.run(RegistrySchema.v37(tx.engine)) },
         ]
     }
 
