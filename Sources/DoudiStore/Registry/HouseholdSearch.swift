@@ -45,14 +45,9 @@ public struct HouseholdSummary: Sendable, Hashable {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "page arrays of unequal length"))
         }
         return try ids.indices.map { i in
-            guard let region = RegionCode(value: UInt64(max(0, regions[i]))) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "region \(regions[i])"))
-            }
-            guard let poverty = PovertyStatus(rawValue: status[i]) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown poverty_status \(status[i])"))
-            }
             let text = { (s: String) in s.isEmpty ? nil : s }
-            return HouseholdSummary(id: ids[i], region: region, povertyStatus: poverty, dibao: dibao[i] != 0, headName: text(heads[i]),
+            return HouseholdSummary(id: ids[i], region: try Stored.region(regions[i]), povertyStatus: try Stored.known(PovertyStatus.self, status[i], "poverty_status"),
+                                    dibao: dibao[i] != 0, headName: text(heads[i]),
                                     headResidentID: text(residents[i]), memberCount: members[i], regionLabel: text(labels[i]))
         }
     }

@@ -158,13 +158,13 @@ extension HouseholdStore {
         }
         var q: SQLQueryString = "WITH m AS (SELECT u.id, u.arm, u.updated_at FROM ("
         for (i, arm) in arms.enumerated() { q = q + (i > 0 ? " UNION ALL " : "") + arm }
-        let order = "ORDER BY m.updated_at DESC, m.id"
+        let order = { (t: String) in "ORDER BY \(t).updated_at DESC, \(t).id" }
         return q + """
-            ) u(id, arm, updated_at) ORDER BY u.updated_at DESC, u.id LIMIT \(unsafeRaw: String(end))),
-            s AS (SELECT \(unsafeRaw: HouseholdStore.summaryColumns), h.updated_at FROM (SELECT m.id FROM m \(unsafeRaw: order)
+            ) u(id, arm, updated_at) \(unsafeRaw: order("u")) LIMIT \(unsafeRaw: String(end))),
+            s AS (SELECT \(unsafeRaw: HouseholdStore.summaryColumns), h.updated_at FROM (SELECT m.id FROM m \(unsafeRaw: order("m"))
               OFFSET \(unsafeRaw: String(skip))) p JOIN households h ON h.id = p.id)
-            SELECT o.*, g.* FROM (SELECT array_agg(m.id \(unsafeRaw: order)) AS ids, array_agg(m.arm \(unsafeRaw: order)) AS arms,
-              array_agg(m.updated_at \(unsafeRaw: order)) AS times FROM m) o, (\(unsafeRaw: HouseholdSummary.pageArrays(of: "s", order: order.replacingOccurrences(of: "m.", with: "s.")))) g
+            SELECT o.*, g.* FROM (SELECT array_agg(m.id \(unsafeRaw: order("m"))) AS ids, array_agg(m.arm \(unsafeRaw: order("m"))) AS arms,
+              array_agg(m.updated_at \(unsafeRaw: order("m"))) AS times FROM m) o, (\(unsafeRaw: HouseholdSummary.pageArrays(of: "s", order: order("s")))) g
             """
     }
 }

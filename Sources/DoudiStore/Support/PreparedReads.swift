@@ -29,7 +29,7 @@ enum PreparedReads {
             if error.serverInfo?[.sqlState] == "0A000" {
                 try await sql.raw("DEALLOCATE \(unsafeRaw: name)").run()
             } else if let held = try await sql.raw("""
-                SELECT COUNT(*) AS n, (array_agg(name ORDER BY prepare_time))[1] AS oldest FROM pg_prepared_statements WHERE name LIKE '\(unsafeRaw: prefix)%'
+                SELECT COUNT(*) AS n, (array_agg(name ORDER BY prepare_time))[1] AS oldest FROM pg_prepared_statements WHERE starts_with(name, '\(unsafeRaw: prefix)')
                 """).first(), try held.decode(column: "n", as: Int.self) >= upTo {
                 try await sql.raw("DEALLOCATE \(ident: try held.decode(column: "oldest", as: String.self))").run()
             }

@@ -36,6 +36,20 @@ extension KeyedDecodingContainer {
     func flag(forKey key: Key) throws -> Bool { try decode(Int.self, forKey: key) != 0 }
 }
 
+/// The rules above for one value already read (a row's column, an element of a column read as an array).
+enum Stored {
+    static func known<E: RawRepresentable>(_: E.Type, _ raw: String, _ column: String) throws -> E where E.RawValue == String {
+        guard let v = E(rawValue: raw) else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown \(column) \(raw)")) }
+        return v
+    }
+
+    static func region(_ code: Int64) throws -> RegionCode {
+        if code == 0 { return .country }
+        guard code > 0, let r = RegionCode(value: UInt64(code)) else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "region \(code)")) }
+        return r
+    }
+}
+
 /// The same, read straight from a row, for the lists a page shows many of at once.
 extension SQLRow {
     func textIfPresent(_ column: String) throws -> String? {
@@ -43,15 +57,8 @@ extension SQLRow {
     }
 
     func known<E: RawRepresentable>(_: E.Type, _ column: String) throws -> E where E.RawValue == String {
-        let raw = try decode(column: column, as: String.self)
-        guard let v = E(rawValue: raw) else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown \(column) \(raw)")) }
-        return v
+        try Stored.known(E.self, try decode(column: column, as: String.self), column)
     }
 
-    func region(_ column: String) throws -> RegionCode {
-        let code = try decode(column: column, as: Int64.self)
-        if code == 0 { return .country }
-        guard code > 0, let r = RegionCode(value: UInt64(code)) else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "region \(code)")) }
-        return r
-    }
+    func region(_ column: String) throws -> RegionCode { try Stored.region(try decode(column: column, as: Int64.self)) }
 }
