@@ -17,9 +17,27 @@ p.add_argument("--database", required=True)
 p.add_argument("--rounds", type=int, default=3)
 p.add_argument("--pg-data", default="", help="the PostgreSQL server's data directory: it is stopped and started under load")
 args = p.parse_args()
-port = random.randint(41000, 49000)
-base = f"http://127.0.0.1:{port}"
 log = open("crash-serve.log", "a")
+
+
+def free_port():
+    """A port below the kernel's range for outgoing connections, free now. Inside that range, a client's own
+    connection (this script's, or the server's to its database) can hold the port when the server starts again."""
+    import socket
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    while True:
+        candidate = random.randint(10000, min(low, 20000) - 1)
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", candidate))
+                return candidate
+            except OSError:
+                continue
+
+
+port = free_port()
+base = f"http://127.0.0.1:{port}"
 
 
 def call(method, path, body=None, token=None, forwarded=None, timeout=10):
@@ -41,7 +59,10 @@ def call(method, path, body=None, token=None, forwarded=None, timeout=10):
         return 0, None
 
 
-def start():
+def start(tries=3):
+    global port, base
+    log.flush()
+    at = os.path.getsize("crash-serve.log")
     proc = subprocess.Popen([args.bin, "serve", "--demo", "--demo-households", "300", "--database", args.database, "--port", str(port),
                              "--trusted-proxy", "127.0.0.1"], stdout=log, stderr=log)
     for _ in range(240):
@@ -49,7 +70,13 @@ def start():
             return proc
         if proc.poll() is not None:
             log.flush()
-            tail = open("crash-serve.log", encoding="utf-8", errors="replace").read()[-3000:]
+            said = open("crash-serve.log", "rb").read()
+            if b"Address already in use" in said[at:] and tries > 1:
+                # Taken by another process since it was chosen: the clients follow the server to a new port.
+                port = free_port()
+                base = f"http://127.0.0.1:{port}"
+                return start(tries - 1)
+            tail = said[-3000:].decode("utf-8", "replace")
             sys.exit(f"FAIL the server exited with {proc.returncode} at start; the end of crash-serve.log:\n{tail}")
         time.sleep(0.25)
     sys.exit("FAIL the server did not answer /healthz")
