@@ -34,6 +34,14 @@ struct AuditChain {
         try AuditChain(head: (try raw.rows(headSQL).first?.first ?? nil) ?? "")
     }
 
+    /// The same through the writer's own connection, the query prepared once (prepared at each group commit, it
+    /// was 0.55 % of a self-report load's server time in perf).
+    static func start(_ w: SQLiteWriter.Session) throws -> AuditChain {
+        var head = ""
+        try w.statement(headSQL).query({ _ in }) { head = $0.text(0) ?? "" }
+        return try AuditChain(head: head)
+    }
+
     /// The links of the next entry, whose content is `row` in `AuditLog.columns` order.
     mutating func advance(_ row: [BulkValue]) -> (previous: String, hash: String) {
         let previous = head

@@ -72,7 +72,7 @@ public enum AuditLog {
     /// The same through the SQLite writer's own connection (SQLiteWriter): the statement prepared once.
     static func record(_ w: SQLiteWriter.Session, _ entries: [Pending], now: Int64) throws {
         let encoder = encoder()
-        var chain = try AuditChain.start(w.raw)
+        var chain = try AuditChain.start(w)
         let insert = try w.statement(RawSQLite.insertSQL("audit_log", columns + AuditChain.columns))
         for e in entries { try insert.run { $0.values(chain.link(row(e, now: now, encoder))) } }
     }
