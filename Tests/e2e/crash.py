@@ -26,7 +26,7 @@ def free_port():
     import socket
     low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
     while True:
-        candidate = random.randint(10000, min(low, 20000) - 1)
+        candidate = random.randint(10000, max(10001, min(low, 20000) - 1))
         with socket.socket() as s:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:

@@ -28,14 +28,14 @@ struct AuditChain {
         return try AuditChain(head: last ?? "")
     }
 
-    /// The same on SQLite through a RawSQLite connection (the bulk path, the group commits' writer), which
-    /// holds SQLite's only write lock already.
+    /// The same on SQLite through a RawSQLite connection (the bulk path), which holds SQLite's only write lock
+    /// already.
     static func start(_ raw: RawSQLite) throws -> AuditChain {
         try AuditChain(head: (try raw.rows(headSQL).first?.first ?? nil) ?? "")
     }
 
-    /// The same through the writer's own connection, the query prepared once (prepared at each group commit, it
-    /// was 0.55 % of a self-report load's server time in perf).
+    /// The same through the group commits' writer, the query prepared once (prepared at each commit, it was
+    /// 0.55–0.64 % of a self-report load's server time in perf).
     static func start(_ w: SQLiteWriter.Session) throws -> AuditChain {
         var head = ""
         try w.statement(headSQL).query({ _ in }) { head = $0.text(0) ?? "" }
